@@ -1,0 +1,101 @@
+#pragma once
+
+// A Socket.IO v5 client over a QWebSocket (Engine.IO v4, WebSocket transport from the start),
+// with socket.io-client's reconnection policy. One Client is one socket on one namespace.
+
+#include <QAbstractSocket>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+namespace caps {
+
+class ClientPrivate;
+
+class Client : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State {
+        Disconnected,   // not started, or stopped with disconnectFromHub()
+        Connecting,     // first attempt under way
+        Connected,      // namespace joined
+        Reconnecting,   // lost; the next attempt is scheduled (see reconnectIn())
+    };
+    Q_ENUM(State)
+
+    struct Options
+    {
+        bool reconnection = true;
+        int reconnectionDelayMs = 1000;       // socket.io-client defaults
+        int reconnectionDelayMaxMs = 5000;
+        double randomizationFactor = 0.5;
+        int reconnectionAttempts = -1;        // -1: forever
+        int connectTimeoutMs = 20000;
+    };
+
+    // `url` is http(s)://host:port/namespace (or ws(s)://); the path names the namespace,
+    // "/" when empty. The Engine.IO path is /socket.io/ as socket.io-client's default.
+    explicit Client(const QUrl &url, QObject *parent = nullptr);
+    Client(const QUrl &url, const Options &options, QObject *parent = nullptr);
+    ~Client() override;
+
+    [[nodiscard]] QUrl url() const;
+    [[nodiscard]] QString nsp() const;
+    [[nodiscard]] State state() const;
+    [[nodiscard]] bool isConnected() const { return state() == State::Connected; }
+    // The socket id the server gave on CONNECT; empty while not connected.
+    [[nodiscard]] QString id() const;
+    // Milliseconds until the next reconnection attempt while Reconnecting, else -1.
+    [[nodiscard]] int reconnectIn() const;
+
+    // Sent in every CONNECT packet (socket.io-client's `auth` option).
+    void setAuth(const QJsonObject &auth);
+
+    void connectToHub();
+    void disconnectFromHub();
+
+    using AckCallback = std::function<void(const QJsonArray &args)>;
+    using AckTimeoutCallback = std::function<void()>;
+
+    // Emits an event. While not connected the emit is buffered and sent in order once
+    // (re)connected, like socket.io-client's sendBuffer.
+    void emitEvent(const QString &event, const QJsonArray &args = {});
+    // With an acknowledgement; `onTimeout` runs instead of `onAck` if no ack comes within
+    // `timeoutMs` (-1: wait forever). Callbacks run on this object's thread; they are dropped
+    // with the Client.
+    void emitWithAck(const QString &event, const QJsonArray &args, AckCallback onAck,
+                     int timeoutMs = -1, AckTimeoutCallback onTimeout = {});
+
+    // Rooms this client asks to be in: emits `join` with the room now (or when connected) and
+    // again after every reconnection, since a new server-side socket starts in no room.
+    void joinRoom(const QString &room);
+    [[nodiscard]] QStringList rooms() const;
+
+    // Number of emits waiting for a connection.
+    [[nodiscard]] int bufferedCount() const;
+
+Q_SIGNALS:
+    void stateChanged(caps::Client::State state);
+    void connected();
+    void disconnected(const QString &reason);
+    // The server refused the namespace (CONNECT_ERROR); `message` is its text.
+    void connectError(const QString &message);
+    // Every event from the server. `ackId` >= 0 when the server wants an acknowledgement:
+    // answer with sendAck(ackId, ...).
+    void eventReceived(const QString &event, const QJsonArray &args, qint64 ackId);
+    void reconnectScheduled(int attempt, int delayMs);
+    void reconnectFailed();
+
+public Q_SLOTS:
+    void sendAck(qint64 ackId, const QJsonArray &args);
+
+private:
+    std::unique_ptr<ClientPrivate> d;
+};
+
+} // namespace caps

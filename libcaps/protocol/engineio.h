@@ -1,0 +1,62 @@
+#pragma once
+
+// Engine.IO protocol v4: the transport layer under Socket.IO.
+// https://github.com/socketio/engine.io-protocol (v4). Pure functions, no I/O.
+
+#include "core/result.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace caps::eio {
+
+inline constexpr int kProtocolVersion = 4;
+inline constexpr char kRecordSeparator = '\x1e';
+
+enum class PacketType : quint8 { Open = 0, Close = 1, Ping = 2, Pong = 3, Message = 4, Upgrade = 5, Noop = 6 };
+
+struct Packet
+{
+    PacketType type = PacketType::Noop;
+    // For text packets the bytes after the type digit; for a binary message the raw bytes.
+    QByteArray data;
+    // Only a Message can be binary: a WebSocket binary frame, or "b<base64>" when polling.
+    bool binary = false;
+
+    [[nodiscard]] static Packet message(QByteArray text) { return {PacketType::Message, std::move(text), false}; }
+    [[nodiscard]] static Packet binaryMessage(QByteArray bytes) { return {PacketType::Message, std::move(bytes), true}; }
+    [[nodiscard]] static Packet of(PacketType type, QByteArray data = {}) { return {type, std::move(data), false}; }
+
+    friend bool operator==(const Packet &, const Packet &) = default;
+};
+
+// WebSocket transport: one packet per frame. A text frame is "<type digit><data>"; a binary
+// frame is a binary Message with no prefix at all.
+[[nodiscard]] Result<Packet> decodeTextFrame(QByteArrayView frame);
+[[nodiscard]] Packet decodeBinaryFrame(const QByteArray &frame);
+// Text form of a packet: "<digit><data>", or "b<base64>" for a binary message (the polling form;
+// on a WebSocket send binary messages as binary frames of their raw data instead).
+[[nodiscard]] QByteArray encodeText(const Packet &packet);
+
+// HTTP long-polling: packets joined by the record separator 0x1e, binary messages as "b<base64>".
+[[nodiscard]] QByteArray encodePayload(const QList<Packet> &packets);
+[[nodiscard]] Result<QList<Packet>> decodePayload(QByteArrayView payload);
+
+// The data of the OPEN packet.
+struct Handshake
+{
+    QString sid;
+    QStringList upgrades;
+    int pingInterval = 25000;
+    int pingTimeout = 20000;
+    qint64 maxPayload = 1000000;
+
+    friend bool operator==(const Handshake &, const Handshake &) = default;
+};
+[[nodiscard]] QByteArray encodeHandshake(const Handshake &handshake);
+[[nodiscard]] Result<Handshake> decodeHandshake(QByteArrayView json);
+
+} // namespace caps::eio

@@ -1,0 +1,151 @@
+#include "protocol/engineio.h"
+
+#include <QTest>
+
+using namespace caps::eio;
+
+Q_DECLARE_METATYPE(caps::eio::Packet)
+
+class TestEngineIo : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void textFrameRoundTrip_data()
+    {
+        QTest::addColumn<QByteArray>("frame");
+        QTest::addColumn<Packet>("packet");
+        QTest::addRow("open") << QByteArray("0{\"sid\":\"abc\"}") << Packet::of(PacketType::Open, "{\"sid\":\"abc\"}");
+        QTest::addRow("close") << QByteArray("1") << Packet::of(PacketType::Close);
+        QTest::addRow("ping") << QByteArray("2") << Packet::of(PacketType::Ping);
+        QTest::addRow("ping probe") << QByteArray("2probe") << Packet::of(PacketType::Ping, "probe");
+        QTest::addRow("pong") << QByteArray("3") << Packet::of(PacketType::Pong);
+        QTest::addRow("pong probe") << QByteArray("3probe") << Packet::of(PacketType::Pong, "probe");
+        QTest::addRow("message") << QByteArray("4hello") << Packet::message("hello");
+        QTest::addRow("empty message") << QByteArray("4") << Packet::message({});
+        QTest::addRow("utf-8 message") << QByteArray("4\xc3\xa9t\xc3\xa9") << Packet::message("\xc3\xa9t\xc3\xa9");
+        QTest::addRow("socket.io inside") << QByteArray("42[\"pickup\",{\"a\":1}]")
+                                          << Packet::message("2[\"pickup\",{\"a\":1}]");
+        QTest::addRow("upgrade") << QByteArray("5") << Packet::of(PacketType::Upgrade);
+        QTest::addRow("noop") << QByteArray("6") << Packet::of(PacketType::Noop);
+    }
+    void textFrameRoundTrip()
+    {
+        QFETCH(QByteArray, frame);
+        QFETCH(Packet, packet);
+        const auto decoded = decodeTextFrame(frame);
+        QVERIFY2(decoded.ok(), qPrintable(decoded.error()));
+        QCOMPARE(*decoded, packet);
+        QCOMPARE(encodeText(packet), frame);
+    }
+
+    void textFrameRejected_data()
+    {
+        QTest::addColumn<QByteArray>("frame");
+        QTest::addRow("empty") << QByteArray();
+        QTest::addRow("type 7") << QByteArray("7");
+        QTest::addRow("letter") << QByteArray("x");
+        QTest::addRow("negative") << QByteArray("-1");
+        QTest::addRow("nul byte") << QByteArray("\0", 1);
+        QTest::addRow("base64 on websocket") << QByteArray("bAQID");
+        QTest::addRow("close with data") << QByteArray("1x");
+        QTest::addRow("upgrade with data") << QByteArray("5x");
+        QTest::addRow("noop with data") << QByteArray("6x");
+    }
+    void textFrameRejected()
+    {
+        QFETCH(QByteArray, frame);
+        const auto decoded = decodeTextFrame(frame);
+        QVERIFY(!decoded.ok());
+        QVERIFY(!decoded.error().isEmpty());
+    }
+
+    void binaryFrame()
+    {
+        const QByteArray bytes("\x01\x02\x00\xff", 4);
+        const Packet p = decodeBinaryFrame(bytes);
+        QCOMPARE(p.type, PacketType::Message);
+        QVERIFY(p.binary);
+        QCOMPARE(p.data, bytes);
+        // Polling form of a binary message.
+        QCOMPARE(encodeText(p), QByteArray("bAQIA/w=="));
+    }
+
+    void payloadRoundTrip_data()
+    {
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addColumn<QList<Packet>>("packets");
+        QTest::addRow("one") << QByteArray("4hello") << QList<Packet>{Packet::message("hello")};
+        QTest::addRow("spec example")
+            << QByteArray("4hello\x1e" "2\x1e" "4world")
+            << QList<Packet>{Packet::message("hello"), Packet::of(PacketType::Ping), Packet::message("world")};
+        QTest::addRow("binary")
+            << QByteArray("4hello\x1e" "bAQIDBA==")
+            << QList<Packet>{Packet::message("hello"), Packet::binaryMessage(QByteArray("\x01\x02\x03\x04"))};
+        QTest::addRow("noop") << QByteArray("6") << QList<Packet>{Packet::of(PacketType::Noop)};
+        QTest::addRow("open") << QByteArray("0{\"sid\":\"x\"}")
+                              << QList<Packet>{Packet::of(PacketType::Open, "{\"sid\":\"x\"}")};
+    }
+    void payloadRoundTrip()
+    {
+        QFETCH(QByteArray, payload);
+        QFETCH(QList<Packet>, packets);
+        const auto decoded = decodePayload(payload);
+        QVERIFY2(decoded.ok(), qPrintable(decoded.error()));
+        QCOMPARE(*decoded, packets);
+        QCOMPARE(encodePayload(packets), payload);
+    }
+
+    void payloadRejected_data()
+    {
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addRow("empty") << QByteArray();
+        QTest::addRow("separator only") << QByteArray("\x1e");
+        QTest::addRow("trailing separator") << QByteArray("4a\x1e");
+        QTest::addRow("empty packet inside") << QByteArray("4a\x1e\x1e" "4b");
+        QTest::addRow("bad type") << QByteArray("4a\x1e" "9");
+        QTest::addRow("bad base64") << QByteArray("b@@@");
+        QTest::addRow("close with data") << QByteArray("1abc");
+    }
+    void payloadRejected()
+    {
+        QFETCH(QByteArray, payload);
+        QVERIFY(!decodePayload(payload).ok());
+    }
+
+    void handshakeRoundTrip()
+    {
+        Handshake h;
+        h.sid = QStringLiteral("lv_VI97HAXpY6yYWAAAC");
+        h.upgrades = {QStringLiteral("websocket")};
+        h.pingInterval = 25000;
+        h.pingTimeout = 20000;
+        h.maxPayload = 1000000;
+        const QByteArray json = encodeHandshake(h);
+        QVERIFY(json.contains("\"sid\":\"lv_VI97HAXpY6yYWAAAC\""));
+        QVERIFY(json.contains("\"upgrades\":[\"websocket\"]"));
+        QVERIFY(json.contains("\"maxPayload\":1000000"));
+        const auto decoded = decodeHandshake(json);
+        QVERIFY2(decoded.ok(), qPrintable(decoded.error()));
+        QCOMPARE(*decoded, h);
+    }
+
+    void handshakeRejected_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addRow("not json") << QByteArray("sid");
+        QTest::addRow("array") << QByteArray("[]");
+        QTest::addRow("no sid") << QByteArray("{\"pingInterval\":1,\"pingTimeout\":1}");
+        QTest::addRow("empty sid") << QByteArray("{\"sid\":\"\",\"pingInterval\":1,\"pingTimeout\":1}");
+        QTest::addRow("no interval") << QByteArray("{\"sid\":\"a\",\"pingTimeout\":1}");
+        QTest::addRow("zero timeout") << QByteArray("{\"sid\":\"a\",\"pingInterval\":1,\"pingTimeout\":0}");
+    }
+    void handshakeRejected()
+    {
+        QFETCH(QByteArray, json);
+        QVERIFY(!decodeHandshake(json).ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngineIo)
+#include "tst_engineio.moc"
