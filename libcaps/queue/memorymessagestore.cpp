@@ -1,0 +1,159 @@
+#include "queue/memorymessagestore.h"
+
+#include <QSet>
+
+#include <algorithm>
+
+namespace caps {
+
+EnqueueOutcome MemoryMessageStore::insert(const Key &key, const QJsonValue &payload, qint64 nowMs)
+{
+    if (m_tombstones.count(key))
+        return EnqueueOutcome::AlreadyAcknowledged;
+    if (m_index.count(key))
+        return EnqueueOutcome::AlreadyQueued;
+    QueuedMessage message;
+    message.queueId = std::get<0>(key);
+    message.event = std::get<1>(key);
+    message.messageId = std::get<2>(key);
+    // Round-trip through the stored form so that both stores hand back the same values.
+    message.payload = decodePayload(encodePayload(payload)).value();
+    message.sequence = m_nextSequence++;
+    message.enqueuedAt = QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC);
+    m_index.emplace(key, message.sequence);
+    m_messages.emplace(message.sequence, std::move(message));
+    return EnqueueOutcome::Stored;
+}
+
+Result<EnqueueOutcome> MemoryMessageStore::enqueue(const QString &queueId, const QString &event,
+                                                   const QString &messageId, const QJsonValue &payload)
+{
+    if (const QString error = checkKey(queueId, event, messageId); !error.isEmpty())
+        return Result<EnqueueOutcome>::failure(error);
+    return insert(Key{queueId, event, messageId}, payload, QDateTime::currentMSecsSinceEpoch());
+}
+
+Result<QList<EnqueueOutcome>> MemoryMessageStore::enqueueMany(const QStringList &queueIds, const QString &event,
+                                                              const QString &messageId, const QJsonValue &payload)
+{
+    if (queueIds.isEmpty())
+        return Result<QList<EnqueueOutcome>>::failure(QStringLiteral("no queue ids"));
+    // Check everything first so that a bad id changes nothing (all or none).
+    for (const QString &queueId : queueIds) {
+        if (const QString error = checkKey(queueId, event, messageId); !error.isEmpty())
+            return Result<QList<EnqueueOutcome>>::failure(error);
+    }
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<EnqueueOutcome> outcomes;
+    outcomes.reserve(queueIds.size());
+    for (const QString &queueId : queueIds)
+        outcomes.append(insert(Key{queueId, event, messageId}, payload, now));
+    return outcomes;
+}
+
+Result<bool> MemoryMessageStore::acknowledge(const QString &queueId, const QString &event, const QString &messageId)
+{
+    if (queueId.isEmpty() || messageId.isEmpty())
+        return Result<bool>::failure(queueId.isEmpty() ? QStringLiteral("empty queue id")
+                                                       : QStringLiteral("empty message id"));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<Key> matched;
+    for (const auto &[key, sequence] : m_index) {
+        if (std::get<0>(key) == queueId && std::get<2>(key) == messageId
+            && (event.isEmpty() || std::get<1>(key) == event))
+            matched.append(key);
+    }
+    for (const Key &key : matched) {
+        m_messages.erase(m_index.at(key));
+        m_index.erase(key);
+        m_tombstones[key] = Tombstone{m_nextTombstone++, now};
+    }
+    if (!matched.isEmpty() && notePruneDue())
+        (void)pruneTombstones();
+    return !matched.isEmpty();
+}
+
+Result<QList<QueuedMessage>> MemoryMessageStore::pending(const QString &queueId, const QString &event) const
+{
+    QList<QueuedMessage> result;
+    for (const auto &[sequence, message] : m_messages) {
+        if (message.queueId == queueId && (event.isEmpty() || message.event == event))
+            result.append(message);
+    }
+    return result;
+}
+
+Result<qint64> MemoryMessageStore::count(const QString &queueId, const QString &event) const
+{
+    return qint64(std::count_if(m_messages.cbegin(), m_messages.cend(), [&](const auto &entry) {
+        return (queueId.isEmpty() || entry.second.queueId == queueId)
+            && (event.isEmpty() || entry.second.event == event);
+    }));
+}
+
+Result<QStringList> MemoryMessageStore::queueIds() const
+{
+    QSet<QString> ids;
+    for (const auto &entry : m_messages)
+        ids.insert(entry.second.queueId);
+    for (const auto &subscription : m_subscriptions)
+        ids.insert(subscription.second);
+    QStringList sorted(ids.cbegin(), ids.cend());
+    sorted.sort();
+    return sorted;
+}
+
+Result<bool> MemoryMessageStore::isAcknowledged(const QString &queueId, const QString &event,
+                                                const QString &messageId) const
+{
+    return m_tombstones.count(Key{queueId, event, messageId}) > 0;
+}
+
+Result<bool> MemoryMessageStore::subscribe(const QString &queueId, const QString &event)
+{
+    if (queueId.isEmpty() || event.isEmpty())
+        return Result<bool>::failure(QStringLiteral("empty queue id or event name"));
+    return m_subscriptions.emplace(event, queueId).second;
+}
+
+Result<bool> MemoryMessageStore::unsubscribe(const QString &queueId, const QString &event)
+{
+    return m_subscriptions.erase({event, queueId}) > 0;
+}
+
+Result<QStringList> MemoryMessageStore::subscribers(const QString &event) const
+{
+    QStringList result;
+    for (auto it = m_subscriptions.lower_bound({event, QString()}); it != m_subscriptions.end() && it->first == event;
+         ++it)
+        result.append(it->second);
+    return result; // std::set keeps them sorted
+}
+
+Result<qint64> MemoryMessageStore::pruneTombstones(const QDateTime &now)
+{
+    const qint64 cutoff = now.toMSecsSinceEpoch() - tombstoneRetention().maxAge.count();
+    qint64 removed = 0;
+    for (auto it = m_tombstones.begin(); it != m_tombstones.end();) {
+        if (it->second.ackedAtMs < cutoff) {
+            it = m_tombstones.erase(it);
+            ++removed;
+        } else {
+            ++it;
+        }
+    }
+    const qint64 excess = qint64(m_tombstones.size()) - std::max<qint64>(0, tombstoneRetention().maxCount);
+    if (excess > 0) {
+        std::vector<std::pair<qint64, Key>> byOrder;
+        byOrder.reserve(m_tombstones.size());
+        for (const auto &[key, tombstone] : m_tombstones)
+            byOrder.emplace_back(tombstone.order, key);
+        std::sort(byOrder.begin(), byOrder.end());
+        for (qint64 i = 0; i < excess; ++i)
+            m_tombstones.erase(byOrder[size_t(i)].second);
+        removed += excess;
+    }
+    return removed;
+}
+
+} // namespace caps

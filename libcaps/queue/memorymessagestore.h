@@ -1,0 +1,55 @@
+#pragma once
+
+#include "queue/messagestore.h"
+
+#include <map>
+#include <set>
+#include <tuple>
+
+namespace caps {
+
+// Everything in RAM, lost on exit: for tests and for a hub run with `--db :memory:` when
+// SQLite is not wanted. Same contract as the persistent stores.
+class MemoryMessageStore final : public MessageStore
+{
+public:
+    MemoryMessageStore() = default;
+
+    [[nodiscard]] Result<EnqueueOutcome> enqueue(const QString &queueId, const QString &event,
+                                                 const QString &messageId, const QJsonValue &payload) override;
+    [[nodiscard]] Result<QList<EnqueueOutcome>> enqueueMany(const QStringList &queueIds, const QString &event,
+                                                            const QString &messageId,
+                                                            const QJsonValue &payload) override;
+    [[nodiscard]] Result<bool> acknowledge(const QString &queueId, const QString &event,
+                                           const QString &messageId) override;
+    [[nodiscard]] Result<QList<QueuedMessage>> pending(const QString &queueId,
+                                                       const QString &event = {}) const override;
+    [[nodiscard]] Result<qint64> count(const QString &queueId = {}, const QString &event = {}) const override;
+    [[nodiscard]] Result<QStringList> queueIds() const override;
+    [[nodiscard]] Result<bool> isAcknowledged(const QString &queueId, const QString &event,
+                                              const QString &messageId) const override;
+    [[nodiscard]] Result<bool> subscribe(const QString &queueId, const QString &event) override;
+    [[nodiscard]] Result<bool> unsubscribe(const QString &queueId, const QString &event) override;
+    [[nodiscard]] Result<QStringList> subscribers(const QString &event) const override;
+    [[nodiscard]] Result<qint64> pruneTombstones(const QDateTime &now) override;
+    using MessageStore::pruneTombstones;
+
+private:
+    using Key = std::tuple<QString, QString, QString>; // queue, event, messageId
+    struct Tombstone
+    {
+        qint64 order = 0;
+        qint64 ackedAtMs = 0;
+    };
+
+    EnqueueOutcome insert(const Key &key, const QJsonValue &payload, qint64 nowMs);
+
+    std::map<qint64, QueuedMessage> m_messages; // by sequence
+    std::map<Key, qint64> m_index;              // key -> sequence
+    std::map<Key, Tombstone> m_tombstones;
+    std::set<std::pair<QString, QString>> m_subscriptions; // event, queue
+    qint64 m_nextSequence = 1;
+    qint64 m_nextTombstone = 1;
+};
+
+} // namespace caps

@@ -1,0 +1,95 @@
+#pragma once
+
+#include "queue/messagestore.h"
+
+#include <QJsonValue>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace caps {
+
+// The lab's Phase 3 queue rules over a MessageStore, free of networking: the hub calls it from
+// its event handlers on namespace /caps and does the emitting itself.
+//
+//  - `pickup` is queued for queue "driver" and for every driver that announced its own client
+//    id (getAll { clientId, event: "pickup" }); `in-transit` and `delivered` for payload.store.
+//  - messageId: payload.messageId | messageID, else the order id (orderID | orderId), else a
+//    generated UUID.
+//  - `received` { clientId | queueId | clientID, event, messageId | messageID } acknowledges.
+//  - `getAll` { clientId | queueId, event } (or a bare client id string) returns the backlog.
+// Every error leaves the store unchanged.
+class MessageQueue
+{
+public:
+    enum class Request {
+        Other,    // not the queue's business (join, track, ...)
+        Queued,   // pickup, in-transit, delivered: enqueue()
+        Received, // received, recieved: received()
+        GetAll,   // getAll, getall, get-all: getAll()
+    };
+
+    struct QueueOutcome
+    {
+        QString queueId;
+        EnqueueOutcome outcome = EnqueueOutcome::Stored;
+        friend bool operator==(const QueueOutcome &, const QueueOutcome &) = default;
+    };
+
+    // What enqueue() did with one inbound event.
+    struct Enqueued
+    {
+        QString event;
+        QString messageId;
+        bool generatedId = false; // the payload named no id: clients cannot acknowledge by order id
+        QList<QueueOutcome> queues;
+        // Stored in at least one queue (false for a re-sent or already acknowledged message).
+        [[nodiscard]] bool isNew() const;
+    };
+
+    struct Acknowledgement
+    {
+        QString queueId;
+        QString event; // empty: the message id under any event
+        QString messageId;
+        bool removed = false; // false: nothing pending under that id (unknown or acknowledged before)
+    };
+
+    struct Backlog
+    {
+        QString queueId;
+        QString event; // empty: all events
+        bool subscribed = false; // getAll registered queueId as a driver queue just now
+        QList<QueuedMessage> messages; // in insertion order; emit each under message.event
+    };
+
+    static inline const QString kDriverQueue = QStringLiteral("driver");
+    static inline const QString kPickup = QStringLiteral("pickup");
+    static inline const QString kInTransit = QStringLiteral("in-transit");
+    static inline const QString kDelivered = QStringLiteral("delivered");
+    // Ids and event names longer than this are refused (they come from the network).
+    static constexpr qsizetype kMaxIdLength = 256;
+
+    explicit MessageQueue(MessageStore &store);
+
+    [[nodiscard]] static Request classify(const QString &event);
+
+    // Queues an inbound pickup / in-transit / delivered. When this returns a value the message
+    // is stored (durably, with a persistent store) and the hub may acknowledge the sender.
+    [[nodiscard]] Result<Enqueued> enqueue(const QString &event, const QJsonValue &payload);
+    [[nodiscard]] Result<Acknowledgement> received(const QJsonValue &payload);
+    [[nodiscard]] Result<Backlog> getAll(const QJsonValue &payload);
+
+    // The parsing halves of received() / getAll(), without touching the store.
+    [[nodiscard]] static Result<Acknowledgement> parseReceived(const QJsonValue &payload);
+    [[nodiscard]] static Result<Backlog> parseGetAll(const QJsonValue &payload);
+    // The message id enqueue() would use; empty when the payload names none.
+    [[nodiscard]] static Result<QString> messageIdOf(const QJsonValue &payload);
+
+    [[nodiscard]] MessageStore &store() const { return m_store; }
+
+private:
+    MessageStore &m_store;
+};
+
+} // namespace caps

@@ -1,0 +1,99 @@
+#pragma once
+
+#include "core/result.h"
+#include "queue/queuedmessage.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QJsonValue>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <chrono>
+
+namespace caps {
+
+enum class EnqueueOutcome {
+    Stored,              // new message, now pending
+    AlreadyQueued,       // the same (queue, event, messageId) is pending: nothing changed
+    AlreadyAcknowledged, // it was acknowledged before (tombstone): not queued again
+};
+
+// How long an acknowledged id is remembered so that a re-sent message does not come back.
+// A message re-enqueued after its tombstone was pruned is stored again as new.
+struct TombstoneRetention
+{
+    std::chrono::milliseconds maxAge = std::chrono::hours(24 * 7);
+    qint64 maxCount = 100000;
+};
+
+// Durable per-client message queues for the hub (the lab's Phase 3 queue).
+//
+// A message is identified by (queueId, event, messageId). Writes are atomic and, for the
+// persistent implementations, durable when the call returns: the hub may acknowledge the
+// sender only after enqueue() succeeded. Errors are returned, never thrown.
+// An instance is used from the thread that created it.
+class MessageStore
+{
+public:
+    MessageStore() = default;
+    virtual ~MessageStore() = default;
+    Q_DISABLE_COPY_MOVE(MessageStore)
+
+    // Queues one message. Idempotent: see EnqueueOutcome. Empty ids or event are errors.
+    [[nodiscard]] virtual Result<EnqueueOutcome> enqueue(const QString &queueId, const QString &event,
+                                                         const QString &messageId, const QJsonValue &payload) = 0;
+    // Fan-out: the same message for several queues in one transaction (all or none).
+    // One outcome per queue id, in the given order; a queue id listed twice is AlreadyQueued
+    // the second time. Any invalid id fails the whole call before anything is written.
+    [[nodiscard]] virtual Result<QList<EnqueueOutcome>> enqueueMany(const QStringList &queueIds, const QString &event,
+                                                                    const QString &messageId,
+                                                                    const QJsonValue &payload) = 0;
+    // Removes the pending message and remembers it as acknowledged. true: something was removed;
+    // false: nothing pending under that id (unknown, or acknowledged already). An empty event
+    // matches the messageId under every event of the queue.
+    [[nodiscard]] virtual Result<bool> acknowledge(const QString &queueId, const QString &event,
+                                                   const QString &messageId) = 0;
+    // Pending messages of one queue in insertion order; an empty event means all events.
+    [[nodiscard]] virtual Result<QList<QueuedMessage>> pending(const QString &queueId,
+                                                               const QString &event = {}) const = 0;
+    // Pending messages; an empty queueId means every queue, an empty event every event.
+    [[nodiscard]] virtual Result<qint64> count(const QString &queueId = {}, const QString &event = {}) const = 0;
+    // Queues that have pending messages or subscriptions, sorted.
+    [[nodiscard]] virtual Result<QStringList> queueIds() const = 0;
+    [[nodiscard]] virtual Result<bool> isAcknowledged(const QString &queueId, const QString &event,
+                                                      const QString &messageId) const = 0;
+
+    // Durable subscriptions: which client queues want every message of an event (drivers that
+    // announced their own client id for `pickup`). subscribe() returns false if already there.
+    [[nodiscard]] virtual Result<bool> subscribe(const QString &queueId, const QString &event) = 0;
+    [[nodiscard]] virtual Result<bool> unsubscribe(const QString &queueId, const QString &event) = 0;
+    [[nodiscard]] virtual Result<QStringList> subscribers(const QString &event) const = 0;
+
+    // Tombstones older than retention.maxAge at `now` go, then the oldest beyond maxCount.
+    // Also run by the stores themselves every kPruneInterval acknowledgements.
+    // Returns how many were removed.
+    [[nodiscard]] virtual Result<qint64> pruneTombstones(const QDateTime &now) = 0;
+    [[nodiscard]] Result<qint64> pruneTombstones() { return pruneTombstones(QDateTime::currentDateTimeUtc()); }
+    void setTombstoneRetention(const TombstoneRetention &retention) { m_retention = retention; }
+    [[nodiscard]] const TombstoneRetention &tombstoneRetention() const { return m_retention; }
+
+    static constexpr int kPruneInterval = 256;
+
+    // Any JSON value, stored as compact JSON text (a top-level scalar is kept inside a
+    // one-element array since QJsonDocument holds only objects and arrays).
+    [[nodiscard]] static QByteArray encodePayload(const QJsonValue &payload);
+    [[nodiscard]] static Result<QJsonValue> decodePayload(const QByteArray &json);
+
+protected:
+    [[nodiscard]] static QString checkKey(const QString &queueId, const QString &event, const QString &messageId);
+    // Counts acknowledgements; true when it is time for an automatic prune.
+    [[nodiscard]] bool notePruneDue() { return ++m_acksSincePrune % kPruneInterval == 0; }
+
+private:
+    TombstoneRetention m_retention;
+    quint64 m_acksSincePrune = 0;
+};
+
+} // namespace caps

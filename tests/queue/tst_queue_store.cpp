@@ -1,0 +1,347 @@
+// The MessageStore contract. Every test runs once per implementation (initTestCase_data).
+
+#include "queue/memorymessagestore.h"
+#include "queue/sqlitemessagestore.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace caps;
+
+Q_DECLARE_METATYPE(caps::EnqueueOutcome)
+
+class TestQueueStore : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<MessageStore> m_store;
+    std::unique_ptr<QTemporaryDir> m_dir;
+
+    static QJsonObject order(const QString &id, const QString &store = QStringLiteral("1-206-flowers"))
+    {
+        return QJsonObject{{QStringLiteral("store"), store},
+                           {QStringLiteral("orderID"), id},
+                           {QStringLiteral("customer"), QStringLiteral("Jamie Doe")},
+                           {QStringLiteral("address"), QStringLiteral("Seattle, WA")}};
+    }
+    static QStringList idsOf(const QList<QueuedMessage> &messages)
+    {
+        QStringList ids;
+        for (const QueuedMessage &m : messages)
+            ids.append(m.messageId);
+        return ids;
+    }
+
+private slots:
+    void initTestCase_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::addRow("memory") << QStringLiteral("memory");
+        QTest::addRow("sqlite-memory") << QStringLiteral("sqlite-memory");
+        QTest::addRow("sqlite-file") << QStringLiteral("sqlite-file");
+    }
+
+    void init()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+        if (backend == QLatin1String("memory")) {
+            m_store = std::make_unique<MemoryMessageStore>();
+        } else {
+            const QString path = backend == QLatin1String("sqlite-memory") ? SqliteMessageStore::memoryPath()
+                                                                             : m_dir->filePath(QStringLiteral("q.sqlite"));
+            auto store = SqliteMessageStore::open(path);
+            QVERIFY2(store.ok(), qPrintable(store.error()));
+            m_store = std::move(store).value();
+        }
+    }
+
+    void cleanup()
+    {
+        m_store.reset();
+        m_dir.reset();
+    }
+
+    void payloadRoundTrip_data()
+    {
+        QTest::addColumn<QJsonValue>("payload");
+        QTest::addColumn<QJsonValue>("expected");
+        const QJsonObject o = order(QStringLiteral("o-1"));
+        QTest::addRow("order object") << QJsonValue(o) << QJsonValue(o);
+        QTest::addRow("nested") << QJsonValue(QJsonObject{{QStringLiteral("messageID"), QStringLiteral("m")},
+                                                          {QStringLiteral("payload"), o}})
+                                << QJsonValue(QJsonObject{{QStringLiteral("messageID"), QStringLiteral("m")},
+                                                          {QStringLiteral("payload"), o}});
+        QTest::addRow("array") << QJsonValue(QJsonArray{1, QStringLiteral("two"), true})
+                               << QJsonValue(QJsonArray{1, QStringLiteral("two"), true});
+        QTest::addRow("string") << QJsonValue(QStringLiteral("order 7")) << QJsonValue(QStringLiteral("order 7"));
+        QTest::addRow("unicode") << QJsonValue(QStringLiteral("Zoë → 東京 🚚")) << QJsonValue(QStringLiteral("Zoë → 東京 🚚"));
+        QTest::addRow("number") << QJsonValue(12.5) << QJsonValue(12.5);
+        QTest::addRow("bool") << QJsonValue(false) << QJsonValue(false);
+        QTest::addRow("null") << QJsonValue(QJsonValue::Null) << QJsonValue(QJsonValue::Null);
+        QTest::addRow("undefined is null") << QJsonValue(QJsonValue::Undefined) << QJsonValue(QJsonValue::Null);
+        QTest::addRow("empty object") << QJsonValue(QJsonObject()) << QJsonValue(QJsonObject());
+    }
+    void payloadRoundTrip()
+    {
+        QFETCH(QJsonValue, payload);
+        QFETCH(QJsonValue, expected);
+        QCOMPARE(m_store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("m"), payload).value(),
+                 EnqueueOutcome::Stored);
+        const auto pending = m_store->pending(QStringLiteral("driver"));
+        QVERIFY2(pending.ok(), qPrintable(pending.error()));
+        QCOMPARE(pending->size(), 1);
+        QCOMPARE(pending->first().payload, expected);
+        QCOMPARE(pending->first().queueId, QStringLiteral("driver"));
+        QCOMPARE(pending->first().event, QStringLiteral("pickup"));
+        QCOMPARE(pending->first().messageId, QStringLiteral("m"));
+        QVERIFY(pending->first().enqueuedAt.isValid());
+        QVERIFY(qAbs(pending->first().enqueuedAt.secsTo(QDateTime::currentDateTimeUtc())) < 60);
+    }
+
+    void pendingInInsertionOrder()
+    {
+        const QString a = QStringLiteral("a"), b = QStringLiteral("b");
+        QStringList expectedA, expectedPickupA;
+        for (int i = 0; i < 30; ++i) {
+            const QString id = QStringLiteral("m%1").arg(29 - i); // ids sort against insertion order
+            const QString event = i % 3 == 0 ? QStringLiteral("delivered") : QStringLiteral("pickup");
+            const QString queue = i % 4 == 0 ? b : a;
+            QVERIFY(m_store->enqueue(queue, event, id, order(id)).ok());
+            if (queue == a) {
+                expectedA.append(id);
+                if (event == QLatin1String("pickup"))
+                    expectedPickupA.append(id);
+            }
+        }
+        // Removing from the middle and adding more keeps the order.
+        QCOMPARE(m_store->acknowledge(a, {}, expectedA.at(3)).value(), true);
+        expectedPickupA.removeAll(expectedA.at(3));
+        expectedA.removeAt(3);
+        QCOMPARE(m_store->enqueue(a, QStringLiteral("pickup"), QStringLiteral("late"), order(QStringLiteral("late"))).value(),
+                 EnqueueOutcome::Stored);
+        expectedA.append(QStringLiteral("late"));
+        expectedPickupA.append(QStringLiteral("late"));
+
+        const auto all = m_store->pending(a);
+        QVERIFY(all.ok());
+        QCOMPARE(idsOf(*all), expectedA);
+        for (qsizetype i = 1; i < all->size(); ++i)
+            QVERIFY(all->at(i - 1).sequence < all->at(i).sequence);
+        QCOMPARE(idsOf(m_store->pending(a, QStringLiteral("pickup")).value()), expectedPickupA);
+        QCOMPARE(m_store->pending(QStringLiteral("nobody")).value().size(), 0);
+    }
+
+    void enqueueIsIdempotent()
+    {
+        const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("x"), order(QStringLiteral("x"))).value(), EnqueueOutcome::Stored);
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("y"), order(QStringLiteral("y"))).value(), EnqueueOutcome::Stored);
+        // A re-sent message keeps its place and its first payload.
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("x"), QJsonValue(QStringLiteral("changed"))).value(),
+                 EnqueueOutcome::AlreadyQueued);
+        const auto pending = m_store->pending(q).value();
+        QCOMPARE(idsOf(pending), (QStringList{QStringLiteral("x"), QStringLiteral("y")}));
+        QCOMPARE(pending.first().payload, QJsonValue(order(QStringLiteral("x"))));
+        // The same id under another event or queue is another message.
+        QCOMPARE(m_store->enqueue(q, QStringLiteral("delivered"), QStringLiteral("x"), {}).value(), EnqueueOutcome::Stored);
+        QCOMPARE(m_store->enqueue(QStringLiteral("d1"), e, QStringLiteral("x"), {}).value(), EnqueueOutcome::Stored);
+        QCOMPARE(m_store->count().value(), 4);
+    }
+
+    void acknowledgeRemoves()
+    {
+        const QString q = QStringLiteral("1-206-flowers"), e = QStringLiteral("delivered");
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("o1"), order(QStringLiteral("o1"))).ok());
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("o2"), order(QStringLiteral("o2"))).ok());
+        QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("o1")).value(), false);
+        QCOMPARE(m_store->acknowledge(q, e, QStringLiteral("o1")).value(), true);
+        QCOMPARE(m_store->acknowledge(q, e, QStringLiteral("o1")).value(), false); // only once
+        QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("o1")).value(), true);
+        QCOMPARE(idsOf(m_store->pending(q).value()), QStringList{QStringLiteral("o2")});
+        // Wrong event or queue removes nothing.
+        QCOMPARE(m_store->acknowledge(q, QStringLiteral("pickup"), QStringLiteral("o2")).value(), false);
+        QCOMPARE(m_store->acknowledge(QStringLiteral("other"), e, QStringLiteral("o2")).value(), false);
+        QCOMPARE(m_store->count(q).value(), 1);
+    }
+
+    void acknowledgeAnyEvent()
+    {
+        const QString q = QStringLiteral("acme");
+        QVERIFY(m_store->enqueue(q, QStringLiteral("in-transit"), QStringLiteral("o1"), {}).ok());
+        QVERIFY(m_store->enqueue(q, QStringLiteral("delivered"), QStringLiteral("o1"), {}).ok());
+        QVERIFY(m_store->enqueue(q, QStringLiteral("delivered"), QStringLiteral("o2"), {}).ok());
+        QVERIFY(m_store->enqueue(QStringLiteral("other"), QStringLiteral("delivered"), QStringLiteral("o1"), {}).ok());
+        QCOMPARE(m_store->acknowledge(q, QString(), QStringLiteral("o1")).value(), true);
+        QCOMPARE(idsOf(m_store->pending(q).value()), QStringList{QStringLiteral("o2")});
+        QCOMPARE(m_store->isAcknowledged(q, QStringLiteral("in-transit"), QStringLiteral("o1")).value(), true);
+        QCOMPARE(m_store->isAcknowledged(q, QStringLiteral("delivered"), QStringLiteral("o1")).value(), true);
+        QCOMPARE(m_store->count(QStringLiteral("other")).value(), 1);
+        // An empty (not null) event string means the same.
+        QCOMPARE(m_store->acknowledge(QStringLiteral("other"), QLatin1String(""), QStringLiteral("o1")).value(), true);
+    }
+
+    void acknowledgedNeverComesBack()
+    {
+        const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("o1"), order(QStringLiteral("o1"))).ok());
+        QVERIFY(m_store->acknowledge(q, e, QStringLiteral("o1")).value());
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("o1"), order(QStringLiteral("o1"))).value(),
+                 EnqueueOutcome::AlreadyAcknowledged);
+        const auto fanOut = m_store->enqueueMany({q, QStringLiteral("d7")}, e, QStringLiteral("o1"), order(QStringLiteral("o1")));
+        QVERIFY(fanOut.ok());
+        QCOMPARE(*fanOut, (QList<EnqueueOutcome>{EnqueueOutcome::AlreadyAcknowledged, EnqueueOutcome::Stored}));
+        QCOMPARE(m_store->count(q).value(), 0);
+        QCOMPARE(m_store->pending(q).value().size(), 0);
+        QCOMPARE(m_store->acknowledge(q, e, QStringLiteral("o1")).value(), false);
+    }
+
+    void acknowledgeUnknownLeavesNoTombstone()
+    {
+        const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
+        QCOMPARE(m_store->acknowledge(q, e, QStringLiteral("never-sent")).value(), false);
+        QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("never-sent")).value(), false);
+        // A client cannot block a message by acknowledging it before it exists.
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("never-sent"), {}).value(), EnqueueOutcome::Stored);
+    }
+
+    void fanOutIsAtomic()
+    {
+        const QString e = QStringLiteral("pickup");
+        const auto outcomes = m_store->enqueueMany({QStringLiteral("driver"), QStringLiteral("d1"), QStringLiteral("d2")}, e,
+                                                   QStringLiteral("o1"), order(QStringLiteral("o1")));
+        QVERIFY2(outcomes.ok(), qPrintable(outcomes.error()));
+        QCOMPARE(*outcomes, QList<EnqueueOutcome>(3, EnqueueOutcome::Stored));
+        for (const QString &q : {QStringLiteral("driver"), QStringLiteral("d1"), QStringLiteral("d2")}) {
+            const auto pending = m_store->pending(q).value();
+            QCOMPARE(pending.size(), 1);
+            QCOMPARE(pending.first().payload, QJsonValue(order(QStringLiteral("o1"))));
+        }
+        // Acknowledging in one queue leaves the others.
+        QVERIFY(m_store->acknowledge(QStringLiteral("d1"), e, QStringLiteral("o1")).value());
+        QCOMPARE(m_store->count().value(), 2);
+
+        // A bad queue id anywhere in the list: an error, and nothing stored anywhere.
+        const auto bad = m_store->enqueueMany({QStringLiteral("driver"), QString(), QStringLiteral("d3")}, e,
+                                              QStringLiteral("o2"), {});
+        QVERIFY(!bad.ok());
+        QVERIFY(!bad.error().isEmpty());
+        QCOMPARE(m_store->count().value(), 2);
+        QCOMPARE(m_store->count(QStringLiteral("d3")).value(), 0);
+        QVERIFY(!m_store->enqueueMany({}, e, QStringLiteral("o3"), {}).ok());
+
+        // A queue listed twice is stored once.
+        const auto twice = m_store->enqueueMany({QStringLiteral("d4"), QStringLiteral("d4")}, e, QStringLiteral("o4"), {});
+        QVERIFY(twice.ok());
+        QCOMPARE(*twice, (QList<EnqueueOutcome>{EnqueueOutcome::Stored, EnqueueOutcome::AlreadyQueued}));
+        QCOMPARE(m_store->count(QStringLiteral("d4")).value(), 1);
+    }
+
+    void invalidKeys_data()
+    {
+        QTest::addColumn<QString>("queueId");
+        QTest::addColumn<QString>("event");
+        QTest::addColumn<QString>("messageId");
+        QTest::addRow("no queue") << QString() << QStringLiteral("pickup") << QStringLiteral("m");
+        QTest::addRow("no event") << QStringLiteral("driver") << QString() << QStringLiteral("m");
+        QTest::addRow("no message id") << QStringLiteral("driver") << QStringLiteral("pickup") << QString();
+    }
+    void invalidKeys()
+    {
+        QFETCH(QString, queueId);
+        QFETCH(QString, event);
+        QFETCH(QString, messageId);
+        const auto r = m_store->enqueue(queueId, event, messageId, QJsonValue(1));
+        QVERIFY(!r.ok());
+        QVERIFY(!r.error().isEmpty());
+        QCOMPARE(m_store->count().value(), 0);
+        if (queueId.isEmpty() || messageId.isEmpty())
+            QVERIFY(!m_store->acknowledge(queueId, event, messageId).ok());
+    }
+
+    void countsAndQueueIds()
+    {
+        QVERIFY(m_store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("1"), {}).ok());
+        QVERIFY(m_store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("2"), {}).ok());
+        QVERIFY(m_store->enqueue(QStringLiteral("acme"), QStringLiteral("delivered"), QStringLiteral("1"), {}).ok());
+        QVERIFY(m_store->enqueue(QStringLiteral("acme"), QStringLiteral("in-transit"), QStringLiteral("1"), {}).ok());
+        QCOMPARE(m_store->count().value(), 4);
+        QCOMPARE(m_store->count(QStringLiteral("driver")).value(), 2);
+        QCOMPARE(m_store->count(QStringLiteral("acme"), QStringLiteral("delivered")).value(), 1);
+        QCOMPARE(m_store->count(QString(), QStringLiteral("pickup")).value(), 2);
+        QCOMPARE(m_store->count(QStringLiteral("nobody")).value(), 0);
+        QVERIFY(m_store->subscribe(QStringLiteral("zed-driver"), QStringLiteral("pickup")).value());
+        QCOMPARE(m_store->queueIds().value(),
+                 (QStringList{QStringLiteral("acme"), QStringLiteral("driver"), QStringLiteral("zed-driver")}));
+        QVERIFY(m_store->acknowledge(QStringLiteral("acme"), {}, QStringLiteral("1")).value());
+        QCOMPARE(m_store->queueIds().value(), (QStringList{QStringLiteral("driver"), QStringLiteral("zed-driver")}));
+    }
+
+    void subscriptions()
+    {
+        const QString e = QStringLiteral("pickup");
+        QCOMPARE(m_store->subscribers(e).value(), QStringList());
+        QCOMPARE(m_store->subscribe(QStringLiteral("d2"), e).value(), true);
+        QCOMPARE(m_store->subscribe(QStringLiteral("d1"), e).value(), true);
+        QCOMPARE(m_store->subscribe(QStringLiteral("d1"), e).value(), false);
+        QCOMPARE(m_store->subscribe(QStringLiteral("v1"), QStringLiteral("delivered")).value(), true);
+        QCOMPARE(m_store->subscribers(e).value(), (QStringList{QStringLiteral("d1"), QStringLiteral("d2")}));
+        QCOMPARE(m_store->unsubscribe(QStringLiteral("d1"), e).value(), true);
+        QCOMPARE(m_store->unsubscribe(QStringLiteral("d1"), e).value(), false);
+        QCOMPARE(m_store->subscribers(e).value(), QStringList{QStringLiteral("d2")});
+        QVERIFY(!m_store->subscribe(QString(), e).ok());
+    }
+
+    void tombstonesBoundedByCount()
+    {
+        m_store->setTombstoneRetention({std::chrono::hours(1), 2});
+        const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
+        for (const QString &id : {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}) {
+            QVERIFY(m_store->enqueue(q, e, id, {}).ok());
+            QVERIFY(m_store->acknowledge(q, e, id).value());
+        }
+        QCOMPARE(m_store->pruneTombstones().value(), 1);
+        QCOMPARE(m_store->pruneTombstones().value(), 0);
+        // The oldest is forgotten: re-sent, it is new again (the documented price of a bound).
+        QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("a")).value(), false);
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("a"), {}).value(), EnqueueOutcome::Stored);
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("b"), {}).value(), EnqueueOutcome::AlreadyAcknowledged);
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("c"), {}).value(), EnqueueOutcome::AlreadyAcknowledged);
+    }
+
+    void tombstonesBoundedByAge()
+    {
+        m_store->setTombstoneRetention({std::chrono::hours(1), 1000});
+        const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("a"), {}).ok());
+        QVERIFY(m_store->acknowledge(q, e, QStringLiteral("a")).value());
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        QCOMPARE(m_store->pruneTombstones(now.addSecs(30 * 60)).value(), 0);
+        QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("a")).value(), true);
+        QCOMPARE(m_store->pruneTombstones(now.addSecs(2 * 3600)).value(), 1);
+        QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("a")).value(), false);
+    }
+
+    void tombstonesPrunedAutomatically()
+    {
+        m_store->setTombstoneRetention({std::chrono::hours(1), 10});
+        const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
+        for (int i = 0; i < MessageStore::kPruneInterval; ++i) {
+            const QString id = QString::number(i);
+            QVERIFY(m_store->enqueue(q, e, id, {}).ok());
+            QVERIFY(m_store->acknowledge(q, e, id).value());
+        }
+        QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("0")).value(), false);
+        QCOMPARE(m_store->isAcknowledged(q, e, QString::number(MessageStore::kPruneInterval - 10)).value(), true);
+        QCOMPARE(m_store->isAcknowledged(q, e, QString::number(MessageStore::kPruneInterval - 11)).value(), false);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestQueueStore)
+#include "tst_queue_store.moc"
