@@ -4,9 +4,12 @@
 // with socket.io-client's reconnection policy. One Client is one socket on one namespace.
 
 #include <QAbstractSocket>
+#include <QByteArray>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QList>
 #include <QObject>
+#include <QStringList>
 #include <QUrl>
 
 #include <functional>
@@ -50,7 +53,8 @@ public:
     [[nodiscard]] bool isConnected() const { return state() == State::Connected; }
     // The socket id the server gave on CONNECT; empty while not connected.
     [[nodiscard]] QString id() const;
-    // Milliseconds until the next reconnection attempt while Reconnecting, else -1.
+    // Milliseconds until the next reconnection attempt while Reconnecting (0 while that attempt
+    // is under way), else -1.
     [[nodiscard]] int reconnectIn() const;
 
     // Sent in every CONNECT packet (socket.io-client's `auth` option).
@@ -78,6 +82,13 @@ public:
 
     // Number of emits waiting for a connection.
     [[nodiscard]] int bufferedCount() const;
+
+    // While an eventReceived() slot or an ack callback runs, the binary attachments of that
+    // BINARY_EVENT/BINARY_ACK, indexed by the placeholders' "num"; empty otherwise.
+    [[nodiscard]] QList<QByteArray> currentAttachments() const;
+    // Why the last attempt failed or the connection ended ("transport close", "ping timeout",
+    // "parse error", "timeout", the server's CONNECT_ERROR message...); empty before any.
+    [[nodiscard]] QString errorString() const;
 
 Q_SIGNALS:
     void stateChanged(caps::Client::State state);

@@ -1,0 +1,680 @@
+#include "client/client.h"
+
+#include "client/backoff.h"
+#include "core/logging.h"
+#include "protocol/engineio.h"
+#include "protocol/socketio.h"
+
+#include <QJsonDocument>
+#include <QPointer>
+#include <QTimer>
+#include <QUrlQuery>
+#include <QWebSocket>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <utility>
+
+namespace caps {
+
+namespace {
+
+QString namespaceOf(const QUrl &url)
+{
+    const QString path = url.path();
+    return path.isEmpty() ? QStringLiteral("/") : path;
+}
+
+// socket.io-client's reasons, so that logs read the same on both sides.
+const QString kTransportClose = QStringLiteral("transport close");
+const QString kTransportError = QStringLiteral("transport error");
+const QString kPingTimeout = QStringLiteral("ping timeout");
+const QString kParseError = QStringLiteral("parse error");
+const QString kConnectTimeout = QStringLiteral("timeout");
+const QString kServerDisconnect = QStringLiteral("io server disconnect");
+const QString kClientDisconnect = QStringLiteral("io client disconnect");
+
+// The server's numbers come off the wire: their sum must not overflow a timer interval.
+int heartbeatAllowance(const eio::Handshake &handshake)
+{
+    const qint64 sum = qint64(std::max(0, handshake.pingInterval)) + std::max(0, handshake.pingTimeout);
+    return int(std::min<qint64>(sum, std::numeric_limits<int>::max()));
+}
+
+} // namespace
+
+class ClientPrivate
+{
+public:
+    ClientPrivate(Client *client, const QUrl &u, const Client::Options &o);
+
+    [[nodiscard]] QUrl transportUrl() const;
+
+    void openTransport();
+    void teardownTransport(bool graceful);
+    void onTextFrame(const QString &frame);
+    void onBinaryFrame(const QByteArray &frame);
+    void onEngineOpen(const QByteArray &data);
+    void onSocketIoPacket(sio::Packet packet);
+    void onNamespaceConnected(const QString &socketId);
+    void onAck(const sio::Packet &packet);
+    void onAckTimeout(qint64 ackId);
+    void onConnectError(const QString &message);
+    void onServerDisconnect();
+    void onConnectionLost(const QString &reason);
+    // After a failed attempt or a lost connection: schedules the next attempt or gives up.
+    // Returns the signals to emit once the state is consistent.
+    void scheduleReconnect(quint64 epoch);
+    void dropSentAcksWithoutTimeout();
+
+    void sendPacket(const sio::Packet &packet);
+    void sendEngineText(const QByteArray &text);
+    void setState(Client::State s);
+    [[nodiscard]] bool still(quint64 epoch) const { return m_epoch == epoch; }
+
+    Client *q;
+    QUrl m_url;
+    QString m_nsp;
+    Client::Options m_options;
+    Backoff m_backoff;
+    Client::State m_state = Client::State::Disconnected;
+    QJsonObject m_auth;
+    QString m_id;
+    QString m_errorString;
+    QStringList m_rooms;
+    QList<sio::Packet> m_sendBuffer;
+
+    struct PendingAck
+    {
+        Client::AckCallback onAck;
+        Client::AckTimeoutCallback onTimeout;
+        QTimer *timer = nullptr;
+    };
+    std::map<qint64, PendingAck> m_acks;
+    qint64 m_nextAckId = 0;
+
+    QWebSocket *m_socket = nullptr;
+    bool m_engineOpen = false;
+    eio::Handshake m_handshake;
+    sio::Decoder m_decoder;
+    QTimer *m_connectTimer;
+    QTimer *m_pingTimer;
+    QTimer *m_reconnectTimer;
+    // Bumped by every state change: a sequence of signal emissions stops when a slot has
+    // changed the state under it (disconnectFromHub() from a `disconnected` slot, say).
+    quint64 m_epoch = 0;
+    const QList<QByteArray> *m_currentAttachments = nullptr;
+};
+
+ClientPrivate::ClientPrivate(Client *client, const QUrl &u, const Client::Options &o)
+    : q(client)
+    , m_url(u)
+    , m_nsp(namespaceOf(u))
+    , m_options(o)
+    , m_backoff(o.reconnectionDelayMs, o.reconnectionDelayMaxMs, o.randomizationFactor)
+    , m_connectTimer(new QTimer(client))
+    , m_pingTimer(new QTimer(client))
+    , m_reconnectTimer(new QTimer(client))
+{
+    m_connectTimer->setSingleShot(true);
+    m_pingTimer->setSingleShot(true);
+    m_reconnectTimer->setSingleShot(true);
+    // A coarse timer may fire (and report its remaining time) 5 % late; reconnectIn() should
+    // never exceed the delay that reconnectScheduled() announced.
+    m_reconnectTimer->setTimerType(Qt::PreciseTimer);
+    QObject::connect(m_connectTimer, &QTimer::timeout, q, [this] { onConnectionLost(kConnectTimeout); });
+    QObject::connect(m_pingTimer, &QTimer::timeout, q, [this] { onConnectionLost(kPingTimeout); });
+    QObject::connect(m_reconnectTimer, &QTimer::timeout, q, [this] {
+        qCDebug(lcClient) << "reconnection attempt" << m_backoff.attempts() << "to" << m_url;
+        openTransport();
+    });
+}
+
+QUrl ClientPrivate::transportUrl() const
+{
+    QUrl ws = m_url;
+    const QString scheme = m_url.scheme().toLower();
+    ws.setScheme(scheme == QLatin1String("https") || scheme == QLatin1String("wss") ? QStringLiteral("wss")
+                                                                                      : QStringLiteral("ws"));
+    ws.setPath(QStringLiteral("/socket.io/"));
+    ws.setFragment(QString());
+    // The user's own query items travel with the handshake, as in socket.io-client.
+    QUrlQuery query(m_url);
+    query.removeAllQueryItems(QStringLiteral("EIO"));
+    query.removeAllQueryItems(QStringLiteral("transport"));
+    query.addQueryItem(QStringLiteral("EIO"), QString::number(eio::kProtocolVersion));
+    query.addQueryItem(QStringLiteral("transport"), QStringLiteral("websocket"));
+    ws.setQuery(query);
+    return ws;
+}
+
+void ClientPrivate::setState(Client::State s)
+{
+    ++m_epoch;
+    m_state = s;
+}
+
+void ClientPrivate::openTransport()
+{
+    teardownTransport(false);
+    m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
+    QWebSocket *socket = m_socket;
+    QObject::connect(socket, &QWebSocket::textMessageReceived, q, [this](const QString &frame) { onTextFrame(frame); });
+    QObject::connect(socket, &QWebSocket::binaryMessageReceived, q,
+                     [this](const QByteArray &frame) { onBinaryFrame(frame); });
+    QObject::connect(socket, &QWebSocket::disconnected, q, [this] { onConnectionLost(kTransportClose); });
+    QObject::connect(socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), q,
+                     [this, socket](QAbstractSocket::SocketError error) {
+                         qCDebug(lcClient) << "transport error" << error << socket->errorString();
+                         onConnectionLost(kTransportError);
+                     });
+    if (m_options.connectTimeoutMs >= 0)
+        m_connectTimer->start(m_options.connectTimeoutMs);
+    const QUrl url = transportUrl();
+    qCDebug(lcClient) << "opening" << url;
+    socket->open(url);
+}
+
+void ClientPrivate::teardownTransport(bool graceful)
+{
+    m_connectTimer->stop();
+    m_pingTimer->stop();
+    m_engineOpen = false;
+    m_decoder.reset();
+    m_id.clear();
+    if (!m_socket)
+        return;
+    QWebSocket *socket = m_socket;
+    m_socket = nullptr;
+    QObject::disconnect(socket, nullptr, q, nullptr);
+    if (graceful && socket->state() == QAbstractSocket::ConnectedState) {
+        // Let the close handshake (and what was just written) go out before the socket dies.
+        socket->flush();
+        QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(2000, socket, &QObject::deleteLater);
+        socket->close();
+    } else {
+        socket->abort();
+        socket->deleteLater();
+    }
+}
+
+void ClientPrivate::sendEngineText(const QByteArray &text)
+{
+    if (m_socket)
+        m_socket->sendTextMessage(QString::fromUtf8(text));
+}
+
+void ClientPrivate::sendPacket(const sio::Packet &packet)
+{
+    if (!m_socket)
+        return;
+    const sio::Encoded encoded = sio::encode(packet);
+    sendEngineText(eio::encodeText(eio::Packet::message(encoded.text)));
+    for (const QByteArray &attachment : encoded.attachments)
+        m_socket->sendBinaryMessage(attachment);
+}
+
+void ClientPrivate::onTextFrame(const QString &frame)
+{
+    const QByteArray bytes = frame.toUtf8();
+    auto decoded = eio::decodeTextFrame(bytes);
+    if (!decoded) {
+        qCWarning(lcClient) << "bad Engine.IO frame from" << m_url << decoded.error();
+        onConnectionLost(kParseError);
+        return;
+    }
+    eio::Packet packet = std::move(decoded).value();
+    if (!m_engineOpen && packet.type != eio::PacketType::Open) {
+        qCWarning(lcClient) << "Engine.IO packet before OPEN from" << m_url;
+        onConnectionLost(kParseError);
+        return;
+    }
+    switch (packet.type) {
+    case eio::PacketType::Open:
+        if (m_engineOpen) {
+            qCWarning(lcClient) << "second Engine.IO OPEN from" << m_url;
+            onConnectionLost(kParseError);
+            return;
+        }
+        onEngineOpen(packet.data);
+        return;
+    case eio::PacketType::Close:
+        onConnectionLost(kTransportClose);
+        return;
+    case eio::PacketType::Ping:
+        sendEngineText(eio::encodeText(eio::Packet::of(eio::PacketType::Pong, packet.data)));
+        m_pingTimer->start(heartbeatAllowance(m_handshake));
+        return;
+    case eio::PacketType::Message: {
+        auto fed = m_decoder.feedText(packet.data);
+        if (!fed) {
+            qCWarning(lcClient) << "bad Socket.IO packet from" << m_url << fed.error();
+            onConnectionLost(kParseError);
+            return;
+        }
+        if (fed->has_value())
+            onSocketIoPacket(std::move(**fed));
+        return;
+    }
+    case eio::PacketType::Pong:
+    case eio::PacketType::Upgrade:
+    case eio::PacketType::Noop:
+        return;
+    }
+}
+
+void ClientPrivate::onBinaryFrame(const QByteArray &frame)
+{
+    if (!m_engineOpen) {
+        qCWarning(lcClient) << "binary frame before Engine.IO OPEN from" << m_url;
+        onConnectionLost(kParseError);
+        return;
+    }
+    auto fed = m_decoder.feedBinary(frame);
+    if (!fed) {
+        qCWarning(lcClient) << "unexpected binary frame from" << m_url << fed.error();
+        onConnectionLost(kParseError);
+        return;
+    }
+    if (fed->has_value())
+        onSocketIoPacket(std::move(**fed));
+}
+
+void ClientPrivate::onEngineOpen(const QByteArray &data)
+{
+    auto handshake = eio::decodeHandshake(data);
+    if (!handshake) {
+        qCWarning(lcClient) << "bad Engine.IO handshake from" << m_url << handshake.error();
+        onConnectionLost(kParseError);
+        return;
+    }
+    m_handshake = std::move(handshake).value();
+    m_engineOpen = true;
+    // As engine.io-client: a server that has not pinged within interval + timeout is gone.
+    m_pingTimer->start(heartbeatAllowance(m_handshake));
+    qCDebug(lcClient) << "engine open, sid" << m_handshake.sid << "joining" << m_nsp;
+    sendPacket(sio::Packet::connect(m_nsp, m_auth));
+}
+
+void ClientPrivate::onSocketIoPacket(sio::Packet packet)
+{
+    if (packet.nsp != m_nsp) {
+        qCDebug(lcClient) << "ignoring packet for namespace" << packet.nsp;
+        return;
+    }
+    switch (packet.type) {
+    case sio::PacketType::Connect: {
+        if (m_state == Client::State::Connected)
+            return;
+        const QString sid = packet.data.toObject().value(QLatin1String("sid")).toString();
+        if (sid.isEmpty()) {
+            qCWarning(lcClient) << "CONNECT without a sid from" << m_url;
+            onConnectionLost(kParseError);
+            return;
+        }
+        onNamespaceConnected(sid);
+        return;
+    }
+    case sio::PacketType::ConnectError: {
+        // v5 sends {"message": ...}; older servers sent the bare string.
+        QString message = packet.data.isObject() ? packet.data.toObject().value(QLatin1String("message")).toString()
+                                                 : packet.data.toString();
+        if (message.isEmpty())
+            message = QStringLiteral("connection refused");
+        onConnectError(message);
+        return;
+    }
+    case sio::PacketType::Disconnect:
+        onServerDisconnect();
+        return;
+    case sio::PacketType::Event:
+    case sio::PacketType::BinaryEvent: {
+        if (m_state != Client::State::Connected) {
+            qCDebug(lcClient) << "ignoring event before CONNECT";
+            return;
+        }
+        const QString name = packet.eventName();
+        const QJsonArray args = packet.eventArgs();
+        const auto *previous = m_currentAttachments;
+        m_currentAttachments = &packet.attachments;
+        QPointer<Client> guard(q);
+        Q_EMIT q->eventReceived(name, args, packet.id);
+        if (guard)
+            m_currentAttachments = previous;
+        return;
+    }
+    case sio::PacketType::Ack:
+    case sio::PacketType::BinaryAck:
+        onAck(packet);
+        return;
+    }
+}
+
+void ClientPrivate::onNamespaceConnected(const QString &socketId)
+{
+    m_connectTimer->stop();
+    m_reconnectTimer->stop();
+    m_backoff.reset();
+    m_errorString.clear();
+    setState(Client::State::Connected);
+    m_id = socketId;
+    const quint64 epoch = m_epoch;
+    qCDebug(lcClient) << "connected to" << m_nsp << "as" << socketId;
+    // A new server-side socket is in no room; the rooms go first so that buffered emits that
+    // rely on them (and replies to them) find the client there.
+    for (const QString &room : std::as_const(m_rooms))
+        sendPacket(sio::Packet::event(m_nsp, QStringLiteral("join"), QJsonArray{room}));
+    const QList<sio::Packet> buffered = std::exchange(m_sendBuffer, {});
+    for (const sio::Packet &packet : buffered)
+        sendPacket(packet);
+    Q_EMIT q->stateChanged(Client::State::Connected);
+    if (still(epoch))
+        Q_EMIT q->connected();
+}
+
+void ClientPrivate::onAck(const sio::Packet &packet)
+{
+    const auto it = m_acks.find(packet.id);
+    if (it == m_acks.end()) {
+        qCDebug(lcClient) << "ack for unknown id" << packet.id;
+        return;
+    }
+    PendingAck pending = std::move(it->second);
+    m_acks.erase(it);
+    if (pending.timer)
+        pending.timer->deleteLater();
+    if (!pending.onAck)
+        return;
+    const auto *previous = m_currentAttachments;
+    m_currentAttachments = &packet.attachments;
+    QPointer<Client> guard(q);
+    pending.onAck(packet.data.toArray());
+    if (guard)
+        m_currentAttachments = previous;
+}
+
+void ClientPrivate::onAckTimeout(qint64 ackId)
+{
+    const auto it = m_acks.find(ackId);
+    if (it == m_acks.end())
+        return;
+    PendingAck pending = std::move(it->second);
+    m_acks.erase(it);
+    if (pending.timer)
+        pending.timer->deleteLater();
+    // As socket.io-client: a timed-out emit that is still buffered is never sent.
+    m_sendBuffer.removeIf([ackId](const sio::Packet &p) { return p.id == ackId; });
+    if (pending.onTimeout)
+        pending.onTimeout();
+}
+
+void ClientPrivate::dropSentAcksWithoutTimeout()
+{
+    // The server-side socket that owed these answers is gone; acks with a timeout keep it and
+    // report it, as the API promises, the others would wait forever.
+    for (auto it = m_acks.begin(); it != m_acks.end();) {
+        const qint64 ackId = it->first;
+        const bool buffered =
+            std::any_of(m_sendBuffer.cbegin(), m_sendBuffer.cend(), [ackId](const sio::Packet &p) { return p.id == ackId; });
+        if (!buffered && !it->second.timer)
+            it = m_acks.erase(it);
+        else
+            ++it;
+    }
+}
+
+void ClientPrivate::onConnectError(const QString &message)
+{
+    qCWarning(lcClient) << "namespace" << m_nsp << "refused:" << message;
+    // socket.io-client does not retry a refused namespace: the application decides.
+    const bool wasConnected = m_state == Client::State::Connected;
+    teardownTransport(true);
+    m_reconnectTimer->stop();
+    m_backoff.reset();
+    m_errorString = message;
+    dropSentAcksWithoutTimeout();
+    setState(Client::State::Disconnected);
+    const quint64 epoch = m_epoch;
+    Q_EMIT q->stateChanged(Client::State::Disconnected);
+    if (wasConnected && still(epoch))
+        Q_EMIT q->disconnected(message);
+    if (still(epoch))
+        Q_EMIT q->connectError(message);
+}
+
+void ClientPrivate::onServerDisconnect()
+{
+    // socket.io-client does not reconnect after the server kicked the socket on purpose.
+    const bool wasConnected = m_state == Client::State::Connected;
+    qCDebug(lcClient) << "server disconnected" << m_nsp;
+    teardownTransport(true);
+    m_reconnectTimer->stop();
+    m_backoff.reset();
+    m_errorString = kServerDisconnect;
+    dropSentAcksWithoutTimeout();
+    setState(Client::State::Disconnected);
+    const quint64 epoch = m_epoch;
+    Q_EMIT q->stateChanged(Client::State::Disconnected);
+    if (wasConnected && still(epoch))
+        Q_EMIT q->disconnected(kServerDisconnect);
+}
+
+void ClientPrivate::onConnectionLost(const QString &reason)
+{
+    if (m_state == Client::State::Disconnected)
+        return;
+    const bool wasConnected = m_state == Client::State::Connected;
+    qCDebug(lcClient) << (wasConnected ? "connection lost:" : "attempt failed:") << reason << m_url;
+    teardownTransport(false);
+    m_errorString = reason;
+    dropSentAcksWithoutTimeout();
+    if (wasConnected) {
+        // socket.io-client's Manager.onclose: a fresh backoff for a fresh outage.
+        m_backoff.reset();
+        setState(m_options.reconnection ? Client::State::Reconnecting : Client::State::Disconnected);
+        const quint64 epoch = m_epoch;
+        Q_EMIT q->stateChanged(m_state);
+        if (!still(epoch))
+            return;
+        Q_EMIT q->disconnected(reason);
+        if (!still(epoch) || !m_options.reconnection)
+            return;
+        scheduleReconnect(epoch);
+        return;
+    }
+    if (!m_options.reconnection) {
+        setState(Client::State::Disconnected);
+        Q_EMIT q->stateChanged(m_state);
+        return;
+    }
+    scheduleReconnect(m_epoch);
+}
+
+void ClientPrivate::scheduleReconnect(quint64 epoch)
+{
+    if (m_options.reconnectionAttempts >= 0 && m_backoff.attempts() >= m_options.reconnectionAttempts) {
+        qCDebug(lcClient) << "giving up after" << m_backoff.attempts() << "attempts";
+        m_backoff.reset();
+        setState(Client::State::Disconnected);
+        const quint64 failedEpoch = m_epoch;
+        Q_EMIT q->stateChanged(m_state);
+        if (still(failedEpoch))
+            Q_EMIT q->reconnectFailed();
+        return;
+    }
+    const int delay = m_backoff.duration();
+    const int attempt = m_backoff.attempts();
+    m_reconnectTimer->start(delay);
+    if (m_state != Client::State::Reconnecting) {
+        setState(Client::State::Reconnecting);
+        epoch = m_epoch;
+        Q_EMIT q->stateChanged(m_state);
+    }
+    if (still(epoch))
+        Q_EMIT q->reconnectScheduled(attempt, delay);
+}
+
+Client::Client(const QUrl &url, QObject *parent)
+    : Client(url, Options{}, parent)
+{
+}
+
+Client::Client(const QUrl &url, const Options &options, QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<ClientPrivate>(this, url, options))
+{
+}
+
+Client::~Client()
+{
+    d->m_reconnectTimer->stop();
+    d->teardownTransport(false);
+}
+
+QUrl Client::url() const
+{
+    return d->m_url;
+}
+
+QString Client::nsp() const
+{
+    return d->m_nsp;
+}
+
+Client::State Client::state() const
+{
+    return d->m_state;
+}
+
+QString Client::id() const
+{
+    return d->m_state == State::Connected ? d->m_id : QString();
+}
+
+int Client::reconnectIn() const
+{
+    if (d->m_state != State::Reconnecting)
+        return -1;
+    // 0 while the attempt itself is under way.
+    if (!d->m_reconnectTimer->isActive())
+        return 0;
+    return std::clamp(d->m_reconnectTimer->remainingTime(), 0, d->m_reconnectTimer->interval());
+}
+
+void Client::setAuth(const QJsonObject &auth)
+{
+    d->m_auth = auth;
+}
+
+void Client::connectToHub()
+{
+    // Already connected, or an attempt is under way or scheduled: like socket.connect().
+    if (d->m_state != State::Disconnected)
+        return;
+    d->m_backoff.reset();
+    d->m_errorString.clear();
+    d->setState(State::Connecting);
+    const quint64 epoch = d->m_epoch;
+    Q_EMIT stateChanged(State::Connecting);
+    if (d->still(epoch))
+        d->openTransport();
+}
+
+void Client::disconnectFromHub()
+{
+    if (d->m_state == State::Disconnected)
+        return;
+    const bool wasConnected = d->m_state == State::Connected;
+    d->m_reconnectTimer->stop();
+    if (wasConnected)
+        d->sendPacket(sio::Packet::disconnect(d->m_nsp));
+    d->teardownTransport(true);
+    d->m_backoff.reset();
+    d->dropSentAcksWithoutTimeout();
+    d->setState(State::Disconnected);
+    const quint64 epoch = d->m_epoch;
+    Q_EMIT stateChanged(State::Disconnected);
+    if (wasConnected && d->still(epoch))
+        Q_EMIT disconnected(kClientDisconnect);
+}
+
+void Client::emitEvent(const QString &event, const QJsonArray &args)
+{
+    if (sio::isReservedEventName(event)) {
+        qCWarning(lcClient) << "not emitting reserved event name" << event;
+        return;
+    }
+    auto packet = sio::Packet::event(d->m_nsp, event, args);
+    if (d->m_state == State::Connected)
+        d->sendPacket(packet);
+    else
+        d->m_sendBuffer.append(std::move(packet));
+}
+
+void Client::emitWithAck(const QString &event, const QJsonArray &args, AckCallback onAck, int timeoutMs,
+                         AckTimeoutCallback onTimeout)
+{
+    if (sio::isReservedEventName(event)) {
+        qCWarning(lcClient) << "not emitting reserved event name" << event;
+        return;
+    }
+    const qint64 ackId = d->m_nextAckId++;
+    ClientPrivate::PendingAck pending{std::move(onAck), std::move(onTimeout), nullptr};
+    if (timeoutMs >= 0) {
+        pending.timer = new QTimer(this);
+        pending.timer->setSingleShot(true);
+        connect(pending.timer, &QTimer::timeout, this, [this, ackId] { d->onAckTimeout(ackId); });
+        pending.timer->start(timeoutMs);
+    }
+    d->m_acks.emplace(ackId, std::move(pending));
+    auto packet = sio::Packet::event(d->m_nsp, event, args, ackId);
+    if (d->m_state == State::Connected)
+        d->sendPacket(packet);
+    else
+        d->m_sendBuffer.append(std::move(packet));
+}
+
+void Client::joinRoom(const QString &room)
+{
+    if (d->m_rooms.contains(room))
+        return;
+    d->m_rooms.append(room);
+    if (d->m_state == State::Connected)
+        d->sendPacket(sio::Packet::event(d->m_nsp, QStringLiteral("join"), QJsonArray{room}));
+}
+
+QStringList Client::rooms() const
+{
+    return d->m_rooms;
+}
+
+int Client::bufferedCount() const
+{
+    return int(d->m_sendBuffer.size());
+}
+
+QList<QByteArray> Client::currentAttachments() const
+{
+    return d->m_currentAttachments ? *d->m_currentAttachments : QList<QByteArray>{};
+}
+
+QString Client::errorString() const
+{
+    return d->m_errorString;
+}
+
+void Client::sendAck(qint64 ackId, const QJsonArray &args)
+{
+    if (ackId < 0)
+        return;
+    if (d->m_state != State::Connected) {
+        // The server-side socket that asked is gone; a new one would not know the id.
+        qCDebug(lcClient) << "dropping ack" << ackId << "while not connected";
+        return;
+    }
+    d->sendPacket(sio::Packet::ack(d->m_nsp, ackId, args));
+}
+
+} // namespace caps

@@ -1,0 +1,314 @@
+// caps::Client against real Node socket.io 4.x servers: the lab's hub (bench/node-hub/hub.js)
+// and tests/interop/client-echo-server.js. Node and the npm packages are required: without
+// them the test fails, it does not skip.
+
+#include "client/client.h"
+#include "peerprocess.h"
+#include "testhelpers.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using caps::Client;
+
+using namespace clienttest;
+
+class TestClientNode : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void vendorAndDriverThroughNodeHub();
+    void reconnectsAfterNodeHubRestart();
+    void ackRoundTrip();
+    void ackTimeout();
+    void binaryFromNode();
+    void serverAsksClientAnswers();
+    void authAndConnectError();
+    void serverKickIsNotRetried();
+    void detectsFrozenServer();
+
+private:
+    bool startHub(PeerProcess &hub, quint16 port = 0);
+    bool startEcho(PeerProcess &echo, const QStringList &extra = {});
+
+    QString m_node;
+    QString m_source;
+};
+
+void TestClientNode::initTestCase()
+{
+    m_source = qEnvironmentVariable("CAPS_SOURCE_DIR");
+    QVERIFY2(!m_source.isEmpty(), "CAPS_SOURCE_DIR is not set: run this test through ctest");
+    m_node = QStandardPaths::findExecutable(QStringLiteral("node"));
+    QVERIFY2(!m_node.isEmpty(), "node is not in PATH: the Node interop tests need Node.js 20 and npm");
+    const QStringList packageDirs{QStringLiteral("bench/node-hub"), QStringLiteral("tests/interop")};
+    for (const QString &dir : packageDirs) {
+        const QString manifest = QDir(m_source).filePath(dir + QStringLiteral("/node_modules/socket.io/package.json"));
+        QVERIFY2(QFileInfo::exists(manifest),
+                 qPrintable(QStringLiteral("socket.io is not installed in %1/%2: run `npm ci` there")
+                                .arg(m_source, dir)));
+    }
+}
+
+bool TestClientNode::startHub(PeerProcess &hub, quint16 port)
+{
+    return hub.start(m_node,
+                     {QDir(m_source).filePath(QStringLiteral("bench/node-hub/hub.js")), QStringLiteral("--port"),
+                      QString::number(port), QStringLiteral("--host"), QStringLiteral("127.0.0.1")},
+                     QRegularExpression(QStringLiteral("node-hub listening on 127\\.0\\.0\\.1:(\\d+)")));
+}
+
+bool TestClientNode::startEcho(PeerProcess &echo, const QStringList &extra)
+{
+    return echo.start(m_node,
+                      QStringList{QDir(m_source).filePath(QStringLiteral("tests/interop/client-echo-server.js")),
+                                  QStringLiteral("--port"), QStringLiteral("0")}
+                          + extra,
+                      QRegularExpression(QStringLiteral("client-echo-server listening on 127\\.0\\.0\\.1:(\\d+)")));
+}
+
+void TestClientNode::vendorAndDriverThroughNodeHub()
+{
+    PeerProcess hub;
+    QVERIFY2(startHub(hub), qPrintable(hub.errorString()));
+    const QUrl url = localUrl(hub.port(), QStringLiteral("/caps"));
+    Client vendor(url);
+    Client driver(url);
+    vendor.joinRoom(QStringLiteral("1-206-flowers"));
+    QSignalSpy vendorEvents(&vendor, &Client::eventReceived);
+    QSignalSpy driverEvents(&driver, &Client::eventReceived);
+    vendor.connectToHub();
+    driver.connectToHub();
+    QTRY_VERIFY(vendor.isConnected() && driver.isConnected());
+    QVERIFY(!vendor.id().isEmpty());
+    QVERIFY(vendor.id() != driver.id());
+
+    const QJsonObject payload = order(QStringLiteral("N-1"));
+    vendor.emitEvent(QStringLiteral("pickup"), {payload});
+    QTRY_COMPARE(countEvents(driverEvents, QStringLiteral("pickup")), 1);
+    QCOMPARE(argsOf(driverEvents, QStringLiteral("pickup")), QJsonArray{payload});
+
+    // What a driver does with a pickup.
+    const QJsonObject received = argsOf(driverEvents, QStringLiteral("pickup")).at(0).toObject();
+    driver.emitEvent(QStringLiteral("in-transit"), {received});
+    driver.emitEvent(QStringLiteral("delivered"), {received});
+    QTRY_COMPARE(countEvents(vendorEvents, QStringLiteral("delivered")), 1);
+    QCOMPARE(countEvents(vendorEvents, QStringLiteral("in-transit")), 1);
+    QCOMPARE(argsOf(vendorEvents, QStringLiteral("delivered")), QJsonArray{payload});
+    // The driver is in no store room.
+    QCOMPARE(countEvents(driverEvents, QStringLiteral("delivered")), 0);
+    QTRY_COMPARE(hub.count(QRegularExpression(QStringLiteral("event: 'delivered'"))), 1);
+    QCOMPARE(hub.count(QRegularExpression(QStringLiteral("event: 'pickup'"))), 1);
+}
+
+void TestClientNode::reconnectsAfterNodeHubRestart()
+{
+    PeerProcess hub;
+    QVERIFY2(startHub(hub), qPrintable(hub.errorString()));
+    const quint16 port = hub.port();
+    const QUrl url = localUrl(port, QStringLiteral("/caps"));
+    Client vendor(url, fastOptions());
+    Client driver(url, fastOptions());
+    vendor.joinRoom(QStringLiteral("1-206-flowers"));
+    QSignalSpy vendorConnected(&vendor, &Client::connected);
+    QSignalSpy driverConnected(&driver, &Client::connected);
+    QSignalSpy vendorLost(&vendor, &Client::disconnected);
+    QSignalSpy driverLost(&driver, &Client::disconnected);
+    QSignalSpy vendorEvents(&vendor, &Client::eventReceived);
+    vendor.connectToHub();
+    driver.connectToHub();
+    QTRY_VERIFY(vendor.isConnected() && driver.isConnected());
+
+    hub.kill();
+    QTRY_VERIFY(vendorLost.size() == 1 && driverLost.size() == 1);
+    QCOMPARE(vendor.state(), Client::State::Reconnecting);
+    vendor.emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("R-1"))});
+    QCOMPARE(vendor.bufferedCount(), 1);
+
+    PeerProcess restarted;
+    QVERIFY2(startHub(restarted, port), qPrintable(restarted.errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT(vendorConnected.size() == 2 && driverConnected.size() == 2, 10000);
+    QCOMPARE(vendor.bufferedCount(), 0);
+    QTRY_COMPARE(restarted.count(QRegularExpression(QStringLiteral("orderID: 'R-1'"))), 1);
+
+    // The vendor is back in its store's room.
+    driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("R-2"))});
+    QTRY_COMPARE(countEvents(vendorEvents, QStringLiteral("delivered")), 1);
+    QCOMPARE(argsOf(vendorEvents, QStringLiteral("delivered")), QJsonArray{order(QStringLiteral("R-2"))});
+    // The buffered pickup went out exactly once.
+    QCOMPARE(restarted.count(QRegularExpression(QStringLiteral("orderID: 'R-1'"))), 1);
+    // The hub broadcasts pickup to its sender too; whether the driver was back in time to
+    // see it depends on which client reconnected first.
+    QCOMPARE(countEvents(vendorEvents, QStringLiteral("pickup")), 1);
+}
+
+void TestClientNode::ackRoundTrip()
+{
+    PeerProcess echo;
+    QVERIFY2(startEcho(echo), qPrintable(echo.errorString()));
+    Client client(localUrl(echo.port(), QStringLiteral("/echo")));
+    QSignalSpy events(&client, &Client::eventReceived);
+    const QJsonArray args{1, QStringLiteral("two"), QJsonObject{{QStringLiteral("three"), 3}}, QJsonArray{4},
+                          QJsonValue::Null, true, QStringLiteral("ünïcødé ✓")};
+    QJsonArray answer;
+    int acks = 0;
+    // Emitted before connecting: buffered, then acknowledged once connected.
+    client.emitWithAck(QStringLiteral("echo"), args, [&](const QJsonArray &a) {
+        ++acks;
+        answer = a;
+    });
+    client.connectToHub();
+    QTRY_COMPARE(acks, 1);
+    QCOMPARE(answer, args);
+
+    client.emitEvent(QStringLiteral("echo"), {QStringLiteral("no ack")});
+    QTRY_COMPARE(countEvents(events, QStringLiteral("echo")), 1);
+    QCOMPARE(argsOf(events, QStringLiteral("echo")), QJsonArray{QStringLiteral("no ack")});
+
+    for (int i = 0; i < 20; ++i)
+        client.emitWithAck(QStringLiteral("echo"), {i}, [&acks, i](const QJsonArray &a) {
+            if (a == QJsonArray{i})
+                ++acks;
+        });
+    QTRY_COMPARE(acks, 21);
+}
+
+void TestClientNode::ackTimeout()
+{
+    PeerProcess echo;
+    QVERIFY2(startEcho(echo), qPrintable(echo.errorString()));
+    Client client(localUrl(echo.port(), QStringLiteral("/echo")));
+    QSignalSpy connectedSpy(&client, &Client::connected);
+    client.connectToHub();
+    QVERIFY(connectedSpy.wait(10000));
+    int acks = 0;
+    int timeouts = 0;
+    client.emitWithAck(QStringLiteral("never-acked"), {}, [&](const QJsonArray &) { ++acks; }, 200, [&] { ++timeouts; });
+    client.emitWithAck(QStringLiteral("echo"), {1}, [&](const QJsonArray &) { ++acks; }, 5000, [&] { ++timeouts; });
+    QTRY_COMPARE(timeouts, 1);
+    QCOMPARE(acks, 1);
+}
+
+void TestClientNode::binaryFromNode()
+{
+    PeerProcess echo;
+    QVERIFY2(startEcho(echo), qPrintable(echo.errorString()));
+    Client client(localUrl(echo.port(), QStringLiteral("/echo")));
+    QList<QByteArray> eventAttachments;
+    connect(&client, &Client::eventReceived, &client, [&](const QString &event, const QJsonArray &, qint64) {
+        if (event == QLatin1String("blob"))
+            eventAttachments = client.currentAttachments();
+    });
+    QSignalSpy events(&client, &Client::eventReceived);
+    QJsonArray ackArgs;
+    QList<QByteArray> ackAttachments;
+    client.emitWithAck(QStringLiteral("binary-ack"), {}, [&](const QJsonArray &a) {
+        ackArgs = a;
+        ackAttachments = client.currentAttachments();
+    });
+    client.emitEvent(QStringLiteral("send-binary"));
+    client.connectToHub();
+
+    QTRY_COMPARE(countEvents(events, QStringLiteral("blob")), 1);
+    QCOMPARE(argsOf(events, QStringLiteral("blob")),
+             (QJsonArray{placeholder(0), QStringLiteral("x"), QJsonObject{{QStringLiteral("nested"), placeholder(1)}}}));
+    QCOMPARE(eventAttachments, (QList<QByteArray>{QByteArray("hello"), QByteArray("\x00\xff", 2)}));
+
+    QTRY_VERIFY(!ackArgs.isEmpty());
+    QCOMPARE(ackArgs, (QJsonArray{QJsonObject{{QStringLiteral("bytes"), placeholder(0)}, {QStringLiteral("text"), QStringLiteral("three")}}}));
+    QCOMPARE(ackAttachments, QList<QByteArray>{QByteArray("\x01\x02\x03", 3)});
+    QVERIFY(client.isConnected());
+}
+
+void TestClientNode::serverAsksClientAnswers()
+{
+    PeerProcess echo;
+    QVERIFY2(startEcho(echo), qPrintable(echo.errorString()));
+    Client client(localUrl(echo.port(), QStringLiteral("/echo")));
+    connect(&client, &Client::eventReceived, &client, [&client](const QString &event, const QJsonArray &args, qint64 ackId) {
+        if (event == QLatin1String("question") && ackId >= 0)
+            client.sendAck(ackId, {args.at(0).toString() + QStringLiteral(" forty-two")});
+    });
+    QSignalSpy events(&client, &Client::eventReceived);
+    client.emitEvent(QStringLiteral("ask"), {QStringLiteral("meaning?")});
+    client.connectToHub();
+    QTRY_COMPARE(countEvents(events, QStringLiteral("answer")), 1);
+    QCOMPARE(argsOf(events, QStringLiteral("answer")), QJsonArray{QStringLiteral("meaning? forty-two")});
+}
+
+void TestClientNode::authAndConnectError()
+{
+    PeerProcess echo;
+    QVERIFY2(startEcho(echo), qPrintable(echo.errorString()));
+    const QUrl url = localUrl(echo.port(), QStringLiteral("/private"));
+
+    Client allowed(url, fastOptions());
+    allowed.setAuth(QJsonObject{{QStringLiteral("token"), QStringLiteral("secret")}});
+    QSignalSpy allowedEvents(&allowed, &Client::eventReceived);
+    allowed.connectToHub();
+    QTRY_COMPARE(countEvents(allowedEvents, QStringLiteral("welcome")), 1);
+    const QJsonObject welcome = argsOf(allowedEvents, QStringLiteral("welcome")).at(0).toObject();
+    QCOMPARE(welcome.value(QStringLiteral("id")).toString(), allowed.id());
+    QCOMPARE(welcome.value(QStringLiteral("auth")).toObject().value(QStringLiteral("token")).toString(),
+             QStringLiteral("secret"));
+
+    Client refused(url, fastOptions());
+    refused.setAuth(QJsonObject{{QStringLiteral("token"), QStringLiteral("wrong")}});
+    QSignalSpy errorSpy(&refused, &Client::connectError);
+    QSignalSpy stateSpy(&refused, &Client::stateChanged);
+    refused.connectToHub();
+    QVERIFY(errorSpy.wait(10000));
+    QCOMPARE(errorSpy.at(0).at(0).toString(), QStringLiteral("unauthorized"));
+    QCOMPARE(refused.state(), Client::State::Disconnected);
+    // No retry: it would come within 300 ms with these options.
+    stateSpy.clear();
+    QVERIFY(!stateSpy.wait(600));
+    QVERIFY(allowed.isConnected());
+}
+
+void TestClientNode::serverKickIsNotRetried()
+{
+    PeerProcess echo;
+    QVERIFY2(startEcho(echo), qPrintable(echo.errorString()));
+    Client client(localUrl(echo.port(), QStringLiteral("/echo")), fastOptions());
+    QSignalSpy connectedSpy(&client, &Client::connected);
+    QSignalSpy disconnectedSpy(&client, &Client::disconnected);
+    client.connectToHub();
+    QVERIFY(connectedSpy.wait(10000));
+    client.emitEvent(QStringLiteral("kick"));
+    QVERIFY(disconnectedSpy.wait());
+    QCOMPARE(disconnectedSpy.at(0).at(0).toString(), QStringLiteral("io server disconnect"));
+    QCOMPARE(client.state(), Client::State::Disconnected);
+    QVERIFY(!connectedSpy.wait(600));
+}
+
+void TestClientNode::detectsFrozenServer()
+{
+    // A server that stops answering keeps its TCP connections open: only the missing pings tell.
+    PeerProcess echo;
+    QVERIFY2(startEcho(echo, {QStringLiteral("--ping-interval"), QStringLiteral("200"), QStringLiteral("--ping-timeout"),
+                              QStringLiteral("200")}),
+             qPrintable(echo.errorString()));
+    Client client(localUrl(echo.port(), QStringLiteral("/echo")), fastOptions());
+    QSignalSpy connectedSpy(&client, &Client::connected);
+    QSignalSpy disconnectedSpy(&client, &Client::disconnected);
+    client.connectToHub();
+    QVERIFY(connectedSpy.wait(10000));
+    // Pings flow and are answered: nothing is lost over several intervals.
+    QVERIFY(!disconnectedSpy.wait(700));
+
+    echo.pause();
+    QVERIFY(disconnectedSpy.wait(5000));
+    QCOMPARE(disconnectedSpy.at(0).at(0).toString(), QStringLiteral("ping timeout"));
+    QCOMPARE(client.state(), Client::State::Reconnecting);
+
+    echo.resume();
+    QTRY_COMPARE_WITH_TIMEOUT(connectedSpy.size(), 2, 10000);
+}
+
+QTEST_GUILESS_MAIN(TestClientNode)
+#include "tst_client_node.moc"
