@@ -5,6 +5,9 @@
 #include <QJsonObject>
 #include <QJsonParseError>
 
+#include <cmath>
+#include <limits>
+
 namespace caps::eio {
 
 namespace {
@@ -132,13 +135,25 @@ Result<Handshake> decodeHandshake(QByteArrayView json)
     h.sid = sid.toString();
     for (const QJsonValue &u : o.value(QLatin1String("upgrades")).toArray())
         h.upgrades.append(u.toString());
-    const QJsonValue interval = o.value(QLatin1String("pingInterval"));
-    const QJsonValue timeout = o.value(QLatin1String("pingTimeout"));
-    if (!interval.isDouble() || !timeout.isDouble() || interval.toDouble() <= 0 || timeout.toDouble() <= 0)
+    // A hostile server's numbers: only whole milliseconds that fit an int are timings.
+    const auto timing = [&o](QLatin1String key) -> int {
+        const QJsonValue v = o.value(key);
+        if (!v.isDouble())
+            return 0;
+        const double d = v.toDouble();
+        if (!(d >= 1 && d <= double(std::numeric_limits<int>::max())) || d != std::floor(d))
+            return 0;
+        return int(d);
+    };
+    h.pingInterval = timing(QLatin1String("pingInterval"));
+    h.pingTimeout = timing(QLatin1String("pingTimeout"));
+    if (h.pingInterval == 0 || h.pingTimeout == 0)
         return Result<Handshake>::failure(QStringLiteral("handshake without valid pingInterval/pingTimeout"));
-    h.pingInterval = interval.toInt();
-    h.pingTimeout = timeout.toInt();
-    h.maxPayload = qint64(o.value(QLatin1String("maxPayload")).toDouble(1000000));
+    // maxPayload is advisory: an unusable value falls back to the protocol's default.
+    const QJsonValue maxPayload = o.value(QLatin1String("maxPayload"));
+    const double mp = maxPayload.toDouble(-1);
+    if (maxPayload.isDouble() && mp >= 1 && mp <= 9007199254740992.0 && mp == std::floor(mp))
+        h.maxPayload = qint64(mp);
     return h;
 }
 

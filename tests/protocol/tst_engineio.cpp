@@ -139,7 +139,19 @@ private Q_SLOTS:
         QTest::addRow("empty sid") << QByteArray("{\"sid\":\"\",\"pingInterval\":1,\"pingTimeout\":1}");
         QTest::addRow("no interval") << QByteArray("{\"sid\":\"a\",\"pingTimeout\":1}");
         QTest::addRow("zero timeout") << QByteArray("{\"sid\":\"a\",\"pingInterval\":1,\"pingTimeout\":0}");
+        QTest::addRow("fractional interval") << QByteArray("{\"sid\":\"a\",\"pingInterval\":1.5,\"pingTimeout\":1}");
+        QTest::addRow("timeout over INT_MAX") << QByteArray("{\"sid\":\"a\",\"pingInterval\":1,\"pingTimeout\":2147483648}");
+        QTest::addRow("negative interval") << QByteArray("{\"sid\":\"a\",\"pingInterval\":-1,\"pingTimeout\":1}");
     }
+    void handshakeMaxPayloadFallsBack()
+    {
+        for (const char *mp : {"1e300", "-5", "0.5", "\"x\""}) {
+            const auto h = decodeHandshake(QByteArray("{\"sid\":\"a\",\"pingInterval\":1,\"pingTimeout\":1,\"maxPayload\":") + mp + "}");
+            QVERIFY2(h.ok(), mp);
+            QCOMPARE(h->maxPayload, 1000000);
+        }
+    }
+
     void handshakeRejected()
     {
         QFETCH(QByteArray, json);

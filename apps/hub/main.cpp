@@ -1,0 +1,174 @@
+// caps-hub: the CAPS hub (the lab's Phase 2 hub) on our Socket.IO server.
+
+#include "queue/messagequeue.h"
+#include "queue/sqlitemessagestore.h"
+#include "security/securitylogging.h"
+#include "security/securityoptions.h"
+#include "server/capshub.h"
+#include "server/hubeventlog.h"
+#include "server/namespace.h"
+#include "server/server.h"
+#include "server/signalwatcher.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace {
+
+// A positive integer option, or an error message on stderr and nullopt.
+std::optional<qint64> intOption(const QCommandLineParser &parser, const QString &name, qint64 min, qint64 max)
+{
+    bool ok = false;
+    const qint64 value = parser.value(name).toLongLong(&ok);
+    if (!ok || value < min || value > max) {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate("main", "Invalid value for --%1: %2").arg(name, parser.value(name))));
+        return std::nullopt;
+    }
+    return value;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("Code Academy"));
+    QCoreApplication::setApplicationName(QStringLiteral("caps-hub"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CAPS_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main", "The CAPS hub: a Socket.IO server (HTTP long-polling and WebSocket on one port) that routes "
+                "pickup, in-transit and delivered events between vendors, drivers and customers."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption portOption(QStringLiteral("port"), QCoreApplication::translate("main", "TCP port (0: any free port; default 3000)."),
+                                        QStringLiteral("port"), QStringLiteral("3000"));
+    const QCommandLineOption hostOption(QStringLiteral("host"), QCoreApplication::translate("main", "Address to listen on (default 127.0.0.1)."),
+                                        QStringLiteral("host"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption nspOption(QStringLiteral("namespace"), QCoreApplication::translate("main", "Socket.IO namespace of the hub (default /caps)."),
+                                       QStringLiteral("name"), QStringLiteral("/caps"));
+    const QCommandLineOption pingIntervalOption(QStringLiteral("ping-interval"),
+                                                QCoreApplication::translate("main", "Milliseconds between heartbeats (default 25000)."),
+                                                QStringLiteral("ms"), QStringLiteral("25000"));
+    const QCommandLineOption pingTimeoutOption(QStringLiteral("ping-timeout"),
+                                               QCoreApplication::translate("main", "Milliseconds to wait for a heartbeat answer (default 20000)."),
+                                               QStringLiteral("ms"), QStringLiteral("20000"));
+    const QCommandLineOption connectTimeoutOption(QStringLiteral("connect-timeout"),
+                                                  QCoreApplication::translate("main", "Milliseconds for a connection to join a namespace (default 45000)."),
+                                                  QStringLiteral("ms"), QStringLiteral("45000"));
+    const QCommandLineOption logFormatOption(QStringLiteral("log-format"),
+                                             QCoreApplication::translate("main", "Event log format: inspect (the lab's EVENT lines, default) or json."),
+                                             QStringLiteral("format"), QStringLiteral("inspect"));
+    const QCommandLineOption dbOption(QStringLiteral("db"),
+                                      QCoreApplication::translate("main", "Message queue database (SQLite), kept across restarts; "
+                                                                          "\":memory:\" for none that survives the hub (default %1).")
+                                          .arg(caps::SqliteMessageStore::defaultPath()),
+                                      QStringLiteral("path"), caps::SqliteMessageStore::defaultPath());
+    const QCommandLineOption quietOption(QStringLiteral("quiet"), QCoreApplication::translate("main", "Do not log events."));
+    parser.addOptions({portOption, hostOption, nspOption, pingIntervalOption, pingTimeoutOption,
+                       connectTimeoutOption, logFormatOption, dbOption, quietOption});
+    // --tokens, --insecure, --tls-cert, --tls-key and every limit, --max-payload included (docs/security.md).
+    caps::SecurityOptions::addTo(parser);
+    parser.process(app);
+
+    const auto port = intOption(parser, portOption.names().constFirst(), 0, 65535);
+    const auto pingInterval = intOption(parser, pingIntervalOption.names().constFirst(), 1, 1 << 30);
+    const auto pingTimeout = intOption(parser, pingTimeoutOption.names().constFirst(), 1, 1 << 30);
+    const auto connectTimeout = intOption(parser, connectTimeoutOption.names().constFirst(), 1, 1 << 30);
+    if (!port || !pingInterval || !pingTimeout || !connectTimeout)
+        return 2;
+    const auto security = caps::SecurityOptions::fromParser(parser);
+    if (!security) {
+        std::fprintf(stderr, "caps-hub: %s\n", qPrintable(security.error()));
+        return 2;
+    }
+    const QString logFormat = parser.value(logFormatOption);
+    if (logFormat != QLatin1String("inspect") && logFormat != QLatin1String("json")) {
+        std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "Unknown --log-format: %1").arg(logFormat)));
+        return 2;
+    }
+    const QHostAddress host(parser.value(hostOption));
+    if (host.isNull()) {
+        std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "Invalid --host: %1").arg(parser.value(hostOption))));
+        return 2;
+    }
+
+    // Token file, TLS files, and whether this address may be used without tokens.
+    auto setup = security->setUp(host);
+    if (!setup) {
+        std::fprintf(stderr, "caps-hub: %s\n", qPrintable(setup.error()));
+        return 1;
+    }
+    for (const QString &warning : std::as_const(setup->warnings))
+        qCWarning(lcSecurity).noquote() << warning;
+    const caps::SecurityLimits &limits = security->limits;
+
+    caps::ServerOptions options;
+    options.maxPayload = limits.maxPayload;
+    options.maxHeaderSize = limits.maxHeaderBytes;
+    options.handshakeTimeout = limits.handshakeTimeoutMs;
+    options.parserLimits = limits.sioLimits();
+    options.maxConnectionsPerIp = limits.maxConnectionsPerIp;
+    options.eventsPerSecond = limits.eventsPerSecond;
+    options.eventBurst = limits.eventBurst;
+    options.maxBufferedBytes = limits.maxUnsentBytes;
+    options.tls = setup->tls;
+    options.pingInterval = int(*pingInterval);
+    options.pingTimeout = int(*pingTimeout);
+    options.connectTimeout = int(*connectTimeout);
+
+    // Opened before listening: no event may arrive that could not be stored.
+    auto store = caps::SqliteMessageStore::open(parser.value(dbOption));
+    if (!store) {
+        std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "caps-hub: cannot open the message queue %1: %2")
+                                                    .arg(parser.value(dbOption), store.error())));
+        return 1;
+    }
+    caps::MessageQueue queue(**store);
+
+    caps::Server server(options);
+    const caps::AccessPolicy &policy = setup->policy;
+    // Every namespace, "/" included, asks for a token in token mode.
+    const auto guard = [&policy](const QJsonObject &auth) {
+        const auto principal = policy.authenticate(auth);
+        if (!principal)
+            qCInfo(lcSecurity).noquote() << "CONNECT refused:" << principal.error();
+        return principal ? QString() : principal.error();
+    };
+    server.of(QStringLiteral("/"))->setConnectGuard(guard);
+    server.of(parser.value(nspOption))->setConnectGuard(guard);
+    caps::CapsHub::Options hubOptions;
+    hubOptions.policy = policy;
+    hubOptions.maxRoomsPerSocket = limits.maxRoomsPerSocket;
+    hubOptions.queue = &queue;
+    caps::CapsHub hub(server.of(parser.value(nspOption)), hubOptions);
+    caps::HubEventLog log(logFormat == QLatin1String("json") ? caps::HubEventLog::Format::Json
+                                                             : caps::HubEventLog::Format::Inspect);
+    if (!parser.isSet(quietOption))
+        QObject::connect(&hub, &caps::CapsHub::eventReceived, &log, &caps::HubEventLog::write);
+
+    if (!server.listen(host, quint16(*port))) {
+        std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "caps-hub: cannot listen on %1:%2: %3")
+                                                    .arg(host.toString()).arg(*port).arg(server.errorString())));
+        return 1;
+    }
+
+    caps::SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &caps::SignalWatcher::terminationRequested, &app, [&server](int) {
+        server.close();
+        // Let the close packets and frames go out before leaving.
+        QTimer::singleShot(100, QCoreApplication::instance(), &QCoreApplication::quit);
+    });
+
+    const QString hostText = host.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + host.toString() + QLatin1Char(']')
+                                                                              : host.toString();
+    std::printf("caps-hub listening on %s://%s:%u%s\n", options.tls ? "https" : "http", qPrintable(hostText), unsigned(server.serverPort()),
+                qPrintable(hub.nsp()->name()));
+    std::fflush(stdout);
+    return app.exec();
+}

@@ -1,0 +1,157 @@
+#include "deliverychart.h"
+
+#include "orders/ordermodel.h"
+
+#include <QChart>
+#include <QDateTimeAxis>
+#include <QEvent>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QToolTip>
+#include <QValueAxis>
+
+#include <algorithm>
+
+DeliveryChart::DeliveryChart(QWidget *parent)
+    : QChartView(parent)
+    , m_line(new QLineSeries)
+    , m_points(new QScatterSeries)
+    , m_axisX(new QDateTimeAxis)
+    , m_axisY(new QValueAxis)
+{
+    setObjectName(QStringLiteral("deliveryChart"));
+    setAccessibleName(tr("Delivery times"));
+    setRenderHint(QPainter::Antialiasing);
+    auto *chart = new QChart;
+    chart->legend()->setVisible(false);
+    chart->setAnimationOptions(QChart::NoAnimation);
+    m_line->setName(tr("Pickup to delivery"));
+    m_points->setName(tr("Pickup to delivery"));
+    m_points->setMarkerSize(9);
+    chart->addSeries(m_line);
+    chart->addSeries(m_points);
+    m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
+    m_axisX->setTitleText(tr("delivered at"));
+    m_axisX->setTickCount(3);
+    m_axisY->setTitleText(tr("seconds"));
+    m_axisY->setLabelFormat(QStringLiteral("%.1f"));
+    chart->addAxis(m_axisX, Qt::AlignBottom);
+    chart->addAxis(m_axisY, Qt::AlignLeft);
+    for (QXYSeries *series : {static_cast<QXYSeries *>(m_line), static_cast<QXYSeries *>(m_points)}) {
+        series->attachAxis(m_axisX);
+        series->attachAxis(m_axisY);
+    }
+    setChart(chart);
+    connect(m_points, &QScatterSeries::hovered, this, [this](const QPointF &point, bool on) {
+        if (!on) {
+            QToolTip::hideText();
+            return;
+        }
+        const auto points = m_points->points();
+        const auto it = std::find(points.cbegin(), points.cend(), point);
+        const qsizetype index = it - points.cbegin();
+        if (index >= m_ids.size())
+            return;
+        QToolTip::showText(QCursor::pos(),
+                           tr("%1\n%2 s from pickup to delivery").arg(m_ids.at(index)).arg(point.y(), 0, 'f', 1),
+                           this);
+    });
+    setMinimumSize(340, 220);
+    applyPalette();
+    rebuild();
+}
+
+void DeliveryChart::setOrders(caps::OrderModel *orders)
+{
+    if (m_orders)
+        disconnect(m_orders, nullptr, this, nullptr);
+    m_orders = orders;
+    if (orders) {
+        connect(orders, &caps::OrderModel::statusChanged, this, [this](const QString &, caps::Order::Status status) {
+            if (status == caps::Order::Status::Delivered)
+                rebuild();
+        });
+        connect(orders, &QAbstractItemModel::modelReset, this, &DeliveryChart::rebuild);
+        connect(orders, &QAbstractItemModel::rowsRemoved, this, &DeliveryChart::rebuild);
+    }
+    rebuild();
+}
+
+void DeliveryChart::setMaxPoints(int points)
+{
+    m_maxPoints = qMax(1, points);
+    rebuild();
+}
+
+QList<qreal> DeliveryChart::values() const
+{
+    QList<qreal> result;
+    for (const QPointF &point : m_points->points())
+        result.append(point.y());
+    return result;
+}
+
+void DeliveryChart::rebuild()
+{
+    using S = caps::Order::Status;
+    QList<caps::Order> delivered;
+    if (m_orders) {
+        for (const caps::Order &order : m_orders->orders()) {
+            if (order.status == S::Delivered && order.msBetween(S::Ordered, S::Delivered) >= 0)
+                delivered.append(order);
+        }
+    }
+    std::sort(delivered.begin(), delivered.end(),
+              [](const caps::Order &a, const caps::Order &b) { return a.deliveredAt < b.deliveredAt; });
+    if (delivered.size() > m_maxPoints)
+        delivered.remove(0, delivered.size() - m_maxPoints);
+
+    QList<QPointF> points;
+    m_ids.clear();
+    qreal top = 1.0;
+    for (const caps::Order &order : std::as_const(delivered)) {
+        const qreal seconds = order.msBetween(S::Ordered, S::Delivered) / 1000.0;
+        points.append({qreal(order.deliveredAt.toMSecsSinceEpoch()), seconds});
+        m_ids.append(order.orderId);
+        top = qMax(top, seconds);
+    }
+    m_line->replace(points);
+    m_points->replace(points);
+
+    const QDateTime now = QDateTime::currentDateTime();
+    QDateTime first = delivered.isEmpty() ? now.addSecs(-60) : delivered.first().deliveredAt.toLocalTime();
+    QDateTime last = delivered.isEmpty() ? now : delivered.last().deliveredAt.toLocalTime();
+    // A little room on both sides so that the first and last points are not on the frame.
+    const qint64 span = qMax<qint64>(first.msecsTo(last), 10000);
+    m_axisX->setRange(first.addMSecs(-span / 20), last.addMSecs(span / 20));
+    m_axisY->setRange(0, top * 1.15);
+    chart()->setTitle(delivered.isEmpty() ? tr("Pickup to delivery: no delivery yet")
+                                          : tr("Pickup to delivery, last %n order(s)", nullptr, int(delivered.size())));
+}
+
+void DeliveryChart::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        applyPalette();
+    QChartView::changeEvent(event);
+}
+
+void DeliveryChart::applyPalette()
+{
+    const QPalette p = palette();
+    QChart *c = chart();
+    c->setBackgroundBrush(p.brush(QPalette::Base));
+    c->setTitleBrush(p.brush(QPalette::Text));
+    c->setPlotAreaBackgroundVisible(false);
+    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(m_axisX), static_cast<QAbstractAxis *>(m_axisY)}) {
+        axis->setLabelsBrush(p.brush(QPalette::Text));
+        axis->setTitleBrush(p.brush(QPalette::Text));
+        axis->setLinePenColor(p.color(QPalette::Mid));
+        axis->setGridLineColor(p.color(QPalette::Midlight));
+    }
+    QPen line(p.color(QPalette::Highlight), 2);
+    m_line->setPen(line);
+    m_points->setColor(p.color(QPalette::Highlight));
+    m_points->setBorderColor(p.color(QPalette::Base));
+    setBackgroundBrush(p.brush(QPalette::Window));
+}

@@ -1,0 +1,101 @@
+// caps-echo-server: a small Socket.IO server for tests and for trying clients out.
+//  - on connection to "/" or "/custom" it emits `auth` with the handshake's auth object;
+//  - `message` comes back as `message-back` with the same arguments, attachments included;
+//  - `message-with-ack` is acknowledged with its own arguments;
+//  - `ask` makes the server emit `question` with the same arguments and an ack callback
+//    (2 s timeout); what the client acknowledges comes back as `answer`, or `answer-timeout`.
+
+#include "server/namespace.h"
+#include "server/server.h"
+#include "server/serversocket.h"
+#include "server/signalwatcher.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QPointer>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace {
+
+void serveEcho(caps::Namespace *nsp)
+{
+    QObject::connect(nsp, &caps::Namespace::connection, nsp, [](caps::ServerSocket *socket) {
+        socket->emitEvent(QStringLiteral("auth"), {socket->auth()});
+        QObject::connect(socket, &caps::ServerSocket::eventReceived, socket, [socket](const caps::ServerEvent &event) {
+            if (event.name() == QLatin1String("message")) {
+                socket->emitEvent(QStringLiteral("message-back"), event.args(), event.attachments());
+            } else if (event.name() == QLatin1String("message-with-ack")) {
+                event.ack(event.args(), event.attachments());
+            } else if (event.name() == QLatin1String("ask")) {
+                QPointer<caps::ServerSocket> guard(socket);
+                socket->emitWithAck(QStringLiteral("question"), event.args(), [guard](const caps::Result<caps::sio::Packet> &reply) {
+                    if (!guard)
+                        return;
+                    if (reply)
+                        guard->emitEvent(QStringLiteral("answer"), reply->data.toArray(), reply->attachments);
+                    else
+                        guard->emitEvent(QStringLiteral("answer-timeout"), {reply.error()});
+                }, 2000, event.attachments());
+            }
+        });
+    });
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("Code Academy"));
+    QCoreApplication::setApplicationName(QStringLiteral("caps-echo-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CAPS_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Socket.IO echo server."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption portOption(QStringLiteral("port"), QCoreApplication::translate("main", "TCP port (0: any free port; default 3000)."),
+                                        QStringLiteral("port"), QStringLiteral("3000"));
+    const QCommandLineOption hostOption(QStringLiteral("host"), QCoreApplication::translate("main", "Address to listen on (default 127.0.0.1)."),
+                                        QStringLiteral("host"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption pingIntervalOption(QStringLiteral("ping-interval"),
+                                                QCoreApplication::translate("main", "Milliseconds between heartbeats (default 25000)."),
+                                                QStringLiteral("ms"), QStringLiteral("25000"));
+    const QCommandLineOption pingTimeoutOption(QStringLiteral("ping-timeout"),
+                                               QCoreApplication::translate("main", "Milliseconds to wait for a heartbeat answer (default 20000)."),
+                                               QStringLiteral("ms"), QStringLiteral("20000"));
+    parser.addOptions({portOption, hostOption, pingIntervalOption, pingTimeoutOption});
+    parser.process(app);
+
+    bool portOk = false;
+    bool intervalOk = false;
+    bool timeoutOk = false;
+    const uint port = parser.value(portOption).toUInt(&portOk);
+    caps::ServerOptions options;
+    options.pingInterval = parser.value(pingIntervalOption).toInt(&intervalOk);
+    options.pingTimeout = parser.value(pingTimeoutOption).toInt(&timeoutOk);
+    if (!portOk || port > 65535 || !intervalOk || options.pingInterval <= 0 || !timeoutOk || options.pingTimeout <= 0) {
+        std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "Invalid --port, --ping-interval or --ping-timeout")));
+        return 2;
+    }
+
+    caps::Server server(options);
+    serveEcho(server.of(QStringLiteral("/")));
+    serveEcho(server.of(QStringLiteral("/custom")));
+    const QHostAddress host(parser.value(hostOption));
+    if (host.isNull() || !server.listen(host, quint16(port))) {
+        std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "caps-echo-server: cannot listen: %1")
+                                                    .arg(server.errorString())));
+        return 1;
+    }
+    caps::SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &caps::SignalWatcher::terminationRequested, &app, [&server](int) {
+        server.close();
+        QTimer::singleShot(100, QCoreApplication::instance(), &QCoreApplication::quit);
+    });
+    std::printf("caps-echo-server listening on http://%s:%u\n", qPrintable(host.toString()), unsigned(server.serverPort()));
+    std::fflush(stdout);
+    return app.exec();
+}

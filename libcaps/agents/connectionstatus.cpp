@@ -1,0 +1,68 @@
+#include "agents/connectionstatus.h"
+
+namespace caps {
+
+ConnectionStatus::ConnectionStatus(Client *client, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+{
+    m_countdown.setInterval(250);
+    connect(&m_countdown, &QTimer::timeout, this, &ConnectionStatus::refresh);
+    connect(client, &Client::stateChanged, this, &ConnectionStatus::refresh);
+    connect(client, &Client::reconnectScheduled, this, &ConnectionStatus::refresh);
+    connect(client, &Client::reconnectFailed, this, &ConnectionStatus::refresh);
+    refresh();
+}
+
+Client::State ConnectionStatus::state() const
+{
+    return m_client ? m_client->state() : Client::State::Disconnected;
+}
+
+int ConnectionStatus::secondsToRetry() const
+{
+    if (!m_client || m_client->state() != Client::State::Reconnecting)
+        return -1;
+    const int ms = m_client->reconnectIn();
+    return ms < 0 ? -1 : (ms + 999) / 1000;
+}
+
+QString ConnectionStatus::text() const
+{
+    return stateText(state(), secondsToRetry());
+}
+
+QString ConnectionStatus::stateText(Client::State state, int secondsToRetry)
+{
+    switch (state) {
+    case Client::State::Connected:
+        return tr("Connected");
+    case Client::State::Connecting:
+        return tr("Connecting…");
+    case Client::State::Reconnecting:
+        if (secondsToRetry <= 0)
+            return tr("Reconnecting…");
+        return tr("Reconnecting in %n s", nullptr, secondsToRetry);
+    case Client::State::Disconnected:
+        break;
+    }
+    return tr("Offline");
+}
+
+void ConnectionStatus::refresh()
+{
+    const Client::State s = state();
+    if (s == Client::State::Reconnecting) {
+        if (!m_countdown.isActive())
+            m_countdown.start();
+    } else {
+        m_countdown.stop();
+    }
+    const QString t = text();
+    if (t == m_lastText)
+        return;
+    m_lastText = t;
+    Q_EMIT changed(t, s);
+}
+
+} // namespace caps

@@ -1,0 +1,244 @@
+#include "agents/driveragent.h"
+
+#include "client/client.h"
+
+#include <QTimer>
+
+#include <algorithm>
+
+namespace caps {
+
+DriverAgent::DriverAgent(Client *client, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+{
+    connect(client, &Client::connected, this, &DriverAgent::onConnected);
+    connect(client, &Client::disconnected, this,
+            [this](const QString &reason) { m_log.logNote(tr("Disconnected (%1)").arg(reason)); });
+    connect(client, &Client::eventReceived, this,
+            [this](const QString &event, const QJsonArray &args, qint64) { onEvent(event, args); });
+    connect(&m_orders, &OrderModel::statusChanged, this, [this](const QString &orderId, Order::Status status) {
+        if (status == Order::Status::Ordered) {
+            Q_EMIT orderQueued(orderId);
+            if (m_autoDrive)
+                schedule(orderId);
+        } else {
+            // Done here or by another driver: nothing left to do automatically for it yet.
+            cancel(orderId);
+            if (status == Order::Status::InTransit && m_autoDrive)
+                schedule(orderId);
+        }
+        Q_EMIT ordersChanged();
+    });
+}
+
+DriverAgent::~DriverAgent() = default;
+
+bool DriverAgent::canConfirmPickup(const QString &orderId) const
+{
+    return m_orders.contains(orderId) && m_orders.order(orderId).status == Order::Status::Ordered;
+}
+
+bool DriverAgent::canMarkDelivered(const QString &orderId) const
+{
+    return m_orders.contains(orderId) && m_orders.order(orderId).status == Order::Status::InTransit;
+}
+
+bool DriverAgent::confirmPickup(const QString &orderId)
+{
+    if (!canConfirmPickup(orderId))
+        return false;
+    return advance(orderId, Order::Status::InTransit);
+}
+
+bool DriverAgent::markDelivered(const QString &orderId)
+{
+    if (!canMarkDelivered(orderId))
+        return false;
+    return advance(orderId, Order::Status::Delivered);
+}
+
+bool DriverAgent::advance(const QString &orderId, Order::Status step)
+{
+    const QString event = Order::eventForStatus(step);
+    QJsonObject payload = m_payloads.value(orderId);
+    if (payload.isEmpty())
+        payload = m_orders.order(orderId).toJson();
+    send(event, orderId, payload);
+    m_log.logSent(event, payload);
+    m_orders.applyStep(step, m_orders.order(orderId));
+    if (step == Order::Status::InTransit)
+        Q_EMIT pickedUp(orderId);
+    else
+        Q_EMIT delivered(orderId);
+    return true;
+}
+
+void DriverAgent::onConnected()
+{
+    ++m_connection;
+    m_log.logNote(tr("Connected to %1").arg(m_client->url().toString()));
+    // The shared queue: an order stays there until a driver has delivered it.
+    m_client->emitEvent(QStringLiteral("getAll"), {QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                                               {QStringLiteral("event"), QStringLiteral("pickup")}}});
+    // Sent on a connection that is gone without a confirmation: the hub may never have read them.
+    const QList<Unconfirmed> lost = m_unconfirmed;
+    for (const Unconfirmed &u : lost) {
+        if (u.connection < m_connection)
+            send(u.event, u.orderId, u.payload);
+    }
+}
+
+void DriverAgent::send(const QString &event, const QString &orderId, const QJsonObject &payload)
+{
+    if (!m_client)
+        return;
+    // While offline the client buffers the emit and sends it on the next connection.
+    const quint64 connection = m_client->isConnected() ? m_connection : m_connection + 1;
+    const auto same = [&event, &orderId](const Unconfirmed &u) { return u.event == event && u.orderId == orderId; };
+    const auto it = std::find_if(m_unconfirmed.begin(), m_unconfirmed.end(), same);
+    if (it != m_unconfirmed.end())
+        it->connection = connection;
+    else
+        m_unconfirmed.append({event, orderId, payload, connection});
+    const QPointer<DriverAgent> self(this);
+    m_client->emitWithAck(event, {payload}, [self, event, orderId](const QJsonArray &reply) {
+        if (!self)
+            return;
+        const QJsonObject answer = reply.isEmpty() ? QJsonObject() : reply.first().toObject();
+        const auto same = [&event, &orderId](const Unconfirmed &u) { return u.event == event && u.orderId == orderId; };
+        const auto it = std::find_if(self->m_unconfirmed.begin(), self->m_unconfirmed.end(), same);
+        if (it == self->m_unconfirmed.end())
+            return;
+        if (!answer.value(QLatin1String("ok")).toBool(true)) {
+            // Not stored (the rate limit, a full disk): the vendor would never hear of it.
+            const QString error = answer.value(QLatin1String("error")).toString();
+            if (++it->refusals > kMaxRefusals) {
+                self->m_log.logNote(tr("The hub refused %1 of order %2, giving up: %3").arg(event, orderId, error));
+                self->m_unconfirmed.erase(it);
+                return;
+            }
+            if (it->refusals == 1)
+                self->m_log.logNote(tr("The hub refused %1 of order %2, trying again: %3").arg(event, orderId, error));
+            const QJsonObject payload = it->payload;
+            QTimer::singleShot(qMin(5000, 100 << qMin(it->refusals, 6)), self, [self, event, orderId, payload] {
+                if (self && std::any_of(self->m_unconfirmed.cbegin(), self->m_unconfirmed.cend(), [&](const Unconfirmed &u) {
+                        return u.event == event && u.orderId == orderId;
+                    }))
+                    self->send(event, orderId, payload);
+            });
+            return;
+        }
+        self->m_unconfirmed.erase(it);
+        // Stored for the vendor: this pickup is done for every driver.
+        if (event == Order::eventForStatus(Order::Status::Delivered)) {
+            self->m_confirmedDelivered.insert(orderId);
+            self->acknowledgePickup(orderId);
+        }
+    });
+}
+
+void DriverAgent::acknowledgePickup(const QString &orderId)
+{
+    if (!m_client)
+        return;
+    QJsonValue messageId = m_payloads.value(orderId).value(QLatin1String("messageId"));
+    if (messageId.isUndefined())
+        messageId = m_payloads.value(orderId).value(QLatin1String("messageID"));
+    if (!messageId.isString() && !messageId.isDouble())
+        messageId = orderId;
+    m_client->emitEvent(QStringLiteral("received"), {QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                                                 {QStringLiteral("event"), QStringLiteral("pickup")},
+                                                                 {QStringLiteral("messageId"), messageId}}});
+}
+
+void DriverAgent::setAutoDrive(bool on)
+{
+    if (m_autoDrive == on)
+        return;
+    m_autoDrive = on;
+    if (on) {
+        for (const Order &order : m_orders.orders()) {
+            if (order.status == Order::Status::Ordered || order.status == Order::Status::InTransit)
+                schedule(order.orderId);
+        }
+    } else {
+        const QStringList pending = m_timers.keys();
+        for (const QString &id : pending)
+            cancel(id);
+    }
+    m_log.logNote(on ? tr("Auto-drive on") : tr("Auto-drive off"));
+    Q_EMIT autoDriveChanged(on);
+}
+
+void DriverAgent::setPickupDelayMs(int ms)
+{
+    m_pickupDelayMs = qMax(0, ms);
+}
+
+void DriverAgent::setDeliverDelayMs(int ms)
+{
+    m_deliverDelayMs = qMax(0, ms);
+}
+
+void DriverAgent::schedule(const QString &orderId)
+{
+    cancel(orderId);
+    const Order order = m_orders.order(orderId);
+    int delay = 0;
+    if (order.status == Order::Status::Ordered) {
+        // Counted from the pickup event, as the lab's setTimeout calls are.
+        delay = m_pickupDelayMs - int(order.orderedAt.msecsTo(QDateTime::currentDateTimeUtc()));
+    } else if (order.status == Order::Status::InTransit) {
+        const QDateTime due = order.orderedAt.isValid() ? order.orderedAt.addMSecs(m_deliverDelayMs)
+                                                        : order.inTransitAt.addMSecs(m_deliverDelayMs - m_pickupDelayMs);
+        delay = int(QDateTime::currentDateTimeUtc().msecsTo(due));
+    } else {
+        return;
+    }
+    auto *timer = new QTimer(this);
+    timer->setSingleShot(true);
+    timer->setInterval(qMax(0, delay));
+    connect(timer, &QTimer::timeout, this, [this, orderId] {
+        cancel(orderId);
+        if (canConfirmPickup(orderId))
+            confirmPickup(orderId);
+        else if (canMarkDelivered(orderId))
+            markDelivered(orderId);
+    });
+    m_timers.insert(orderId, timer);
+    timer->start();
+}
+
+void DriverAgent::cancel(const QString &orderId)
+{
+    if (QTimer *timer = m_timers.take(orderId)) {
+        timer->stop();
+        timer->deleteLater();
+    }
+}
+
+void DriverAgent::onEvent(const QString &event, const QJsonArray &args)
+{
+    const Order::Status step = Order::statusForEvent(event);
+    if (step == Order::Status::Unknown)
+        return;
+    const QJsonValue payload = args.isEmpty() ? QJsonValue() : args.first();
+    const Result<Order> order = Order::fromJson(payload);
+    if (!order)
+        return;
+    m_log.logReceived(event, payload);
+    if (!m_payloads.contains(order->orderId)) {
+        QJsonObject normalized = payload.toObject();
+        // Lab clients expect `orderID`; keep any other field the vendor sent.
+        normalized.remove(QStringLiteral("orderId"));
+        normalized.insert(QStringLiteral("orderID"), order->orderId);
+        m_payloads.insert(order->orderId, normalized);
+    }
+    m_orders.applyStep(step, *order);
+    // A copy of a pickup this driver has delivered (its `received` was lost): acknowledge again.
+    if (step == Order::Status::Ordered && m_confirmedDelivered.contains(order->orderId))
+        acknowledgePickup(order->orderId);
+}
+
+} // namespace caps

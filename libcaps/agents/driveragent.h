@@ -1,0 +1,96 @@
+#pragma once
+
+#include "client/client.h"
+#include "orders/eventlogmodel.h"
+#include "orders/order.h"
+#include "orders/ordermodel.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+
+class QTimer;
+
+namespace caps {
+
+// The lab's driver: every `pickup` joins the queue; confirming a pickup emits `in-transit`
+// and marking it delivered emits `delivered`, each with the payload the vendor sent (the hub
+// routes them to payload.store). With auto-drive on it does both by itself, as the lab's
+// driver: `in-transit` pickupDelay ms after the pickup, `delivered` deliverDelay ms after it.
+//
+// Nothing lost (docs/queue.md): on every (re)connection it asks for the shared queue `driver`
+// (`getAll { clientId: "driver", event: "pickup" }`), so an order reaches the drivers until one
+// of them has delivered it. `in-transit` and `delivered` are emitted with an acknowledgement and
+// emitted again after a reconnection until the hub confirms them; once `delivered` is
+// confirmed the pickup is acknowledged (`received`), and so is any later copy of it.
+class DriverAgent : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DriverAgent(Client *client, QObject *parent = nullptr);
+    ~DriverAgent() override;
+
+    [[nodiscard]] Client *client() const { return m_client; }
+    [[nodiscard]] OrderModel *orders() { return &m_orders; }
+    [[nodiscard]] EventLogModel *log() { return &m_log; }
+
+    [[nodiscard]] bool canConfirmPickup(const QString &orderId) const;
+    [[nodiscard]] bool canMarkDelivered(const QString &orderId) const;
+    // Return false (and send nothing) when that step is not the next one.
+    bool confirmPickup(const QString &orderId);
+    bool markDelivered(const QString &orderId);
+
+    [[nodiscard]] bool autoDrive() const { return m_autoDrive; }
+    // Emits the hub has not confirmed yet (sent again after a reconnection).
+    [[nodiscard]] qsizetype unconfirmedCount() const { return m_unconfirmed.size(); }
+    void setAutoDrive(bool on);
+    [[nodiscard]] int pickupDelayMs() const { return m_pickupDelayMs; }
+    [[nodiscard]] int deliverDelayMs() const { return m_deliverDelayMs; }
+    void setPickupDelayMs(int ms);
+    void setDeliverDelayMs(int ms);
+
+Q_SIGNALS:
+    void orderQueued(const QString &orderId);
+    void pickedUp(const QString &orderId);
+    void delivered(const QString &orderId);
+    void autoDriveChanged(bool on);
+    // Any change that may enable or disable an action.
+    void ordersChanged();
+
+private:
+    struct Unconfirmed
+    {
+        QString event;
+        QString orderId;
+        QJsonObject payload;
+        quint64 connection = 0; // the connection it was (or will be) sent on
+        int refusals = 0;       // answers { ok: false } so far (rate limit, store error)
+    };
+    // A refused emit is tried again after a growing delay, up to this many times.
+    static constexpr int kMaxRefusals = 20;
+
+    void onConnected();
+    void send(const QString &event, const QString &orderId, const QJsonObject &payload);
+    void acknowledgePickup(const QString &orderId);
+    void onEvent(const QString &event, const QJsonArray &args);
+    bool advance(const QString &orderId, Order::Status step);
+    void schedule(const QString &orderId);
+    void cancel(const QString &orderId);
+
+    QPointer<Client> m_client;
+    OrderModel m_orders;
+    EventLogModel m_log;
+    // The payloads as received, so that in-transit/delivered carry the same fields back.
+    QHash<QString, QJsonObject> m_payloads;
+    QHash<QString, QTimer *> m_timers;
+    QList<Unconfirmed> m_unconfirmed; // in-transit / delivered not yet confirmed, oldest first
+    QSet<QString> m_confirmedDelivered;
+    quint64 m_connection = 0;
+    bool m_autoDrive = false;
+    int m_pickupDelayMs = 1000;
+    int m_deliverDelayMs = 3000;
+};
+
+} // namespace caps

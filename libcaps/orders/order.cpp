@@ -1,0 +1,112 @@
+#include "orders/order.h"
+
+namespace caps {
+
+namespace {
+QString stringField(const QJsonObject &object, QLatin1StringView key)
+{
+    const QJsonValue value = object.value(key);
+    if (value.isString())
+        return value.toString();
+    // Some fakers send numbers (e.g. an order counter); keep them readable rather than lose them.
+    if (value.isDouble())
+        return QString::number(value.toDouble(), 'g', 17);
+    return {};
+}
+} // namespace
+
+Result<Order> Order::fromJson(const QJsonValue &payload)
+{
+    if (!payload.isObject())
+        return Result<Order>::failure(QStringLiteral("payload is not an object"));
+    const QJsonObject object = payload.toObject();
+    Order order;
+    order.orderId = stringField(object, QLatin1StringView("orderID"));
+    if (order.orderId.isEmpty())
+        order.orderId = stringField(object, QLatin1StringView("orderId"));
+    if (order.orderId.isEmpty())
+        return Result<Order>::failure(QStringLiteral("payload has no orderID"));
+    order.store = stringField(object, QLatin1StringView("store"));
+    order.customer = stringField(object, QLatin1StringView("customer"));
+    order.address = stringField(object, QLatin1StringView("address"));
+    return order;
+}
+
+QJsonObject Order::toJson() const
+{
+    return QJsonObject{
+        {QStringLiteral("store"), store},
+        {QStringLiteral("orderID"), orderId},
+        {QStringLiteral("customer"), customer},
+        {QStringLiteral("address"), address},
+    };
+}
+
+Order::Status Order::statusForEvent(const QString &event)
+{
+    if (event == QLatin1StringView("pickup"))
+        return Status::Ordered;
+    if (event == QLatin1StringView("in-transit"))
+        return Status::InTransit;
+    if (event == QLatin1StringView("delivered"))
+        return Status::Delivered;
+    return Status::Unknown;
+}
+
+QString Order::eventForStatus(Status status)
+{
+    switch (status) {
+    case Status::Ordered:
+        return QStringLiteral("pickup");
+    case Status::InTransit:
+        return QStringLiteral("in-transit");
+    case Status::Delivered:
+        return QStringLiteral("delivered");
+    case Status::Unknown:
+        break;
+    }
+    return {};
+}
+
+QDateTime Order::timeOf(Status step) const
+{
+    switch (step) {
+    case Status::Ordered:
+        return orderedAt;
+    case Status::InTransit:
+        return inTransitAt;
+    case Status::Delivered:
+        return deliveredAt;
+    case Status::Unknown:
+        break;
+    }
+    return {};
+}
+
+void Order::setTimeOf(Status step, const QDateTime &time)
+{
+    switch (step) {
+    case Status::Ordered:
+        orderedAt = time;
+        break;
+    case Status::InTransit:
+        inTransitAt = time;
+        break;
+    case Status::Delivered:
+        deliveredAt = time;
+        break;
+    case Status::Unknown:
+        break;
+    }
+}
+
+qint64 Order::msBetween(Status from, Status to) const
+{
+    const QDateTime start = timeOf(from);
+    const QDateTime end = timeOf(to);
+    if (!start.isValid() || !end.isValid())
+        return -1;
+    return start.msecsTo(end);
+}
+
+} // namespace caps

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QMetaType>
+#include <QString>
+
+namespace caps {
+
+// One parcel as the lab's payload describes it, plus what we learn from its events.
+// Payloads name the id `orderID` (the lab) or `orderId` (some clients); we read both and
+// always write `orderID`.
+struct Order
+{
+    Q_GADGET
+public:
+    // In event order; a status never goes back.
+    enum class Status {
+        Unknown,   // tracked but not seen yet
+        Ordered,   // `pickup`: the vendor has a parcel waiting for a driver
+        InTransit, // `in-transit`: a driver picked it up
+        Delivered, // `delivered`
+    };
+    Q_ENUM(Status)
+
+    QString store;
+    QString orderId;
+    QString customer;
+    QString address;
+    Status status = Status::Unknown;
+    // UTC; invalid while unknown.
+    QDateTime orderedAt;
+    QDateTime inTransitAt;
+    QDateTime deliveredAt;
+
+    // Reads { store, orderID|orderId, customer, address }; the order id is required.
+    [[nodiscard]] static Result<Order> fromJson(const QJsonValue &payload);
+    // { store, orderID, customer, address }
+    [[nodiscard]] QJsonObject toJson() const;
+
+    // "pickup" -> Ordered, "in-transit" -> InTransit, "delivered" -> Delivered, else Unknown.
+    [[nodiscard]] static Status statusForEvent(const QString &event);
+    [[nodiscard]] static QString eventForStatus(Status status);
+
+    [[nodiscard]] QDateTime timeOf(Status step) const;
+    void setTimeOf(Status step, const QDateTime &time);
+    // Milliseconds between two steps, -1 when either time is unknown.
+    [[nodiscard]] qint64 msBetween(Status from, Status to) const;
+
+    friend bool operator==(const Order &, const Order &) = default;
+};
+
+} // namespace caps
+
+Q_DECLARE_METATYPE(caps::Order)

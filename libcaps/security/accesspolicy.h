@@ -1,0 +1,71 @@
+#pragma once
+
+// Who may connect and what each connection may do.
+//
+// Open mode (no token file): everyone may connect and do everything; the hub then listens on
+// loopback only unless --insecure (see bindpolicy.h). Token mode: CONNECT needs a known token
+// in its auth data ({ token: "..." }, socket.io-client's `auth` option) and each role may:
+//   vendor    join its own store's room; emit pickup for its own store
+//   driver    emit in-transit and delivered
+//   customer  emit track and untrack (only its own name, when the token binds one)
+//   admin     everything
+// Validation applies in both modes: PayloadRules::Lab in open mode (bounds only, as lab
+// clients send anything the Node hub takes), PayloadRules::Strict in token mode.
+
+#include "core/result.h"
+#include "security/decision.h"
+#include "security/principal.h"
+#include "security/securitylimits.h"
+#include "security/tokenstore.h"
+#include "security/validation.h"
+
+#include <QJsonArray>
+#include <QJsonValue>
+#include <QString>
+
+#include <optional>
+
+namespace caps {
+
+class AccessPolicy
+{
+public:
+    // CONNECT_ERROR messages.
+    static inline const QString kAuthenticationRequired = QStringLiteral("Authentication required");
+    static inline const QString kInvalidToken = QStringLiteral("Invalid token");
+
+    // Open mode.
+    AccessPolicy() = default;
+    // Token mode, even with an empty store (then nobody gets in).
+    explicit AccessPolicy(TokenStore tokens, SecurityLimits limits = {});
+
+    [[nodiscard]] bool isOpen() const { return !m_tokens.has_value(); }
+    [[nodiscard]] const SecurityLimits &limits() const { return m_limits; }
+    void setLimits(const SecurityLimits &limits) { m_limits = limits; }
+    [[nodiscard]] PayloadRules payloadRules() const { return m_rules; }
+    void setPayloadRules(PayloadRules rules) { m_rules = rules; }
+
+    // Checks a CONNECT. `auth` is the CONNECT packet's data (Undefined when it has none).
+    // Token mode: the principal, or an error to send as CONNECT_ERROR. Open mode: always an
+    // empty optional (anonymous, with every right).
+    [[nodiscard]] Result<std::optional<Principal>> authenticate(const QJsonValue &auth) const;
+
+    // The one check per incoming event: event name, payload shape for the CAPS events (pickup,
+    // in-transit, delivered, join, track, untrack) and then the role's rights. Events that
+    // are not CAPS events pass in open mode and for admins only.
+    [[nodiscard]] Decision checkEvent(const std::optional<Principal> &principal, const QString &event,
+                                      const QJsonArray &args) const;
+
+    // Rights only (no shape checks): may this principal emit this event with these arguments?
+    [[nodiscard]] Decision mayEmit(const std::optional<Principal> &principal, const QString &event,
+                                   const QJsonArray &args) const;
+    [[nodiscard]] Decision mayJoin(const std::optional<Principal> &principal, const QString &room) const;
+    [[nodiscard]] Decision mayTrack(const std::optional<Principal> &principal, const QJsonValue &argument) const;
+
+private:
+    std::optional<TokenStore> m_tokens;
+    SecurityLimits m_limits;
+    PayloadRules m_rules = PayloadRules::Lab;
+};
+
+} // namespace caps

@@ -1,0 +1,3 @@
+#include "security/securitylogging.h"
+
+Q_LOGGING_CATEGORY(lcSecurity, "caps.security", QtInfoMsg)

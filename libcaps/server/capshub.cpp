@@ -1,0 +1,402 @@
+#include "server/capshub.h"
+
+#include "core/logging.h"
+#include "queue/messagequeue.h"
+#include "security/securitylogging.h"
+#include "server/jsinspect.h"
+#include "server/namespace.h"
+#include "server/serverevent.h"
+#include "server/serversocket.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+
+namespace caps {
+
+namespace {
+
+const QString kPickup = QStringLiteral("pickup");
+const QString kInTransit = QStringLiteral("in-transit");
+const QString kDelivered = QStringLiteral("delivered");
+
+// JavaScript truthiness, for the Node hub's `payload.store || payload.clientId || ...`.
+bool truthy(const QJsonValue &v)
+{
+    switch (v.type()) {
+    case QJsonValue::Bool: return v.toBool();
+    case QJsonValue::Double: return v.toDouble() != 0 && !std::isnan(v.toDouble());
+    case QJsonValue::String: return !v.toString().isEmpty();
+    case QJsonValue::Array:
+    case QJsonValue::Object: return true;
+    case QJsonValue::Null:
+    case QJsonValue::Undefined: return false;
+    }
+    return false;
+}
+
+QString idText(const QJsonValue &v)
+{
+    if (v.isString())
+        return v.toString();
+    if (v.isDouble())
+        return jsinspect::number(v.toDouble());
+    return {};
+}
+
+} // namespace
+
+CapsHub::CapsHub(Namespace *nsp, QObject *parent) : CapsHub(nsp, Options{}, parent) {}
+
+CapsHub::CapsHub(Namespace *nsp, const Options &options, QObject *parent)
+    : QObject(parent), m_nsp(nsp), m_options(options)
+{
+    connect(nsp, &Namespace::connection, this, &CapsHub::onConnection);
+}
+
+CapsHub::~CapsHub() = default;
+
+Namespace *CapsHub::nsp() const
+{
+    return m_nsp;
+}
+
+QString CapsHub::roomOf(const QJsonValue &argument)
+{
+    if (argument.isString())
+        return argument.toString();
+    if (!argument.isObject())
+        return {};
+    const QJsonObject o = argument.toObject();
+    for (const char *key : {"store", "clientId", "queueId", "roomName"}) {
+        const QJsonValue v = o.value(QLatin1String(key));
+        if (truthy(v))
+            return v.isString() ? v.toString() : QString();
+    }
+    return {};
+}
+
+void CapsHub::onConnection(ServerSocket *socket)
+{
+    qCDebug(lcHub) << "connected" << socket->id();
+    // The connect guard of the namespace let this auth in; this finds who it is.
+    const auto principal = m_options.policy.authenticate(socket->auth());
+    m_principals.insert(socket, principal ? *principal : std::nullopt);
+    connect(socket, &QObject::destroyed, this, [this, socket] { m_principals.remove(socket); });
+    connect(socket, &ServerSocket::eventReceived, this, &CapsHub::onEvent);
+}
+
+void CapsHub::onEvent(const ServerEvent &event)
+{
+    ServerSocket *socket = event.socket();
+    if (!socket)
+        return;
+    const QString name = event.name();
+    if (m_options.queue) {
+        // The access policy knows only the Phase 2 events; queue requests are checked per queue.
+        switch (MessageQueue::classify(name)) {
+        case MessageQueue::Request::Received: onReceived(event); return;
+        case MessageQueue::Request::GetAll: onGetAll(event); return;
+        case MessageQueue::Request::Queued:
+        case MessageQueue::Request::Other: break;
+        }
+    }
+    const Decision decision = m_options.policy.checkEvent(m_principals.value(socket), name, event.args());
+    if (!decision) {
+        refuse(event, decision.error);
+        return;
+    }
+    if (name == QLatin1String("join")) {
+        const QString room = roomOf(event.arg(0));
+        if (!room.isEmpty() && !socket->isIn(room) && !roomsLeft(socket, 1)) {
+            refuse(event, QStringLiteral("Too many rooms"));
+            return;
+        }
+        if (!room.isEmpty())
+            socket->join(room);
+    } else if (name == kPickup || name == kInTransit || name == kDelivered) {
+        onCapsEvent(event);
+    } else if (name == QLatin1String("track")) {
+        onTrack(event, true);
+    } else if (name == QLatin1String("untrack")) {
+        onTrack(event, false);
+    }
+}
+
+void CapsHub::refuse(const ServerEvent &event, const QString &error)
+{
+    ServerSocket *socket = event.socket();
+    qCInfo(lcSecurity).noquote() << "refused" << event.name().left(64) << "from" << describe(m_principals.value(socket))
+                                 << socket->id() << ":" << error;
+    if (event.wantsAck())
+        event.ack({QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), error}}});
+    else
+        socket->emitEvent(QStringLiteral("error"), {QJsonObject{{QStringLiteral("event"), event.name().left(64)},
+                                                                {QStringLiteral("message"), error}}});
+}
+
+bool CapsHub::roomsLeft(ServerSocket *socket, qsizetype wanted) const
+{
+    return m_options.maxRoomsPerSocket <= 0 || socket->rooms().size() + wanted <= m_options.maxRoomsPerSocket;
+}
+
+void CapsHub::onCapsEvent(const ServerEvent &event)
+{
+    if (!m_nsp)
+        return;
+    HubEvent hubEvent;
+    hubEvent.event = event.name();
+    hubEvent.time = QDateTime::currentDateTimeUtc();
+    hubEvent.payload = event.arg(0);
+    if (!hubEvent.payload.isUndefined()) {
+        const QByteArray &raw = event.packet().rawData;
+        const auto items = jsinspect::splitArray(raw);
+        if (items && items->size() > 1) {
+            hubEvent.payloadJson = items->at(1).toByteArray();
+        } else {
+            // A packet built in-process has no raw text.
+            const QByteArray wrapped = QJsonDocument(QJsonArray{hubEvent.payload}).toJson(QJsonDocument::Compact);
+            hubEvent.payloadJson = wrapped.sliced(1, wrapped.size() - 2);
+        }
+    }
+    hubEvent.readPayloadFields();
+    bool relayIt = true;
+    if (m_options.queue && !enqueue(event, hubEvent, &relayIt))
+        return;
+    emit eventReceived(hubEvent);
+    if (!hubEvent.orderId.isEmpty())
+        remember(hubEvent);
+    if (!relayIt)
+        return;
+
+    Namespace::Target target;
+    if (hubEvent.event == kPickup) {
+        // Everyone but the customers; customers get what they track (added below).
+        target.exceptRooms = {customersRoom()};
+    } else if (!hubEvent.store.isEmpty()) {
+        target.rooms = {hubEvent.store};
+    }
+    QList<ServerSocket *> recipients;
+    if (hubEvent.event == kPickup || !target.rooms.isEmpty())
+        recipients = m_nsp->recipients(target);
+    QStringList tracking;
+    if (!hubEvent.orderId.isEmpty())
+        tracking.append(orderRoom(hubEvent.orderId));
+    if (!hubEvent.customer.isEmpty())
+        tracking.append(customerRoom(hubEvent.customer));
+    if (!tracking.isEmpty()) {
+        // Trackers already chosen above get the event once. Deciding by room membership keeps
+        // this O(trackers), with no set of all recipients built per event.
+        const bool isPickup = hubEvent.event == kPickup;
+        const QList<ServerSocket *> trackers = m_nsp->recipients({tracking, {}, {}});
+        for (ServerSocket *s : trackers) {
+            const bool chosen = isPickup ? !s->isIn(customersRoom()) : (!hubEvent.store.isEmpty() && s->isIn(hubEvent.store));
+            if (!chosen)
+                recipients.append(s);
+        }
+    }
+    // The same name, arguments and attachments as received: rawData keeps the bytes.
+    sio::Packet relay = event.packet();
+    relay.id = -1;
+    m_nsp->deliver(recipients, std::move(relay));
+}
+
+bool CapsHub::enqueue(const ServerEvent &event, const HubEvent &hubEvent, bool *relay)
+{
+    const auto ok = [&event](QJsonObject reply) {
+        if (event.wantsAck()) {
+            reply.insert(QStringLiteral("ok"), true);
+            event.ack({reply});
+        }
+    };
+    if (hubEvent.event != kPickup && hubEvent.store.isEmpty()) {
+        // No vendor queue to keep it for (docs/queue.md): live only, and the sender is told.
+        ok({{QStringLiteral("queued"), false}});
+        return true;
+    }
+    const auto stored = m_options.queue->enqueue(hubEvent.event, hubEvent.payload);
+    if (!stored) {
+        queueError(event, stored.error());
+        return false;
+    }
+    // A message every queue has acknowledged was delivered: sending it again would undo `received`.
+    *relay = std::any_of(stored->queues.cbegin(), stored->queues.cend(), [](const MessageQueue::QueueOutcome &q) {
+        return q.outcome != EnqueueOutcome::AlreadyAcknowledged;
+    });
+    qCDebug(lcQueue) << "queued" << hubEvent.event << stored->messageId << "new:" << stored->isNew() << "relay:" << *relay;
+    ok({{QStringLiteral("queued"), stored->isNew()}, {QStringLiteral("messageId"), stored->messageId}});
+    return true;
+}
+
+void CapsHub::onReceived(const ServerEvent &event)
+{
+    const auto parsed = MessageQueue::parseReceived(event.arg(0));
+    if (!parsed) {
+        queueError(event, parsed.error());
+        return;
+    }
+    if (!mayUseQueue(event.socket(), parsed->queueId, parsed->event)) {
+        refuse(event, QStringLiteral("Not allowed: received for queue %1").arg(parsed->queueId.left(64)));
+        return;
+    }
+    const auto acked = m_options.queue->received(event.arg(0));
+    if (!acked) {
+        queueError(event, acked.error());
+        return;
+    }
+    qCDebug(lcQueue) << "received" << acked->queueId << acked->event << acked->messageId << "removed:" << acked->removed;
+    if (event.wantsAck())
+        event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("removed"), acked->removed}}});
+}
+
+void CapsHub::onGetAll(const ServerEvent &event)
+{
+    const auto parsed = MessageQueue::parseGetAll(event.arg(0));
+    if (!parsed) {
+        queueError(event, parsed.error());
+        return;
+    }
+    if (!mayUseQueue(event.socket(), parsed->queueId, parsed->event)) {
+        refuse(event, QStringLiteral("Not allowed: getAll for queue %1").arg(parsed->queueId.left(64)));
+        return;
+    }
+    const auto backlog = m_options.queue->getAll(event.arg(0));
+    if (!backlog) {
+        queueError(event, backlog.error());
+        return;
+    }
+    ServerSocket *socket = event.socket();
+    qCDebug(lcQueue) << "getAll" << backlog->queueId << backlog->event << backlog->messages.size() << "messages";
+    for (const QueuedMessage &message : backlog->messages)
+        socket->emitEvent(message.event, {message.payload});
+    if (event.wantsAck())
+        event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("count"), backlog->messages.size()}}});
+}
+
+bool CapsHub::mayUseQueue(const ServerSocket *socket, const QString &queueId, const QString &event) const
+{
+    const std::optional<Principal> principal = m_principals.value(socket);
+    if (!principal)
+        return true; // open mode
+    switch (principal->role) {
+    case Role::Admin: return true;
+    case Role::Vendor: return queueId == principal->store;
+    case Role::Driver:
+        return event == kPickup || queueId.compare(MessageQueue::kDriverQueue, Qt::CaseInsensitive) == 0;
+    case Role::Customer: return false;
+    }
+    return false;
+}
+
+void CapsHub::queueError(const ServerEvent &event, const QString &error)
+{
+    ServerSocket *socket = event.socket();
+    qCWarning(lcQueue).noquote() << "queue:" << event.name().left(64) << "from" << socket->id() << ":" << error;
+    if (event.wantsAck())
+        event.ack({QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), error}}});
+    else
+        socket->emitEvent(QStringLiteral("error"), {QJsonObject{{QStringLiteral("event"), event.name().left(64)},
+                                                                {QStringLiteral("message"), error}}});
+}
+
+void CapsHub::onTrack(const ServerEvent &event, bool track)
+{
+    ServerSocket *socket = event.socket();
+    const QJsonValue argument = event.arg(0);
+    QString orderId;
+    QString customer;
+    if (argument.isString() || argument.isDouble()) {
+        orderId = idText(argument);
+    } else if (argument.isObject()) {
+        const QJsonObject o = argument.toObject();
+        orderId = idText(o.value(QLatin1String("orderID")));
+        if (orderId.isEmpty())
+            orderId = idText(o.value(QLatin1String("orderId")));
+        customer = idText(o.value(QLatin1String("customer")));
+    }
+    if (orderId.isEmpty() && customer.isEmpty()) {
+        event.ack({QJsonObject{{QStringLiteral("ok"), false},
+                               {QStringLiteral("error"), QStringLiteral("track needs an orderID or a customer")}}});
+        return;
+    }
+    if (!track) {
+        if (!orderId.isEmpty())
+            socket->leave(orderRoom(orderId));
+        if (!customer.isEmpty())
+            socket->leave(customerRoom(customer));
+        event.ack({QJsonObject{{QStringLiteral("ok"), true}}});
+        return;
+    }
+    if (!roomsLeft(socket, 3)) {
+        refuse(event, QStringLiteral("Too many rooms"));
+        return;
+    }
+    socket->join(customersRoom());
+    if (!orderId.isEmpty())
+        socket->join(orderRoom(orderId));
+    if (!customer.isEmpty())
+        socket->join(customerRoom(customer));
+    if (!event.wantsAck())
+        return;
+    QByteArray reply = QByteArrayLiteral("[{\"ok\":true,\"orders\":[");
+    const QList<HubEvent> known = latestEvents(orderId, customer);
+    for (qsizetype i = 0; i < known.size(); ++i) {
+        if (i > 0)
+            reply.append(',');
+        reply.append(known.at(i).toJsonObject());
+    }
+    reply.append("]}]");
+    event.ackRaw(reply);
+}
+
+void CapsHub::remember(const HubEvent &event)
+{
+    auto it = m_orders.find(event.orderId);
+    if (it != m_orders.end()) {
+        m_orderAge.erase(it->sequence);
+        m_rememberedBytes -= it->event.payloadJson.size();
+    }
+    // The parsed payload is not kept: the raw text is all the track ack needs, at half the memory.
+    HubEvent kept = event;
+    kept.payload = QJsonValue();
+    const quint64 sequence = ++m_sequence;
+    m_rememberedBytes += kept.payloadJson.size();
+    m_orders.insert(event.orderId, Remembered{std::move(kept), sequence});
+    m_orderAge.emplace(sequence, event.orderId);
+    while (!m_orderAge.empty()
+           && (m_orders.size() > std::max(1, m_options.maxRememberedOrders)
+               || m_rememberedBytes > m_options.maxRememberedBytes)) {
+        const auto oldest = m_orderAge.begin();
+        m_rememberedBytes -= m_orders.value(oldest->second).event.payloadJson.size();
+        m_orders.remove(oldest->second);
+        m_orderAge.erase(oldest);
+    }
+}
+
+QList<HubEvent> CapsHub::latestEvents(const QString &orderId, const QString &customer) const
+{
+    QList<const Remembered *> found;
+    if (!orderId.isEmpty()) {
+        const auto it = m_orders.constFind(orderId);
+        if (it != m_orders.constEnd())
+            found.append(&it.value());
+    }
+    if (!customer.isEmpty()) {
+        for (const Remembered &r : m_orders) {
+            if (r.event.customer == customer && r.event.orderId != orderId)
+                found.append(&r);
+        }
+    }
+    std::sort(found.begin(), found.end(), [](const Remembered *a, const Remembered *b) {
+        return a->sequence < b->sequence;
+    });
+    QList<HubEvent> out;
+    out.reserve(found.size());
+    for (const Remembered *r : found)
+        out.append(r->event);
+    return out;
+}
+
+} // namespace caps

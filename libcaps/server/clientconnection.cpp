@@ -1,0 +1,154 @@
+#include "server/clientconnection.h"
+
+#include "core/logging.h"
+#include "security/securitylogging.h"
+#include "server/enginesession.h"
+#include "server/namespace.h"
+#include "server/outgoingmessage.h"
+#include "server/server.h"
+#include "server/serversocket.h"
+
+#include <QRandomGenerator>
+
+namespace caps {
+
+namespace {
+
+QString socketId()
+{
+    QByteArray bytes(15, Qt::Uninitialized);
+    for (char &c : bytes)
+        c = char(QRandomGenerator::system()->bounded(256));
+    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+} // namespace
+
+ClientConnection::ClientConnection(EngineSession *session, Server *server)
+    : QObject(server), m_session(session), m_server(server), m_decoder(server->options().parserLimits),
+      m_rateLimiter(server->options().eventsPerSecond, server->options().eventBurst)
+{
+    m_clock.start();
+    connect(session, &EngineSession::messageReceived, this, &ClientConnection::onMessage);
+    connect(session, &EngineSession::closed, this, &ClientConnection::onEngineClosed);
+    server->m_connectDeadlines.add(this, 0);
+}
+
+void ClientConnection::onConnectTimeout()
+{
+    if (m_connectTimeoutActive && m_sockets.isEmpty()) {
+        qCDebug(lcServer) << "no namespace joined in time, closing";
+        close();
+    }
+}
+
+ClientConnection::~ClientConnection() = default;
+
+EngineSession *ClientConnection::session() const
+{
+    return m_session;
+}
+
+void ClientConnection::send(const sio::Packet &packet)
+{
+    send(OutgoingMessage::fromPacket(packet));
+}
+
+void ClientConnection::send(const OutgoingMessage &message)
+{
+    if (m_session)
+        m_session->send(message);
+}
+
+void ClientConnection::close()
+{
+    if (m_session)
+        m_session->close();
+}
+
+void ClientConnection::onMessage(const QByteArray &data, bool binary)
+{
+    auto result = binary ? m_decoder.feedBinary(data) : m_decoder.feedText(data);
+    if (!result) {
+        // socket.io closes the whole connection on a packet it cannot decode.
+        qCDebug(lcServer) << "parse error:" << result.error();
+        const auto sockets = m_sockets.values();
+        for (ServerSocket *s : sockets)
+            s->onClose(QStringLiteral("parse error"));
+        close();
+        return;
+    }
+    if (result->has_value())
+        onPacket(**result);
+}
+
+void ClientConnection::onPacket(const sio::Packet &packet)
+{
+    if (packet.type == sio::PacketType::Connect) {
+        onConnect(packet);
+        return;
+    }
+    ServerSocket *socket = m_sockets.value(packet.nsp);
+    if (!socket) {
+        qCDebug(lcServer) << "packet for a namespace not joined:" << packet.nsp;
+        return;
+    }
+    if ((packet.type == sio::PacketType::Event || packet.type == sio::PacketType::BinaryEvent)
+        && !m_rateLimiter.tryAcquire(m_clock.elapsed())) {
+        if (m_rateLimiter.rejectedInARow() >= m_server->options().eventBurst) {
+            qCInfo(lcSecurity) << "disconnecting a client that keeps sending over the event rate limit";
+            close();
+            return;
+        }
+        if (packet.id >= 0)
+            send(sio::Packet::ack(packet.nsp, packet.id,
+                                  {QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), QStringLiteral("Rate limit exceeded")}}}));
+        return;
+    }
+    socket->onPacket(packet);
+}
+
+void ClientConnection::onConnect(const sio::Packet &packet)
+{
+    Namespace *nsp = m_server->findNamespace(packet.nsp);
+    if (!nsp) {
+        send(sio::Packet::connectError(packet.nsp, QStringLiteral("Invalid namespace")));
+        return;
+    }
+    if (m_sockets.contains(packet.nsp)) {
+        qCDebug(lcServer) << "second CONNECT to" << packet.nsp << "ignored";
+        return;
+    }
+    const QJsonObject auth = packet.data.toObject();
+    const QString refusal = nsp->checkConnect(auth);
+    if (!refusal.isEmpty()) {
+        send(sio::Packet::connectError(packet.nsp, refusal));
+        return;
+    }
+    auto *socket = new ServerSocket(socketId(), nsp, this, auth);
+    m_sockets.insert(packet.nsp, socket);
+    nsp->add(socket);
+    socket->join(socket->id());
+    send(sio::Packet::connect(packet.nsp, QJsonObject{{QStringLiteral("sid"), socket->id()}}));
+    emit nsp->connection(socket);
+}
+
+void ClientConnection::onEngineClosed(const QString &reason)
+{
+    m_connectTimeoutActive = false;
+    const auto sockets = m_sockets.values();
+    for (ServerSocket *s : sockets)
+        s->onClose(reason);
+    m_sockets.clear();
+    m_session = nullptr;
+    deleteLater();
+}
+
+void ClientConnection::removeSocket(ServerSocket *socket)
+{
+    const auto it = m_sockets.find(socket->nsp() ? socket->nsp()->name() : QString());
+    if (it != m_sockets.end() && it.value() == socket)
+        m_sockets.erase(it);
+}
+
+} // namespace caps

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "protocol/socketio.h"
+
+#include "security/ratelimiter.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+namespace caps {
+
+class EngineSession;
+class Server;
+class ServerSocket;
+struct OutgoingMessage;
+
+// The Socket.IO side of one Engine.IO session (socket.io's Client): decodes its messages,
+// opens and routes to one ServerSocket per joined namespace, and closes a connection that
+// joins none within connectTimeout.
+class ClientConnection : public QObject
+{
+    Q_OBJECT
+public:
+    ClientConnection(EngineSession *session, Server *server);
+    ~ClientConnection() override;
+
+    [[nodiscard]] EngineSession *session() const;
+    [[nodiscard]] ServerSocket *socket(const QString &nsp) const { return m_sockets.value(nsp); }
+
+    void send(const sio::Packet &packet);
+    void send(const OutgoingMessage &message);
+    // Closes the Engine.IO session; every socket disconnects with "forced close".
+    void close();
+
+private:
+    friend class ServerSocket;
+    friend class Server;
+
+    void onMessage(const QByteArray &data, bool binary);
+    void onPacket(const sio::Packet &packet);
+    void onConnect(const sio::Packet &packet);
+    void onEngineClosed(const QString &reason);
+    void onConnectTimeout();
+    void removeSocket(ServerSocket *socket);
+
+    QPointer<EngineSession> m_session;
+    Server *m_server;
+    sio::Decoder m_decoder;
+    QHash<QString, ServerSocket *> m_sockets;   // by namespace
+    bool m_connectTimeoutActive = true;
+    RateLimiter m_rateLimiter;
+    QElapsedTimer m_clock;
+};
+
+} // namespace caps

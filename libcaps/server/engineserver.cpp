@@ -1,0 +1,278 @@
+#include "server/engineserver.h"
+
+#include "security/securitylogging.h"
+
+#include "core/logging.h"
+#include "server/enginesession.h"
+#include "server/httpconnection.h"
+
+#include <QRandomGenerator>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QWebSocket>
+
+namespace caps {
+
+namespace {
+
+// engine.io's error codes and messages (Server.errors / Server.errorMessages).
+enum ErrorCode {
+    UnknownTransport = 0,
+    UnknownSid = 1,
+    BadHandshakeMethod = 2,
+    BadRequest = 3,
+    Forbidden = 4,
+    UnsupportedProtocolVersion = 5,
+};
+constexpr int kAccepted = -1;
+
+QString errorMessage(int code)
+{
+    switch (code) {
+    case UnknownTransport: return QStringLiteral("Transport unknown");
+    case UnknownSid: return QStringLiteral("Session ID unknown");
+    case BadHandshakeMethod: return QStringLiteral("Bad handshake method");
+    case BadRequest: return QStringLiteral("Bad request");
+    case Forbidden: return QStringLiteral("Forbidden");
+    case UnsupportedProtocolVersion: return QStringLiteral("Unsupported protocol version");
+    }
+    return QStringLiteral("Bad request");
+}
+
+QString peerKey(const QHostAddress &address, quint16 port)
+{
+    return address.toString() + QLatin1Char('|') + QString::number(port);
+}
+
+QString peerKey(const QAbstractSocket *socket)
+{
+    return peerKey(socket->peerAddress(), socket->peerPort());
+}
+
+} // namespace
+
+EngineServer::EngineServer(const ServerOptions &options, QObject *parent)
+    : QObject(parent),
+      m_options(options),
+      m_connectionLimiter(options.maxConnectionsPerIp),
+      m_webSocketServer(QStringLiteral("caps"), QWebSocketServer::NonSecureMode),
+      m_pingIntervals([](QObject *session, quint64 token) {
+          static_cast<EngineSession *>(session)->onPingIntervalElapsed(token);
+      }),
+      m_pingTimeouts([](QObject *session, quint64 token) {
+          static_cast<EngineSession *>(session)->onPingTimeoutElapsed(token);
+      }),
+      m_handshakeDeadlines([this](QObject *socket, quint64) { onHandshakeTimeout(static_cast<QTcpSocket *>(socket)); })
+{
+    m_pingIntervals.setInterval(m_options.pingInterval);
+    m_pingTimeouts.setInterval(m_options.pingTimeout);
+    m_handshakeDeadlines.setInterval(m_options.handshakeTimeout);
+    if (m_options.tls)
+        m_tcpServer.setSslConfiguration(*m_options.tls);
+    connect(&m_tcpServer, &QTcpServer::newConnection, this, &EngineServer::onNewTcpConnection);
+    connect(&m_webSocketServer, &QWebSocketServer::newConnection, this, &EngineServer::onWebSocketReady);
+}
+
+EngineServer::~EngineServer()
+{
+    // Sessions hold a reference to m_options: they go first.
+    const auto sessions = m_sessions;
+    m_sessions.clear();
+    qDeleteAll(sessions);
+}
+
+bool EngineServer::listen(const QHostAddress &address, quint16 port)
+{
+    // Qt's default backlog (50) drops SYNs under a burst of connections, and the clients'
+    // retransmissions then arrive seconds later.
+    m_tcpServer.setListenBacklogSize(m_options.listenBacklog);
+    return m_tcpServer.listen(address, port);
+}
+
+void EngineServer::close()
+{
+    m_tcpServer.close();
+    const auto sessions = m_sessions.values();
+    for (EngineSession *session : sessions)
+        session->close();
+}
+
+void EngineServer::onNewTcpConnection()
+{
+    while (QTcpSocket *socket = m_tcpServer.nextPendingConnection()) {
+        const QHostAddress peer = socket->peerAddress();
+        if (!m_connectionLimiter.tryAcquire(peer)) {
+            qCInfo(lcSecurity).noquote() << "refused a connection from" << peer.toString() << "- it has"
+                                         << m_connectionLimiter.count(peer) << "open";
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        // The socket may change hands (QWebSocketServer); whoever deletes it ends the connection.
+        connect(socket, &QObject::destroyed, this, [this, peer] { m_connectionLimiter.release(peer); });
+        // Small packets are the norm here; Nagle's algorithm would hold them back (Node's
+        // http server sets noDelay too).
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        auto *connection = new HttpConnection(socket, m_options, this);
+        connect(connection, &HttpConnection::requestReceived, this, &EngineServer::onRequest);
+        connect(connection, &HttpConnection::upgradeRequested, this, &EngineServer::onUpgradeRequest);
+    }
+}
+
+int EngineServer::verify(HttpConnection *connection, bool upgrade) const
+{
+    const HttpRequest &request = connection->request();
+    const QString transport = request.queryValue(QStringLiteral("transport"));
+    if (transport != QLatin1String("polling") && transport != QLatin1String("websocket"))
+        return UnknownTransport;
+    if (request.queryValue(QStringLiteral("EIO")) != QLatin1String("4"))
+        return UnsupportedProtocolVersion;
+    if (upgrade && transport != QLatin1String("websocket"))
+        return BadRequest;
+    if (!request.hasQueryValue(QStringLiteral("sid"))) {
+        if (request.method != "GET")
+            return BadHandshakeMethod;
+        if (transport == QLatin1String("websocket") && !upgrade)
+            return BadRequest;
+        if (m_options.maxSessions > 0 && m_sessions.size() >= m_options.maxSessions)
+            return Forbidden;
+        return kAccepted;
+    }
+    EngineSession *session = m_sessions.value(request.queryValue(QStringLiteral("sid")));
+    if (!session)
+        return UnknownSid;
+    if (upgrade) {
+        // Only a polling session may be upgraded, and only once.
+        if (!session->canUpgrade())
+            return BadRequest;
+        return kAccepted;
+    }
+    if (transport != QLatin1String("polling") || session->transport() != EngineSession::Transport::Polling)
+        return BadRequest;
+    return kAccepted;
+}
+
+void EngineServer::onRequest(HttpConnection *connection)
+{
+    const HttpRequest &request = connection->request();
+    if (request.path != m_options.path) {
+        connection->respond(404, QByteArrayLiteral("Not Found"));
+        return;
+    }
+    if (request.method == "OPTIONS" && m_options.cors) {
+        connection->respond(204, {}, {});
+        return;
+    }
+    if (const int error = verify(connection, false); error != kAccepted) {
+        connection->respondError(error == Forbidden ? 403 : 400, error, errorMessage(error));
+        return;
+    }
+    const QString sid = request.queryValue(QStringLiteral("sid"));
+    if (sid.isEmpty()) {
+        handshake(connection);
+        return;
+    }
+    EngineSession *session = m_sessions.value(sid);
+    if (request.method == "GET")
+        session->handlePoll(connection);
+    else if (request.method == "POST")
+        session->handleData(connection);
+    else
+        connection->respondError(400, BadRequest, errorMessage(BadRequest));
+}
+
+void EngineServer::handshake(HttpConnection *connection)
+{
+    EngineSession *session = createSession();
+    session->openPolling(connection);
+    emit this->connection(session);
+}
+
+EngineSession *EngineServer::createSession()
+{
+    QString sid = generateId();
+    while (m_sessions.contains(sid))
+        sid = generateId();
+    auto *session = new EngineSession(sid, this);
+    m_sessions.insert(sid, session);
+    connect(session, &EngineSession::closed, this, [this, sid] { m_sessions.remove(sid); });
+    return session;
+}
+
+QString EngineServer::generateId() const
+{
+    // 15 random bytes in base64url: 20 characters, like engine.io's base64id.
+    QByteArray bytes(15, Qt::Uninitialized);
+    for (char &c : bytes)
+        c = char(QRandomGenerator::system()->bounded(256));
+    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+void EngineServer::onUpgradeRequest(HttpConnection *connection)
+{
+    const HttpRequest &request = connection->request();
+    if (request.path != m_options.path) {
+        connection->respond(404, QByteArrayLiteral("Not Found"));
+        return;
+    }
+    // QWebSocketServer would drop a handshake without a key silently; say why instead.
+    if (request.header("sec-websocket-key").isEmpty() || request.header("sec-websocket-version") != "13") {
+        connection->respondError(400, BadRequest, errorMessage(BadRequest));
+        return;
+    }
+    if (const int error = verify(connection, true); error != kAccepted) {
+        connection->respondError(error == Forbidden ? 403 : 400, error, errorMessage(error));
+        return;
+    }
+    QTcpSocket *socket = connection->takeSocket();
+    const QString key = peerKey(socket);
+    m_handshakes.insert(key, socket);
+    socket->setParent(this);
+    m_handshakeDeadlines.add(socket, 0);
+    connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
+        if (m_handshakes.value(key) == socket) {
+            m_handshakes.remove(key);
+            socket->deleteLater();
+        }
+    });
+    m_webSocketServer.handleConnection(socket);
+}
+
+void EngineServer::onHandshakeTimeout(QTcpSocket *socket)
+{
+    const QString key = peerKey(socket);
+    if (m_handshakes.value(key) == socket) {
+        qCDebug(lcEngine) << "WebSocket handshake timed out";
+        m_handshakes.remove(key);
+        socket->abort();
+        socket->deleteLater();
+    }
+}
+
+void EngineServer::onWebSocketReady()
+{
+    while (QWebSocket *socket = m_webSocketServer.nextPendingConnection()) {
+        m_handshakes.remove(peerKey(socket->peerAddress(), socket->peerPort()));
+        socket->setMaxAllowedIncomingMessageSize(quint64(m_options.maxPayload));
+        socket->setMaxAllowedIncomingFrameSize(quint64(m_options.maxPayload));
+        const QUrlQuery query(socket->requestUrl());
+        const QString sid = query.queryItemValue(QStringLiteral("sid"), QUrl::FullyDecoded);
+        if (sid.isEmpty()) {
+            EngineSession *session = createSession();
+            session->openWebSocket(socket);
+            emit connection(session);
+            continue;
+        }
+        EngineSession *session = m_sessions.value(sid);
+        if (!session || !session->canUpgrade()) {
+            // The session went away (or someone else is upgrading it) during the handshake.
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated);
+            connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+            QTimer::singleShot(5000, socket, &QObject::deleteLater);
+            continue;
+        }
+        session->probe(socket);
+    }
+}
+
+} // namespace caps

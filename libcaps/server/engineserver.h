@@ -1,0 +1,76 @@
+#pragma once
+
+#include "server/deadlinequeue.h"
+#include "server/enginesession.h"
+#include "security/connectionlimiter.h"
+#include "security/securetcpserver.h"
+#include "server/serveroptions.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QPointer>
+#include <QTcpServer>
+#include <QWebSocketServer>
+
+class QTcpSocket;
+class QTimer;
+
+namespace caps {
+
+class HttpConnection;
+
+// The Engine.IO v4 server: one TCP port for both transports, as Node's engine.io attached to
+// an http.Server. QTcpServer accepts; each connection is read as HTTP by HttpConnection; a
+// WebSocket upgrade is checked here and then handed, unread, to a non-listening
+// QWebSocketServer for the handshake.
+class EngineServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit EngineServer(const ServerOptions &options, QObject *parent = nullptr);
+    ~EngineServer() override;
+
+    bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
+    void close();
+    [[nodiscard]] bool isListening() const { return m_tcpServer.isListening(); }
+    [[nodiscard]] quint16 serverPort() const { return m_tcpServer.serverPort(); }
+    [[nodiscard]] QHostAddress serverAddress() const { return m_tcpServer.serverAddress(); }
+    [[nodiscard]] QString errorString() const { return m_tcpServer.errorString(); }
+    [[nodiscard]] const ServerOptions &options() const { return m_options; }
+    [[nodiscard]] qsizetype sessionCount() const { return m_sessions.size(); }
+    [[nodiscard]] EngineSession *session(const QString &sid) const { return m_sessions.value(sid); }
+
+signals:
+    // A new session is open; its first packet (OPEN) is on its way.
+    void connection(caps::EngineSession *session);
+
+private:
+    friend class EngineSession;
+
+    void onNewTcpConnection();
+    void onRequest(HttpConnection *connection);
+    void onUpgradeRequest(HttpConnection *connection);
+    void onWebSocketReady();
+    void onHandshakeTimeout(QTcpSocket *socket);
+    void handshake(HttpConnection *connection);
+    // engine.io's verify(): -1 when acceptable, else the error code for the 400 answer.
+    [[nodiscard]] int verify(HttpConnection *connection, bool upgrade) const;
+    EngineSession *createSession();
+    [[nodiscard]] QString generateId() const;
+
+    ServerOptions m_options;
+    // Before m_tcpServer: the sockets it owns release their count when they go.
+    ConnectionLimiter m_connectionLimiter;
+    SecureTcpServer m_tcpServer;
+    QWebSocketServer m_webSocketServer;
+    QHash<QString, EngineSession *> m_sessions;
+    // One queue per kind of deadline, shared by every session (see DeadlineQueue).
+    DeadlineQueue m_pingIntervals;
+    DeadlineQueue m_pingTimeouts;
+    DeadlineQueue m_handshakeDeadlines;
+    // Sockets handed to QWebSocketServer and not yet through the handshake, by peer address.
+    QHash<QString, QPointer<QTcpSocket>> m_handshakes;
+};
+
+} // namespace caps

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "protocol/socketio.h"
+#include "server/serversocket.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QSet>
+#include <QStringList>
+
+#include <functional>
+
+namespace caps {
+
+struct OutgoingMessage;
+
+// A Socket.IO namespace: its sockets and rooms, and broadcasting to them. A broadcast is
+// encoded once; every recipient gets the same bytes.
+class Namespace : public QObject
+{
+    Q_OBJECT
+public:
+    // Whom a broadcast reaches: the sockets in any of `rooms` (every socket when empty), less
+    // those in any of `exceptRooms` and those in `exceptSockets`.
+    struct Target
+    {
+        QStringList rooms;
+        QStringList exceptRooms;
+        QSet<const ServerSocket *> exceptSockets;
+    };
+    // Decides on a CONNECT: an empty string admits, anything else is the CONNECT_ERROR message.
+    using ConnectGuard = std::function<QString(const QJsonObject &auth)>;
+
+    explicit Namespace(const QString &name, QObject *parent = nullptr);
+    ~Namespace() override;
+
+    [[nodiscard]] QString name() const { return m_name; }
+    [[nodiscard]] qsizetype socketCount() const { return m_sockets.size(); }
+    [[nodiscard]] QList<ServerSocket *> sockets() const { return m_sockets.values(); }
+    [[nodiscard]] ServerSocket *socket(const QString &id) const { return m_sockets.value(id); }
+    [[nodiscard]] QSet<ServerSocket *> socketsIn(const QString &room) const { return m_rooms.value(room); }
+    [[nodiscard]] QList<ServerSocket *> recipients(const Target &target) const;
+
+    void emitEvent(const QString &event, const QJsonArray &args = {}, const QList<QByteArray> &attachments = {});
+    void broadcast(const Target &target, const QString &event, const QJsonArray &args = {},
+                   const QList<QByteArray> &attachments = {});
+    // Sends `packet` (its nsp is set to this namespace) to each of `recipients`, encoded once.
+    void deliver(const QList<ServerSocket *> &recipients, sio::Packet packet);
+
+    void setConnectGuard(ConnectGuard guard) { m_connectGuard = std::move(guard); }
+    [[nodiscard]] QString checkConnect(const QJsonObject &auth) const;
+
+signals:
+    void connection(caps::ServerSocket *socket);
+    void disconnection(caps::ServerSocket *socket, const QString &reason);
+
+private:
+    friend class ServerSocket;
+    friend class ClientConnection;
+
+    void add(ServerSocket *socket);
+    void remove(ServerSocket *socket);
+    void addToRoom(const QString &room, ServerSocket *socket);
+    void removeFromRoom(const QString &room, ServerSocket *socket);
+
+    const QString m_name;
+    QHash<QString, ServerSocket *> m_sockets;
+    QHash<QString, QSet<ServerSocket *>> m_rooms;
+    ConnectGuard m_connectGuard;
+};
+
+} // namespace caps

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "protocol/socketio.h"
+
+#include <QSslConfiguration>
+#include <QString>
+
+#include <optional>
+
+namespace caps {
+
+// Everything a Server can be tuned with. Defaults are those of Node's socket.io 4 / engine.io 6,
+// so that a socket.io-client program meets the same timings against us as against Node.
+struct ServerOptions
+{
+    // Engine.IO
+    QString path = QStringLiteral("/socket.io/");
+    int pingInterval = 25000;           // ms between two server pings
+    int pingTimeout = 20000;            // ms to wait for the pong
+    qint64 maxPayload = 1000000;        // bytes: a POST body, a WebSocket message
+    int upgradeTimeout = 10000;         // ms for a probing WebSocket to finish the upgrade
+    bool cors = true;                   // Access-Control-Allow-Origin: * (socket.io's cors: { origin: '*' })
+
+    // Socket.IO
+    int connectTimeout = 45000;         // ms for a connection to join its first namespace
+    sio::Limits parserLimits;
+
+    // Plain HTTP and WebSocket handshakes
+    qint64 maxHeaderSize = 16384;       // bytes of request line + headers
+    int httpIdleTimeout = 30000;        // ms a connection may sit without a complete request
+    int handshakeTimeout = 10000;       // ms for a WebSocket handshake (QWebSocketServer gives none
+                                        // to sockets passed through handleConnection())
+
+    // Limits (0 = unlimited)
+    int maxSessions = 0;                // Engine.IO sessions open at once
+    int maxConnectionsPerIp = 0;        // TCP connections from one address (caps::ConnectionLimiter)
+    int eventsPerSecond = 0;            // events per connection (caps::RateLimiter) ...
+    int eventBurst = 40;                // ... its bucket; this many refusals in a row disconnect
+    // A session with more than maxBufferedBytes waiting to be sent (WebSocket write buffer, or
+    // the long-polling buffer) must take at least maxBufferedBytes per sendStallTimeout ms until
+    // it is back under the limit, or it is dropped as a client that does not read: otherwise
+    // one stalled peer keeps a copy of every broadcast. A client that is merely behind a burst
+    // (it keeps reading) is not dropped.
+    qint64 maxBufferedBytes = 8 * 1024 * 1024;
+    int sendStallTimeout = 2000;
+    int listenBacklog = 511;            // as Node's net.Server
+
+    // HTTPS and WSS on the one port when set (caps::serverTlsConfiguration()).
+    std::optional<QSslConfiguration> tls;
+};
+
+} // namespace caps

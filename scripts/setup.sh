@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine lacks for CAPS, then builds it.
+#   scripts/setup.sh [build|test|run]   (default build)
+# Sourced by scripts/run and scripts/test; safe to run again: it installs only what is missing.
+set -euo pipefail
+
+CAPS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CAPS_BUILD="${CAPS_BUILD:-$CAPS_ROOT/build}"
+export CAPS_ROOT CAPS_BUILD
+
+# Debian packages: the compiler and Qt 6.4 for every purpose; Node (with npm) for the interop
+# tests' real socket.io peers; clang and its fuzzer runtime for the fuzz targets; openssl to make
+# test certificates; tmux for the four-pane terminal demo.
+BUILD_PACKAGES=(g++ cmake ninja-build qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qt6-charts-dev
+                libqt6svg6 qt6-qpa-plugins)
+TEST_PACKAGES=(nodejs openssl clang libclang-rt-14-dev)
+RUN_PACKAGES=(tmux)
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_missing() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+    done
+    # Node may come from elsewhere than Debian's nodejs package; a working node with npm will do.
+    if [[ " ${missing[*]-} " == *" nodejs "* ]] && command -v node >/dev/null && command -v npm >/dev/null; then
+        missing=("${missing[@]/nodejs}")
+    fi
+    local wanted=()
+    for p in "${missing[@]-}"; do [ -n "$p" ] && wanted+=("$p"); done
+    [ ${#wanted[@]} -eq 0 ] && return 0
+    # Debian's nodejs package comes without npm.
+    [[ " ${wanted[*]} " == *" nodejs "* ]] && wanted+=(npm)
+    echo "caps: installing ${wanted[*]}" >&2
+    as_root apt-get update -q
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends "${wanted[@]}"
+}
+
+npm_ci() {
+    local dir="$1"
+    # Reinstall when the lock file changed since the last install.
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+        echo "caps: npm ci in ${dir#"$CAPS_ROOT"/}" >&2
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+}
+
+build() {
+    local gen=()
+    [ -f "$CAPS_BUILD/CMakeCache.txt" ] || gen=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+    cmake -S "$CAPS_ROOT" -B "$CAPS_BUILD" "${gen[@]}" "$@" >/dev/null
+    cmake --build "$CAPS_BUILD" -j"$(nproc)"
+}
+
+caps_setup() {
+    local purpose="${1:-build}"
+    install_missing "${BUILD_PACKAGES[@]}"
+    case "$purpose" in
+        test) install_missing "${TEST_PACKAGES[@]}"
+              npm_ci "$CAPS_ROOT/tests/interop"
+              npm_ci "$CAPS_ROOT/bench/node-hub" ;;
+        run)  install_missing "${RUN_PACKAGES[@]}" ;;
+    esac
+    build
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+    caps_setup "${1:-build}"
+fi

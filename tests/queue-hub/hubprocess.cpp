@@ -1,0 +1,67 @@
+#include "hubprocess.h"
+
+#include <QDeadlineTimer>
+#include <QRegularExpression>
+#include <QTest>
+
+HubProcess::HubProcess(const QString &program, const QString &dbPath, QObject *parent)
+    : QObject(parent)
+    , m_program(program)
+    , m_dbPath(dbPath)
+{
+    m_process.setProcessChannelMode(QProcess::SeparateChannels);
+}
+
+HubProcess::~HubProcess()
+{
+    kill();
+}
+
+QString HubProcess::defaultProgram()
+{
+    return qEnvironmentVariable("CAPS_BINARY_DIR") + QStringLiteral("/apps/hub/caps-hub");
+}
+
+bool HubProcess::start(int timeoutMs)
+{
+    m_error.clear();
+    m_process.start(m_program, {QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--db"), m_dbPath,
+                                QStringLiteral("--quiet")} + m_extraArguments);
+    if (!m_process.waitForStarted(timeoutMs)) {
+        m_error = m_process.errorString();
+        return false;
+    }
+    static const QRegularExpression listening(QStringLiteral("caps-hub listening on http://127\\.0\\.0\\.1:(\\d+)/caps"));
+    QByteArray out;
+    QRegularExpressionMatch match;
+    // The clients live in this event loop and must keep running while the hub starts.
+    const bool up = QTest::qWaitFor(
+        [&] {
+            out += m_process.readAllStandardOutput();
+            match = listening.match(QString::fromUtf8(out));
+            return match.hasMatch() || m_process.state() == QProcess::NotRunning;
+        },
+        timeoutMs);
+    if (!up || !match.hasMatch()) {
+        m_error = QStringLiteral("caps-hub did not start: %1 %2")
+                      .arg(QString::fromUtf8(out), QString::fromUtf8(m_process.readAllStandardError()));
+        kill();
+        return false;
+    }
+    m_port = quint16(match.captured(1).toUInt());
+    ++m_starts;
+    return true;
+}
+
+void HubProcess::kill()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.kill(); // SIGKILL: no shutdown code runs, as in a crash
+    m_process.waitForFinished(5000);
+}
+
+QUrl HubProcess::url() const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1/caps").arg(m_port));
+}

@@ -1,0 +1,288 @@
+#include "chaosrun.h"
+#include "hubprocess.h"
+
+#include "agents/driveragent.h"
+#include "agents/vendoragent.h"
+#include "client/client.h"
+#include "orders/orderfaker.h"
+#include "queue/memorymessagestore.h"
+#include "queue/messagequeue.h"
+#include "server/capshub.h"
+#include "server/server.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+namespace {
+
+// A store whose writes fail, as on a full disk.
+class FailingStore final : public caps::MessageStore
+{
+public:
+    caps::Result<caps::EnqueueOutcome> enqueue(const QString &, const QString &, const QString &, const QJsonValue &) override
+    {
+        return caps::Result<caps::EnqueueOutcome>::failure(QStringLiteral("database or disk is full"));
+    }
+    caps::Result<QList<caps::EnqueueOutcome>> enqueueMany(const QStringList &, const QString &, const QString &,
+                                                          const QJsonValue &) override
+    {
+        return caps::Result<QList<caps::EnqueueOutcome>>::failure(QStringLiteral("database or disk is full"));
+    }
+    caps::Result<bool> acknowledge(const QString &q, const QString &e, const QString &m) override { return m_inner.acknowledge(q, e, m); }
+    caps::Result<QList<caps::QueuedMessage>> pending(const QString &q, const QString &e) const override { return m_inner.pending(q, e); }
+    caps::Result<qint64> count(const QString &q, const QString &e) const override { return m_inner.count(q, e); }
+    caps::Result<QStringList> queueIds() const override { return m_inner.queueIds(); }
+    caps::Result<bool> isAcknowledged(const QString &q, const QString &e, const QString &m) const override
+    {
+        return m_inner.isAcknowledged(q, e, m);
+    }
+    caps::Result<bool> subscribe(const QString &q, const QString &e) override { return m_inner.subscribe(q, e); }
+    caps::Result<bool> unsubscribe(const QString &q, const QString &e) override { return m_inner.unsubscribe(q, e); }
+    caps::Result<QStringList> subscribers(const QString &e) const override { return m_inner.subscribers(e); }
+    caps::Result<qint64> pruneTombstones(const QDateTime &now) override { return m_inner.pruneTombstones(now); }
+
+private:
+    caps::MemoryMessageStore m_inner;
+};
+
+caps::Client::Options fastReconnect()
+{
+    caps::Client::Options options;
+    options.reconnectionDelayMs = 50;
+    options.reconnectionDelayMaxMs = 200;
+    return options;
+}
+
+QJsonObject order(const QString &store, const QString &orderId)
+{
+    return {{QStringLiteral("store"), store},
+            {QStringLiteral("orderID"), orderId},
+            {QStringLiteral("customer"), QStringLiteral("Ada Lovelace")},
+            {QStringLiteral("address"), QStringLiteral("1 Analytical Way")}};
+}
+
+// A raw client that records the order events it receives.
+struct Peer
+{
+    explicit Peer(const QUrl &url) : client(url, fastReconnect())
+    {
+        QObject::connect(&client, &caps::Client::eventReceived, &client,
+                         [this](const QString &event, const QJsonArray &args, qint64) {
+                             if (event == u"pickup" || event == u"in-transit" || event == u"delivered")
+                                 events.append(event + QLatin1Char(' ') + args.at(0).toObject().value(QLatin1String("orderID")).toString());
+                         });
+    }
+    bool connect()
+    {
+        QSignalSpy connected(&client, &caps::Client::connected);
+        client.connectToHub();
+        return connected.wait(5000);
+    }
+    // The ack's first argument, {} on timeout. Events sent before the ack are in `events`.
+    QJsonObject call(const QString &event, const QJsonValue &argument)
+    {
+        auto reply = std::make_shared<std::optional<QJsonObject>>();
+        client.emitWithAck(event, {argument}, [reply](const QJsonArray &args) { *reply = args.at(0).toObject(); }, 5000,
+                           [reply] { *reply = QJsonObject(); });
+        if (!QTest::qWaitFor([reply] { return reply->has_value(); }, 6000))
+            return {};
+        return **reply;
+    }
+
+    caps::Client client;
+    QStringList events;
+};
+
+} // namespace
+
+class TestQueueHub : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void driverOfflineCatchesUp();
+    void acknowledgedNeverSentAgain();
+    void storeFailureIsRefused();
+    void hubKilledMidStream();
+    void hubKilledWhileClientsDrop();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestQueueHub::initTestCase()
+{
+    QVERIFY(qEnvironmentVariableIsSet("CAPS_BINARY_DIR"));
+    QVERIFY(m_dir.isValid());
+}
+
+void TestQueueHub::driverOfflineCatchesUp()
+{
+    HubProcess hub(HubProcess::defaultProgram(), m_dir.filePath(QStringLiteral("offline.sqlite")));
+    QVERIFY2(hub.start(), qPrintable(hub.errorString()));
+
+    std::vector<std::unique_ptr<caps::Client>> clients;
+    std::vector<std::unique_ptr<caps::VendorAgent>> vendors;
+    std::vector<std::unique_ptr<QSignalSpy>> deliveredSpies;
+    caps::OrderFaker faker(7);
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(std::make_unique<caps::Client>(hub.url(), fastReconnect()));
+        vendors.push_back(std::make_unique<caps::VendorAgent>(clients.back().get(), QStringLiteral("store-%1").arg(i)));
+        deliveredSpies.push_back(std::make_unique<QSignalSpy>(vendors.back().get(), &caps::VendorAgent::orderDelivered));
+        clients.back()->connectToHub();
+        vendors.back()->placeOrder(faker.order(vendors.back()->store()));
+        vendors.back()->placeOrder(faker.order(vendors.back()->store()));
+    }
+    // Confirmed by the hub: stored, with no driver anywhere.
+    for (const auto &vendor : vendors)
+        QTRY_COMPARE_WITH_TIMEOUT(vendor->unconfirmedCount(), 0, 5000);
+
+    caps::Client driverClient(hub.url(), fastReconnect());
+    caps::DriverAgent driver(&driverClient);
+    driver.setPickupDelayMs(0);
+    driver.setDeliverDelayMs(0);
+    driver.setAutoDrive(true);
+    QSignalSpy queued(&driver, &caps::DriverAgent::orderQueued);
+    driverClient.connectToHub();
+    QTRY_COMPARE_WITH_TIMEOUT(queued.count(), 6, 5000);
+    for (size_t i = 0; i < vendors.size(); ++i) {
+        QTRY_COMPARE_WITH_TIMEOUT(vendors[i]->orders()->countWithStatus(caps::Order::Status::Delivered), 2, 5000);
+        QCOMPARE(deliveredSpies[i]->count(), 2);
+    }
+    QTRY_COMPARE(driver.unconfirmedCount(), 0);
+
+    // Everything handled was acknowledged: a new driver and a vendor that comes back get nothing.
+    Peer late(hub.url());
+    QVERIFY(late.connect());
+    QTRY_COMPARE(late.call(QStringLiteral("getAll"), QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                                                 {QStringLiteral("event"), QStringLiteral("pickup")}})
+                     .value(QLatin1String("count")).toInt(-1),
+                 0);
+    QTRY_COMPARE(late.call(QStringLiteral("getAll"), QStringLiteral("store-0")).value(QLatin1String("count")).toInt(-1), 0);
+    QVERIFY(late.events.isEmpty());
+}
+
+void TestQueueHub::acknowledgedNeverSentAgain()
+{
+    const QString db = m_dir.filePath(QStringLiteral("acked.sqlite"));
+    HubProcess hub(HubProcess::defaultProgram(), db);
+    QVERIFY2(hub.start(), qPrintable(hub.errorString()));
+    const QJsonObject getPickups{{QStringLiteral("clientId"), QStringLiteral("driver")}, {QStringLiteral("event"), QStringLiteral("pickup")}};
+
+    Peer vendor(hub.url());
+    vendor.client.joinRoom(QStringLiteral("s1"));
+    QVERIFY(vendor.connect());
+    QJsonObject reply = vendor.call(QStringLiteral("pickup"), order(QStringLiteral("s1"), QStringLiteral("A-1")));
+    QCOMPARE(reply.value(QLatin1String("ok")), QJsonValue(true));
+    QCOMPARE(reply.value(QLatin1String("queued")), QJsonValue(true));
+
+    Peer driver(hub.url());
+    QVERIFY(driver.connect());
+    QCOMPARE(driver.call(QStringLiteral("getAll"), getPickups).value(QLatin1String("count")).toInt(), 1);
+    QCOMPARE(driver.events, QStringList{QStringLiteral("pickup A-1")});
+    reply = driver.call(QStringLiteral("received"), QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                                                {QStringLiteral("event"), QStringLiteral("pickup")},
+                                                                {QStringLiteral("messageId"), QStringLiteral("A-1")}});
+    QCOMPARE(reply.value(QLatin1String("removed")), QJsonValue(true));
+    driver.events.clear();
+    QCOMPARE(driver.call(QStringLiteral("getAll"), getPickups).value(QLatin1String("count")).toInt(-1), 0);
+
+    // Re-sent by the vendor: confirmed, not queued, not relayed to the connected driver.
+    reply = vendor.call(QStringLiteral("pickup"), order(QStringLiteral("s1"), QStringLiteral("A-1")));
+    QCOMPARE(reply.value(QLatin1String("ok")), QJsonValue(true));
+    QCOMPARE(reply.value(QLatin1String("queued")), QJsonValue(false));
+
+    // The vendor's side: delivered, acknowledged, then re-sent.
+    vendor.events.clear();
+    QCOMPARE(driver.call(QStringLiteral("delivered"), order(QStringLiteral("s1"), QStringLiteral("A-1"))).value(QLatin1String("ok")),
+             QJsonValue(true));
+    QTRY_COMPARE(vendor.events, QStringList{QStringLiteral("delivered A-1")});
+    reply = vendor.call(QStringLiteral("recieved"), QJsonObject{{QStringLiteral("clientId"), QStringLiteral("s1")},
+                                                                {QStringLiteral("event"), QStringLiteral("delivered")},
+                                                                {QStringLiteral("messageId"), QStringLiteral("A-1")}});
+    QCOMPARE(reply.value(QLatin1String("removed")), QJsonValue(true));
+    QCOMPARE(driver.call(QStringLiteral("delivered"), order(QStringLiteral("s1"), QStringLiteral("A-1"))).value(QLatin1String("queued")),
+             QJsonValue(false));
+    // A round trip on each connection: a relay sent before it would have arrived.
+    QCOMPARE(vendor.call(QStringLiteral("getAll"), QStringLiteral("s1")).value(QLatin1String("count")).toInt(-1), 0);
+    QCOMPARE(vendor.events, QStringList{QStringLiteral("delivered A-1")});
+    QCOMPARE(driver.events, QStringList{});
+
+    // Still true after a crash: the acknowledgements are durable.
+    hub.kill();
+    QVERIFY2(hub.start(), qPrintable(hub.errorString()));
+    Peer again(hub.url());
+    QVERIFY(again.connect());
+    QCOMPARE(again.call(QStringLiteral("get-all"), getPickups).value(QLatin1String("count")).toInt(-1), 0);
+    QCOMPARE(again.call(QStringLiteral("getall"), QStringLiteral("s1")).value(QLatin1String("count")).toInt(-1), 0);
+    QVERIFY(again.events.isEmpty());
+}
+
+void TestQueueHub::storeFailureIsRefused()
+{
+    FailingStore store;
+    caps::MessageQueue queue(store);
+    caps::Server server;
+    caps::CapsHub::Options options;
+    options.queue = &queue;
+    caps::CapsHub hub(server.of(QStringLiteral("/caps")), options);
+    QSignalSpy logged(&hub, &caps::CapsHub::eventReceived);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1/caps").arg(server.serverPort()));
+
+    Peer driver(url);
+    QVERIFY(driver.connect());
+    Peer vendor(url);
+    QVERIFY(vendor.connect());
+    const QJsonObject reply = vendor.call(QStringLiteral("pickup"), order(QStringLiteral("s1"), QStringLiteral("F-1")));
+    QCOMPARE(reply.value(QLatin1String("ok")), QJsonValue(false));
+    QVERIFY2(reply.value(QLatin1String("error")).toString().contains(QLatin1String("disk is full")), qPrintable(reply.value(QLatin1String("error")).toString()));
+    // A round trip on the driver's connection: had the pickup been relayed, it would be there.
+    QVERIFY(driver.call(QStringLiteral("getAll"), QStringLiteral("driver")).value(QLatin1String("ok")).toBool());
+    QVERIFY(driver.events.isEmpty());
+    QCOMPARE(logged.count(), 0);
+}
+
+void TestQueueHub::hubKilledMidStream()
+{
+    ChaosRun::Options options;
+    options.hubProgram = HubProcess::defaultProgram();
+    options.dbPath = m_dir.filePath(QStringLiteral("killed.sqlite"));
+    options.orders = 200;
+    options.vendors = 3;
+    options.drivers = 1;
+    options.hubKills = 2;
+    options.orderIntervalMs = 2;
+    options.timeoutMs = 60000;
+    ChaosRun run(options);
+    const ChaosRun::Summary summary = run.run();
+    QVERIFY2(summary.ok(), qPrintable(summary.text()));
+    QCOMPARE(summary.hubKills, 2);
+    QCOMPARE(summary.delivered, 200);
+    QCOMPARE(summary.pendingInHub, 0);
+}
+
+void TestQueueHub::hubKilledWhileClientsDrop()
+{
+    ChaosRun::Options options;
+    options.hubProgram = HubProcess::defaultProgram();
+    options.dbPath = m_dir.filePath(QStringLiteral("chaos.sqlite"));
+    options.orders = 300;
+    options.drivers = 2;
+    options.hubKills = 2;
+    options.clientDropMs = 40;
+    options.orderIntervalMs = 2;
+    options.timeoutMs = 60000;
+    options.seed = 4;
+    ChaosRun run(options);
+    const ChaosRun::Summary summary = run.run();
+    QVERIFY2(summary.ok(), qPrintable(summary.text()));
+    QVERIFY(summary.clientDrops > 0);
+    QCOMPARE(summary.pendingInHub, 0);
+}
+
+QTEST_GUILESS_MAIN(TestQueueHub)
+#include "tst_queuehub.moc"
