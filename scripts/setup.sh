@@ -48,11 +48,13 @@ npm_ci() {
     fi
 }
 
+# build [target...]: configure once, then build those targets (everything when none).
 build() {
-    local gen=()
+    local gen=() targets=()
     [ -f "$CAPS_BUILD/CMakeCache.txt" ] || gen=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
-    cmake -S "$CAPS_ROOT" -B "$CAPS_BUILD" "${gen[@]}" "$@" >/dev/null
-    cmake --build "$CAPS_BUILD" -j"$(nproc)"
+    cmake -S "$CAPS_ROOT" -B "$CAPS_BUILD" "${gen[@]}" >/dev/null
+    [ $# -gt 0 ] && targets=(--target "$@")
+    cmake --build "$CAPS_BUILD" -j"$(nproc)" "${targets[@]}"
 }
 
 caps_setup() {
@@ -62,7 +64,12 @@ caps_setup() {
         test) install_missing "${TEST_PACKAGES[@]}"
               npm_ci "$CAPS_ROOT/tests/interop"
               npm_ci "$CAPS_ROOT/bench/node-hub" ;;
-        run)  install_missing "${RUN_PACKAGES[@]}" ;;
+        run)  install_missing "${RUN_PACKAGES[@]}"
+              echo "caps: building the programs in ${CAPS_BUILD} (log: ${CAPS_BUILD}.log)" >&2
+              mkdir -p "$CAPS_BUILD"
+              build caps-hub caps-vendor caps-driver caps-customer >"${CAPS_BUILD}.log" 2>&1 \
+                  || { tail -30 "${CAPS_BUILD}.log" >&2; return 1; }
+              return 0 ;;
     esac
     build
 }

@@ -59,6 +59,9 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("count"),
                       QCoreApplication::translate("main", "Headless: place N orders, exit 0 once all are delivered."),
                       QCoreApplication::translate("main", "N")});
+    parser.addOption({QStringLiteral("customer"),
+                      QCoreApplication::translate("main", "Headless: every order for this customer (default: random names)."),
+                      QCoreApplication::translate("main", "NAME")});
     parser.process(*app);
 
     if (const auto ca = caps::applyClientTlsOptions(parser); !ca)
@@ -90,6 +93,7 @@ int main(int argc, char *argv[])
         caps::VendorAgent agent(&client, store);
         caps::HubWatchdog watchdog(&client, QString::fromLatin1(Program), timeout);
         caps::VendorConsole console(&agent, interval, count);
+        console.setCustomer(parser.value(QStringLiteral("customer")).trimmed());
         QObject::connect(&watchdog, &caps::HubWatchdog::gaveUp, app.get(), &QCoreApplication::exit);
         QObject::connect(&console, &caps::VendorConsole::finished, app.get(), &QCoreApplication::exit);
         client.connectToHub();

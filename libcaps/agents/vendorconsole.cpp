@@ -40,7 +40,10 @@ void VendorConsole::placeOne()
         m_timer.stop();
         return;
     }
-    const Order order = m_agent->placeOrder(m_faker.order(m_agent->store()));
+    Order fake = m_faker.order(m_agent->store());
+    if (!m_customer.isEmpty())
+        fake.customer = m_customer;
+    const Order order = m_agent->placeOrder(fake);
     m_placed.insert(order.orderId);
     m_out << "VENDOR: new order " << order.orderId << " for " << order.customer << ", " << order.address
           << Qt::endl;

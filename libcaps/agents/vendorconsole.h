@@ -20,6 +20,9 @@ class VendorConsole : public QObject
 public:
     // count < 0: unlimited.
     VendorConsole(VendorAgent *agent, int intervalMs, int count, QObject *parent = nullptr);
+    // Orders for this customer instead of random names, so that a customer can follow them
+    // (the demo's `caps-customer --customer NAME`).
+    void setCustomer(const QString &name) { m_customer = name; }
 
     void start();
     [[nodiscard]] int placedCount() const { return int(m_placed.size()); }
@@ -36,6 +39,7 @@ private:
     int m_delivered = 0;
     QSet<QString> m_placed;
     OrderFaker m_faker;
+    QString m_customer;
     QTimer m_timer;
     QTextStream m_out;
 };

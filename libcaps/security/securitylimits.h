@@ -24,8 +24,8 @@ struct SecurityLimits
     // Open TCP connections from one IP address (IPv4-mapped IPv6 counts as IPv4).
     int maxConnectionsPerIp = 100;
     // Events each socket may emit: a token bucket refilled at this rate, holding `eventBurst`.
-    int eventsPerSecond = 20;
-    int eventBurst = 40;
+    int eventsPerSecond = 200;
+    int eventBurst = 400;
     // Bytes queued for a peer that does not read (WebSocket bytesToWrite, or the polling
     // buffer); past this the peer is disconnected instead of buffering without end.
     qint64 maxUnsentBytes = 8 * 1024 * 1024;
