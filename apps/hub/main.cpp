@@ -35,6 +35,11 @@ std::optional<qint64> intOption(const QCommandLineParser &parser, const QString 
 
 int main(int argc, char *argv[])
 {
+    // Qt's own event dispatcher instead of glib's: glib wakes itself through an extra pipe
+    // write each time a socket's write notifier turns on, three times the write calls per
+    // order under load (docs/benchmarks.md). An explicit QT_NO_GLIB=0 still wins.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Code Academy"));
     QCoreApplication::setApplicationName(QStringLiteral("caps-hub"));

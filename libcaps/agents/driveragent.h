@@ -88,6 +88,7 @@ private:
     QList<Unconfirmed> m_unconfirmed; // in-transit / delivered not yet confirmed, oldest first
     QSet<QString> m_confirmedDelivered;
     quint64 m_connection = 0;
+    bool m_queueHub = false;          // the hub answered getAll: it keeps and confirms messages
     bool m_autoDrive = false;
     int m_pickupDelayMs = 1000;
     int m_deliverDelayMs = 3000;

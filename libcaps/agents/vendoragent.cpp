@@ -49,8 +49,16 @@ void VendorAgent::onConnected()
     ++m_connection;
     m_log.logNote(tr("Connected to %1").arg(m_client->url().toString()));
     // What the hub kept for this store while we were away; acknowledged in onEvent().
-    m_client->emitEvent(QStringLiteral("getAll"), {QJsonObject{{QStringLiteral("clientId"), m_store}}});
+    m_client->emitWithAck(QStringLiteral("getAll"), {QJsonObject{{QStringLiteral("clientId"), m_store}}},
+                          [self = QPointer<VendorAgent>(this)](const QJsonArray &) {
+                              if (self)
+                                  self->m_queueHub = true;
+                          });
     // Sent on a connection that is gone without a confirmation: the hub may never have read them.
+    // A hub without a queue (the lab's Phase 2 hub) confirms nothing: sending everything again
+    // after each reconnection would only repeat old orders.
+    if (!m_queueHub)
+        m_unconfirmed.removeIf([this](const Unconfirmed &u) { return u.connection < m_connection; });
     const QList<Unconfirmed> lost = m_unconfirmed;
     for (const Unconfirmed &u : lost) {
         if (u.connection < m_connection)

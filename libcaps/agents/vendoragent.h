@@ -63,6 +63,7 @@ private:
     EventLogModel m_log;
     QList<Unconfirmed> m_unconfirmed; // pickups the hub has not acknowledged yet, oldest first
     quint64 m_connection = 0;         // connections so far
+    bool m_queueHub = false;          // the hub answered getAll: it keeps and confirms messages
 };
 
 } // namespace caps

@@ -11,6 +11,9 @@
 #include <QTimer>
 #include <QWebSocket>
 
+#include <memory>
+#include <utility>
+
 namespace caps {
 
 namespace {
@@ -108,8 +111,16 @@ void EngineServer::onNewTcpConnection()
             socket->deleteLater();
             continue;
         }
-        // The socket may change hands (QWebSocketServer); whoever deletes it ends the connection.
-        connect(socket, &QObject::destroyed, this, [this, peer] { m_connectionLimiter.release(peer); });
+        // The socket may change hands (QWebSocketServer) and outlive its connection for a while
+        // before whoever holds it deletes it, so the address's slot is given back at whichever
+        // comes first, the disconnect or the deletion, and only once.
+        auto released = std::make_shared<bool>(false);
+        const auto release = [this, peer, released] {
+            if (!std::exchange(*released, true))
+                m_connectionLimiter.release(peer);
+        };
+        connect(socket, &QAbstractSocket::disconnected, this, release);
+        connect(socket, &QObject::destroyed, this, release);
         // Small packets are the norm here; Nagle's algorithm would hold them back (Node's
         // http server sets noDelay too).
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);

@@ -70,6 +70,8 @@ private:
     void dropRandomClient();
     void scheduleDrop();
     [[nodiscard]] bool settled() const;
+    // Messages the hub still keeps for the drivers and vendors (getAll), -1 if it does not say.
+    [[nodiscard]] qint64 pendingInHub(caps::Client &probe) const;
 
     Options m_options;
     QRandomGenerator m_random;

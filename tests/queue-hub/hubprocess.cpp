@@ -9,7 +9,8 @@ HubProcess::HubProcess(const QString &program, const QString &dbPath, QObject *p
     , m_program(program)
     , m_dbPath(dbPath)
 {
-    m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    // The hub's log goes where ours goes; a pipe nobody reads would stall it once full.
+    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
 }
 
 HubProcess::~HubProcess()
@@ -25,8 +26,9 @@ QString HubProcess::defaultProgram()
 bool HubProcess::start(int timeoutMs)
 {
     m_error.clear();
-    m_process.start(m_program, {QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--db"), m_dbPath,
-                                QStringLiteral("--quiet")} + m_extraArguments);
+    const QStringList arguments{QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--db"), m_dbPath,
+                                QStringLiteral("--quiet")};
+    m_process.start(m_program, arguments + m_extraArguments);
     if (!m_process.waitForStarted(timeoutMs)) {
         m_error = m_process.errorString();
         return false;
@@ -44,7 +46,7 @@ bool HubProcess::start(int timeoutMs)
         timeoutMs);
     if (!up || !match.hasMatch()) {
         m_error = QStringLiteral("caps-hub did not start: %1 %2")
-                      .arg(QString::fromUtf8(out), QString::fromUtf8(m_process.readAllStandardError()));
+                      .arg(QString::fromUtf8(out), m_process.errorString());
         kill();
         return false;
     }

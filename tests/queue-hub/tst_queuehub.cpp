@@ -7,9 +7,14 @@
 #include "orders/orderfaker.h"
 #include "queue/memorymessagestore.h"
 #include "queue/messagequeue.h"
+#include "security/accesspolicy.h"
+#include "security/tokenstore.h"
+#include "server/namespace.h"
 #include "server/capshub.h"
 #include "server/server.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -105,7 +110,9 @@ private Q_SLOTS:
     void initTestCase();
     void driverOfflineCatchesUp();
     void acknowledgedNeverSentAgain();
+    void getAllInOrder();
     void storeFailureIsRefused();
+    void queueAccessInTokenMode();
     void hubKilledMidStream();
     void hubKilledWhileClientsDrop();
 
@@ -221,6 +228,34 @@ void TestQueueHub::acknowledgedNeverSentAgain()
     QVERIFY(again.events.isEmpty());
 }
 
+void TestQueueHub::getAllInOrder()
+{
+    HubProcess hub(HubProcess::defaultProgram(), m_dir.filePath(QStringLiteral("order.sqlite")));
+    QVERIFY2(hub.start(), qPrintable(hub.errorString()));
+    Peer sender(hub.url());
+    QVERIFY(sender.connect());
+    for (const char *id : {"O-3", "O-1", "O-2"})
+        QCOMPARE(sender.call(QStringLiteral("pickup"), order(QStringLiteral("s2"), QLatin1String(id))).value(QLatin1String("ok")), QJsonValue(true));
+    QCOMPARE(sender.call(QStringLiteral("in-transit"), order(QStringLiteral("s2"), QStringLiteral("O-1"))).value(QLatin1String("ok")), QJsonValue(true));
+    QCOMPARE(sender.call(QStringLiteral("delivered"), order(QStringLiteral("s2"), QStringLiteral("O-1"))).value(QLatin1String("ok")), QJsonValue(true));
+    QCOMPARE(sender.call(QStringLiteral("in-transit"), order(QStringLiteral("s2"), QStringLiteral("O-3"))).value(QLatin1String("ok")), QJsonValue(true));
+
+    Peer driver(hub.url());
+    QVERIFY(driver.connect());
+    QCOMPARE(driver.call(QStringLiteral("getAll"), QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                                               {QStringLiteral("event"), QStringLiteral("pickup")}})
+                 .value(QLatin1String("count")).toInt(), 3);
+    QCOMPARE(driver.events, (QStringList{QStringLiteral("pickup O-3"), QStringLiteral("pickup O-1"), QStringLiteral("pickup O-2")}));
+    Peer vendor(hub.url());
+    QVERIFY(vendor.connect());
+    QCOMPARE(vendor.call(QStringLiteral("getAll"), QStringLiteral("s2")).value(QLatin1String("count")).toInt(), 3);
+    QCOMPARE(vendor.events, (QStringList{QStringLiteral("in-transit O-1"), QStringLiteral("delivered O-1"), QStringLiteral("in-transit O-3")}));
+    // A request of the wrong shape is answered with an error and changes nothing.
+    const QJsonObject bad = vendor.call(QStringLiteral("getAll"), QJsonArray{1, 2});
+    QCOMPARE(bad.value(QLatin1String("ok")), QJsonValue(false));
+    QVERIFY(bad.value(QLatin1String("error")).toString().startsWith(QLatin1String("getAll")));
+}
+
 void TestQueueHub::storeFailureIsRefused()
 {
     FailingStore store;
@@ -244,6 +279,64 @@ void TestQueueHub::storeFailureIsRefused()
     QVERIFY(driver.call(QStringLiteral("getAll"), QStringLiteral("driver")).value(QLatin1String("ok")).toBool());
     QVERIFY(driver.events.isEmpty());
     QCOMPARE(logged.count(), 0);
+}
+
+void TestQueueHub::queueAccessInTokenMode()
+{
+    using caps::Principal;
+    using caps::Role;
+    QHash<QString, QString> tokens;
+    QJsonArray entries;
+    const QList<QPair<QString, Principal>> roles{{QStringLiteral("vendor"), Principal{Role::Vendor, QStringLiteral("s1"), {}, {}}},
+                                                 {QStringLiteral("driver"), Principal{Role::Driver, {}, {}, {}}},
+                                                 {QStringLiteral("customer"), Principal{Role::Customer, {}, {}, {}}}};
+    for (const auto &[name, principal] : roles) {
+        tokens.insert(name, caps::TokenStore::generateToken());
+        entries.append(caps::TokenStore::entry(tokens.value(name), principal));
+    }
+    auto store = caps::TokenStore::fromJson(QJsonDocument(QJsonObject{{QStringLiteral("tokens"), entries}}).toJson());
+    QVERIFY2(store, qPrintable(store.error()));
+    caps::MemoryMessageStore messages;
+    caps::MessageQueue queue(messages);
+    caps::Server server;
+    caps::CapsHub::Options options;
+    options.policy = caps::AccessPolicy(std::move(*store));
+    options.queue = &queue;
+    caps::Namespace *nsp = server.of(QStringLiteral("/caps"));
+    const caps::AccessPolicy &policy = options.policy;
+    nsp->setConnectGuard([&policy](const QJsonObject &auth) {
+        const auto principal = policy.authenticate(auth);
+        return principal ? QString() : principal.error();
+    });
+    caps::CapsHub hub(nsp, options);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1/caps").arg(server.serverPort()));
+    const auto peer = [&](const QString &role) {
+        auto p = std::make_unique<Peer>(url);
+        p->client.setAuth({{QStringLiteral("token"), tokens.value(role)}});
+        return p;
+    };
+    const auto ok = [](const QJsonObject &reply) { return reply.value(QLatin1String("ok")).toBool(); };
+    const QJsonObject driverQueue{{QStringLiteral("clientId"), QStringLiteral("driver")}, {QStringLiteral("event"), QStringLiteral("pickup")}};
+
+    auto vendor = peer(QStringLiteral("vendor"));
+    QVERIFY(vendor->connect());
+    QVERIFY(ok(vendor->call(QStringLiteral("pickup"), order(QStringLiteral("s1"), QStringLiteral("T-1")))));
+    QVERIFY(ok(vendor->call(QStringLiteral("getAll"), QStringLiteral("s1"))));
+    QVERIFY(!ok(vendor->call(QStringLiteral("getAll"), QStringLiteral("s2"))));
+    QVERIFY(!ok(vendor->call(QStringLiteral("getAll"), driverQueue)));
+    QVERIFY(!ok(vendor->call(QStringLiteral("received"), QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                                                    {QStringLiteral("messageId"), QStringLiteral("T-1")}})));
+    auto driver = peer(QStringLiteral("driver"));
+    QVERIFY(driver->connect());
+    QVERIFY(!ok(driver->call(QStringLiteral("getAll"), QStringLiteral("s1"))));
+    QVERIFY(ok(driver->call(QStringLiteral("getAll"), driverQueue)));
+    QCOMPARE(driver->events, QStringList{QStringLiteral("pickup T-1")});
+    auto customer = peer(QStringLiteral("customer"));
+    QVERIFY(customer->connect());
+    QVERIFY(!ok(customer->call(QStringLiteral("getAll"), driverQueue)));
+    // The refused `received` above removed nothing.
+    QCOMPARE(*messages.count(QStringLiteral("driver")), 1);
 }
 
 void TestQueueHub::hubKilledMidStream()
