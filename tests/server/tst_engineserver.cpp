@@ -487,6 +487,32 @@ private slots:
         QTRY_COMPARE(server->findChildren<caps::EngineSession *>().size(), 0);
     }
 
+    // Connections that come and go give their address's slot back: a client that reconnects
+    // often is not locked out by the per-address limit.
+    void perAddressLimitCountsOnlyOpenConnections()
+    {
+        caps::ServerOptions options;
+        options.maxConnectionsPerIp = 2;
+        auto server = startServer(options);
+        QVERIFY(server);
+        for (int i = 0; i < 6; ++i) {
+            {
+                WsPeer peer;
+                QVERIFY2(peer.open(server->serverPort()), qPrintable(QString::number(i)));
+                peer.send("4ping");
+                QCOMPARE(peer.next(), QString("4ping"));
+            }
+            QTRY_COMPARE(server->sessionCount(), 0);
+        }
+        // The limit itself still holds while connections stay open.
+        WsPeer first;
+        WsPeer second;
+        QVERIFY(first.open(server->serverPort()));
+        QVERIFY(second.open(server->serverPort()));
+        WsPeer third;
+        QVERIFY(!third.open(server->serverPort()));
+    }
+
     void clientThatDoesNotReadIsDropped()
     {
         caps::ServerOptions options;
