@@ -119,6 +119,9 @@ int main(int argc, char *argv[])
     options.maxPayload = limits.maxPayload;
     options.maxHeaderSize = limits.maxHeaderBytes;
     options.handshakeTimeout = limits.handshakeTimeoutMs;
+    // A request head that trickles in is a handshake that does not finish; the same bound also
+    // closes idle keep-alive connections (Node's http server waits 5 s).
+    options.httpIdleTimeout = limits.handshakeTimeoutMs;
     options.parserLimits = limits.sioLimits();
     options.maxConnectionsPerIp = limits.maxConnectionsPerIp;
     options.eventsPerSecond = limits.eventsPerSecond;

@@ -242,6 +242,19 @@ private Q_SLOTS:
         QVERIFY(fromElsewhere.waitJoined());
     }
 
+    void unfinishedRequestHeadIsDropped()
+    {
+        const quint16 port = startHub({"--handshake-timeout", "300"});
+        QVERIFY(port);
+        QTcpSocket slow;
+        slow.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(slow.waitForConnected(3000));
+        slow.write("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n"); // never finished
+        QVERIFY(QTest::qWaitFor([&] { return slow.state() == QAbstractSocket::UnconnectedState; }, 5000));
+        SioClient meanwhile(port);
+        QVERIFY(meanwhile.waitJoined());
+    }
+
     void tls()
     {
         if (QStandardPaths::findExecutable("openssl").isEmpty())
