@@ -8,7 +8,6 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QSettings>
-#include <QTextStream>
 
 #ifdef CAPS_WITH_GUI
 #include "customerwindow.h"
@@ -25,8 +24,7 @@ const char *const Program = "caps-customer";
 
 int fail(const QString &message)
 {
-    QTextStream(stderr) << Program << ": " << message << Qt::endl;
-    return 1;
+    return caps::ProgramOptions::fail(Program, message);
 }
 } // namespace
 
@@ -40,10 +38,7 @@ int main(int argc, char *argv[])
 #endif
     if (!app)
         app = std::make_unique<QCoreApplication>(argc, argv);
-    QCoreApplication::setOrganizationName(QStringLiteral("CodeAcademy"));
-    QCoreApplication::setOrganizationDomain(QStringLiteral("caps.codeacademy.example"));
-    QCoreApplication::setApplicationName(QString::fromLatin1(Program));
-    QCoreApplication::setApplicationVersion(QStringLiteral(CAPS_VERSION));
+    caps::ProgramOptions::setApplicationInfo(Program, CAPS_VERSION);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate("main", "CAPS customer: tracks orders."));

@@ -6,6 +6,8 @@
 #include <QCoreApplication>
 #include <QSettings>
 
+#include <QTextStream>
+
 #include <cstring>
 
 namespace caps {
@@ -75,6 +77,20 @@ QString ProgramOptions::stringOption(const QCommandLineParser &parser, const QSt
     if (parser.isSet(name))
         return parser.value(name);
     return settings.value(key, fallback).toString();
+}
+
+void ProgramOptions::setApplicationInfo(const char *program, const char *version)
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("CodeAcademy"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("caps.codeacademy.example"));
+    QCoreApplication::setApplicationName(QString::fromLatin1(program));
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(version));
+}
+
+int ProgramOptions::fail(const char *program, const QString &message)
+{
+    QTextStream(stderr) << program << ": " << message << Qt::endl;
+    return 1;
 }
 
 } // namespace caps

@@ -18,6 +18,10 @@ class ProgramOptions
 public:
     // Decided before any QCoreApplication exists: a terminal run must not need a display.
     [[nodiscard]] static bool isHeadless(int argc, char **argv);
+    // Organisation, application name and version, which QSettings and --version use.
+    static void setApplicationInfo(const char *program, const char *version);
+    // Prints "program: message" on stderr; returns the exit code for bad arguments (1).
+    static int fail(const char *program, const QString &message);
     static void addCommonOptions(QCommandLineParser &parser);
 
     [[nodiscard]] static QString defaultHubUrl() { return QStringLiteral("http://localhost:3000/caps"); }
