@@ -81,7 +81,7 @@ QString ProgramOptions::stringOption(const QCommandLineParser &parser, const QSt
 
 void ProgramOptions::setApplicationInfo(const char *program, const char *version)
 {
-    QCoreApplication::setOrganizationName(QStringLiteral("CodeAcademy"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Code Academy"));
     QCoreApplication::setOrganizationDomain(QStringLiteral("caps.codeacademy.example"));
     QCoreApplication::setApplicationName(QString::fromLatin1(program));
     QCoreApplication::setApplicationVersion(QString::fromLatin1(version));
