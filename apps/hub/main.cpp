@@ -76,9 +76,19 @@ int main(int argc, char *argv[])
                                                                           "\":memory:\" for none that survives the hub (default %1).")
                                           .arg(caps::SqliteMessageStore::defaultPath()),
                                       QStringLiteral("path"), caps::SqliteMessageStore::defaultPath());
+    const QCommandLineOption recoveryWindowOption(
+        QStringLiteral("recovery-window"),
+        QCoreApplication::translate("main", "Milliseconds a dropped client may take to come back and get its session, rooms and the "
+                                            "events it missed (Socket.IO connection state recovery; default 120000, 0: off)."),
+        QStringLiteral("ms"), QStringLiteral("120000"));
+    const QCommandLineOption recoveryBytesOption(
+        QStringLiteral("recovery-max-bytes"),
+        QCoreApplication::translate("main", "Bytes of events kept for recovery; the oldest go first (default 67108864)."),
+        QStringLiteral("bytes"), QStringLiteral("67108864"));
     const QCommandLineOption quietOption(QStringLiteral("quiet"), QCoreApplication::translate("main", "Do not log events."));
     parser.addOptions({portOption, hostOption, nspOption, pingIntervalOption, pingTimeoutOption,
-                       connectTimeoutOption, logFormatOption, dbOption, quietOption});
+                       connectTimeoutOption, logFormatOption, dbOption, recoveryWindowOption, recoveryBytesOption,
+                       quietOption});
     // --tokens, --insecure, --tls-cert, --tls-key and every limit, --max-payload included (docs/security.md).
     caps::SecurityOptions::addTo(parser);
     parser.process(app);
@@ -87,7 +97,9 @@ int main(int argc, char *argv[])
     const auto pingInterval = intOption(parser, pingIntervalOption.names().constFirst(), 1, 1 << 30);
     const auto pingTimeout = intOption(parser, pingTimeoutOption.names().constFirst(), 1, 1 << 30);
     const auto connectTimeout = intOption(parser, connectTimeoutOption.names().constFirst(), 1, 1 << 30);
-    if (!port || !pingInterval || !pingTimeout || !connectTimeout)
+    const auto recoveryWindow = intOption(parser, recoveryWindowOption.names().constFirst(), 0, 24 * 3600 * 1000);
+    const auto recoveryBytes = intOption(parser, recoveryBytesOption.names().constFirst(), 1, qint64(1) << 40);
+    if (!port || !pingInterval || !pingTimeout || !connectTimeout || !recoveryWindow || !recoveryBytes)
         return 2;
     const auto security = caps::SecurityOptions::fromParser(parser);
     if (!security) {
@@ -131,6 +143,8 @@ int main(int argc, char *argv[])
     options.pingInterval = int(*pingInterval);
     options.pingTimeout = int(*pingTimeout);
     options.connectTimeout = int(*connectTimeout);
+    options.recoveryWindow = int(*recoveryWindow);
+    options.recoveryMaxBytes = *recoveryBytes;
 
     // Opened before listening: no event may arrive that could not be stored.
     // ":memory:" promises no durability, so it needs no SQL engine either: the plain in-memory

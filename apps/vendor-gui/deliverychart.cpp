@@ -12,8 +12,10 @@
 
 #include <algorithm>
 
+// The chart goes to the base constructor: QChartView(QWidget *) makes a default chart of its own,
+// and setChart() only releases that one (Qt documents that the caller must delete it), so it leaked.
 DeliveryChart::DeliveryChart(QWidget *parent)
-    : QChartView(parent)
+    : QChartView(new QChart, parent)
     , m_line(new QLineSeries)
     , m_points(new QScatterSeries)
     , m_axisX(new QDateTimeAxis)
@@ -22,7 +24,7 @@ DeliveryChart::DeliveryChart(QWidget *parent)
     setObjectName(QStringLiteral("deliveryChart"));
     setAccessibleName(tr("Delivery times"));
     setRenderHint(QPainter::Antialiasing);
-    auto *chart = new QChart;
+    QChart *chart = this->chart();
     chart->legend()->setVisible(false);
     chart->setAnimationOptions(QChart::NoAnimation);
     m_line->setName(tr("Pickup to delivery"));
@@ -41,7 +43,6 @@ DeliveryChart::DeliveryChart(QWidget *parent)
         series->attachAxis(m_axisX);
         series->attachAxis(m_axisY);
     }
-    setChart(chart);
     connect(m_points, &QScatterSeries::hovered, this, [this](const QPointF &point, bool on) {
         if (!on) {
             QToolTip::hideText();

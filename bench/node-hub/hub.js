@@ -3,7 +3,10 @@
 // benchmarked against. Same routing as caps-hub: `pickup` to everyone on the namespace,
 // `in-transit` and `delivered` to the store's room, one log line per event.
 //
-//   node hub.js [--port 3000] [--host 127.0.0.1] [--namespace /caps] [--quiet]
+//   node hub.js [--port 3000] [--host 127.0.0.1] [--namespace /caps] [--quiet] [--recovery-window ms]
+//
+// --recovery-window turns on socket.io's connection state recovery (off by default, as in
+// socket.io and in the lab): the reference for caps-hub's own (tests/interop/recovery.js).
 
 const http = require('http');
 const { Server } = require('socket.io');
@@ -17,8 +20,12 @@ const port = Number(option('port', process.env.PORT || 3000));
 const host = option('host', '127.0.0.1');
 const namespace = option('namespace', '/caps');
 const quiet = process.argv.includes('--quiet');
+const recoveryWindow = Number(option('recovery-window', 0));
 
-const io = new Server({ cors: { origin: '*' } });
+const io = new Server({
+  cors: { origin: '*' },
+  ...(recoveryWindow > 0 ? { connectionStateRecovery: { maxDisconnectionDuration: recoveryWindow } } : {}),
+});
 const caps = io.of(namespace);
 
 function logEvent(event, payload) {

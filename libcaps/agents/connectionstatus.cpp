@@ -65,4 +65,11 @@ void ConnectionStatus::refresh()
     Q_EMIT changed(t, s);
 }
 
+QString ConnectionStatus::connectedNote(const Client &client)
+{
+    // A recovered session gets the events it missed straight after this line.
+    return (client.isRecovered() ? tr("Reconnected to %1; the hub kept this session") : tr("Connected to %1"))
+        .arg(client.url().toString());
+}
+
 } // namespace caps

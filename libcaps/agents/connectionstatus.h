@@ -23,6 +23,8 @@ public:
     [[nodiscard]] int secondsToRetry() const;
 
     [[nodiscard]] static QString stateText(Client::State state, int secondsToRetry);
+    // The event-log line for a (re)connection of `client`: whether the hub kept its session.
+    [[nodiscard]] static QString connectedNote(const Client &client);
 
 Q_SIGNALS:
     void changed(const QString &text, caps::Client::State state);

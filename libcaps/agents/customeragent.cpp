@@ -1,5 +1,6 @@
 #include "agents/customeragent.h"
 
+#include "agents/connectionstatus.h"
 #include "client/client.h"
 
 namespace caps {
@@ -17,7 +18,7 @@ CustomerAgent::CustomerAgent(Client *client, QObject *parent)
     , m_client(client)
 {
     connect(client, &Client::connected, this,
-            [this] { m_log.logNote(tr("Connected to %1").arg(m_client->url().toString())); });
+            [this] { m_log.logNote(ConnectionStatus::connectedNote(*m_client)); });
     connect(client, &Client::disconnected, this,
             [this](const QString &reason) { m_log.logNote(tr("Disconnected (%1)").arg(reason)); });
     connect(client, &Client::eventReceived, this,

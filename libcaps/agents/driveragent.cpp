@@ -1,5 +1,6 @@
 #include "agents/driveragent.h"
 
+#include "agents/connectionstatus.h"
 #include "client/client.h"
 
 #include <QTimer>
@@ -77,7 +78,7 @@ bool DriverAgent::advance(const QString &orderId, Order::Status step)
 void DriverAgent::onConnected()
 {
     ++m_connection;
-    m_log.logNote(tr("Connected to %1").arg(m_client->url().toString()));
+    m_log.logNote(ConnectionStatus::connectedNote(*m_client));
     // The shared queue: an order stays there until a driver has delivered it.
     m_client->emitWithAck(QStringLiteral("getAll"), {QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
                                                                {QStringLiteral("event"), QStringLiteral("pickup")}}},

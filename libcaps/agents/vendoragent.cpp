@@ -1,5 +1,6 @@
 #include "agents/vendoragent.h"
 
+#include "agents/connectionstatus.h"
 #include "client/client.h"
 #include "core/logging.h"
 #include "orders/orderfaker.h"
@@ -47,7 +48,7 @@ Order VendorAgent::placeOrder(Order draft)
 void VendorAgent::onConnected()
 {
     ++m_connection;
-    m_log.logNote(tr("Connected to %1").arg(m_client->url().toString()));
+    m_log.logNote(ConnectionStatus::connectedNote(*m_client));
     // What the hub kept for this store while we were away; acknowledged in onEvent().
     m_client->emitWithAck(QStringLiteral("getAll"), {QJsonObject{{QStringLiteral("clientId"), m_store}}},
                           [self = QPointer<VendorAgent>(this)](const QJsonArray &) {

@@ -57,7 +57,7 @@ public:
     void onBinaryFrame(const QByteArray &frame);
     void onEngineOpen(const QByteArray &data);
     void onSocketIoPacket(sio::Packet packet);
-    void onNamespaceConnected(const QString &socketId);
+    void onNamespaceConnected(const QString &socketId, const QString &pid);
     void onAck(const sio::Packet &packet);
     void onAckTimeout(qint64 ackId);
     void onConnectError(const QString &message);
@@ -81,9 +81,18 @@ public:
     Client::State m_state = Client::State::Disconnected;
     QJsonObject m_auth;
     QString m_id;
+    // Connection state recovery: the server's private session id and the offset of the last
+    // event handled, sent back on reconnection (as socket.io-client's _pid and _lastOffset).
+    QString m_pid;
+    QString m_lastOffset;
+    bool m_recovered = false;
     QString m_errorString;
     QStringList m_rooms;
     QList<sio::Packet> m_sendBuffer;
+    // Events that came on this connection before the namespace's CONNECT: socket.io sends a
+    // recovered session's missed events first. Handed on once connected, as socket.io-client's
+    // receiveBuffer.
+    QList<sio::Packet> m_receiveBuffer;
 
     struct PendingAck
     {
@@ -183,6 +192,7 @@ void ClientPrivate::teardownTransport(bool graceful)
     m_engineOpen = false;
     m_decoder.reset();
     m_id.clear();
+    m_receiveBuffer.clear();
     if (!m_socket)
         return;
     QWebSocket *socket = m_socket;
@@ -295,7 +305,15 @@ void ClientPrivate::onEngineOpen(const QByteArray &data)
     // As engine.io-client: a server that has not pinged within interval + timeout is gone.
     m_pingTimer->start(heartbeatAllowance(m_handshake));
     qCDebug(lcClient) << "engine open, sid" << m_handshake.sid << "joining" << m_nsp;
-    sendPacket(sio::Packet::connect(m_nsp, m_auth));
+    QJsonObject auth = m_auth;
+    if (!m_pid.isEmpty()) {
+        // As socket.io-client: the application's own auth keys win.
+        if (!auth.contains(QLatin1String("pid")))
+            auth.insert(QStringLiteral("pid"), m_pid);
+        if (!m_lastOffset.isEmpty() && !auth.contains(QLatin1String("offset")))
+            auth.insert(QStringLiteral("offset"), m_lastOffset);
+    }
+    sendPacket(sio::Packet::connect(m_nsp, auth));
 }
 
 void ClientPrivate::onSocketIoPacket(sio::Packet packet)
@@ -314,7 +332,7 @@ void ClientPrivate::onSocketIoPacket(sio::Packet packet)
             onConnectionLost(kParseError);
             return;
         }
-        onNamespaceConnected(sid);
+        onNamespaceConnected(sid, packet.data.toObject().value(QLatin1String("pid")).toString());
         return;
     }
     case sio::PacketType::ConnectError: {
@@ -332,7 +350,11 @@ void ClientPrivate::onSocketIoPacket(sio::Packet packet)
     case sio::PacketType::Event:
     case sio::PacketType::BinaryEvent: {
         if (m_state != Client::State::Connected) {
-            qCDebug(lcClient) << "ignoring event before CONNECT";
+            // Bounded by the connect timeout and the server's own limits; an event is small.
+            if (m_receiveBuffer.size() < 10000)
+                m_receiveBuffer.append(std::move(packet));
+            else
+                qCWarning(lcClient) << "dropping an event before CONNECT: too many waiting";
             return;
         }
         const QString name = packet.eventName();
@@ -341,8 +363,13 @@ void ClientPrivate::onSocketIoPacket(sio::Packet packet)
         m_currentAttachments = &packet.attachments;
         QPointer<Client> guard(q);
         Q_EMIT q->eventReceived(name, args, packet.id);
-        if (guard)
-            m_currentAttachments = previous;
+        if (!guard)
+            return;
+        m_currentAttachments = previous;
+        // A server with connection state recovery appends the event's offset as its last
+        // argument; having handled the event, the next CONNECT asks for what came after it.
+        if (!m_pid.isEmpty() && !args.isEmpty() && args.last().isString())
+            m_lastOffset = args.last().toString();
         return;
     }
     case sio::PacketType::Ack:
@@ -352,7 +379,7 @@ void ClientPrivate::onSocketIoPacket(sio::Packet packet)
     }
 }
 
-void ClientPrivate::onNamespaceConnected(const QString &socketId)
+void ClientPrivate::onNamespaceConnected(const QString &socketId, const QString &pid)
 {
     m_connectTimer->stop();
     m_reconnectTimer->stop();
@@ -360,18 +387,31 @@ void ClientPrivate::onNamespaceConnected(const QString &socketId)
     m_errorString.clear();
     setState(Client::State::Connected);
     m_id = socketId;
+    m_recovered = !pid.isEmpty() && pid == m_pid;
+    m_pid = pid;
+    if (!m_recovered)
+        m_lastOffset.clear();
     const quint64 epoch = m_epoch;
-    qCDebug(lcClient) << "connected to" << m_nsp << "as" << socketId;
+    qCDebug(lcClient) << "connected to" << m_nsp << "as" << socketId << (m_recovered ? "(recovered)" : "");
     // A new server-side socket is in no room; the rooms go first so that buffered emits that
-    // rely on them (and replies to them) find the client there.
-    for (const QString &room : std::as_const(m_rooms))
-        sendPacket(sio::Packet::event(m_nsp, QStringLiteral("join"), QJsonArray{room}));
+    // rely on them (and replies to them) find the client there. A recovered one kept its rooms.
+    if (!m_recovered) {
+        for (const QString &room : std::as_const(m_rooms))
+            sendPacket(sio::Packet::event(m_nsp, QStringLiteral("join"), QJsonArray{room}));
+    }
     const QList<sio::Packet> buffered = std::exchange(m_sendBuffer, {});
     for (const sio::Packet &packet : buffered)
         sendPacket(packet);
     Q_EMIT q->stateChanged(Client::State::Connected);
     if (still(epoch))
         Q_EMIT q->connected();
+    // The events that came before the CONNECT, in order, unless a slot has moved on.
+    const QList<sio::Packet> early = std::exchange(m_receiveBuffer, {});
+    for (const sio::Packet &packet : early) {
+        if (!still(epoch))
+            return;
+        onSocketIoPacket(packet);
+    }
 }
 
 void ClientPrivate::onAck(const sio::Packet &packet)
@@ -551,6 +591,11 @@ Client::State Client::state() const
 QString Client::id() const
 {
     return d->m_state == State::Connected ? d->m_id : QString();
+}
+
+bool Client::isRecovered() const
+{
+    return d->m_state == State::Connected && d->m_recovered;
 }
 
 int Client::reconnectIn() const

@@ -53,6 +53,10 @@ public:
     [[nodiscard]] bool isConnected() const { return state() == State::Connected; }
     // The socket id the server gave on CONNECT; empty while not connected.
     [[nodiscard]] QString id() const;
+    // Whether the server restored this connection's previous session (Socket.IO connection
+    // state recovery): same id(), rooms kept, and the events missed while away delivered
+    // before any new ones. Such a server appends each event's offset as its last argument.
+    [[nodiscard]] bool isRecovered() const;
     // Milliseconds until the next reconnection attempt while Reconnecting (0 while that attempt
     // is under way), else -1.
     [[nodiscard]] int reconnectIn() const;

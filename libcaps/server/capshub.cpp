@@ -171,36 +171,24 @@ void CapsHub::onCapsEvent(const ServerEvent &event)
     if (!relayIt)
         return;
 
-    Namespace::Target target;
+    QList<Namespace::Target> targets;
     if (hubEvent.event == kPickup) {
-        // Everyone but the customers; customers get what they track (added below).
-        target.exceptRooms = {customersRoom()};
+        // Everyone but the customers; customers get what they track (below).
+        targets.append({{}, {customersRoom()}, {}});
     } else if (!hubEvent.store.isEmpty()) {
-        target.rooms = {hubEvent.store};
+        targets.append({{hubEvent.store}, {}, {}});
     }
-    QList<ServerSocket *> recipients;
-    if (hubEvent.event == kPickup || !target.rooms.isEmpty())
-        recipients = m_nsp->recipients(target);
     QStringList tracking;
     if (!hubEvent.orderId.isEmpty())
         tracking.append(orderRoom(hubEvent.orderId));
     if (!hubEvent.customer.isEmpty())
         tracking.append(customerRoom(hubEvent.customer));
-    if (!tracking.isEmpty()) {
-        // Trackers already chosen above get the event once. Deciding by room membership keeps
-        // this O(trackers), with no set of all recipients built per event.
-        const bool isPickup = hubEvent.event == kPickup;
-        const QList<ServerSocket *> trackers = m_nsp->recipients({tracking, {}, {}});
-        for (ServerSocket *s : trackers) {
-            const bool chosen = isPickup ? !s->isIn(customersRoom()) : (!hubEvent.store.isEmpty() && s->isIn(hubEvent.store));
-            if (!chosen)
-                recipients.append(s);
-        }
-    }
+    if (!tracking.isEmpty())
+        targets.append({tracking, {}, {}});
     // The same name, arguments and attachments as received: rawData keeps the bytes.
     sio::Packet relay = event.packet();
     relay.id = -1;
-    m_nsp->deliver(recipients, std::move(relay));
+    m_nsp->broadcast(targets, std::move(relay));
 }
 
 bool CapsHub::enqueue(const ServerEvent &event, const HubEvent &hubEvent, bool *relay)

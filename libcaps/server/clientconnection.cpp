@@ -125,11 +125,42 @@ void ClientConnection::onConnect(const sio::Packet &packet)
         send(sio::Packet::connectError(packet.nsp, refusal));
         return;
     }
-    auto *socket = new ServerSocket(socketId(), nsp, this, auth);
+    RecoveryLog *recovery = nsp->recovery();
+    std::optional<RecoveryLog::Restored> restored;
+    if (recovery && auth.contains(QLatin1String("pid"))) {
+        restored = recovery->restore(auth);
+        // The old socket may not be gone yet (this client noticed the drop before we did).
+        if (restored && nsp->socket(restored->session.sid))
+            restored.reset();
+    }
+    auto *socket = new ServerSocket(restored ? restored->session.sid : socketId(), nsp, this, auth);
     m_sockets.insert(packet.nsp, socket);
     nsp->add(socket);
-    socket->join(socket->id());
-    send(sio::Packet::connect(packet.nsp, QJsonObject{{QStringLiteral("sid"), socket->id()}}));
+    QJsonObject reply{{QStringLiteral("sid"), socket->id()}};
+    if (recovery) {
+        socket->m_pid = restored ? restored->session.pid : socketId();
+        reply.insert(QStringLiteral("pid"), socket->m_pid);
+    }
+    if (restored) {
+        socket->m_recovered = true;
+        socket->m_resumeFrom = restored->resumeFrom;
+        socket->m_lastSentOffset = restored->lastSent;
+        for (auto it = restored->session.rooms.cbegin(); it != restored->session.rooms.cend(); ++it)
+            socket->join(it.key(), it.value());
+        socket->join(socket->id()); // a no-op unless the session somehow lacked it
+        qCDebug(lcServer) << socket->id() << "recovered with" << restored->missed.size() << "missed events";
+    } else {
+        if (recovery)
+            socket->m_resumeFrom = recovery->nextOffset();
+        socket->join(socket->id());
+    }
+    send(sio::Packet::connect(packet.nsp, reply));
+    // After the CONNECT: a client drops events that come before it (socket.io-client would
+    // buffer them, but not every client does).
+    if (restored) {
+        for (const OutgoingMessage &missed : std::as_const(restored->missed))
+            send(missed);
+    }
     emit nsp->connection(socket);
 }
 

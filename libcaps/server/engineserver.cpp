@@ -239,6 +239,9 @@ void EngineServer::onUpgradeRequest(HttpConnection *connection)
     const QString key = peerKey(socket);
     m_handshakes.insert(key, socket);
     socket->setParent(this);
+    // A backstop: Qt 6.4 answers or closes a complete head in its next event-loop pass
+    // (handleConnection() re-emits readyRead() for bytes already buffered), and no head reaches
+    // here unfinished, so this only fires if a Qt version waits for more bytes.
     m_handshakeDeadlines.add(socket, 0);
     connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
         if (m_handshakes.value(key) == socket) {

@@ -3,9 +3,39 @@
 #include "server/outgoingmessage.h"
 #include "server/serversocket.h"
 
+#include <QJsonArray>
+#include <QTimer>
 #include <QVarLengthArray>
 
+#include <algorithm>
+
 namespace caps {
+
+namespace {
+
+// Appends `text` to an event's arguments: in `data`, and in the received bytes when the
+// packet still has them, so a relayed payload keeps its bytes.
+void appendArgument(sio::Packet &packet, const QString &text)
+{
+    QJsonArray data = packet.data.toArray();
+    data.append(text);
+    packet.data = data;
+    if (packet.rawData.isEmpty())
+        return;
+    qsizetype end = packet.rawData.size();
+    while (end > 0 && QChar::isSpace(uchar(packet.rawData.at(end - 1))))
+        --end;
+    if (end == 0 || packet.rawData.at(end - 1) != ']') {
+        packet.rawData.clear(); // not an array after all: encode() writes `data`
+        return;
+    }
+    QByteArray raw;
+    raw.reserve(end + text.size() + 4);
+    raw.append(packet.rawData.constData(), end - 1).append(",\"").append(text.toUtf8()).append("\"]");
+    packet.rawData = std::move(raw);
+}
+
+} // namespace
 
 Namespace::Namespace(const QString &name, QObject *parent) : QObject(parent), m_name(name) {}
 
@@ -65,6 +95,38 @@ QList<ServerSocket *> Namespace::recipients(const Target &target) const
     return out;
 }
 
+bool Namespace::reaches(const Target &target, const ServerSocket *socket)
+{
+    if (!target.rooms.isEmpty()
+        && std::none_of(target.rooms.cbegin(), target.rooms.cend(), [socket](const QString &r) { return socket->isIn(r); }))
+        return false;
+    for (const QString &room : target.exceptRooms) {
+        if (socket->isIn(room))
+            return false;
+    }
+    return !target.exceptSockets.contains(socket);
+}
+
+QList<ServerSocket *> Namespace::recipients(const QList<Target> &targets) const
+{
+    if (targets.size() == 1)
+        return recipients(targets.constFirst());
+    // A socket an earlier target reached is already in; deciding by room membership keeps
+    // this O(recipients), with no set of all of them built per event.
+    QList<ServerSocket *> out;
+    for (qsizetype i = 0; i < targets.size(); ++i) {
+        const QList<ServerSocket *> reached = recipients(targets.at(i));
+        for (ServerSocket *s : reached) {
+            bool earlier = false;
+            for (qsizetype j = 0; j < i && !earlier; ++j)
+                earlier = reaches(targets.at(j), s);
+            if (!earlier)
+                out.append(s);
+        }
+    }
+    return out;
+}
+
 void Namespace::emitEvent(const QString &event, const QJsonArray &args, const QList<QByteArray> &attachments)
 {
     broadcast({}, event, args, attachments);
@@ -73,17 +135,56 @@ void Namespace::emitEvent(const QString &event, const QJsonArray &args, const QL
 void Namespace::broadcast(const Target &target, const QString &event, const QJsonArray &args,
                           const QList<QByteArray> &attachments)
 {
-    deliver(recipients(target), sio::Packet::event(m_name, event, args, -1, attachments));
+    broadcast(QList<Target>{target}, sio::Packet::event(m_name, event, args, -1, attachments));
 }
 
-void Namespace::deliver(const QList<ServerSocket *> &recipients, sio::Packet packet)
+void Namespace::broadcast(const QList<Target> &targets, sio::Packet packet)
 {
-    if (recipients.isEmpty())
-        return;
+    const QList<ServerSocket *> to = recipients(targets);
     packet.nsp = m_name;
+    // As socket.io: an event waiting for an acknowledgement is not kept (the callback would not
+    // survive), and one nobody can come back for need not be.
+    const bool isEvent = packet.type == sio::PacketType::Event || packet.type == sio::PacketType::BinaryEvent;
+    const bool keep = m_recovery && isEvent && packet.id < 0 && (!to.isEmpty() || m_recovery->hasSessions());
+    if (!keep) {
+        if (to.isEmpty())
+            return;
+        const OutgoingMessage message = OutgoingMessage::fromPacket(packet);
+        for (ServerSocket *s : to)
+            s->send(message);
+        return;
+    }
+    const qint64 offset = m_recovery->nextOffset();
+    appendArgument(packet, RecoveryLog::offsetText(offset));
     const OutgoingMessage message = OutgoingMessage::fromPacket(packet);
-    for (ServerSocket *s : recipients)
+    QList<RecoveryLog::Clause> clauses;
+    clauses.reserve(targets.size());
+    for (const Target &target : targets) {
+        RecoveryLog::Clause clause{target.rooms, target.exceptRooms};
+        // Every socket is in the room of its own id, so that is how an excluded one is kept.
+        for (const ServerSocket *s : target.exceptSockets)
+            clause.exceptRooms.append(s->id());
+        clauses.append(std::move(clause));
+    }
+    m_recovery->record(clauses, message);
+    for (ServerSocket *s : to) {
+        s->m_lastSentOffset = offset;
         s->send(message);
+    }
+}
+
+void Namespace::enableRecovery(const RecoveryLog::Options &options)
+{
+    m_recovery = std::make_unique<RecoveryLog>(options);
+    // Kept events and sessions go when they expire even when nothing happens on the namespace.
+    if (!m_recoveryPruner) {
+        m_recoveryPruner = new QTimer(this);
+        connect(m_recoveryPruner, &QTimer::timeout, this, [this] {
+            if (m_recovery)
+                m_recovery->prune();
+        });
+    }
+    m_recoveryPruner->start(std::clamp(options.windowMs / 2, 1000, 30000));
 }
 
 QString Namespace::checkConnect(const QJsonObject &auth) const

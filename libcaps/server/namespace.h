@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/socketio.h"
+#include "server/recoverylog.h"
 #include "server/serversocket.h"
 
 #include <QHash>
@@ -12,13 +13,18 @@
 #include <QStringList>
 
 #include <functional>
+#include <memory>
+
+class QTimer;
 
 namespace caps {
 
 struct OutgoingMessage;
 
 // A Socket.IO namespace: its sockets and rooms, and broadcasting to them. A broadcast is
-// encoded once; every recipient gets the same bytes.
+// encoded once; every recipient gets the same bytes. With connection state recovery enabled
+// (enableRecovery()), every event sent without an acknowledgement carries an offset and is
+// kept in recovery() for the sockets that drop and come back.
 class Namespace : public QObject
 {
     Q_OBJECT
@@ -43,12 +49,22 @@ public:
     [[nodiscard]] ServerSocket *socket(const QString &id) const { return m_sockets.value(id); }
     [[nodiscard]] QSet<ServerSocket *> socketsIn(const QString &room) const { return m_rooms.value(room); }
     [[nodiscard]] QList<ServerSocket *> recipients(const Target &target) const;
+    // The sockets any of `targets` reaches, each once.
+    [[nodiscard]] QList<ServerSocket *> recipients(const QList<Target> &targets) const;
+    [[nodiscard]] static bool reaches(const Target &target, const ServerSocket *socket);
 
     void emitEvent(const QString &event, const QJsonArray &args = {}, const QList<QByteArray> &attachments = {});
     void broadcast(const Target &target, const QString &event, const QJsonArray &args = {},
                    const QList<QByteArray> &attachments = {});
-    // Sends `packet` (its nsp is set to this namespace) to each of `recipients`, encoded once.
-    void deliver(const QList<ServerSocket *> &recipients, sio::Packet packet);
+    // Sends `packet` (its nsp is set to this namespace), encoded once, to every socket any of
+    // `targets` reaches; a socket reached twice gets it once. The relay path of the hub: a
+    // packet with rawData keeps its bytes (plus the recovery offset, when enabled).
+    void broadcast(const QList<Target> &targets, sio::Packet packet);
+
+    // Connection state recovery; off until enabled (Server::of() enables it when
+    // ServerOptions::recoveryWindow > 0).
+    void enableRecovery(const RecoveryLog::Options &options);
+    [[nodiscard]] RecoveryLog *recovery() const { return m_recovery.get(); }
 
     void setConnectGuard(ConnectGuard guard) { m_connectGuard = std::move(guard); }
     [[nodiscard]] QString checkConnect(const QJsonObject &auth) const;
@@ -70,6 +86,8 @@ private:
     QHash<QString, ServerSocket *> m_sockets;
     QHash<QString, QSet<ServerSocket *>> m_rooms;
     ConnectGuard m_connectGuard;
+    std::unique_ptr<RecoveryLog> m_recovery;
+    QTimer *m_recoveryPruner = nullptr;
 };
 
 } // namespace caps

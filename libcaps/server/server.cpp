@@ -61,6 +61,9 @@ Namespace *Server::of(const QString &name)
     if (Namespace *existing = m_namespaces.value(key))
         return existing;
     auto *nsp = new Namespace(key, this);
+    const ServerOptions &o = options();
+    if (o.recoveryWindow > 0)
+        nsp->enableRecovery({o.recoveryWindow, o.recoveryMaxBytes, o.recoveryMaxSessions});
     m_namespaces.insert(key, nsp);
     return nsp;
 }

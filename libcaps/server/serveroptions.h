@@ -24,6 +24,13 @@ struct ServerOptions
     // Socket.IO
     int connectTimeout = 45000;         // ms for a connection to join its first namespace
     sio::Limits parserLimits;
+    // Connection state recovery (socket.io's connectionStateRecovery.maxDisconnectionDuration):
+    // how long a dropped socket's session and the events it missed are kept; 0 = off, as in
+    // socket.io. The kept events are bounded by recoveryMaxBytes and the sessions by
+    // recoveryMaxSessions (per namespace; oldest go first). See caps::RecoveryLog.
+    int recoveryWindow = 0;
+    qint64 recoveryMaxBytes = 64 * 1024 * 1024;
+    int recoveryMaxSessions = 100000;
 
     // Plain HTTP and WebSocket handshakes
     qint64 maxHeaderSize = 16384;       // bytes of request line + headers

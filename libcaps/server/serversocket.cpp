@@ -34,23 +34,39 @@ ServerSocket::~ServerSocket()
 
 void ServerSocket::join(const QString &room)
 {
+    join(room, -1);
+}
+
+void ServerSocket::join(const QString &room, qint64 since)
+{
     if (!m_connected || !m_nsp || m_rooms.contains(room))
         return;
     m_rooms.insert(room);
     m_nsp->addToRoom(room, this);
+    if (const RecoveryLog *recovery = m_nsp->recovery())
+        m_joinedAt.insert(room, since >= 0 ? since : recovery->nextOffset());
 }
 
 void ServerSocket::leave(const QString &room)
 {
     if (!m_rooms.remove(room) || !m_nsp)
         return;
+    m_joinedAt.remove(room);
     m_nsp->removeFromRoom(room, this);
 }
 
 void ServerSocket::emitEvent(const QString &event, const QJsonArray &args, const QList<QByteArray> &attachments)
 {
-    if (m_nsp)
-        send(sio::Packet::event(m_nsp->name(), event, args, -1, attachments));
+    if (!m_nsp || !m_connected)
+        return;
+    sio::Packet packet = sio::Packet::event(m_nsp->name(), event, args, -1, attachments);
+    if (m_nsp->recovery()) {
+        // As socket.io with connectionStateRecovery: through the namespace to this socket's own
+        // room, so it is kept and offset like any broadcast.
+        m_nsp->broadcast(QList<Namespace::Target>{Namespace::Target{{m_id}, {}, {}}}, std::move(packet));
+        return;
+    }
+    send(packet);
 }
 
 void ServerSocket::emitWithAck(const QString &event, const QJsonArray &args, AckCallback callback, int timeoutMs,
@@ -153,6 +169,20 @@ void ServerSocket::onClose(const QString &reason)
         return;
     m_connected = false;
     qCDebug(lcServer) << m_id << "disconnected:" << reason;
+    // socket.io's RECOVERABLE_DISCONNECT_REASONS: the client did not mean to leave.
+    static const QSet<QString> recoverable{QStringLiteral("transport error"), QStringLiteral("transport close"),
+                                           QStringLiteral("forced close"), QStringLiteral("ping timeout"),
+                                           QStringLiteral("server shutting down"), QStringLiteral("forced server close")};
+    if (m_nsp && m_nsp->recovery() && !m_pid.isEmpty() && recoverable.contains(reason)) {
+        RecoveryLog::Session session;
+        session.sid = m_id;
+        session.pid = m_pid;
+        session.rooms = m_joinedAt;
+        session.token = m_auth.value(QLatin1String("token")).toString();
+        session.resumeFrom = m_resumeFrom;
+        session.lastSent = m_lastSentOffset;
+        m_nsp->recovery()->persist(std::move(session));
+    }
     if (m_nsp)
         m_nsp->remove(this);
     m_rooms.clear();

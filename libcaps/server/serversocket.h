@@ -41,11 +41,16 @@ public:
     [[nodiscard]] const QSet<QString> &rooms() const { return m_rooms; }
     [[nodiscard]] bool isIn(const QString &room) const { return m_rooms.contains(room); }
     [[nodiscard]] bool isConnected() const { return m_connected; }
+    // Whether this socket took back the id, rooms and missed events of one that dropped
+    // (connection state recovery; socket.io's socket.recovered).
+    [[nodiscard]] bool isRecovered() const { return m_recovered; }
 
     void join(const QString &room);
     void leave(const QString &room);
 
     void emitEvent(const QString &event, const QJsonArray &args = {}, const QList<QByteArray> &attachments = {});
+    // With connection state recovery on the namespace, an emit without acknowledgement is kept
+    // for recovery and carries an offset, as socket.io does.
     // timeoutMs < 0: wait as long as the socket lives.
     void emitWithAck(const QString &event, const QJsonArray &args, AckCallback callback, int timeoutMs = -1,
                      const QList<QByteArray> &attachments = {});
@@ -65,6 +70,7 @@ signals:
 private:
     friend class ClientConnection;
     friend class ServerEvent;
+    friend class Namespace;
 
     struct PendingAck
     {
@@ -76,6 +82,8 @@ private:
     void onAck(const sio::Packet &packet);
     void onClose(const QString &reason);
     void sendAck(const sio::Packet &ack);
+    // Joins `room` as of `since` (an offset of the namespace's recovery log; -1: now).
+    void join(const QString &room, qint64 since);
 
     const QString m_id;
     QPointer<Namespace> m_nsp;
@@ -86,6 +94,13 @@ private:
     qint64 m_nextAckId = 0;
     QHash<qint64, PendingAck> m_pendingAcks;   // our emits waiting for the client's ack
     QSet<qint64> m_acksOwed;                   // the client's emits waiting for our ack
+
+    // Connection state recovery (RecoveryLog), when the namespace has it.
+    QString m_pid;                             // private session id, sent only to this client
+    bool m_recovered = false;
+    qint64 m_resumeFrom = 0;                   // the first offset this socket may not have handled
+    qint64 m_lastSentOffset = -1;
+    QHash<QString, qint64> m_joinedAt;         // room -> the first offset sent while in it
 };
 
 } // namespace caps

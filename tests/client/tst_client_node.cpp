@@ -11,6 +11,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QWebSocket>
 
 using caps::Client;
 
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void initTestCase();
     void vendorAndDriverThroughNodeHub();
     void reconnectsAfterNodeHubRestart();
+    void recoversWithNodeSocketIo();
     void ackRoundTrip();
     void ackTimeout();
     void binaryFromNode();
@@ -32,7 +34,7 @@ private Q_SLOTS:
     void detectsFrozenServer();
 
 private:
-    bool startHub(PeerProcess &hub, quint16 port = 0);
+    bool startHub(PeerProcess &hub, quint16 port = 0, const QStringList &extra = {});
     bool startEcho(PeerProcess &echo, const QStringList &extra = {});
 
     QString m_node;
@@ -54,11 +56,12 @@ void TestClientNode::initTestCase()
     }
 }
 
-bool TestClientNode::startHub(PeerProcess &hub, quint16 port)
+bool TestClientNode::startHub(PeerProcess &hub, quint16 port, const QStringList &extra)
 {
     return hub.start(m_node,
-                     {QDir(m_source).filePath(QStringLiteral("bench/node-hub/hub.js")), QStringLiteral("--port"),
-                      QString::number(port), QStringLiteral("--host"), QStringLiteral("127.0.0.1")},
+                     QStringList{QDir(m_source).filePath(QStringLiteral("bench/node-hub/hub.js")), QStringLiteral("--port"),
+                                 QString::number(port), QStringLiteral("--host"), QStringLiteral("127.0.0.1")}
+                         + extra,
                      QRegularExpression(QStringLiteral("node-hub listening on 127\\.0\\.0\\.1:(\\d+)")));
 }
 
@@ -103,6 +106,53 @@ void TestClientNode::vendorAndDriverThroughNodeHub()
     QCOMPARE(countEvents(driverEvents, QStringLiteral("delivered")), 0);
     QTRY_COMPARE(hub.count(QRegularExpression(QStringLiteral("event: 'delivered'"))), 1);
     QCOMPARE(hub.count(QRegularExpression(QStringLiteral("event: 'pickup'"))), 1);
+}
+
+void TestClientNode::recoversWithNodeSocketIo()
+{
+    // Node's socket.io with connectionStateRecovery: our client keeps the pid and the last
+    // offset, and comes back recovered with what it missed.
+    PeerProcess hub;
+    QVERIFY2(startHub(hub, 0, {QStringLiteral("--recovery-window"), QStringLiteral("60000")}), qPrintable(hub.errorString()));
+    const QUrl url = localUrl(hub.port(), QStringLiteral("/caps"));
+    Client::Options manual;
+    manual.reconnectionDelayMs = manual.reconnectionDelayMaxMs = 3600 * 1000;   // the test says when
+    Client vendor(url, manual);
+    Client driver(url);
+    vendor.joinRoom(QStringLiteral("1-206-flowers"));
+    QSignalSpy vendorEvents(&vendor, &Client::eventReceived);
+    QSignalSpy driverEvents(&driver, &Client::eventReceived);
+    vendor.connectToHub();
+    driver.connectToHub();
+    QTRY_VERIFY(vendor.isConnected() && driver.isConnected());
+    QVERIFY(!vendor.isRecovered());
+    // The hub handles the vendor's events in order: its own pickup back means it is in its room.
+    vendor.emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("NR-0"))});
+    QTRY_COMPARE(countEvents(vendorEvents, QStringLiteral("pickup")), 1);
+    // socket.io appends the offset after the payload.
+    QCOMPARE(argsOf(vendorEvents, QStringLiteral("pickup")).size(), 2);
+    QVERIFY(argsOf(vendorEvents, QStringLiteral("pickup")).at(1).isString());
+    const QString firstId = vendor.id();
+
+    // The connection breaks under the vendor: not a disconnect it asked for.
+    auto *transport = vendor.findChild<QWebSocket *>();
+    QVERIFY(transport);
+    QSignalSpy lost(&vendor, &Client::disconnected);
+    transport->abort();
+    QTRY_COMPARE(lost.size(), 1);
+
+    driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("NR-0"))});
+    driver.emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("NR-1"))});
+    QTRY_COMPARE(countEvents(driverEvents, QStringLiteral("pickup")), 2);   // both handled by the hub
+
+    vendor.disconnectFromHub();
+    vendor.connectToHub();
+    QTRY_VERIFY(vendor.isConnected());
+    QVERIFY(vendor.isRecovered());
+    QCOMPARE(vendor.id(), firstId);
+    QTRY_COMPARE(countEvents(vendorEvents, QStringLiteral("pickup")), 2);
+    QTRY_COMPARE(countEvents(vendorEvents, QStringLiteral("delivered")), 1);
+    QCOMPARE(argsOf(vendorEvents, QStringLiteral("delivered")).at(0), QJsonValue(order(QStringLiteral("NR-0"))));
 }
 
 void TestClientNode::reconnectsAfterNodeHubRestart()

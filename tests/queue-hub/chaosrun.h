@@ -44,7 +44,8 @@ public:
         int lost = 0;
         int duplicated = 0; // extra "delivered" signals of the vendors' agents
         int hubKills = 0;
-        int clientDrops = 0;
+        int clientDrops = 0;      // half of them leave cleanly, half lose their connection
+        int recoveredSessions = 0; // reconnections that got their session back (Socket.IO recovery)
         qint64 pendingInHub = -1; // messages left in the hub's queue after the run (-1: not read)
         qint64 elapsedMs = 0;
         bool timedOut = false;

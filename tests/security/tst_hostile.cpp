@@ -173,7 +173,11 @@ private Q_SLOTS:
     {
         const QString program = qEnvironmentVariable("CAPS_BINARY_DIR") + QStringLiteral("/apps/hub/caps-hub");
         QVERIFY2(QFile::exists(program), qPrintable(program));
-        QStringList args{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--quiet")};
+        // The events kept for connection state recovery are bounded by --recovery-max-bytes
+        // (64 MiB by default, tested in tst_recoverylog); a smaller bound here keeps this test's
+        // RSS headroom about everything else the hub holds.
+        QStringList args{QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--quiet"),
+                         QStringLiteral("--recovery-max-bytes"), QString::number(8 * 1024 * 1024)};
         args += QProcess::splitCommand(qEnvironmentVariable("CAPS_HOSTILE_HUB_ARGS"));
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("ASAN_OPTIONS"), env.value(QStringLiteral("ASAN_OPTIONS")) + QStringLiteral(":quarantine_size_mb=16"));

@@ -52,6 +52,14 @@ private:
         return engineUrl(port, QStringLiteral("EIO=4&transport=polling&sid=") + sid);
     }
 
+    // A complete RFC 6455 upgrade request for a new WebSocket session, with extra header lines.
+    static QByteArray upgradeHead(quint16 port, const QByteArray &extraHeaders = {})
+    {
+        return "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
+            + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+              "Sec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
+    }
+
     QNetworkAccessManager m_nam;
     QList<QPointer<caps::EngineSession>> m_sessions;
     QStringList m_closeReasons;
@@ -558,6 +566,75 @@ private slots:
         }, 20000));
         QCOMPARE(m_closeReasons.constLast(), QString("transport error"));
         QVERIFY(server->session(fast.sid));
+    }
+
+    // Sockets handed to QWebSocketServer::handleConnection() get no handshake timer from Qt, so
+    // EngineServer keeps a deadline of its own. Qt 6.4 answers a handed-over head in the next
+    // event-loop pass (handleConnection() re-emits readyRead() for bytes already buffered, and
+    // HttpConnection hands a head over only once its "\r\n\r\n" is in): a client that sends a
+    // complete head and then reads nothing already has its session, which the deadline must not
+    // cut, and it does not hold up anyone else.
+    void webSocketHandshakeIsNotCutByItsDeadline()
+    {
+        caps::ServerOptions options;
+        options.handshakeTimeout = 200;
+        auto server = startServer(options);
+        QVERIFY(server);
+        QTcpSocket silent;
+        QSignalSpy dropped(&silent, &QTcpSocket::disconnected);
+        silent.connectToHost(QHostAddress::LocalHost, server->serverPort());
+        QVERIFY(silent.waitForConnected(3000));
+        silent.write(upgradeHead(server->serverPort()));
+        WsPeer normal;
+        QVERIFY(normal.open(server->serverPort()));
+        QTRY_COMPARE(server->sessionCount(), 2);
+        QTRY_VERIFY(silent.peek(12) == "HTTP/1.1 101");
+        QVERIFY(!dropped.wait(3 * options.handshakeTimeout));
+        QCOMPARE(server->sessionCount(), 2);
+        normal.send("4still here");
+        QCOMPARE(normal.next(), QString("4still here"));
+    }
+
+    // Heads that pass our checks but not QWebSocketServer's (it takes at most 100 header lines
+    // of 8 KiB, and wants a Host) are closed by Qt at once, without an answer: none of them waits
+    // for the handshake deadline, which is out of reach here.
+    void webSocketHeadsQtRefusesAreClosedAtOnce_data()
+    {
+        QTest::addColumn<QByteArray>("extraHeaders");
+        QTest::addColumn<bool>("withoutHost");
+        QByteArray manyLines;
+        for (int i = 0; i < 101; ++i)
+            manyLines += "X-" + QByteArray::number(i) + ": y\r\n";
+        QTest::addRow("101 header lines") << manyLines << false;
+        QTest::addRow("header line over 8 KiB") << "X-Long: " + QByteArray(9000, 'a') + "\r\n" << false;
+        QTest::addRow("no Host") << QByteArray() << true;
+    }
+
+    void webSocketHeadsQtRefusesAreClosedAtOnce()
+    {
+        QFETCH(QByteArray, extraHeaders);
+        QFETCH(bool, withoutHost);
+        caps::ServerOptions options;
+        options.handshakeTimeout = 120000;
+        options.httpIdleTimeout = 120000;
+        auto server = startServer(options);
+        QVERIFY(server);
+        QByteArray head = upgradeHead(server->serverPort(), extraHeaders);
+        if (withoutHost)
+            head.replace("Host: 127.0.0.1:" + QByteArray::number(server->serverPort()) + "\r\n", "");
+        QVERIFY(head.size() < options.maxHeaderSize);
+        QTcpSocket refused;
+        QSignalSpy dropped(&refused, &QTcpSocket::disconnected);
+        refused.connectToHost(QHostAddress::LocalHost, server->serverPort());
+        QVERIFY(refused.waitForConnected(3000));
+        refused.write(head);
+        QVERIFY(dropped.wait(5000));
+        QCOMPARE(server->sessionCount(), 0);
+        QTRY_COMPARE(server->findChildren<QTcpSocket *>().size(), 0);
+        WsPeer normal;
+        QVERIFY(normal.open(server->serverPort()));
+        normal.send("4fine");
+        QCOMPARE(normal.next(), QString("4fine"));
     }
 
     void sessionLimit()

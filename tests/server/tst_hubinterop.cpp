@@ -132,6 +132,69 @@ private slots:
         QVERIFY2(events == 15, log.constData());
     }
 
+    // Connection state recovery as an unmodified socket.io-client sees it. The same script runs
+    // against Node's socket.io (the lab hub with connectionStateRecovery), so what it expects
+    // is what socket.io does.
+    void connectionStateRecovery_data()
+    {
+        QTest::addColumn<QString>("server");
+        QTest::addColumn<QString>("transport");
+        QTest::addRow("caps-hub, polling then upgrade") << "caps-hub" << "default";
+        QTest::addRow("caps-hub, websocket only") << "caps-hub" << "websocket";
+        QTest::addRow("node socket.io reference") << "node" << "default";
+    }
+
+    void connectionStateRecovery()
+    {
+        QFETCH(QString, server);
+        QFETCH(QString, transport);
+        QProcess hub;
+        quint16 port = 0;
+        if (server == QLatin1String("caps-hub")) {
+            // The default window (120 s) is on without being asked for.
+            port = startServer(hub, m_binaryDir + "/apps/hub/caps-hub", {"--db", ":memory:"}, "caps-hub listening");
+        } else {
+            const QString sourceDir = qEnvironmentVariable("CAPS_SOURCE_DIR");
+            QVERIFY2(QFileInfo::exists(sourceDir + "/bench/node-hub/node_modules/socket.io"),
+                     "bench/node-hub/node_modules is missing: run `npm ci` there (scripts/test does)");
+            hub.setProgram(m_node);
+            hub.setArguments({sourceDir + "/bench/node-hub/hub.js", "--port", "0", "--quiet", "--recovery-window", "120000"});
+            hub.start();
+            QVERIFY(hub.waitForStarted(5000));
+            const QRegularExpression re(R"(node-hub listening on 127\.0\.0\.1:(\d+)/caps)");
+            QByteArray output;
+            QVERIFY2(QTest::qWaitFor([&] {
+                output += hub.readAllStandardOutput();
+                const auto m = re.match(QString::fromUtf8(output));
+                if (m.hasMatch())
+                    port = quint16(m.captured(1).toUInt());
+                return port != 0 || hub.state() == QProcess::NotRunning;
+            }, 10000), output.constData());
+            m_banner = output;
+        }
+        QVERIFY2(port != 0, m_banner.constData());
+
+        QByteArray output;
+        const int code = runNode("recovery.js", {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--transport", transport},
+                                 &output);
+        QVERIFY2(code == 0, output.constData());
+        QVERIFY2(output.contains("OK recovered"), output.constData());
+        stop(hub);
+    }
+
+    void connectionStateRecoveryCanBeTurnedOff()
+    {
+        QProcess hub;
+        const quint16 port = startServer(hub, m_binaryDir + "/apps/hub/caps-hub", {"--db", ":memory:", "--recovery-window", "0"},
+                                         "caps-hub listening");
+        QVERIFY2(port != 0, m_banner.constData());
+        QByteArray output;
+        const int code = runNode("recovery.js", {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port)}, &output);
+        QCOMPARE(code, 1);
+        QVERIFY2(output.contains("FAIL a first connection reports recovered=undefined"), output.constData());
+        QVERIFY(stop(hub));
+    }
+
     void echoFeatures_data()
     {
         QTest::addColumn<QString>("transport");

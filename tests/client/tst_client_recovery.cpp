@@ -1,0 +1,209 @@
+// Connection state recovery between caps::Client and our server, both in this process: the
+// server drops a vendor's connection, a driver delivers while it is away, and the vendor comes
+// back with its id, its room and the delivery. (tests/interop/recovery.js does the same with an
+// unmodified socket.io-client; tst_client_node runs our client against Node's socket.io.)
+
+#include "client/client.h"
+#include "server/capshub.h"
+#include "server/clientconnection.h"
+#include "server/namespace.h"
+#include "server/server.h"
+#include "server/serversocket.h"
+#include "testhelpers.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+using caps::Client;
+using namespace clienttest;
+
+namespace {
+
+const QString kStore = QStringLiteral("1-206-flowers");
+
+// The payloads (first arguments) of every `name` event a spy on Client::eventReceived saw.
+QStringList orderIds(const QSignalSpy &spy, const QString &name)
+{
+    QStringList out;
+    for (const QList<QVariant> &args : spy) {
+        if (args.at(0).toString() == name)
+            out.append(args.at(1).toJsonArray().at(0).toObject().value(QLatin1String("orderID")).toString());
+    }
+    return out;
+}
+
+// A client that does not come back on its own: the test decides when.
+Client::Options manualOptions()
+{
+    Client::Options o;
+    o.reconnectionDelayMs = 3600 * 1000;
+    o.reconnectionDelayMaxMs = 3600 * 1000;
+    o.randomizationFactor = 0;
+    return o;
+}
+
+} // namespace
+
+class TestClientRecovery : public QObject
+{
+    Q_OBJECT
+
+    struct Hub
+    {
+        explicit Hub(int recoveryWindow)
+            : server([recoveryWindow] {
+                  caps::ServerOptions o;
+                  o.recoveryWindow = recoveryWindow;
+                  return o;
+              }()),
+              hub(server.of(QStringLiteral("/caps")))
+        {
+        }
+        caps::Server server;
+        caps::CapsHub hub;
+        [[nodiscard]] caps::Namespace *nsp() { return server.of(QStringLiteral("/caps")); }
+        [[nodiscard]] QUrl url() const { return localUrl(server.serverPort(), QStringLiteral("/caps")); }
+    };
+
+    // Drops `client`'s connection from the server's side, as a network failure would look to
+    // the server ("forced close" is one of socket.io's recoverable reasons); waits until the
+    // client has noticed.
+    static bool drop(Hub &hub, Client &client)
+    {
+        caps::ServerSocket *socket = hub.nsp()->socket(client.id());
+        if (!socket)
+            return false;
+        QSignalSpy lost(&client, &Client::disconnected);
+        socket->client()->close();
+        return lost.wait(5000) || !lost.isEmpty();
+    }
+
+    // Emits `events` from `client` and returns once the hub has relayed them: the hub handles
+    // one client's events in order, so when a pickup sent after them comes back, they are out.
+    static bool relay(Client &client, const QList<std::pair<QString, QJsonObject>> &events)
+    {
+        static int marker = 0;
+        const QString id = QStringLiteral("marker-%1").arg(++marker);
+        QSignalSpy events_(&client, &Client::eventReceived);
+        for (const auto &[name, payload] : events)
+            client.emitEvent(name, {payload});
+        client.emitEvent(QStringLiteral("pickup"), {order(id)});
+        return QTest::qWaitFor([&] { return orderIds(events_, QStringLiteral("pickup")).contains(id); }, 5000);
+    }
+
+private Q_SLOTS:
+    void vendorGetsBackItsSessionAndWhatItMissed()
+    {
+        Hub hub(60000);
+        QVERIFY(hub.server.listen(QHostAddress::LocalHost, 0));
+        Client vendor(hub.url(), manualOptions());
+        Client driver(hub.url(), fastOptions());
+        vendor.joinRoom(kStore);
+        QSignalSpy vendorEvents(&vendor, &Client::eventReceived);
+        vendor.connectToHub();
+        driver.connectToHub();
+        QTRY_VERIFY(vendor.isConnected() && driver.isConnected());
+        QVERIFY(!vendor.isRecovered());
+        // In its room once its own pickup comes back (the hub handles its events in order).
+        vendor.emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("A-0"))});
+        QTRY_COMPARE(orderIds(vendorEvents, QStringLiteral("pickup")), QStringList{QStringLiteral("A-0")});
+        const QString firstId = vendor.id();
+
+        QVERIFY(drop(hub, vendor));
+        QCOMPARE(vendor.state(), Client::State::Reconnecting);
+        // Sent while the vendor is away.
+        QVERIFY(relay(driver, {{QStringLiteral("in-transit"), order(QStringLiteral("A-0"))},
+                               {QStringLiteral("delivered"), order(QStringLiteral("A-0"))}}));
+
+        // The server saw who came back before any packet of the client's: the rooms are its.
+        QStringList roomsAtConnection;
+        bool recoveredAtConnection = false;
+        connect(hub.nsp(), &caps::Namespace::connection, this, [&](caps::ServerSocket *socket) {
+            roomsAtConnection = socket->rooms().values();
+            roomsAtConnection.sort();
+            recoveredAtConnection = socket->isRecovered();
+        });
+        vendor.disconnectFromHub();   // gives up the hour-long wait, keeps the session's id
+        vendor.connectToHub();
+        QTRY_VERIFY(vendor.isConnected());
+        QVERIFY(vendor.isRecovered());
+        QCOMPARE(vendor.id(), firstId);
+        QVERIFY(recoveredAtConnection);
+        QStringList expectedRooms{firstId, kStore};
+        expectedRooms.sort();
+        QCOMPARE(roomsAtConnection, expectedRooms);
+        QTRY_COMPARE(orderIds(vendorEvents, QStringLiteral("delivered")), QStringList{QStringLiteral("A-0")});
+        QCOMPARE(orderIds(vendorEvents, QStringLiteral("in-transit")), QStringList{QStringLiteral("A-0")});
+
+        // Still in the room without having asked again; each event once.
+        driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("A-1"))});
+        QTRY_COMPARE(orderIds(vendorEvents, QStringLiteral("delivered")), (QStringList{QStringLiteral("A-0"), QStringLiteral("A-1")}));
+        // Its own pickup, and the driver's marker that went out while it was away.
+        QCOMPARE(orderIds(vendorEvents, QStringLiteral("pickup")).size(), 2);
+        QCOMPARE(orderIds(vendorEvents, QStringLiteral("pickup")).at(0), QStringLiteral("A-0"));
+    }
+
+    void aClientThatLeftStartsAfresh()
+    {
+        Hub hub(60000);
+        QVERIFY(hub.server.listen(QHostAddress::LocalHost, 0));
+        Client vendor(hub.url(), fastOptions());
+        vendor.joinRoom(kStore);
+        vendor.connectToHub();
+        QTRY_VERIFY(vendor.isConnected());
+        const QString firstId = vendor.id();
+        vendor.disconnectFromHub();   // "client namespace disconnect": meant, not recovered
+        vendor.connectToHub();
+        QTRY_VERIFY(vendor.isConnected());
+        QVERIFY(!vendor.isRecovered());
+        QVERIFY(vendor.id() != firstId);
+        // The client joined its room again by itself.
+        QTRY_VERIFY(hub.nsp()->socket(vendor.id()) && hub.nsp()->socket(vendor.id())->isIn(kStore));
+    }
+
+    void afterTheWindowTheSessionIsGone()
+    {
+        Hub hub(300);
+        QVERIFY(hub.server.listen(QHostAddress::LocalHost, 0));
+        Client vendor(hub.url(), manualOptions());
+        Client driver(hub.url(), fastOptions());
+        vendor.joinRoom(kStore);
+        QSignalSpy vendorEvents(&vendor, &Client::eventReceived);
+        vendor.connectToHub();
+        driver.connectToHub();
+        QTRY_VERIFY(vendor.isConnected() && driver.isConnected());
+        const QString firstId = vendor.id();
+        QVERIFY(drop(hub, vendor));
+        QCOMPARE(hub.nsp()->recovery()->sessionCount(), 1);
+        QVERIFY(relay(driver, {{QStringLiteral("delivered"), order(QStringLiteral("B-0"))}}));
+        // The namespace's own timer lets the session go once the window is over.
+        QTRY_COMPARE_WITH_TIMEOUT(hub.nsp()->recovery()->sessionCount(), 0, 5000);
+        vendor.disconnectFromHub();
+        vendor.connectToHub();
+        QTRY_VERIFY(vendor.isConnected());
+        QVERIFY(!vendor.isRecovered());
+        QVERIFY(vendor.id() != firstId);
+        // What it missed is not replayed (the queue's getAll is the way back for that).
+        QTRY_VERIFY(hub.nsp()->socket(vendor.id()) && hub.nsp()->socket(vendor.id())->isIn(kStore));
+        driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("B-1"))});
+        QTRY_COMPARE(orderIds(vendorEvents, QStringLiteral("delivered")), QStringList{QStringLiteral("B-1")});
+    }
+
+    void offsetsOnlyWhenTheServerRecovers()
+    {
+        // Off by default, as in socket.io: events carry exactly what was emitted.
+        Hub hub(0);
+        QVERIFY(hub.server.listen(QHostAddress::LocalHost, 0));
+        QVERIFY(!hub.nsp()->recovery());
+        Client vendor(hub.url(), fastOptions());
+        QSignalSpy vendorEvents(&vendor, &Client::eventReceived);
+        vendor.connectToHub();
+        QTRY_VERIFY(vendor.isConnected());
+        vendor.emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("C-0"))});
+        QTRY_COMPARE(vendorEvents.size(), 1);
+        QCOMPARE(vendorEvents.at(0).at(1).toJsonArray(), QJsonArray{order(QStringLiteral("C-0"))});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestClientRecovery)
+#include "tst_client_recovery.moc"

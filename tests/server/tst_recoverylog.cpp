@@ -1,0 +1,256 @@
+// caps::RecoveryLog: which kept events a session gets back, and the bounds on what is kept.
+// A fake clock stands in for time, so the window is tested without waiting.
+
+#include "server/recoverylog.h"
+
+#include <QJsonArray>
+#include <QTest>
+
+using namespace caps;
+
+namespace {
+
+OutgoingMessage message(int n)
+{
+    return OutgoingMessage::fromPacket(sio::Packet::event(QStringLiteral("/caps"), QStringLiteral("e"), {n}));
+}
+
+// The numbers of the events in `restored`, oldest first.
+QList<int> numbers(const RecoveryLog::Restored &restored)
+{
+    QList<int> out;
+    for (const OutgoingMessage &m : restored.missed) {
+        // "42/caps,["e",N]"
+        const auto header = sio::decodeText(QByteArrayView(m.text).sliced(1));
+        out.append(header ? header->packet.eventArgs().at(0).toInt() : -1);
+        if (m.webSocketText != QString::fromUtf8(m.text))
+            out.append(-2);
+    }
+    return out;
+}
+
+RecoveryLog::Clause to(const QStringList &rooms, const QStringList &except = {})
+{
+    return RecoveryLog::Clause{rooms, except};
+}
+
+RecoveryLog::Session session(const QString &pid, const QHash<QString, qint64> &rooms, qint64 lastSent,
+                             qint64 resumeFrom = 0, const QString &token = {})
+{
+    RecoveryLog::Session s;
+    s.sid = QStringLiteral("sid-") + pid;
+    s.pid = pid;
+    s.rooms = rooms;
+    s.lastSent = lastSent;
+    s.resumeFrom = resumeFrom;
+    s.token = token;
+    return s;
+}
+
+QJsonObject auth(const QString &pid, const QJsonValue &offset = QJsonValue::Undefined, const QString &token = {})
+{
+    QJsonObject a{{QStringLiteral("pid"), pid}};
+    if (!offset.isUndefined())
+        a.insert(QStringLiteral("offset"), offset);
+    if (!token.isEmpty())
+        a.insert(QStringLiteral("token"), token);
+    return a;
+}
+
+} // namespace
+
+class TestRecoveryLog : public QObject
+{
+    Q_OBJECT
+
+    qint64 m_now = 0;
+    RecoveryLog::Options m_options;
+
+    RecoveryLog makeLog() { return RecoveryLog(m_options, [this] { return m_now; }); }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_now = 1000;
+        m_options = RecoveryLog::Options{};
+    }
+
+    void missedEventsForItsRoomsOnly()
+    {
+        RecoveryLog log = makeLog();
+        QCOMPARE(log.record({to({QStringLiteral("store")})}, message(0)), 0);   // sent to it, handled
+        log.persist(session(QStringLiteral("p"), {{QStringLiteral("sid-p"), 0}, {QStringLiteral("store"), 0}}, 0));
+        log.record({to({QStringLiteral("store")})}, message(1));
+        log.record({to({QStringLiteral("other")})}, message(2));
+        log.record({to({})}, message(3));                                        // everyone
+        log.record({to({}, {QStringLiteral("store")})}, message(4));             // everyone but the store
+        log.record({to({QStringLiteral("other")}), to({QStringLiteral("sid-p")})}, message(5));
+        const auto restored = log.restore(auth(QStringLiteral("p"), QStringLiteral("0")));
+        QVERIFY(restored);
+        QCOMPARE(restored->session.sid, QStringLiteral("sid-p"));
+        QCOMPARE(numbers(*restored), (QList<int>{1, 3, 5}));
+        QCOMPARE(restored->resumeFrom, 1);
+        QCOMPARE(restored->lastSent, 5);
+    }
+
+    void eventsSentButNotHandledComeBack()
+    {
+        RecoveryLog log = makeLog();
+        log.record({to({QStringLiteral("store")})}, message(0));
+        log.record({to({QStringLiteral("store")})}, message(1));
+        log.record({to({QStringLiteral("store")})}, message(2));
+        // Sent 0..2, the client handled only 0: 1 and 2 were in flight when it dropped.
+        log.persist(session(QStringLiteral("p"), {{QStringLiteral("store"), 0}}, 2));
+        const auto restored = log.restore(auth(QStringLiteral("p"), QStringLiteral("0")));
+        QVERIFY(restored);
+        QCOMPARE(numbers(*restored), (QList<int>{1, 2}));
+    }
+
+    void noOffsetMeansNothingHandledSinceTheSocketBegan()
+    {
+        RecoveryLog log = makeLog();
+        log.record({to({QStringLiteral("store")})}, message(0));     // before the socket
+        log.record({to({QStringLiteral("store")})}, message(1));     // sent, never handled
+        log.persist(session(QStringLiteral("p"), {{QStringLiteral("store"), 1}}, 1, 1));
+        log.record({to({QStringLiteral("store")})}, message(2));
+        const auto restored = log.restore(auth(QStringLiteral("p")));
+        QVERIFY(restored);
+        QCOMPARE(numbers(*restored), (QList<int>{1, 2}));
+        QCOMPARE(restored->resumeFrom, 1);
+    }
+
+    void roomsCountFromWhenJoined()
+    {
+        RecoveryLog log = makeLog();
+        log.record({to({QStringLiteral("store")})}, message(0));                 // before it joined
+        log.record({to({}, {QStringLiteral("customers")})}, message(1));         // before it became a customer
+        log.record({to({}, {QStringLiteral("customers")})}, message(2));         // after
+        log.persist(session(QStringLiteral("p"), {{QStringLiteral("sid-p"), 0}, {QStringLiteral("store"), 1},
+                                                  {QStringLiteral("customers"), 2}}, -1));
+        const auto restored = log.restore(auth(QStringLiteral("p")));
+        QVERIFY(restored);
+        QCOMPARE(numbers(*restored), (QList<int>{1}));
+    }
+
+    void refusals_data()
+    {
+        QTest::addColumn<QJsonObject>("auth");
+        QTest::newRow("unknown pid") << auth(QStringLiteral("nope"), QStringLiteral("0"));
+        QTest::newRow("pid not a string") << QJsonObject{{QStringLiteral("pid"), 7}};
+        QTest::newRow("offset never sent") << auth(QStringLiteral("p"), QStringLiteral("5"));
+        QTest::newRow("offset not a number") << auth(QStringLiteral("p"), QStringLiteral("abc"));
+        QTest::newRow("offset a JSON number") << auth(QStringLiteral("p"), 0);
+        QTest::newRow("offset below -1") << auth(QStringLiteral("p"), QStringLiteral("-7"));
+        QTest::newRow("another token") << auth(QStringLiteral("p"), QStringLiteral("0"), QStringLiteral("stolen"));
+    }
+
+    void refusals()
+    {
+        QFETCH(QJsonObject, auth);
+        RecoveryLog log = makeLog();
+        log.record({to({QStringLiteral("store")})}, message(0));
+        log.persist(session(QStringLiteral("p"), {{QStringLiteral("store"), 0}}, 0));
+        log.record({to({QStringLiteral("store")})}, message(1));
+        QVERIFY(!log.restore(auth));
+    }
+
+    void tokenMustBeTheSame()
+    {
+        RecoveryLog log = makeLog();
+        log.persist(session(QStringLiteral("p"), {}, -1, 0, QStringLiteral("vendor-token")));
+        QVERIFY(log.restore(auth(QStringLiteral("p"), QJsonValue::Undefined, QStringLiteral("vendor-token"))));
+        log.persist(session(QStringLiteral("q"), {}, -1, 0, QStringLiteral("vendor-token")));
+        QVERIFY(!log.restore(auth(QStringLiteral("q"))));
+    }
+
+    void aPidRecoversOnce()
+    {
+        RecoveryLog log = makeLog();
+        log.persist(session(QStringLiteral("p"), {}, -1));
+        QCOMPARE(log.sessionCount(), 1);
+        QVERIFY(log.restore(auth(QStringLiteral("p"))));
+        QCOMPARE(log.sessionCount(), 0);
+        QVERIFY(!log.restore(auth(QStringLiteral("p"))));
+        // Even a failed try uses it up, so a pid cannot be probed.
+        log.persist(session(QStringLiteral("p"), {}, -1));
+        QVERIFY(!log.restore(auth(QStringLiteral("p"), QStringLiteral("99"))));
+        QVERIFY(!log.restore(auth(QStringLiteral("p"))));
+    }
+
+    void windowExpires()
+    {
+        m_options.windowMs = 5000;
+        RecoveryLog log = makeLog();
+        log.record({to({})}, message(0));
+        log.persist(session(QStringLiteral("p"), {{QStringLiteral("sid-p"), 0}}, 0));
+        log.persist(session(QStringLiteral("q"), {{QStringLiteral("sid-q"), 0}}, 0));
+        m_now += 3000;
+        log.record({to({})}, message(1));
+        QVERIFY(log.restore(auth(QStringLiteral("q"), QStringLiteral("0"))));
+        m_now += 2001;   // p's session and event 0 are past the window now
+        log.prune();
+        QCOMPARE(log.sessionCount(), 0);
+        QCOMPARE(log.eventCount(), 1);
+        QVERIFY(!log.restore(auth(QStringLiteral("p"), QStringLiteral("0"))));
+        m_now += 3000;
+        log.prune();
+        QCOMPARE(log.eventCount(), 0);
+        QCOMPARE(log.bytes(), 0);
+    }
+
+    void bytesAreBounded()
+    {
+        m_options.maxBytes = 20000;
+        RecoveryLog log = makeLog();
+        log.record({to({QStringLiteral("quiet")})}, message(0));
+        log.record({to({QStringLiteral("busy")})}, message(1));
+        // Event 1 was sent to the busy one, which had handled only event 0.
+        log.persist(session(QStringLiteral("busy"), {{QStringLiteral("busy"), 0}}, 1));
+        for (int i = 2; i < 1000; ++i) {
+            log.record({to({QStringLiteral("busy")})}, message(i));
+            QVERIFY2(log.bytes() <= m_options.maxBytes, qPrintable(QString::number(log.bytes())));
+        }
+        QVERIFY(log.eventCount() < 900);
+        QVERIFY(log.eventCount() > 10);
+        // The quiet one handled everything sent to it (event 0); all that came after it and
+        // before it went was for others, so losing those costs it nothing.
+        log.persist(session(QStringLiteral("quiet"), {{QStringLiteral("quiet"), 0}}, 0));
+        log.record({to({QStringLiteral("quiet")})}, message(1000));
+        const auto quiet = log.restore(auth(QStringLiteral("quiet"), QStringLiteral("0")));
+        QVERIFY(quiet);
+        QCOMPARE(numbers(*quiet), (QList<int>{1000}));
+        // The busy one's event 1 is gone: it starts afresh.
+        QVERIFY(!log.restore(auth(QStringLiteral("busy"), QStringLiteral("0"))));
+    }
+
+    void sessionsAreBounded()
+    {
+        m_options.maxSessions = 2;
+        RecoveryLog log = makeLog();
+        for (const char *pid : {"a", "b", "c"}) {
+            log.persist(session(QString::fromLatin1(pid), {}, -1));
+            m_now += 1;
+        }
+        QCOMPARE(log.sessionCount(), 2);
+        QVERIFY(!log.restore(auth(QStringLiteral("a"))));
+        QVERIFY(log.restore(auth(QStringLiteral("b"))));
+        QVERIFY(log.restore(auth(QStringLiteral("c"))));
+    }
+
+    void aSessionPersistedAgainKeepsItsNewTime()
+    {
+        m_options.windowMs = 5000;
+        RecoveryLog log = makeLog();
+        log.persist(session(QStringLiteral("p"), {}, -1));
+        QVERIFY(log.restore(auth(QStringLiteral("p"))));
+        m_now += 4000;
+        log.persist(session(QStringLiteral("p"), {}, -1));
+        m_now += 2000;   // the first persist is past the window, the second is not
+        log.prune();
+        QCOMPARE(log.sessionCount(), 1);
+        QVERIFY(log.restore(auth(QStringLiteral("p"))));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRecoveryLog)
+#include "tst_recoverylog.moc"
