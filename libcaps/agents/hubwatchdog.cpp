@@ -21,7 +21,8 @@ HubWatchdog::HubWatchdog(Client *client, const QString &program, int connectTime
     });
     connect(client, &Client::connected, this, [this] {
         m_timeout.stop();
-        print(tr("connected to hub at %1").arg(m_url));
+        print(m_client && m_client->isRecovered() ? tr("reconnected to hub at %1; it kept this session").arg(m_url)
+                                                  : tr("connected to hub at %1").arg(m_url));
     });
     connect(client, &Client::disconnected, this, [this](const QString &reason) {
         print(tr("lost the hub at %1 (%2)").arg(m_url, reason));

@@ -88,6 +88,7 @@ public:
     bool m_recovered = false;
     QString m_errorString;
     QStringList m_rooms;
+    QStringList m_roomsAddedOffline;   // joinRoom() while not connected: a recovered session lacks them
     QList<sio::Packet> m_sendBuffer;
     // Events that came on this connection before the namespace's CONNECT: socket.io sends a
     // recovered session's missed events first. Handed on once connected, as socket.io-client's
@@ -394,11 +395,12 @@ void ClientPrivate::onNamespaceConnected(const QString &socketId, const QString 
     const quint64 epoch = m_epoch;
     qCDebug(lcClient) << "connected to" << m_nsp << "as" << socketId << (m_recovered ? "(recovered)" : "");
     // A new server-side socket is in no room; the rooms go first so that buffered emits that
-    // rely on them (and replies to them) find the client there. A recovered one kept its rooms.
-    if (!m_recovered) {
-        for (const QString &room : std::as_const(m_rooms))
-            sendPacket(sio::Packet::event(m_nsp, QStringLiteral("join"), QJsonArray{room}));
-    }
+    // rely on them (and replies to them) find the client there. A recovered one kept its rooms
+    // and lacks only those asked for while away.
+    const QStringList rooms = m_recovered ? m_roomsAddedOffline : m_rooms;
+    m_roomsAddedOffline.clear();
+    for (const QString &room : rooms)
+        sendPacket(sio::Packet::event(m_nsp, QStringLiteral("join"), QJsonArray{room}));
     const QList<sio::Packet> buffered = std::exchange(m_sendBuffer, {});
     for (const sio::Packet &packet : buffered)
         sendPacket(packet);
@@ -688,6 +690,8 @@ void Client::joinRoom(const QString &room)
     d->m_rooms.append(room);
     if (d->m_state == State::Connected)
         d->sendPacket(sio::Packet::event(d->m_nsp, QStringLiteral("join"), QJsonArray{room}));
+    else
+        d->m_roomsAddedOffline.append(room);
 }
 
 QStringList Client::rooms() const

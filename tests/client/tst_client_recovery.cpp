@@ -123,6 +123,7 @@ private Q_SLOTS:
             roomsAtConnection.sort();
             recoveredAtConnection = socket->isRecovered();
         });
+        vendor.joinRoom(QStringLiteral("second-store"));   // asked for while away
         vendor.disconnectFromHub();   // gives up the hour-long wait, keeps the session's id
         vendor.connectToHub();
         QTRY_VERIFY(vendor.isConnected());
@@ -138,6 +139,12 @@ private Q_SLOTS:
         // Still in the room without having asked again; each event once.
         driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("A-1"))});
         QTRY_COMPARE(orderIds(vendorEvents, QStringLiteral("delivered")), (QStringList{QStringLiteral("A-0"), QStringLiteral("A-1")}));
+        // The room asked for while away was joined after the recovery.
+        QJsonObject second = order(QStringLiteral("A-2"));
+        second.insert(QStringLiteral("store"), QStringLiteral("second-store"));
+        driver.emitEvent(QStringLiteral("delivered"), {second});
+        QTRY_COMPARE(orderIds(vendorEvents, QStringLiteral("delivered")).size(), 3);
+        QCOMPARE(orderIds(vendorEvents, QStringLiteral("delivered")).at(2), QStringLiteral("A-2"));
         // Its own pickup, and the driver's marker that went out while it was away.
         QCOMPARE(orderIds(vendorEvents, QStringLiteral("pickup")).size(), 2);
         QCOMPARE(orderIds(vendorEvents, QStringLiteral("pickup")).at(0), QStringLiteral("A-0"));
