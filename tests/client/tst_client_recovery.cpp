@@ -140,6 +140,7 @@ private Q_SLOTS:
         driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("A-1"))});
         QTRY_COMPARE(orderIds(vendorEvents, QStringLiteral("delivered")), (QStringList{QStringLiteral("A-0"), QStringLiteral("A-1")}));
         // The room asked for while away was joined after the recovery.
+        QTRY_VERIFY(hub.nsp()->socket(firstId) && hub.nsp()->socket(firstId)->isIn(QStringLiteral("second-store")));
         QJsonObject second = order(QStringLiteral("A-2"));
         second.insert(QStringLiteral("store"), QStringLiteral("second-store"));
         driver.emitEvent(QStringLiteral("delivered"), {second});
