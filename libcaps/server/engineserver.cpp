@@ -11,6 +11,7 @@
 #include <QTimer>
 #include <QWebSocket>
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -229,6 +230,21 @@ void EngineServer::onUpgradeRequest(HttpConnection *connection)
     // QWebSocketServer would drop a handshake without a key silently; say why instead.
     if (request.header("sec-websocket-key").isEmpty() || request.header("sec-websocket-version") != "13") {
         connection->respondError(400, BadRequest, errorMessage(BadRequest));
+        return;
+    }
+    // The same for what else Qt 6.4 refuses without a word: no Host, more than 100 header lines,
+    // a line over 8 KiB (QWebSocketServerPrivate's MAX_HEADERLINES / MAX_HEADERLINE_LENGTH).
+    if (!request.hasHeader("host")) {
+        connection->respondError(400, BadRequest, QStringLiteral("Bad request: no Host header"));
+        return;
+    }
+    constexpr qsizetype kQtMaxHeaderLines = 100;
+    constexpr qsizetype kQtMaxHeaderLine = 8 * 1024;
+    const bool lineTooLong = std::any_of(request.headers.cbegin(), request.headers.cend(), [](const auto &h) {
+        return h.first.size() + 2 + h.second.size() + 2 > kQtMaxHeaderLine;
+    });
+    if (request.headers.size() > kQtMaxHeaderLines || lineTooLong) {
+        connection->respondError(431, BadRequest, QStringLiteral("Request header fields too large for a WebSocket handshake"));
         return;
     }
     if (const int error = verify(connection, true); error != kAccepted) {
