@@ -6,7 +6,7 @@
 // afresh. Checked against caps-hub and against Node's socket.io (bench/node-hub/hub.js
 // --recovery-window), so the script expects what socket.io itself does.
 //
-//   node recovery.js --url http://127.0.0.1:PORT [--namespace /caps] [--transport default|websocket]
+//   node recovery.js --url http://127.0.0.1:PORT [--namespace /caps] [--transport default|websocket|polling]
 // Exits 0 and prints "OK ..." when every check holds.
 
 const { io } = require('socket.io-client');
@@ -17,7 +17,7 @@ function option(name, fallback) {
 }
 
 const url = option('url', 'http://127.0.0.1:3000') + option('namespace', '/caps');
-const transportOptions = option('transport', 'default') === 'websocket' ? { transports: ['websocket'] } : {};
+const transportOptions = { websocket: { transports: ['websocket'] }, polling: { transports: ['polling'] } }[option('transport', 'default')] || {};
 const store = '1-206-flowers';
 const run = process.pid;
 const order = (n) => ({ store, orderID: `rec-${run}-${n}`, customer: 'Jamal Braun', address: 'Schmittfort, LA' });

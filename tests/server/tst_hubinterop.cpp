@@ -141,6 +141,7 @@ private slots:
         QTest::addColumn<QString>("transport");
         QTest::addRow("caps-hub, polling then upgrade") << "caps-hub" << "default";
         QTest::addRow("caps-hub, websocket only") << "caps-hub" << "websocket";
+        QTest::addRow("caps-hub, long-polling only") << "caps-hub" << "polling";
         QTest::addRow("node socket.io reference") << "node" << "default";
     }
 
