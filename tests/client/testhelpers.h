@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QTest>
 
 namespace clienttest {
 
@@ -51,6 +52,42 @@ inline QJsonObject order(const QString &orderId)
         {QStringLiteral("address"), QStringLiteral("Schmittfort, LA")},
     };
 }
+
+// A client that does not come back on its own after losing the hub: the test decides when.
+inline caps::Client::Options manualOptions()
+{
+    caps::Client::Options o;
+    o.reconnectionDelayMs = 3600 * 1000;
+    o.reconnectionDelayMaxMs = 3600 * 1000;
+    o.randomizationFactor = 0;
+    return o;
+}
+
+// A vendor of store 1-206-flowers (joined on every connection) and a driver on one hub, with
+// spies on every event each receives.
+struct VendorAndDriver
+{
+    explicit VendorAndDriver(const QUrl &url, const caps::Client::Options &vendorOptions = {},
+                             const caps::Client::Options &driverOptions = {})
+        : vendor(url, vendorOptions), driver(url, driverOptions), vendorEvents(&vendor, &caps::Client::eventReceived),
+          driverEvents(&driver, &caps::Client::eventReceived)
+    {
+        vendor.joinRoom(QStringLiteral("1-206-flowers"));
+    }
+
+    // Starts both; true once both are connected.
+    [[nodiscard]] bool connectBoth(int timeoutMs = 5000)
+    {
+        vendor.connectToHub();
+        driver.connectToHub();
+        return QTest::qWaitFor([this] { return vendor.isConnected() && driver.isConnected(); }, timeoutMs);
+    }
+
+    caps::Client vendor;
+    caps::Client driver;
+    QSignalSpy vendorEvents;
+    QSignalSpy driverEvents;
+};
 
 inline QUrl localUrl(quint16 port, const QString &nsp)
 {

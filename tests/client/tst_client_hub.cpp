@@ -50,33 +50,27 @@ void TestClientHub::vendorAndDriverThroughCapsHub()
     PeerProcess hub;
     QVERIFY2(startHub(hub), qPrintable(hub.errorString()));
     const QUrl url = localUrl(hub.port(), QStringLiteral("/caps"));
-    Client vendor(url);
-    Client driver(url);
-    vendor.joinRoom(QStringLiteral("1-206-flowers"));
-    QSignalSpy vendorEvents(&vendor, &Client::eventReceived);
-    QSignalSpy driverEvents(&driver, &Client::eventReceived);
-    vendor.connectToHub();
-    driver.connectToHub();
-    QTRY_VERIFY(vendor.isConnected() && driver.isConnected());
-    QVERIFY(!vendor.id().isEmpty());
-    QVERIFY(vendor.id() != driver.id());
+    VendorAndDriver p(url);
+    QVERIFY(p.connectBoth());
+    QVERIFY(!p.vendor.id().isEmpty());
+    QVERIFY(p.vendor.id() != p.driver.id());
 
     const QJsonObject payload = order(QStringLiteral("H-1"));
-    vendor.emitEvent(QStringLiteral("pickup"), {payload});
-    QTRY_COMPARE(countEvents(driverEvents, QStringLiteral("pickup")), 1);
+    p.vendor.emitEvent(QStringLiteral("pickup"), {payload});
+    QTRY_COMPARE(countEvents(p.driverEvents, QStringLiteral("pickup")), 1);
     // caps-hub recovers connections (--recovery-window): after the payload, the event's offset.
-    const QJsonArray pickupArgs = argsOf(driverEvents, QStringLiteral("pickup"));
+    const QJsonArray pickupArgs = argsOf(p.driverEvents, QStringLiteral("pickup"));
     QCOMPARE(pickupArgs.size(), 2);
     QCOMPARE(pickupArgs.at(0), QJsonValue(payload));
     QVERIFY(pickupArgs.at(1).isString());
 
-    const QJsonObject received = argsOf(driverEvents, QStringLiteral("pickup")).at(0).toObject();
-    driver.emitEvent(QStringLiteral("in-transit"), {received});
-    driver.emitEvent(QStringLiteral("delivered"), {received});
-    QTRY_COMPARE(countEvents(vendorEvents, QStringLiteral("delivered")), 1);
-    QCOMPARE(countEvents(vendorEvents, QStringLiteral("in-transit")), 1);
-    QCOMPARE(argsOf(vendorEvents, QStringLiteral("delivered")).at(0), QJsonValue(payload));
-    QCOMPARE(countEvents(driverEvents, QStringLiteral("delivered")), 0);
+    const QJsonObject received = argsOf(p.driverEvents, QStringLiteral("pickup")).at(0).toObject();
+    p.driver.emitEvent(QStringLiteral("in-transit"), {received});
+    p.driver.emitEvent(QStringLiteral("delivered"), {received});
+    QTRY_COMPARE(countEvents(p.vendorEvents, QStringLiteral("delivered")), 1);
+    QCOMPARE(countEvents(p.vendorEvents, QStringLiteral("in-transit")), 1);
+    QCOMPARE(argsOf(p.vendorEvents, QStringLiteral("delivered")).at(0), QJsonValue(payload));
+    QCOMPARE(countEvents(p.driverEvents, QStringLiteral("delivered")), 0);
     QTRY_COMPARE(hub.count(QRegularExpression(QStringLiteral("event: 'delivered'"))), 1);
     QCOMPARE(hub.count(QRegularExpression(QStringLiteral("event: 'pickup'"))), 1);
 }

@@ -79,31 +79,25 @@ void TestClientNode::vendorAndDriverThroughNodeHub()
     PeerProcess hub;
     QVERIFY2(startHub(hub), qPrintable(hub.errorString()));
     const QUrl url = localUrl(hub.port(), QStringLiteral("/caps"));
-    Client vendor(url);
-    Client driver(url);
-    vendor.joinRoom(QStringLiteral("1-206-flowers"));
-    QSignalSpy vendorEvents(&vendor, &Client::eventReceived);
-    QSignalSpy driverEvents(&driver, &Client::eventReceived);
-    vendor.connectToHub();
-    driver.connectToHub();
-    QTRY_VERIFY(vendor.isConnected() && driver.isConnected());
-    QVERIFY(!vendor.id().isEmpty());
-    QVERIFY(vendor.id() != driver.id());
+    VendorAndDriver p(url);
+    QVERIFY(p.connectBoth());
+    QVERIFY(!p.vendor.id().isEmpty());
+    QVERIFY(p.vendor.id() != p.driver.id());
 
     const QJsonObject payload = order(QStringLiteral("N-1"));
-    vendor.emitEvent(QStringLiteral("pickup"), {payload});
-    QTRY_COMPARE(countEvents(driverEvents, QStringLiteral("pickup")), 1);
-    QCOMPARE(argsOf(driverEvents, QStringLiteral("pickup")), QJsonArray{payload});
+    p.vendor.emitEvent(QStringLiteral("pickup"), {payload});
+    QTRY_COMPARE(countEvents(p.driverEvents, QStringLiteral("pickup")), 1);
+    QCOMPARE(argsOf(p.driverEvents, QStringLiteral("pickup")), QJsonArray{payload});
 
     // What a driver does with a pickup.
-    const QJsonObject received = argsOf(driverEvents, QStringLiteral("pickup")).at(0).toObject();
-    driver.emitEvent(QStringLiteral("in-transit"), {received});
-    driver.emitEvent(QStringLiteral("delivered"), {received});
-    QTRY_COMPARE(countEvents(vendorEvents, QStringLiteral("delivered")), 1);
-    QCOMPARE(countEvents(vendorEvents, QStringLiteral("in-transit")), 1);
-    QCOMPARE(argsOf(vendorEvents, QStringLiteral("delivered")), QJsonArray{payload});
+    const QJsonObject received = argsOf(p.driverEvents, QStringLiteral("pickup")).at(0).toObject();
+    p.driver.emitEvent(QStringLiteral("in-transit"), {received});
+    p.driver.emitEvent(QStringLiteral("delivered"), {received});
+    QTRY_COMPARE(countEvents(p.vendorEvents, QStringLiteral("delivered")), 1);
+    QCOMPARE(countEvents(p.vendorEvents, QStringLiteral("in-transit")), 1);
+    QCOMPARE(argsOf(p.vendorEvents, QStringLiteral("delivered")), QJsonArray{payload});
     // The driver is in no store room.
-    QCOMPARE(countEvents(driverEvents, QStringLiteral("delivered")), 0);
+    QCOMPARE(countEvents(p.driverEvents, QStringLiteral("delivered")), 0);
     QTRY_COMPARE(hub.count(QRegularExpression(QStringLiteral("event: 'delivered'"))), 1);
     QCOMPARE(hub.count(QRegularExpression(QStringLiteral("event: 'pickup'"))), 1);
 }
@@ -115,44 +109,36 @@ void TestClientNode::recoversWithNodeSocketIo()
     PeerProcess hub;
     QVERIFY2(startHub(hub, 0, {QStringLiteral("--recovery-window"), QStringLiteral("60000")}), qPrintable(hub.errorString()));
     const QUrl url = localUrl(hub.port(), QStringLiteral("/caps"));
-    Client::Options manual;
-    manual.reconnectionDelayMs = manual.reconnectionDelayMaxMs = 3600 * 1000;   // the test says when
-    Client vendor(url, manual);
-    Client driver(url);
-    vendor.joinRoom(QStringLiteral("1-206-flowers"));
-    QSignalSpy vendorEvents(&vendor, &Client::eventReceived);
-    QSignalSpy driverEvents(&driver, &Client::eventReceived);
-    vendor.connectToHub();
-    driver.connectToHub();
-    QTRY_VERIFY(vendor.isConnected() && driver.isConnected());
-    QVERIFY(!vendor.isRecovered());
+    VendorAndDriver p(url, manualOptions());
+    QVERIFY(p.connectBoth());
+    QVERIFY(!p.vendor.isRecovered());
     // The hub handles the vendor's events in order: its own pickup back means it is in its room.
-    vendor.emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("NR-0"))});
-    QTRY_COMPARE(countEvents(vendorEvents, QStringLiteral("pickup")), 1);
+    p.vendor.emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("NR-0"))});
+    QTRY_COMPARE(countEvents(p.vendorEvents, QStringLiteral("pickup")), 1);
     // socket.io appends the offset after the payload.
-    QCOMPARE(argsOf(vendorEvents, QStringLiteral("pickup")).size(), 2);
-    QVERIFY(argsOf(vendorEvents, QStringLiteral("pickup")).at(1).isString());
-    const QString firstId = vendor.id();
+    QCOMPARE(argsOf(p.vendorEvents, QStringLiteral("pickup")).size(), 2);
+    QVERIFY(argsOf(p.vendorEvents, QStringLiteral("pickup")).at(1).isString());
+    const QString firstId = p.vendor.id();
 
     // The connection breaks under the vendor: not a disconnect it asked for.
-    auto *transport = vendor.findChild<QWebSocket *>();
+    auto *transport = p.vendor.findChild<QWebSocket *>();
     QVERIFY(transport);
-    QSignalSpy lost(&vendor, &Client::disconnected);
+    QSignalSpy lost(&p.vendor, &Client::disconnected);
     transport->abort();
     QTRY_COMPARE(lost.size(), 1);
 
-    driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("NR-0"))});
-    driver.emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("NR-1"))});
-    QTRY_COMPARE(countEvents(driverEvents, QStringLiteral("pickup")), 2);   // both handled by the hub
+    p.driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("NR-0"))});
+    p.driver.emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("NR-1"))});
+    QTRY_COMPARE(countEvents(p.driverEvents, QStringLiteral("pickup")), 2);   // both handled by the hub
 
-    vendor.disconnectFromHub();
-    vendor.connectToHub();
-    QTRY_VERIFY(vendor.isConnected());
-    QVERIFY(vendor.isRecovered());
-    QCOMPARE(vendor.id(), firstId);
-    QTRY_COMPARE(countEvents(vendorEvents, QStringLiteral("pickup")), 2);
-    QTRY_COMPARE(countEvents(vendorEvents, QStringLiteral("delivered")), 1);
-    QCOMPARE(argsOf(vendorEvents, QStringLiteral("delivered")).at(0), QJsonValue(order(QStringLiteral("NR-0"))));
+    p.vendor.disconnectFromHub();
+    p.vendor.connectToHub();
+    QTRY_VERIFY(p.vendor.isConnected());
+    QVERIFY(p.vendor.isRecovered());
+    QCOMPARE(p.vendor.id(), firstId);
+    QTRY_COMPARE(countEvents(p.vendorEvents, QStringLiteral("pickup")), 2);
+    QTRY_COMPARE(countEvents(p.vendorEvents, QStringLiteral("delivered")), 1);
+    QCOMPARE(argsOf(p.vendorEvents, QStringLiteral("delivered")).at(0), QJsonValue(order(QStringLiteral("NR-0"))));
 }
 
 void TestClientNode::reconnectsAfterNodeHubRestart()

@@ -32,16 +32,6 @@ QStringList orderIds(const QSignalSpy &spy, const QString &name)
     return out;
 }
 
-// A client that does not come back on its own: the test decides when.
-Client::Options manualOptions()
-{
-    Client::Options o;
-    o.reconnectionDelayMs = 3600 * 1000;
-    o.reconnectionDelayMaxMs = 3600 * 1000;
-    o.randomizationFactor = 0;
-    return o;
-}
-
 } // namespace
 
 class TestClientRecovery : public QObject
@@ -96,23 +86,18 @@ private Q_SLOTS:
     {
         Hub hub(60000);
         QVERIFY(hub.server.listen(QHostAddress::LocalHost, 0));
-        Client vendor(hub.url(), manualOptions());
-        Client driver(hub.url(), fastOptions());
-        vendor.joinRoom(kStore);
-        QSignalSpy vendorEvents(&vendor, &Client::eventReceived);
-        vendor.connectToHub();
-        driver.connectToHub();
-        QTRY_VERIFY(vendor.isConnected() && driver.isConnected());
-        QVERIFY(!vendor.isRecovered());
+        VendorAndDriver p(hub.url(), manualOptions(), fastOptions());
+        QVERIFY(p.connectBoth());
+        QVERIFY(!p.vendor.isRecovered());
         // In its room once its own pickup comes back (the hub handles its events in order).
-        vendor.emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("A-0"))});
-        QTRY_COMPARE(orderIds(vendorEvents, QStringLiteral("pickup")), QStringList{QStringLiteral("A-0")});
-        const QString firstId = vendor.id();
+        p.vendor.emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("A-0"))});
+        QTRY_COMPARE(orderIds(p.vendorEvents, QStringLiteral("pickup")), QStringList{QStringLiteral("A-0")});
+        const QString firstId = p.vendor.id();
 
-        QVERIFY(drop(hub, vendor));
-        QCOMPARE(vendor.state(), Client::State::Reconnecting);
+        QVERIFY(drop(hub, p.vendor));
+        QCOMPARE(p.vendor.state(), Client::State::Reconnecting);
         // Sent while the vendor is away.
-        QVERIFY(relay(driver, {{QStringLiteral("in-transit"), order(QStringLiteral("A-0"))},
+        QVERIFY(relay(p.driver, {{QStringLiteral("in-transit"), order(QStringLiteral("A-0"))},
                                {QStringLiteral("delivered"), order(QStringLiteral("A-0"))}}));
 
         // The server saw who came back before any packet of the client's: the rooms are its.
@@ -123,32 +108,32 @@ private Q_SLOTS:
             roomsAtConnection.sort();
             recoveredAtConnection = socket->isRecovered();
         });
-        vendor.joinRoom(QStringLiteral("second-store"));   // asked for while away
-        vendor.disconnectFromHub();   // gives up the hour-long wait, keeps the session's id
-        vendor.connectToHub();
-        QTRY_VERIFY(vendor.isConnected());
-        QVERIFY(vendor.isRecovered());
-        QCOMPARE(vendor.id(), firstId);
+        p.vendor.joinRoom(QStringLiteral("second-store"));   // asked for while away
+        p.vendor.disconnectFromHub();   // gives up the hour-long wait, keeps the session's id
+        p.vendor.connectToHub();
+        QTRY_VERIFY(p.vendor.isConnected());
+        QVERIFY(p.vendor.isRecovered());
+        QCOMPARE(p.vendor.id(), firstId);
         QVERIFY(recoveredAtConnection);
         QStringList expectedRooms{firstId, kStore};
         expectedRooms.sort();
         QCOMPARE(roomsAtConnection, expectedRooms);
-        QTRY_COMPARE(orderIds(vendorEvents, QStringLiteral("delivered")), QStringList{QStringLiteral("A-0")});
-        QCOMPARE(orderIds(vendorEvents, QStringLiteral("in-transit")), QStringList{QStringLiteral("A-0")});
+        QTRY_COMPARE(orderIds(p.vendorEvents, QStringLiteral("delivered")), QStringList{QStringLiteral("A-0")});
+        QCOMPARE(orderIds(p.vendorEvents, QStringLiteral("in-transit")), QStringList{QStringLiteral("A-0")});
 
         // Still in the room without having asked again; each event once.
-        driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("A-1"))});
-        QTRY_COMPARE(orderIds(vendorEvents, QStringLiteral("delivered")), (QStringList{QStringLiteral("A-0"), QStringLiteral("A-1")}));
+        p.driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("A-1"))});
+        QTRY_COMPARE(orderIds(p.vendorEvents, QStringLiteral("delivered")), (QStringList{QStringLiteral("A-0"), QStringLiteral("A-1")}));
         // The room asked for while away was joined after the recovery.
         QTRY_VERIFY(hub.nsp()->socket(firstId) && hub.nsp()->socket(firstId)->isIn(QStringLiteral("second-store")));
         QJsonObject second = order(QStringLiteral("A-2"));
         second.insert(QStringLiteral("store"), QStringLiteral("second-store"));
-        driver.emitEvent(QStringLiteral("delivered"), {second});
-        QTRY_COMPARE(orderIds(vendorEvents, QStringLiteral("delivered")).size(), 3);
-        QCOMPARE(orderIds(vendorEvents, QStringLiteral("delivered")).at(2), QStringLiteral("A-2"));
+        p.driver.emitEvent(QStringLiteral("delivered"), {second});
+        QTRY_COMPARE(orderIds(p.vendorEvents, QStringLiteral("delivered")).size(), 3);
+        QCOMPARE(orderIds(p.vendorEvents, QStringLiteral("delivered")).at(2), QStringLiteral("A-2"));
         // Its own pickup, and the driver's marker that went out while it was away.
-        QCOMPARE(orderIds(vendorEvents, QStringLiteral("pickup")).size(), 2);
-        QCOMPARE(orderIds(vendorEvents, QStringLiteral("pickup")).at(0), QStringLiteral("A-0"));
+        QCOMPARE(orderIds(p.vendorEvents, QStringLiteral("pickup")).size(), 2);
+        QCOMPARE(orderIds(p.vendorEvents, QStringLiteral("pickup")).at(0), QStringLiteral("A-0"));
     }
 
     void aClientThatLeftStartsAfresh()
@@ -173,28 +158,23 @@ private Q_SLOTS:
     {
         Hub hub(300);
         QVERIFY(hub.server.listen(QHostAddress::LocalHost, 0));
-        Client vendor(hub.url(), manualOptions());
-        Client driver(hub.url(), fastOptions());
-        vendor.joinRoom(kStore);
-        QSignalSpy vendorEvents(&vendor, &Client::eventReceived);
-        vendor.connectToHub();
-        driver.connectToHub();
-        QTRY_VERIFY(vendor.isConnected() && driver.isConnected());
-        const QString firstId = vendor.id();
-        QVERIFY(drop(hub, vendor));
+        VendorAndDriver p(hub.url(), manualOptions(), fastOptions());
+        QVERIFY(p.connectBoth());
+        const QString firstId = p.vendor.id();
+        QVERIFY(drop(hub, p.vendor));
         QCOMPARE(hub.nsp()->recovery()->sessionCount(), 1);
-        QVERIFY(relay(driver, {{QStringLiteral("delivered"), order(QStringLiteral("B-0"))}}));
+        QVERIFY(relay(p.driver, {{QStringLiteral("delivered"), order(QStringLiteral("B-0"))}}));
         // The namespace's own timer lets the session go once the window is over.
         QTRY_COMPARE_WITH_TIMEOUT(hub.nsp()->recovery()->sessionCount(), 0, 5000);
-        vendor.disconnectFromHub();
-        vendor.connectToHub();
-        QTRY_VERIFY(vendor.isConnected());
-        QVERIFY(!vendor.isRecovered());
-        QVERIFY(vendor.id() != firstId);
+        p.vendor.disconnectFromHub();
+        p.vendor.connectToHub();
+        QTRY_VERIFY(p.vendor.isConnected());
+        QVERIFY(!p.vendor.isRecovered());
+        QVERIFY(p.vendor.id() != firstId);
         // What it missed is not replayed (the queue's getAll is the way back for that).
-        QTRY_VERIFY(hub.nsp()->socket(vendor.id()) && hub.nsp()->socket(vendor.id())->isIn(kStore));
-        driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("B-1"))});
-        QTRY_COMPARE(orderIds(vendorEvents, QStringLiteral("delivered")), QStringList{QStringLiteral("B-1")});
+        QTRY_VERIFY(hub.nsp()->socket(p.vendor.id()) && hub.nsp()->socket(p.vendor.id())->isIn(kStore));
+        p.driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("B-1"))});
+        QTRY_COMPARE(orderIds(p.vendorEvents, QStringLiteral("delivered")), QStringList{QStringLiteral("B-1")});
     }
 
     void offsetsOnlyWhenTheServerRecovers()

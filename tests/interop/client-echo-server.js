@@ -9,10 +9,7 @@
 const http = require('http');
 const { Server } = require('socket.io');
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+const { option } = require('./script');
 
 const port = Number(option('port', 0));
 const host = option('host', '127.0.0.1');

@@ -8,10 +8,7 @@
 const { io } = require('socket.io-client');
 const assert = require('assert');
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+const { option } = require('./script');
 
 const url = option('url', 'http://127.0.0.1:3000');
 const transport = option('transport', 'default');

@@ -6,12 +6,7 @@
 //   node hub-orders.js --url http://127.0.0.1:PORT [--namespace /caps] [--transport default|websocket|polling] [--orders 5]
 //                      [--track no]   (skip the customer-tracking extension, e.g. against bench/node-hub)
 
-const { io } = require('socket.io-client');
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+const { option, transportOptions, ScriptRun } = require('./script');
 
 const url = option('url', 'http://127.0.0.1:3000');
 const namespace = option('namespace', '/caps');
@@ -21,25 +16,13 @@ const tracking = option('track', 'yes') !== 'no';
 const store = '1-206-flowers';
 const otherStore = 'acme-widgets';
 
-const clientOptions = { websocket: { transports: ['websocket'] }, polling: { transports: ['polling'] } }[transport] || {};
+const clientOptions = transportOptions(transport);
 const finalTransport = transport === 'polling' ? 'polling' : 'websocket';
-const sockets = [];
-function connect(name) {
-  const socket = io(url + namespace, { ...clientOptions, forceNew: true, reconnection: false });
-  socket.on('connect_error', (err) => fail(`${name}: connect_error ${err.message}`));
-  sockets.push(socket);
-  return socket;
-}
-
-let finished = false;
-function finish(code, message) {
-  if (finished) return;
-  finished = true;
-  console.log(message);
-  for (const s of sockets) s.disconnect();
-  setTimeout(() => process.exit(code), 50);
-}
-function fail(message) { finish(1, `FAIL ${message}`); }
+const run = new ScriptRun();
+const sockets = run.sockets;
+const connect = (name) => run.connect(url + namespace, name, clientOptions);
+const finish = (code, message) => run.finish(code, message);
+const fail = (message) => run.fail(message);
 const timer = setTimeout(() => fail(`timed out; state ${JSON.stringify(state())}, transports ${sockets.map((s) => s.io.engine && s.io.engine.transport.name)}`), 20000);
 
 const vendor = connect('vendor');

@@ -7,10 +7,7 @@
 const http = require('http');
 const { Server } = require('socket.io');
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+const { option } = require('./script');
 
 const io = new Server({
   cors: { origin: '*' },

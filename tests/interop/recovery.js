@@ -9,38 +9,15 @@
 //   node recovery.js --url http://127.0.0.1:PORT [--namespace /caps] [--transport default|websocket|polling]
 // Exits 0 and prints "OK ..." when every check holds.
 
-const { io } = require('socket.io-client');
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+const { option, transportOptions, ScriptRun } = require('./script');
 
 const url = option('url', 'http://127.0.0.1:3000') + option('namespace', '/caps');
-const transportOptions = { websocket: { transports: ['websocket'] }, polling: { transports: ['polling'] } }[option('transport', 'default')] || {};
+const clientOptions = transportOptions(option('transport', 'default'));
 const store = '1-206-flowers';
-const run = process.pid;
-const order = (n) => ({ store, orderID: `rec-${run}-${n}`, customer: 'Jamal Braun', address: 'Schmittfort, LA' });
-
-const sockets = [];
-function connect(name, extra = {}) {
-  // No automatic reconnection: the script decides when the vendor comes back, so that the
-  // events are certain to be sent while it is away.
-  const socket = io(url, { ...transportOptions, ...extra, forceNew: true, reconnection: false });
-  socket.on('connect_error', (err) => fail(`${name}: connect_error ${err.message}`));
-  sockets.push(socket);
-  return socket;
-}
-
-let finished = false;
-function finish(code, message) {
-  if (finished) return;
-  finished = true;
-  console.log(message);
-  for (const s of sockets) s.disconnect();
-  setTimeout(() => process.exit(code), 50);
-}
-function fail(message) { finish(1, `FAIL ${message}`); }
+const run = new ScriptRun();
+const order = (n) => ({ store, orderID: `rec-${process.pid}-${n}`, customer: 'Jamal Braun', address: 'Schmittfort, LA' });
+const connect = (name, extra = {}) => run.connect(url, name, { ...clientOptions, ...extra });
+const fail = (message) => run.fail(message);
 function check(condition, message) { if (!condition) fail(message); return condition; }
 setTimeout(() => fail(`timed out at step "${step}"; vendor saw ${JSON.stringify(vendorSaw)}`), 20000);
 
@@ -141,7 +118,7 @@ async function main() {
   driver.emit('pickup', order(4));
   await arrived;
 
-  finish(0, `OK recovered ${firstId} with ${expected.length - 1} missed events`);
+  run.finish(0, `OK recovered ${firstId} with ${expected.length - 1} missed events`);
 }
 
 main().catch((err) => fail(err.stack || String(err)));

@@ -1,0 +1,45 @@
+'use strict';
+// What the interop scripts share: their command-line options, and a run that owns its
+// socket.io-client sockets and ends the process once with "OK ..." or "FAIL ..." (the C++ tests
+// read the exit code and that line).
+
+const { io } = require('socket.io-client');
+
+// The value after --name on the command line, or `fallback`.
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
+// socket.io-client options for --transport default|websocket|polling.
+function transportOptions(transport) {
+  return { websocket: { transports: ['websocket'] }, polling: { transports: ['polling'] } }[transport] || {};
+}
+
+class ScriptRun {
+  constructor() {
+    this.sockets = [];
+    this.finished = false;
+  }
+
+  // A new connection (its own Manager) that never reconnects by itself: each script decides
+  // when a client comes back. A connect_error fails the run.
+  connect(url, name, options = {}) {
+    const socket = io(url, { ...options, forceNew: true, reconnection: false });
+    socket.on('connect_error', (err) => this.fail(`${name}: connect_error ${err.message}`));
+    this.sockets.push(socket);
+    return socket;
+  }
+
+  finish(code, message) {
+    if (this.finished) return;
+    this.finished = true;
+    console.log(message);
+    for (const s of this.sockets) s.disconnect();
+    setTimeout(() => process.exit(code), 50);
+  }
+
+  fail(message) { this.finish(1, `FAIL ${message}`); }
+}
+
+module.exports = { option, transportOptions, ScriptRun };
