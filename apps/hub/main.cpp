@@ -9,6 +9,7 @@
 #include "server/hubeventlog.h"
 #include "server/namespace.h"
 #include "server/server.h"
+#include "server/servercommandline.h"
 #include "server/signalwatcher.h"
 
 #include <QCommandLineParser>
@@ -17,23 +18,6 @@
 
 #include <cstdio>
 #include <memory>
-
-namespace {
-
-// A positive integer option, or an error message on stderr and nullopt.
-std::optional<qint64> intOption(const QCommandLineParser &parser, const QString &name, qint64 min, qint64 max)
-{
-    bool ok = false;
-    const qint64 value = parser.value(name).toLongLong(&ok);
-    if (!ok || value < min || value > max) {
-        std::fprintf(stderr, "%s\n",
-                     qPrintable(QCoreApplication::translate("main", "Invalid value for --%1: %2").arg(name, parser.value(name))));
-        return std::nullopt;
-    }
-    return value;
-}
-
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -53,21 +37,8 @@ int main(int argc, char *argv[])
                 "pickup, in-transit and delivered events between vendors, drivers and customers."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption portOption(QStringLiteral("port"), QCoreApplication::translate("main", "TCP port (0: any free port; default 3000)."),
-                                        QStringLiteral("port"), QStringLiteral("3000"));
-    const QCommandLineOption hostOption(QStringLiteral("host"), QCoreApplication::translate("main", "Address to listen on (default 127.0.0.1)."),
-                                        QStringLiteral("host"), QStringLiteral("127.0.0.1"));
     const QCommandLineOption nspOption(QStringLiteral("namespace"), QCoreApplication::translate("main", "Socket.IO namespace of the hub (default /caps)."),
                                        QStringLiteral("name"), QStringLiteral("/caps"));
-    const QCommandLineOption pingIntervalOption(QStringLiteral("ping-interval"),
-                                                QCoreApplication::translate("main", "Milliseconds between heartbeats (default 25000)."),
-                                                QStringLiteral("ms"), QStringLiteral("25000"));
-    const QCommandLineOption pingTimeoutOption(QStringLiteral("ping-timeout"),
-                                               QCoreApplication::translate("main", "Milliseconds to wait for a heartbeat answer (default 20000)."),
-                                               QStringLiteral("ms"), QStringLiteral("20000"));
-    const QCommandLineOption connectTimeoutOption(QStringLiteral("connect-timeout"),
-                                                  QCoreApplication::translate("main", "Milliseconds for a connection to join a namespace (default 45000)."),
-                                                  QStringLiteral("ms"), QStringLiteral("45000"));
     const QCommandLineOption logFormatOption(QStringLiteral("log-format"),
                                              QCoreApplication::translate("main", "Event log format: inspect (the lab's EVENT lines, default) or json."),
                                              QStringLiteral("format"), QStringLiteral("inspect"));
@@ -76,31 +47,22 @@ int main(int argc, char *argv[])
                                                                           "\":memory:\" for none that survives the hub (default %1).")
                                           .arg(caps::SqliteMessageStore::defaultPath()),
                                       QStringLiteral("path"), caps::SqliteMessageStore::defaultPath());
-    const QCommandLineOption recoveryWindowOption(
-        QStringLiteral("recovery-window"),
-        QCoreApplication::translate("main", "Milliseconds a dropped client may take to come back and get its session, rooms and the "
-                                            "events it missed (Socket.IO connection state recovery; default 120000, 0: off)."),
-        QStringLiteral("ms"), QStringLiteral("120000"));
-    const QCommandLineOption recoveryBytesOption(
-        QStringLiteral("recovery-max-bytes"),
-        QCoreApplication::translate("main", "Bytes of events kept for recovery; the oldest go first (default 67108864)."),
-        QStringLiteral("bytes"), QStringLiteral("67108864"));
     const QCommandLineOption quietOption(QStringLiteral("quiet"), QCoreApplication::translate("main", "Do not log events."));
-    parser.addOptions({portOption, hostOption, nspOption, pingIntervalOption, pingTimeoutOption,
-                       connectTimeoutOption, logFormatOption, dbOption, recoveryWindowOption, recoveryBytesOption,
-                       quietOption});
+    // --port, --host, the timings, and connection state recovery (on for two minutes by default,
+    // where socket.io has it off: a vendor or driver whose network blinks should miss nothing).
+    const caps::ServerCommandLine serverCommandLine({.recoveryWindow = 120000});
+    serverCommandLine.addTo(parser);
+    parser.addOptions({nspOption, logFormatOption, dbOption, quietOption});
     // --tokens, --insecure, --tls-cert, --tls-key and every limit, --max-payload included (docs/security.md).
     caps::SecurityOptions::addTo(parser);
     parser.process(app);
 
-    const auto port = intOption(parser, portOption.names().constFirst(), 0, 65535);
-    const auto pingInterval = intOption(parser, pingIntervalOption.names().constFirst(), 1, 1 << 30);
-    const auto pingTimeout = intOption(parser, pingTimeoutOption.names().constFirst(), 1, 1 << 30);
-    const auto connectTimeout = intOption(parser, connectTimeoutOption.names().constFirst(), 1, 1 << 30);
-    const auto recoveryWindow = intOption(parser, recoveryWindowOption.names().constFirst(), 0, 24 * 3600 * 1000);
-    const auto recoveryBytes = intOption(parser, recoveryBytesOption.names().constFirst(), 1, qint64(1) << 40);
-    if (!port || !pingInterval || !pingTimeout || !connectTimeout || !recoveryWindow || !recoveryBytes)
+    caps::ServerOptions options;
+    const auto endpoint = serverCommandLine.read(parser, options);
+    if (!endpoint) {
+        std::fprintf(stderr, "caps-hub: %s\n", qPrintable(endpoint.error()));
         return 2;
+    }
     const auto security = caps::SecurityOptions::fromParser(parser);
     if (!security) {
         std::fprintf(stderr, "caps-hub: %s\n", qPrintable(security.error()));
@@ -111,11 +73,7 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "Unknown --log-format: %1").arg(logFormat)));
         return 2;
     }
-    const QHostAddress host(parser.value(hostOption));
-    if (host.isNull()) {
-        std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "Invalid --host: %1").arg(parser.value(hostOption))));
-        return 2;
-    }
+    const QHostAddress host = endpoint->host;
 
     // Token file, TLS files, and whether this address may be used without tokens.
     auto setup = security->setUp(host);
@@ -127,7 +85,6 @@ int main(int argc, char *argv[])
         qCWarning(lcSecurity).noquote() << warning;
     const caps::SecurityLimits &limits = security->limits;
 
-    caps::ServerOptions options;
     options.maxPayload = limits.maxPayload;
     options.maxHeaderSize = limits.maxHeaderBytes;
     options.handshakeTimeout = limits.handshakeTimeoutMs;
@@ -140,11 +97,6 @@ int main(int argc, char *argv[])
     options.eventBurst = limits.eventBurst;
     options.maxBufferedBytes = limits.maxUnsentBytes;
     options.tls = setup->tls;
-    options.pingInterval = int(*pingInterval);
-    options.pingTimeout = int(*pingTimeout);
-    options.connectTimeout = int(*connectTimeout);
-    options.recoveryWindow = int(*recoveryWindow);
-    options.recoveryMaxBytes = *recoveryBytes;
 
     // Opened before listening: no event may arrive that could not be stored.
     // ":memory:" promises no durability, so it needs no SQL engine either: the plain in-memory
@@ -184,9 +136,9 @@ int main(int argc, char *argv[])
     if (!parser.isSet(quietOption))
         QObject::connect(&hub, &caps::CapsHub::eventReceived, &log, &caps::HubEventLog::write);
 
-    if (!server.listen(host, quint16(*port))) {
+    if (!server.listen(host, endpoint->port)) {
         std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "caps-hub: cannot listen on %1:%2: %3")
-                                                    .arg(host.toString()).arg(*port).arg(server.errorString())));
+                                                    .arg(host.toString()).arg(endpoint->port).arg(server.errorString())));
         return 1;
     }
 

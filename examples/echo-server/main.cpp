@@ -7,6 +7,7 @@
 
 #include "server/namespace.h"
 #include "server/server.h"
+#include "server/servercommandline.h"
 #include "server/serversocket.h"
 #include "server/signalwatcher.h"
 
@@ -56,36 +57,23 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QCoreApplication::translate("main", "Socket.IO echo server."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption portOption(QStringLiteral("port"), QCoreApplication::translate("main", "TCP port (0: any free port; default 3000)."),
-                                        QStringLiteral("port"), QStringLiteral("3000"));
-    const QCommandLineOption hostOption(QStringLiteral("host"), QCoreApplication::translate("main", "Address to listen on (default 127.0.0.1)."),
-                                        QStringLiteral("host"), QStringLiteral("127.0.0.1"));
-    const QCommandLineOption pingIntervalOption(QStringLiteral("ping-interval"),
-                                                QCoreApplication::translate("main", "Milliseconds between heartbeats (default 25000)."),
-                                                QStringLiteral("ms"), QStringLiteral("25000"));
-    const QCommandLineOption pingTimeoutOption(QStringLiteral("ping-timeout"),
-                                               QCoreApplication::translate("main", "Milliseconds to wait for a heartbeat answer (default 20000)."),
-                                               QStringLiteral("ms"), QStringLiteral("20000"));
-    parser.addOptions({portOption, hostOption, pingIntervalOption, pingTimeoutOption});
+    // Connection state recovery off unless asked for, as in socket.io.
+    const caps::ServerCommandLine serverCommandLine;
+    serverCommandLine.addTo(parser);
     parser.process(app);
 
-    bool portOk = false;
-    bool intervalOk = false;
-    bool timeoutOk = false;
-    const uint port = parser.value(portOption).toUInt(&portOk);
     caps::ServerOptions options;
-    options.pingInterval = parser.value(pingIntervalOption).toInt(&intervalOk);
-    options.pingTimeout = parser.value(pingTimeoutOption).toInt(&timeoutOk);
-    if (!portOk || port > 65535 || !intervalOk || options.pingInterval <= 0 || !timeoutOk || options.pingTimeout <= 0) {
-        std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "Invalid --port, --ping-interval or --ping-timeout")));
+    const auto endpoint = serverCommandLine.read(parser, options);
+    if (!endpoint) {
+        std::fprintf(stderr, "caps-echo-server: %s\n", qPrintable(endpoint.error()));
         return 2;
     }
 
     caps::Server server(options);
     serveEcho(server.of(QStringLiteral("/")));
     serveEcho(server.of(QStringLiteral("/custom")));
-    const QHostAddress host(parser.value(hostOption));
-    if (host.isNull() || !server.listen(host, quint16(port))) {
+    const QHostAddress host = endpoint->host;
+    if (!server.listen(host, endpoint->port)) {
         std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "caps-echo-server: cannot listen: %1")
                                                     .arg(server.errorString())));
         return 1;

@@ -1,0 +1,88 @@
+#include "server/servercommandline.h"
+
+#include <QCommandLineParser>
+
+#include <functional>
+
+namespace caps {
+
+namespace {
+
+// The message names the option, its range and what was given, like SecurityOptions'.
+Result<qint64> readInt(const QCommandLineParser &parser, const char *name, qint64 minimum, qint64 maximum)
+{
+    const QString text = parser.value(QLatin1String(name)).trimmed();
+    bool ok = false;
+    const qint64 value = text.toLongLong(&ok);
+    if (!ok || value < minimum || value > maximum)
+        return Result<qint64>::failure(ServerCommandLine::tr("--%1: expected a whole number from %2 to %3, got \"%4\"")
+                                           .arg(QLatin1String(name))
+                                           .arg(minimum)
+                                           .arg(maximum)
+                                           .arg(text));
+    return value;
+}
+
+} // namespace
+
+void ServerCommandLine::addTo(QCommandLineParser &parser) const
+{
+    const ServerOptions socketIo;
+    const auto ms = QStringLiteral("ms");
+    parser.addOptions({
+        {QStringLiteral("port"), tr("TCP port (0: any free port; default %1).").arg(m_defaults.port), QStringLiteral("port"),
+         QString::number(m_defaults.port)},
+        {QStringLiteral("host"), tr("Address to listen on (default %1).").arg(m_defaults.host), QStringLiteral("host"), m_defaults.host},
+        {QStringLiteral("ping-interval"), tr("Milliseconds between heartbeats (default %1).").arg(socketIo.pingInterval), ms,
+         QString::number(socketIo.pingInterval)},
+        {QStringLiteral("ping-timeout"), tr("Milliseconds to wait for a heartbeat answer (default %1).").arg(socketIo.pingTimeout), ms,
+         QString::number(socketIo.pingTimeout)},
+        {QStringLiteral("connect-timeout"),
+         tr("Milliseconds for a connection to join a namespace (default %1).").arg(socketIo.connectTimeout), ms,
+         QString::number(socketIo.connectTimeout)},
+        {QStringLiteral("recovery-window"),
+         tr("Milliseconds a dropped client may take to come back and get its session, rooms and the events it missed "
+            "(Socket.IO connection state recovery; 0: off; default %1).")
+             .arg(m_defaults.recoveryWindow),
+         ms, QString::number(m_defaults.recoveryWindow)},
+        {QStringLiteral("recovery-max-bytes"),
+         tr("Bytes of events kept for recovery per namespace; the oldest go first (default %1).").arg(socketIo.recoveryMaxBytes),
+         QStringLiteral("bytes"), QString::number(socketIo.recoveryMaxBytes)},
+    });
+}
+
+Result<ServerCommandLine::Endpoint> ServerCommandLine::read(const QCommandLineParser &parser, ServerOptions &options) const
+{
+    using R = Result<Endpoint>;
+    ServerOptions read = options;
+    Endpoint endpoint;
+    struct IntOption
+    {
+        const char *name;
+        qint64 minimum;
+        qint64 maximum;
+        std::function<void(qint64)> apply;
+    };
+    constexpr qint64 kMaxMs = 1 << 30;
+    const IntOption ints[] = {
+        {"port", 0, 65535, [&](qint64 v) { endpoint.port = quint16(v); }},
+        {"ping-interval", 1, kMaxMs, [&](qint64 v) { read.pingInterval = int(v); }},
+        {"ping-timeout", 1, kMaxMs, [&](qint64 v) { read.pingTimeout = int(v); }},
+        {"connect-timeout", 1, kMaxMs, [&](qint64 v) { read.connectTimeout = int(v); }},
+        {"recovery-window", 0, kMaxMs, [&](qint64 v) { read.recoveryWindow = int(v); }},
+        {"recovery-max-bytes", 1, qint64(1) << 40, [&](qint64 v) { read.recoveryMaxBytes = v; }},
+    };
+    for (const IntOption &option : ints) {
+        const auto value = readInt(parser, option.name, option.minimum, option.maximum);
+        if (!value)
+            return R::failure(value.error());
+        option.apply(*value);
+    }
+    endpoint.host = QHostAddress(parser.value(QStringLiteral("host")));
+    if (endpoint.host.isNull())
+        return R::failure(tr("--host: not an IP address: \"%1\"").arg(parser.value(QStringLiteral("host"))));
+    options = read;
+    return endpoint;
+}
+
+} // namespace caps

@@ -1,0 +1,51 @@
+#pragma once
+
+// The command line every CAPS server program shares (caps-hub, caps-echo-server):
+//   --port  --host  --ping-interval  --ping-timeout  --connect-timeout  --recovery-window  --recovery-max-bytes
+//
+//   caps::ServerCommandLine serverOptions({.recoveryWindow = 120000});
+//   serverOptions.addTo(parser);  parser.process(app);
+//   caps::ServerOptions options;
+//   auto endpoint = serverOptions.read(parser, options);   // bad values: endpoint.error()
+
+#include "core/result.h"
+#include "server/serveroptions.h"
+
+#include <QCoreApplication>
+#include <QHostAddress>
+#include <QString>
+
+class QCommandLineParser;
+
+namespace caps {
+
+class ServerCommandLine
+{
+    Q_DECLARE_TR_FUNCTIONS(ServerCommandLine)
+public:
+    // What the program offers when an option is not given; the timings default to ServerOptions'
+    // (socket.io's).
+    struct Defaults
+    {
+        quint16 port = 3000;
+        QString host = QStringLiteral("127.0.0.1");
+        int recoveryWindow = 0;   // socket.io's default: off
+    };
+    struct Endpoint
+    {
+        QHostAddress host;
+        quint16 port = 0;
+    };
+
+    ServerCommandLine() : ServerCommandLine(Defaults{}) {}
+    explicit ServerCommandLine(const Defaults &defaults) : m_defaults(defaults) {}
+
+    void addTo(QCommandLineParser &parser) const;
+    // Sets the timings and the recovery options in `options`; the address to listen on.
+    [[nodiscard]] Result<Endpoint> read(const QCommandLineParser &parser, ServerOptions &options) const;
+
+private:
+    Defaults m_defaults;
+};
+
+} // namespace caps
