@@ -3,6 +3,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <optional>
 
 namespace caps {
 
@@ -20,9 +21,45 @@ EnqueueOutcome MemoryMessageStore::insert(const Key &key, const QJsonValue &payl
     message.payload = decodePayload(encodePayload(payload)).value();
     message.sequence = m_nextSequence++;
     message.enqueuedAt = QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC);
-    m_index.emplace(key, message.sequence);
-    m_messages.emplace(message.sequence, std::move(message));
+    const qint64 sequence = message.sequence;
+    m_index.emplace(key, sequence);
+    m_messages.emplace(sequence, std::move(message));
+    onRollback([this, key, sequence] {
+        m_index.erase(key);
+        m_messages.erase(sequence);
+    });
     return EnqueueOutcome::Stored;
+}
+
+void MemoryMessageStore::onRollback(std::function<void()> undo)
+{
+    if (m_inBatch)
+        m_undo.push_back(std::move(undo));
+}
+
+Result<bool> MemoryMessageStore::beginBatch()
+{
+    if (m_inBatch)
+        return Result<bool>::failure(QStringLiteral("a batch is already open"));
+    m_inBatch = true;
+    return true;
+}
+
+Result<bool> MemoryMessageStore::commitBatch()
+{
+    if (!m_inBatch)
+        return Result<bool>::failure(QStringLiteral("no batch is open"));
+    m_inBatch = false;
+    m_undo.clear();
+    return true;
+}
+
+void MemoryMessageStore::rollbackBatch()
+{
+    m_inBatch = false;
+    for (auto it = m_undo.rbegin(); it != m_undo.rend(); ++it)
+        (*it)();
+    m_undo.clear();
 }
 
 Result<EnqueueOutcome> MemoryMessageStore::enqueue(const QString &queueId, const QString &event,
@@ -64,7 +101,20 @@ Result<bool> MemoryMessageStore::acknowledge(const QString &queueId, const QStri
             matched.append(key);
     }
     for (const Key &key : matched) {
-        m_messages.erase(m_index.at(key));
+        const qint64 sequence = m_index.at(key);
+        if (m_inBatch) {
+            const auto previous = m_tombstones.find(key);
+            onRollback([this, key, message = m_messages.at(sequence),
+                        tombstone = previous == m_tombstones.end() ? std::optional<Tombstone>() : previous->second] {
+                m_index.emplace(key, message.sequence);
+                m_messages.emplace(message.sequence, message);
+                if (tombstone)
+                    m_tombstones[key] = *tombstone;
+                else
+                    m_tombstones.erase(key);
+            });
+        }
+        m_messages.erase(sequence);
         m_index.erase(key);
         m_tombstones[key] = Tombstone{m_nextTombstone++, now};
     }
@@ -113,12 +163,18 @@ Result<bool> MemoryMessageStore::subscribe(const QString &queueId, const QString
 {
     if (queueId.isEmpty() || event.isEmpty())
         return Result<bool>::failure(QStringLiteral("empty queue id or event name"));
-    return m_subscriptions.emplace(event, queueId).second;
+    const bool added = m_subscriptions.emplace(event, queueId).second;
+    if (added)
+        onRollback([this, event, queueId] { m_subscriptions.erase({event, queueId}); });
+    return added;
 }
 
 Result<bool> MemoryMessageStore::unsubscribe(const QString &queueId, const QString &event)
 {
-    return m_subscriptions.erase({event, queueId}) > 0;
+    const bool removed = m_subscriptions.erase({event, queueId}) > 0;
+    if (removed)
+        onRollback([this, event, queueId] { m_subscriptions.emplace(event, queueId); });
+    return removed;
 }
 
 Result<QStringList> MemoryMessageStore::subscribers(const QString &event) const
@@ -136,6 +192,7 @@ Result<qint64> MemoryMessageStore::pruneTombstones(const QDateTime &now)
     qint64 removed = 0;
     for (auto it = m_tombstones.begin(); it != m_tombstones.end();) {
         if (it->second.ackedAtMs < cutoff) {
+            onRollback([this, key = it->first, tombstone = it->second] { m_tombstones[key] = tombstone; });
             it = m_tombstones.erase(it);
             ++removed;
         } else {
@@ -149,8 +206,11 @@ Result<qint64> MemoryMessageStore::pruneTombstones(const QDateTime &now)
         for (const auto &[key, tombstone] : m_tombstones)
             byOrder.emplace_back(tombstone.order, key);
         std::sort(byOrder.begin(), byOrder.end());
-        for (qint64 i = 0; i < excess; ++i)
-            m_tombstones.erase(byOrder[size_t(i)].second);
+        for (qint64 i = 0; i < excess; ++i) {
+            const Key &key = byOrder[size_t(i)].second;
+            onRollback([this, key, tombstone = m_tombstones.at(key)] { m_tombstones[key] = tombstone; });
+            m_tombstones.erase(key);
+        }
         removed += excess;
     }
     return removed;

@@ -2,14 +2,17 @@
 
 #include "queue/messagestore.h"
 
+#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
+#include <vector>
 
 namespace caps {
 
 // Everything in RAM, lost on exit: for tests and for a hub run with `--db :memory:` when
-// SQLite is not wanted. Same contract as the persistent stores.
+// SQLite is not wanted. Same contract as the persistent stores: a batch costs nothing to
+// commit (there is no disk), but rollbackBatch() still undoes it, from an undo log.
 class MemoryMessageStore final : public MessageStore
 {
 public:
@@ -33,6 +36,10 @@ public:
     [[nodiscard]] Result<QStringList> subscribers(const QString &event) const override;
     [[nodiscard]] Result<qint64> pruneTombstones(const QDateTime &now) override;
     using MessageStore::pruneTombstones;
+    [[nodiscard]] Result<bool> beginBatch() override;
+    [[nodiscard]] Result<bool> commitBatch() override;
+    void rollbackBatch() override;
+    [[nodiscard]] bool inBatch() const override { return m_inBatch; }
 
 private:
     using Key = std::tuple<QString, QString, QString>; // queue, event, messageId
@@ -43,6 +50,8 @@ private:
     };
 
     EnqueueOutcome insert(const Key &key, const QJsonValue &payload, qint64 nowMs);
+    // Inside a batch: how to take back one change if the batch is rolled back.
+    void onRollback(std::function<void()> undo);
 
     std::map<qint64, QueuedMessage> m_messages; // by sequence
     std::map<Key, qint64> m_index;              // key -> sequence
@@ -50,6 +59,8 @@ private:
     std::set<std::pair<QString, QString>> m_subscriptions; // event, queue
     qint64 m_nextSequence = 1;
     qint64 m_nextTombstone = 1;
+    bool m_inBatch = false;
+    std::vector<std::function<void()>> m_undo; // the open batch's changes, oldest first
 };
 
 } // namespace caps

@@ -31,8 +31,9 @@ struct TombstoneRetention
 // Durable per-client message queues for the hub (the lab's Phase 3 queue).
 //
 // A message is identified by (queueId, event, messageId). Writes are atomic and, for the
-// persistent implementations, durable when the call returns: the hub may acknowledge the
-// sender only after enqueue() succeeded. Errors are returned, never thrown.
+// persistent implementations, durable when the call returns (outside a batch) or when
+// commitBatch() returns (inside one): the hub may acknowledge the sender only then.
+// Errors are returned, never thrown.
 // An instance is used from the thread that created it.
 class MessageStore
 {
@@ -70,6 +71,22 @@ public:
     [[nodiscard]] virtual Result<bool> subscribe(const QString &queueId, const QString &event) = 0;
     [[nodiscard]] virtual Result<bool> unsubscribe(const QString &queueId, const QString &event) = 0;
     [[nodiscard]] virtual Result<QStringList> subscribers(const QString &event) const = 0;
+
+    // Group commit: the writes between beginBatch() and commitBatch() form one transaction, so
+    // that a hub pays one durable commit (one fsync) for all the events of an event-loop pass.
+    //  - Inside a batch each write still succeeds or fails as a whole (a failed write changes
+    //    nothing), and reads on this store see the batch's own writes.
+    //  - Nothing of the batch is durable until commitBatch() succeeded: a caller must not tell
+    //    anyone "stored" before that.
+    //  - commitBatch() that fails has rolled everything back, as rollbackBatch() does. An error
+    //    that leaves the transaction unusable (I/O, disk full) fails every later write of the
+    //    batch and its commit.
+    // Outside a batch every write is its own transaction, durable when it returns. Batches do not
+    // nest: beginBatch() inside one is an error.
+    [[nodiscard]] virtual Result<bool> beginBatch() = 0;
+    [[nodiscard]] virtual Result<bool> commitBatch() = 0;
+    virtual void rollbackBatch() = 0;
+    [[nodiscard]] virtual bool inBatch() const = 0;
 
     // Tombstones older than retention.maxAge at `now` go, then the oldest beyond maxCount.
     // Also run by the stores themselves every kPruneInterval acknowledgements.

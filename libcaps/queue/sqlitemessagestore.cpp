@@ -2,11 +2,13 @@
 
 #include "core/logging.h"
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
+#include <QThread>
 #include <QUuid>
 #include <QVariant>
 
@@ -63,7 +65,7 @@ QString textOf(const QVariant &value)
 struct SqliteMessageStore::Statements
 {
     explicit Statements(const QSqlDatabase &db)
-        : begin(db), commit(db), rollback(db), findTombstone(db), insert(db), tombstoneFromPending(db),
+        : begin(db), commit(db), rollback(db), savepoint(db), release(db), rollbackTo(db), findTombstone(db), insert(db), tombstoneFromPending(db),
           deletePending(db), pending(db), count(db), queueIds(db), subscribe(db), unsubscribe(db), subscribers(db),
           pruneByAge(db), pruneByCount(db)
     {
@@ -72,6 +74,9 @@ struct SqliteMessageStore::Statements
     QSqlQuery begin;
     QSqlQuery commit;
     QSqlQuery rollback;
+    QSqlQuery savepoint;
+    QSqlQuery release;
+    QSqlQuery rollbackTo;
     QSqlQuery findTombstone;
     QSqlQuery insert;
     QSqlQuery tombstoneFromPending;
@@ -93,6 +98,8 @@ SqliteMessageStore::SqliteMessageStore(QString path, QString connectionName)
 
 SqliteMessageStore::~SqliteMessageStore()
 {
+    // A batch never committed was never stored.
+    rollbackBatch();
     // Statements first, then the handle, then the registry entry: removeDatabase() warns and
     // leaks if anything still refers to the connection.
     m_statements.reset();
@@ -136,8 +143,17 @@ Result<bool> SqliteMessageStore::initialise()
         return Result<bool>::failure(m_db.lastError().text());
 
     QSqlQuery pragma(m_db);
-    if (!pragma.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !pragma.next())
-        return sqlFailure<bool>(QStringLiteral("journal_mode"), pragma);
+    // Switching to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once, without
+    // the busy timeout, where waiting could deadlock: e.g. while another process creating the
+    // same new file holds its write lock. Startup only, so retry as long as the timeout would wait.
+    const QDeadlineTimer deadline(10000);
+    while (!pragma.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !pragma.next()) {
+        const QString code = pragma.lastError().nativeErrorCode();
+        if ((code != QLatin1String("5") && code != QLatin1String("6")) || deadline.hasExpired())
+            return sqlFailure<bool>(QStringLiteral("journal_mode"), pragma);
+        pragma.finish();
+        QThread::msleep(5);
+    }
     m_journalMode = pragma.value(0).toString().toLower();
     if (m_path != memoryPath() && m_journalMode != QLatin1String("wal"))
         qCWarning(lcQueue) << "SQLite refused WAL for" << m_path << "- journal mode is" << m_journalMode;
@@ -226,6 +242,9 @@ Result<bool> SqliteMessageStore::prepareStatements()
         {&s.begin, "BEGIN IMMEDIATE"},
         {&s.commit, "COMMIT"},
         {&s.rollback, "ROLLBACK"},
+        {&s.savepoint, "SAVEPOINT caps_write"},
+        {&s.release, "RELEASE caps_write"},
+        {&s.rollbackTo, "ROLLBACK TO caps_write"},
         {&s.findTombstone, "SELECT 1 FROM acknowledged WHERE queue_id = ? AND event = ? AND message_id = ?"},
         {&s.insert, "INSERT OR IGNORE INTO messages (queue_id, event, message_id, payload, enqueued_at)"
                     " VALUES (?, ?, ?, ?, ?)"},
@@ -258,6 +277,17 @@ Result<bool> SqliteMessageStore::prepareStatements()
 
 Result<bool> SqliteMessageStore::begin()
 {
+    if (m_inBatch) {
+        if (!m_batchError.isEmpty())
+            return Result<bool>::failure(QStringLiteral("the batch failed earlier: %1").arg(m_batchError));
+        // A savepoint keeps each write all-or-nothing inside the batch's transaction.
+        if (!m_statements->savepoint.exec()) {
+            auto failure = sqlFailure<bool>(QStringLiteral("savepoint"), m_statements->savepoint);
+            breakBatch(failure.error());
+            return failure;
+        }
+        return true;
+    }
     if (!m_statements->begin.exec())
         return sqlFailure<bool>(QStringLiteral("begin"), m_statements->begin);
     return true;
@@ -265,6 +295,14 @@ Result<bool> SqliteMessageStore::begin()
 
 Result<bool> SqliteMessageStore::commit()
 {
+    if (m_inBatch) {
+        if (!m_statements->release.exec()) {
+            auto failure = sqlFailure<bool>(QStringLiteral("release savepoint"), m_statements->release);
+            breakBatch(failure.error());
+            return failure;
+        }
+        return true;
+    }
     if (!m_statements->commit.exec()) {
         auto failure = sqlFailure<bool>(QStringLiteral("commit"), m_statements->commit);
         rollback();
@@ -273,12 +311,81 @@ Result<bool> SqliteMessageStore::commit()
     return true;
 }
 
-void SqliteMessageStore::rollback()
+void SqliteMessageStore::finishReads()
 {
     for (QSqlQuery *query : {&m_statements->findTombstone, &m_statements->pending, &m_statements->count})
         query->finish();
+}
+
+void SqliteMessageStore::rollback()
+{
+    finishReads();
+    if (m_inBatch) {
+        // SQLite rolls the whole transaction back by itself after some errors (I/O, disk full);
+        // then the savepoint is gone too, and so is everything the batch wrote before.
+        if (!m_statements->rollbackTo.exec()) {
+            breakBatch(QStringLiteral("rollback to savepoint: %1").arg(m_statements->rollbackTo.lastError().text()));
+            return;
+        }
+        if (!m_statements->release.exec())
+            breakBatch(QStringLiteral("release savepoint: %1").arg(m_statements->release.lastError().text()));
+        return;
+    }
     if (!m_statements->rollback.exec())
         qCWarning(lcQueue) << "rollback failed:" << m_statements->rollback.lastError().text();
+}
+
+void SqliteMessageStore::breakBatch(const QString &error)
+{
+    if (m_batchError.isEmpty())
+        m_batchError = error;
+}
+
+Result<bool> SqliteMessageStore::beginBatch()
+{
+    if (m_inBatch)
+        return Result<bool>::failure(QStringLiteral("a batch is already open"));
+    // IMMEDIATE, as for single writes: the write lock is held for the whole batch, so another
+    // process cannot slip between a tombstone check and the insert that relies on it.
+    if (!m_statements->begin.exec())
+        return sqlFailure<bool>(QStringLiteral("begin batch"), m_statements->begin);
+    m_inBatch = true;
+    m_batchError.clear();
+    return true;
+}
+
+Result<bool> SqliteMessageStore::commitBatch()
+{
+    if (!m_inBatch)
+        return Result<bool>::failure(QStringLiteral("no batch is open"));
+    if (!m_batchError.isEmpty()) {
+        const QString error = m_batchError;
+        rollbackBatch();
+        return Result<bool>::failure(error);
+    }
+    finishReads();
+    m_inBatch = false;
+    if (!m_statements->commit.exec()) {
+        // A failed COMMIT leaves the transaction open (SQLITE_BUSY, a deferred constraint) or
+        // already rolled back (I/O): either way nothing of the batch may count as stored.
+        auto failure = sqlFailure<bool>(QStringLiteral("commit batch"), m_statements->commit);
+        if (!m_statements->rollback.exec())
+            qCDebug(lcQueue) << "rollback after a failed commit:" << m_statements->rollback.lastError().text();
+        return failure;
+    }
+    return true;
+}
+
+void SqliteMessageStore::rollbackBatch()
+{
+    if (!m_inBatch)
+        return;
+    finishReads();
+    m_inBatch = false;
+    m_batchError.clear();
+    // Fails harmlessly when SQLite has already rolled the transaction back.
+    if (!m_statements->rollback.exec())
+        qCDebug(lcQueue) << "rollback batch:" << m_statements->rollback.lastError().text();
 }
 
 Result<EnqueueOutcome> SqliteMessageStore::insertLocked(const QString &queueId, const QString &event,
@@ -460,23 +567,38 @@ Result<bool> SqliteMessageStore::subscribe(const QString &queueId, const QString
 {
     if (queueId.isEmpty() || event.isEmpty())
         return Result<bool>::failure(QStringLiteral("empty queue id or event name"));
+    if (auto ok = begin(); !ok)
+        return ok;
     QSqlQuery &query = m_statements->subscribe;
     query.bindValue(0, event);
     query.bindValue(1, queueId);
-    // A single statement is its own transaction.
-    if (!query.exec())
-        return sqlFailure<bool>(QStringLiteral("subscribe"), query);
-    return query.numRowsAffected() > 0;
+    if (!query.exec()) {
+        auto failure = sqlFailure<bool>(QStringLiteral("subscribe"), query);
+        rollback();
+        return failure;
+    }
+    const bool added = query.numRowsAffected() > 0;
+    if (auto ok = commit(); !ok)
+        return ok;
+    return added;
 }
 
 Result<bool> SqliteMessageStore::unsubscribe(const QString &queueId, const QString &event)
 {
+    if (auto ok = begin(); !ok)
+        return ok;
     QSqlQuery &query = m_statements->unsubscribe;
     query.bindValue(0, event);
     query.bindValue(1, queueId);
-    if (!query.exec())
-        return sqlFailure<bool>(QStringLiteral("unsubscribe"), query);
-    return query.numRowsAffected() > 0;
+    if (!query.exec()) {
+        auto failure = sqlFailure<bool>(QStringLiteral("unsubscribe"), query);
+        rollback();
+        return failure;
+    }
+    const bool removed = query.numRowsAffected() > 0;
+    if (auto ok = commit(); !ok)
+        return ok;
+    return removed;
 }
 
 Result<QStringList> SqliteMessageStore::subscribers(const QString &event) const

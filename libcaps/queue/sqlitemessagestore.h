@@ -9,8 +9,8 @@
 namespace caps {
 
 // MessageStore on SQLite through Qt SQL (QSQLITE). One file per hub, WAL journal,
-// synchronous=FULL, one transaction per write: when a write returns, the message survives a
-// kill -9 of the hub and a power cut. Several instances (and several processes) may open the
+// synchronous=FULL, one transaction per write or per batch: when a write returns (or, in a
+// batch, when commitBatch() returns), the message survives a kill -9 of the hub and a power cut. Several instances (and several processes) may open the
 // same file; each instance has its own connection and must be used from its creating thread.
 class SqliteMessageStore final : public MessageStore
 {
@@ -49,6 +49,10 @@ public:
     [[nodiscard]] Result<QStringList> subscribers(const QString &event) const override;
     [[nodiscard]] Result<qint64> pruneTombstones(const QDateTime &now) override;
     using MessageStore::pruneTombstones;
+    [[nodiscard]] Result<bool> beginBatch() override;
+    [[nodiscard]] Result<bool> commitBatch() override;
+    void rollbackBatch() override;
+    [[nodiscard]] bool inBatch() const override { return m_inBatch; }
 
 private:
     struct Statements;
@@ -57,9 +61,13 @@ private:
     [[nodiscard]] Result<bool> initialise();
     [[nodiscard]] Result<bool> upgradeSchema();
     [[nodiscard]] Result<bool> prepareStatements();
+    // One write: its own transaction, or a savepoint inside the open batch.
     [[nodiscard]] Result<bool> begin();
     [[nodiscard]] Result<bool> commit();
     void rollback();
+    void finishReads();
+    // The batch's transaction is gone or unusable: every later write of it fails, and so does its commit.
+    void breakBatch(const QString &error);
     [[nodiscard]] Result<EnqueueOutcome> insertLocked(const QString &queueId, const QString &event,
                                                       const QString &messageId, const QByteArray &payload,
                                                       qint64 nowMs);
@@ -69,6 +77,8 @@ private:
     QString m_journalMode;
     QSqlDatabase m_db;
     std::unique_ptr<Statements> m_statements; // prepared once, reused for every call
+    bool m_inBatch = false;
+    QString m_batchError; // set once the open batch cannot be committed any more
 };
 
 } // namespace caps

@@ -54,9 +54,24 @@ CapsHub::CapsHub(Namespace *nsp, const Options &options, QObject *parent)
     : QObject(parent), m_nsp(nsp), m_options(options)
 {
     connect(nsp, &Namespace::connection, this, &CapsHub::onConnection);
+    // A zero-timer rather than QAbstractEventDispatcher::aboutToBlock: it fires after the socket
+    // notifiers of the current pass on every dispatcher (glib or not) and in nested loops, while
+    // aboutToBlock is not emitted as long as posted events keep the loop from sleeping, which
+    // under load could hold a batch (and its senders) back for a long time.
+    m_commitTimer.setSingleShot(true);
+    m_commitTimer.setInterval(0);
+    connect(&m_commitTimer, &QTimer::timeout, this, &CapsHub::commitBatch);
 }
 
-CapsHub::~CapsHub() = default;
+CapsHub::~CapsHub()
+{
+    // Keep what was stored; the senders get no answer and re-send, which the queue absorbs
+    // (AlreadyQueued).
+    if (m_storeBatchOpen && m_options.queue) {
+        if (const auto committed = m_options.queue->store().commitBatch(); !committed)
+            qCWarning(lcQueue).noquote() << "queue: commit at shutdown failed:" << committed.error();
+    }
+}
 
 Namespace *CapsHub::nsp() const
 {
@@ -108,6 +123,18 @@ void CapsHub::onEvent(const ServerEvent &event)
         refuse(event, decision.error);
         return;
     }
+    if (name == kPickup || name == kInTransit || name == kDelivered)
+        onCapsEvent(event);
+    else
+        inOrder([this, event] { onOtherEvent(event); });
+}
+
+void CapsHub::onOtherEvent(const ServerEvent &event)
+{
+    ServerSocket *socket = event.socket();
+    if (!socket)
+        return; // gone while its event waited for a batch
+    const QString name = event.name();
     if (name == QLatin1String("join")) {
         const QString room = roomOf(event.arg(0));
         if (!room.isEmpty() && !socket->isIn(room) && !roomsLeft(socket, 1)) {
@@ -116,8 +143,6 @@ void CapsHub::onEvent(const ServerEvent &event)
         }
         if (!room.isEmpty())
             socket->join(room);
-    } else if (name == kPickup || name == kInTransit || name == kDelivered) {
-        onCapsEvent(event);
     } else if (name == QLatin1String("track")) {
         onTrack(event, true);
     } else if (name == QLatin1String("untrack")) {
@@ -162,15 +187,59 @@ void CapsHub::onCapsEvent(const ServerEvent &event)
         }
     }
     hubEvent.readPayloadFields();
-    bool relayIt = true;
-    if (m_options.queue && !enqueue(event, hubEvent, &relayIt))
+    if (!m_options.queue) {
+        accept(event, hubEvent, true);
         return;
+    }
+    if (hubEvent.event != kPickup && hubEvent.store.isEmpty()) {
+        // No vendor queue to keep it for (docs/queue.md): live only, and the sender is told.
+        // It stores nothing, but waits its turn behind the events stored before it.
+        inOrder([this, event, hubEvent] {
+            if (event.wantsAck())
+                event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("queued"), false}}});
+            accept(event, hubEvent, true);
+        });
+        return;
+    }
+    if (const auto opened = openBatch(); !opened) {
+        queueError(event, opened.error());
+        return;
+    }
+    const auto stored = m_options.queue->enqueue(hubEvent.event, hubEvent.payload);
+    if (!stored) {
+        // This write changed nothing; the rest of the batch stands (or fails at its commit).
+        queueError(event, stored.error());
+        return;
+    }
+    // A message every queue has acknowledged was delivered: sending it again would undo `received`.
+    const bool relayIt = std::any_of(stored->queues.cbegin(), stored->queues.cend(), [](const MessageQueue::QueueOutcome &q) {
+        return q.outcome != EnqueueOutcome::AlreadyAcknowledged;
+    });
+    qCDebug(lcQueue) << "queued" << hubEvent.event << stored->messageId << "new:" << stored->isNew() << "relay:" << relayIt;
+    const QJsonObject reply{{QStringLiteral("ok"), true},
+                            {QStringLiteral("queued"), stored->isNew()},
+                            {QStringLiteral("messageId"), stored->messageId}};
+    defer({[this, event, hubEvent, relayIt, reply] {
+               if (event.wantsAck())
+                   event.ack({reply});
+               accept(event, hubEvent, relayIt);
+           },
+           [this, event](const QString &error) { queueError(event, error); }});
+}
+
+void CapsHub::accept(const ServerEvent &event, const HubEvent &hubEvent, bool relayIt)
+{
     emit eventReceived(hubEvent);
     if (!hubEvent.orderId.isEmpty())
         remember(hubEvent);
-    if (!relayIt)
-        return;
+    if (relayIt)
+        relay(event, hubEvent);
+}
 
+void CapsHub::relay(const ServerEvent &event, const HubEvent &hubEvent)
+{
+    if (!m_nsp)
+        return;
     QList<Namespace::Target> targets;
     if (hubEvent.event == kPickup) {
         // Everyone but the customers; customers get what they track (below).
@@ -186,36 +255,65 @@ void CapsHub::onCapsEvent(const ServerEvent &event)
     if (!tracking.isEmpty())
         targets.append({tracking, {}, {}});
     // The same name, arguments and attachments as received: rawData keeps the bytes.
-    sio::Packet relay = event.packet();
-    relay.id = -1;
-    m_nsp->broadcast(targets, std::move(relay));
+    sio::Packet packet = event.packet();
+    packet.id = -1;
+    m_nsp->broadcast(targets, std::move(packet));
 }
 
-bool CapsHub::enqueue(const ServerEvent &event, const HubEvent &hubEvent, bool *relay)
+Result<bool> CapsHub::openBatch()
 {
-    const auto ok = [&event](QJsonObject reply) {
-        if (event.wantsAck()) {
-            reply.insert(QStringLiteral("ok"), true);
-            event.ack({reply});
-        }
-    };
-    if (hubEvent.event != kPickup && hubEvent.store.isEmpty()) {
-        // No vendor queue to keep it for (docs/queue.md): live only, and the sender is told.
-        ok({{QStringLiteral("queued"), false}});
+    if (m_storeBatchOpen)
         return true;
-    }
-    const auto stored = m_options.queue->enqueue(hubEvent.event, hubEvent.payload);
-    if (!stored) {
-        queueError(event, stored.error());
-        return false;
-    }
-    // A message every queue has acknowledged was delivered: sending it again would undo `received`.
-    *relay = std::any_of(stored->queues.cbegin(), stored->queues.cend(), [](const MessageQueue::QueueOutcome &q) {
-        return q.outcome != EnqueueOutcome::AlreadyAcknowledged;
-    });
-    qCDebug(lcQueue) << "queued" << hubEvent.event << stored->messageId << "new:" << stored->isNew() << "relay:" << *relay;
-    ok({{QStringLiteral("queued"), stored->isNew()}, {QStringLiteral("messageId"), stored->messageId}});
+    if (auto begun = m_options.queue->store().beginBatch(); !begun)
+        return begun;
+    m_storeBatchOpen = true;
+    // Committed even if no event ends up waiting for it (every write of the pass refused).
+    m_commitTimer.start();
     return true;
+}
+
+void CapsHub::defer(Deferred deferred)
+{
+    m_deferred.push_back(std::move(deferred));
+    if (!m_commitTimer.isActive())
+        m_commitTimer.start();
+    if (qsizetype(m_deferred.size()) >= std::max(1, m_options.maxBatchEvents) && !m_committing)
+        commitBatch();
+}
+
+void CapsHub::inOrder(std::function<void()> action)
+{
+    if (m_deferred.empty() && !m_committing) {
+        action();
+        return;
+    }
+    defer({std::move(action), {}});
+}
+
+void CapsHub::commitBatch()
+{
+    m_commitTimer.stop();
+    QString error;
+    if (m_storeBatchOpen) {
+        m_storeBatchOpen = false;
+        if (const auto committed = m_options.queue->store().commitBatch(); !committed) {
+            error = committed.error();
+            qCWarning(lcQueue).noquote() << "queue: commit of" << m_deferred.size() << "events failed:" << error;
+        }
+    }
+    // Answers may emit signals whose slots feed the hub again: what arrives meanwhile queues
+    // behind this batch (m_committing) instead of overtaking it.
+    std::vector<Deferred> batch = std::exchange(m_deferred, {});
+    m_committing = true;
+    for (const Deferred &deferred : batch) {
+        if (error.isEmpty() || !deferred.failed)
+            deferred.committed();
+        else
+            deferred.failed(error);
+    }
+    m_committing = false;
+    if (!m_deferred.empty() && !m_commitTimer.isActive())
+        m_commitTimer.start();
 }
 
 void CapsHub::onReceived(const ServerEvent &event)
@@ -229,14 +327,22 @@ void CapsHub::onReceived(const ServerEvent &event)
         refuse(event, QStringLiteral("Not allowed: received for queue %1").arg(parsed->queueId.left(64)));
         return;
     }
+    if (const auto opened = openBatch(); !opened) {
+        queueError(event, opened.error());
+        return;
+    }
     const auto acked = m_options.queue->received(event.arg(0));
     if (!acked) {
         queueError(event, acked.error());
         return;
     }
     qCDebug(lcQueue) << "received" << acked->queueId << acked->event << acked->messageId << "removed:" << acked->removed;
-    if (event.wantsAck())
-        event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("removed"), acked->removed}}});
+    // `removed: true` promises that the message will not come back: only once that is durable.
+    defer({[event, removed = acked->removed] {
+               if (event.wantsAck())
+                   event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("removed"), removed}}});
+           },
+           [this, event](const QString &error) { queueError(event, error); }});
 }
 
 void CapsHub::onGetAll(const ServerEvent &event)
@@ -250,17 +356,28 @@ void CapsHub::onGetAll(const ServerEvent &event)
         refuse(event, QStringLiteral("Not allowed: getAll for queue %1").arg(parsed->queueId.left(64)));
         return;
     }
+    if (const auto opened = openBatch(); !opened) {
+        queueError(event, opened.error());
+        return;
+    }
+    // Read inside the batch: the backlog includes this pass's own writes, so it is sent only
+    // once they are committed.
     const auto backlog = m_options.queue->getAll(event.arg(0));
     if (!backlog) {
         queueError(event, backlog.error());
         return;
     }
-    ServerSocket *socket = event.socket();
     qCDebug(lcQueue) << "getAll" << backlog->queueId << backlog->event << backlog->messages.size() << "messages";
-    for (const QueuedMessage &message : backlog->messages)
-        socket->emitEvent(message.event, {message.payload});
-    if (event.wantsAck())
-        event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("count"), backlog->messages.size()}}});
+    defer({[event, messages = backlog->messages] {
+               ServerSocket *socket = event.socket();
+               if (!socket)
+                   return;
+               for (const QueuedMessage &message : messages)
+                   socket->emitEvent(message.event, {message.payload});
+               if (event.wantsAck())
+                   event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("count"), messages.size()}}});
+           },
+           [this, event](const QString &error) { queueError(event, error); }});
 }
 
 bool CapsHub::mayUseQueue(const ServerSocket *socket, const QString &queueId, const QString &event) const
@@ -281,6 +398,8 @@ bool CapsHub::mayUseQueue(const ServerSocket *socket, const QString &queueId, co
 void CapsHub::queueError(const ServerEvent &event, const QString &error)
 {
     ServerSocket *socket = event.socket();
+    if (!socket)
+        return;
     qCWarning(lcQueue).noquote() << "queue:" << event.name().left(64) << "from" << socket->id() << ":" << error;
     if (event.wantsAck())
         event.ack({QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), error}}});

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/result.h"
 #include "security/accesspolicy.h"
 #include "server/hubevent.h"
 
@@ -7,8 +8,11 @@
 #include <QJsonValue>
 #include <QObject>
 #include <QPointer>
+#include <QTimer>
 
+#include <functional>
 #include <map>
+#include <vector>
 
 namespace caps {
 
@@ -31,6 +35,14 @@ class ServerSocket;
 // relayed; an event that cannot be stored is refused ({ ok: false, error }) and not relayed, and
 // one that every queue has already acknowledged is not relayed again. `received` acknowledges
 // a queued message; `getAll` emits the asking socket's backlog under the original event names.
+//
+// Group commit: the queue writes of one event-loop pass (at most Options::maxBatchEvents) share
+// one store transaction, committed by a zero-timer once the pass is over. Everything a client can
+// see of those events (acks, relays, the `getAll` backlog, eventReceived()) waits for that commit
+// and then happens in arrival order; if the commit fails, each of them is refused
+// ({ ok: false, error }) and nothing is relayed. Events that need no storage (join, track, a
+// live-only in-transit) wait behind a pending batch too, so that no event overtakes an earlier
+// one. Refusals (access policy, validation, a write that fails by itself) are answered at once.
 class CapsHub : public QObject
 {
     Q_OBJECT
@@ -43,7 +55,12 @@ public:
         AccessPolicy policy;               // who may emit what (open mode by default)
         int maxRoomsPerSocket = 0;         // 0: no limit
         qint64 maxRememberedBytes = 16 * 1024 * 1024;
-        MessageQueue *queue = nullptr;     // not owned, outlives the hub; nullptr: live routing only
+        // Not owned, outlives the hub, serves this hub only (the hub owns its store's batches);
+        // nullptr: live routing only.
+        MessageQueue *queue = nullptr;
+        // Group commit: a batch is committed at the end of the event-loop pass, or as soon as it
+        // holds this many events.
+        int maxBatchEvents = 256;
     };
 
     explicit CapsHub(Namespace *nsp, QObject *parent = nullptr);
@@ -63,7 +80,11 @@ public:
     [[nodiscard]] static QString customerRoom(const QString &name) { return QLatin1String("customer:") + name; }
     [[nodiscard]] static QString customersRoom() { return QStringLiteral("customers"); }
 
+    // Events waiting for the open batch's commit (for tests and diagnostics).
+    [[nodiscard]] qsizetype pendingEvents() const { return qsizetype(m_deferred.size()); }
+
 signals:
+    // An order event was accepted: with a queue, once it is durably stored (after the commit).
     void eventReceived(const caps::HubEvent &event);
 
 private:
@@ -72,15 +93,32 @@ private:
         HubEvent event;
         quint64 sequence = 0;
     };
+    // What an event still has to do once the batch in front of it is committed.
+    struct Deferred
+    {
+        std::function<void()> committed;
+        // The commit failed; empty: the event stored nothing, `committed` runs anyway.
+        std::function<void(const QString &error)> failed;
+    };
 
     void onConnection(ServerSocket *socket);
     void onEvent(const ServerEvent &event);
     // Drops an event: ack { ok: false, error } if asked, else an `error` event; one log line.
     void refuse(const ServerEvent &event, const QString &error);
     [[nodiscard]] bool roomsLeft(ServerSocket *socket, qsizetype wanted) const;
+    void onOtherEvent(const ServerEvent &event);
     void onCapsEvent(const ServerEvent &event);
-    // Stores an inbound order event. False: refused (already answered), must not be relayed.
-    [[nodiscard]] bool enqueue(const ServerEvent &event, const HubEvent &hubEvent, bool *relay);
+    // An accepted order event: eventReceived(), remembered for `track`, relayed if `relayIt`.
+    void accept(const ServerEvent &event, const HubEvent &hubEvent, bool relayIt);
+    void relay(const ServerEvent &event, const HubEvent &hubEvent);
+    // Opens the store batch for this pass if none is open yet.
+    [[nodiscard]] Result<bool> openBatch();
+    // Queues `deferred` behind the open batch; commits at once when the batch is full.
+    void defer(Deferred deferred);
+    // Runs `action` now, or after the pending batch if one is waiting, so that it keeps its place.
+    void inOrder(std::function<void()> action);
+    // Commits the open batch, then answers its events in arrival order.
+    void commitBatch();
     void onReceived(const ServerEvent &event);
     void onGetAll(const ServerEvent &event);
     // Whether this socket may read or acknowledge queue `queueId` (messages of `event`, "" = any).
@@ -97,6 +135,11 @@ private:
     std::map<quint64, QString> m_orderAge;       // sequence -> orderID, oldest first
     quint64 m_sequence = 0;
     qint64 m_rememberedBytes = 0;
+
+    std::vector<Deferred> m_deferred; // the open batch's events, in arrival order
+    bool m_storeBatchOpen = false;
+    bool m_committing = false;
+    QTimer m_commitTimer; // zero interval: fires once the current event-loop pass is over
 };
 
 } // namespace caps

@@ -60,6 +60,10 @@ public:
     Result<bool> unsubscribe(const QString &, const QString &) override { return broken<bool>(); }
     Result<QStringList> subscribers(const QString &) const override { return broken<QStringList>(); }
     Result<qint64> pruneTombstones(const QDateTime &) override { return broken<qint64>(); }
+    Result<bool> beginBatch() override { return broken<bool>(); }
+    Result<bool> commitBatch() override { return broken<bool>(); }
+    void rollbackBatch() override {}
+    bool inBatch() const override { return false; }
 };
 
 } // namespace

@@ -347,21 +347,149 @@ private slots:
         QCOMPARE(raw.column(QStringLiteral("SELECT version FROM schema_version")), QStringList{QStringLiteral("2")});
     }
 
+    // A batch is one transaction: another connection sees nothing of it before the commit.
+    void batchIsOneTransaction()
+    {
+        const QString path = dbPath(QStringLiteral("batch"));
+        auto store = openOrFail(path);
+        QVERIFY(store);
+        RawDatabase raw(path);
+        QVERIFY(raw.isOpen());
+        QVERIFY(store->beginBatch().ok());
+        for (const QString &id : {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")})
+            QVERIFY(store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), id, {}).ok());
+        QVERIFY(store->subscribe(QStringLiteral("d1"), QStringLiteral("pickup")).ok());
+        QCOMPARE(store->count().value(), 3); // the store's own connection sees them
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM messages")).toInt(), 0);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM subscriptions")).toInt(), 0);
+        QVERIFY(store->commitBatch().ok());
+        QCOMPARE(raw.column(QStringLiteral("SELECT message_id FROM messages ORDER BY seq")),
+                 (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}));
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM subscriptions")).toInt(), 1);
+    }
+
+    // A COMMIT that fails (here: a deferred foreign key, checked only at COMMIT, that a test
+    // trigger violates for message id "poison") leaves nothing of the batch behind, and the
+    // store works on.
+    void failedCommitRollsBack()
+    {
+        const QString path = dbPath(QStringLiteral("failed-commit"));
+        auto store = openOrFail(path);
+        QVERIFY(store);
+        const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
+        QVERIFY(store->enqueue(q, e, QStringLiteral("before"), {}).ok());
+        RawDatabase raw(path);
+        QCOMPARE(raw.exec(QStringLiteral("CREATE TABLE poison (ref INTEGER REFERENCES messages (seq) DEFERRABLE INITIALLY DEFERRED)")), QString());
+        QCOMPARE(raw.exec(QStringLiteral("CREATE TRIGGER poison_commit AFTER INSERT ON messages WHEN NEW.message_id = 'poison'"
+                                         " BEGIN INSERT INTO poison (ref) VALUES (-1); END")), QString());
+        {
+            QSqlQuery pragma(QSqlDatabase::database(store->connectionName(), false));
+            QVERIFY(pragma.exec(QStringLiteral("PRAGMA foreign_keys = ON")));
+        }
+
+        // A single write: its own commit fails, nothing stays.
+        const auto single = store->enqueue(q, e, QStringLiteral("poison"), {});
+        QVERIFY(!single.ok());
+        QVERIFY2(single.error().contains(QLatin1String("FOREIGN KEY")), qPrintable(single.error()));
+        QCOMPARE(store->count().value(), 1);
+
+        QVERIFY(store->beginBatch().ok());
+        QVERIFY(store->enqueue(q, e, QStringLiteral("b1"), {}).ok());
+        QVERIFY(store->enqueue(q, e, QStringLiteral("poison"), {}).ok()); // fine until COMMIT
+        QVERIFY(store->acknowledge(q, e, QStringLiteral("before")).value());
+        QVERIFY(store->subscribe(QStringLiteral("d1"), e).ok());
+        QVERIFY(store->enqueue(q, e, QStringLiteral("b2"), {}).ok());
+        const auto committed = store->commitBatch();
+        QVERIFY(!committed.ok());
+        QVERIFY2(committed.error().contains(QLatin1String("FOREIGN KEY")), qPrintable(committed.error()));
+        QVERIFY(!store->inBatch());
+
+        QCOMPARE(idsOf(store->pending(q).value()), QStringList{QStringLiteral("before")});
+        QCOMPARE(store->isAcknowledged(q, e, QStringLiteral("before")).value(), false);
+        QCOMPARE(store->subscribers(e).value(), QStringList());
+        QCOMPARE(raw.column(QStringLiteral("SELECT message_id FROM messages")), QStringList{QStringLiteral("before")});
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM acknowledged")).toInt(), 0);
+
+        QVERIFY(store->beginBatch().ok());
+        QVERIFY(store->enqueue(q, e, QStringLiteral("b1"), {}).ok());
+        QVERIFY(store->commitBatch().ok());
+        QCOMPARE(raw.column(QStringLiteral("SELECT message_id FROM messages ORDER BY seq")),
+                 (QStringList{QStringLiteral("before"), QStringLiteral("b1")}));
+    }
+
+    // A statement that fails inside a batch takes back that write only (a savepoint), the
+    // fan-out of that write included; the rest of the batch commits.
+    void failedWriteInBatchKeepsTheRest()
+    {
+        const QString path = dbPath(QStringLiteral("failed-write"));
+        auto store = openOrFail(path);
+        QVERIFY(store);
+        RawDatabase raw(path);
+        QCOMPARE(raw.exec(QStringLiteral("CREATE TRIGGER refuse AFTER INSERT ON messages WHEN NEW.queue_id = 'd2'"
+                                         " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")), QString());
+        const QString e = QStringLiteral("pickup");
+        QVERIFY(store->beginBatch().ok());
+        QVERIFY(store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o1"), {}).ok());
+        const auto refused = store->enqueueMany({QStringLiteral("driver"), QStringLiteral("d1"), QStringLiteral("d2")}, e,
+                                                QStringLiteral("o2"), {});
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().contains(QLatin1String("refused by the test")), qPrintable(refused.error()));
+        QVERIFY(store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o3"), {}).ok());
+        QVERIFY(store->commitBatch().ok());
+        QCOMPARE(raw.column(QStringLiteral("SELECT queue_id || '/' || message_id FROM messages ORDER BY seq")),
+                 (QStringList{QStringLiteral("driver/o1"), QStringLiteral("driver/o3")}));
+    }
+
+    // An error after which SQLite has rolled the whole transaction back by itself (as after an
+    // I/O error or a full disk; here RAISE(ROLLBACK)): the earlier writes are gone, so every later
+    // write of the batch and its commit fail rather than pretend.
+    void transactionLostInBatch()
+    {
+        const QString path = dbPath(QStringLiteral("lost"));
+        auto store = openOrFail(path);
+        QVERIFY(store);
+        RawDatabase raw(path);
+        QCOMPARE(raw.exec(QStringLiteral("CREATE TRIGGER lose AFTER INSERT ON messages WHEN NEW.message_id = 'lose'"
+                                         " BEGIN SELECT RAISE(ROLLBACK, 'transaction lost'); END")), QString());
+        const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
+        QVERIFY(store->beginBatch().ok());
+        QVERIFY(store->enqueue(q, e, QStringLiteral("o1"), {}).ok());
+        QVERIFY(!store->enqueue(q, e, QStringLiteral("lose"), {}).ok());
+        const auto later = store->enqueue(q, e, QStringLiteral("o2"), {});
+        QVERIFY(!later.ok());
+        QVERIFY2(later.error().contains(QLatin1String("batch failed")), qPrintable(later.error()));
+        QVERIFY(!store->commitBatch().ok());
+        QVERIFY(!store->inBatch());
+        QCOMPARE(store->count().value(), 0);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM messages")).toInt(), 0);
+        QVERIFY(store->enqueue(q, e, QStringLiteral("o1"), {}).ok());
+        QVERIFY(store->beginBatch().ok());
+        QVERIFY(store->enqueue(q, e, QStringLiteral("o2"), {}).ok());
+        QVERIFY(store->commitBatch().ok());
+        QCOMPARE(raw.column(QStringLiteral("SELECT message_id FROM messages ORDER BY seq")),
+                 (QStringList{QStringLiteral("o1"), QStringLiteral("o2")}));
+    }
+
     void survivesKill9_data()
     {
         QTest::addColumn<int>("killAfter");
-        QTest::addRow("after 1") << 1;
-        QTest::addRow("after 25") << 25;
-        QTest::addRow("after 150") << 150;
+        QTest::addColumn<int>("batch"); // messages per batch, 0: one transaction each
+        QTest::addRow("after 1") << 1 << 0;
+        QTest::addRow("after 25") << 25 << 0;
+        QTest::addRow("after 150") << 150 << 0;
+        QTest::addRow("batches of 10, after 1") << 1 << 10;
+        QTest::addRow("batches of 7, after 150") << 150 << 7;
     }
     void survivesKill9()
     {
         QFETCH(int, killAfter);
-        const QString path = dbPath(QStringLiteral("crash-%1").arg(killAfter));
+        QFETCH(int, batch);
+        const QString path = dbPath(QStringLiteral("crash-%1-%2").arg(killAfter).arg(batch));
         QProcess child;
         child.setProgram(QStringLiteral(CAPS_QUEUE_WRITER));
         child.setArguments({QStringLiteral("--db"), path, QStringLiteral("--queue"), QStringLiteral("crash"),
-                            QStringLiteral("--count"), QStringLiteral("100000000")});
+                            QStringLiteral("--count"), QStringLiteral("100000000"), QStringLiteral("--batch"),
+                            QString::number(batch)});
         child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         QByteArray output;
         int committed = 0;
@@ -388,9 +516,12 @@ private slots:
         auto store = openOrFail(path);
         QVERIFY(store);
         const QStringList stored = idsOf(store->pending(QStringLiteral("crash")).value());
-        // Everything printed is there, in order; at most one more was committed but not yet printed.
-        QVERIFY2(stored.size() >= printed.size() && stored.size() <= printed.size() + 1,
+        // Everything printed is there, in order; at most one more write (or batch) was committed
+        // but not yet printed, and a batch is there whole or not at all.
+        const int unit = std::max(1, batch);
+        QVERIFY2(stored.size() >= printed.size() && stored.size() <= printed.size() + unit,
                  qPrintable(QStringLiteral("printed %1, stored %2").arg(printed.size()).arg(stored.size())));
+        QCOMPARE(stored.size() % unit, 0);
         QCOMPARE(stored.mid(0, printed.size()), printed);
         store.reset();
         RawDatabase raw(path);

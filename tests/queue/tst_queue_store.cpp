@@ -298,6 +298,98 @@ private slots:
         QVERIFY(!m_store->subscribe(QString(), e).ok());
     }
 
+    // Group commit: one transaction for several writes; reads see them before the commit.
+    void batchCommitsTogether()
+    {
+        const QString e = QStringLiteral("pickup");
+        QVERIFY(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o0"), order(QStringLiteral("o0"))).ok());
+        QVERIFY(!m_store->inBatch());
+        QVERIFY(!m_store->commitBatch().ok()); // nothing open
+
+        QVERIFY2(m_store->beginBatch().ok(), "beginBatch");
+        QVERIFY(m_store->inBatch());
+        QVERIFY(!m_store->beginBatch().ok()); // batches do not nest
+        QVERIFY(m_store->inBatch());
+        QCOMPARE(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o1"), order(QStringLiteral("o1"))).value(),
+                 EnqueueOutcome::Stored);
+        QCOMPARE(m_store->enqueueMany({QStringLiteral("driver"), QStringLiteral("d1")}, e, QStringLiteral("o2"), {}).value(),
+                 QList<EnqueueOutcome>(2, EnqueueOutcome::Stored));
+        QCOMPARE(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o1"), {}).value(), EnqueueOutcome::AlreadyQueued);
+        QVERIFY(m_store->acknowledge(QStringLiteral("driver"), e, QStringLiteral("o0")).value());
+        QVERIFY(m_store->subscribe(QStringLiteral("d1"), e).value());
+        // The batch's own writes are visible to reads on the same store before the commit
+        // (the hub answers getAll from inside a batch).
+        QCOMPARE(idsOf(m_store->pending(QStringLiteral("driver")).value()), (QStringList{QStringLiteral("o1"), QStringLiteral("o2")}));
+        QCOMPARE(m_store->pending(QStringLiteral("driver")).value().first().payload, QJsonValue(order(QStringLiteral("o1"))));
+        QVERIFY(m_store->isAcknowledged(QStringLiteral("driver"), e, QStringLiteral("o0")).value());
+        QCOMPARE(m_store->subscribers(e).value(), QStringList{QStringLiteral("d1")});
+        QCOMPARE(m_store->count().value(), 3);
+
+        QVERIFY2(m_store->commitBatch().ok(), "commitBatch");
+        QVERIFY(!m_store->inBatch());
+        QCOMPARE(idsOf(m_store->pending(QStringLiteral("driver")).value()), (QStringList{QStringLiteral("o1"), QStringLiteral("o2")}));
+        QCOMPARE(idsOf(m_store->pending(QStringLiteral("d1")).value()), QStringList{QStringLiteral("o2")});
+        QCOMPARE(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o0"), {}).value(), EnqueueOutcome::AlreadyAcknowledged);
+        QCOMPARE(m_store->subscribers(e).value(), QStringList{QStringLiteral("d1")});
+        // Single writes work again, each on its own.
+        QVERIFY(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o3"), {}).ok());
+        QCOMPARE(m_store->count(QStringLiteral("driver")).value(), 3);
+    }
+
+    // Everything the batch did is undone: inserts, acknowledgements (the message is pending
+    // again, no tombstone), subscriptions both ways, pruned tombstones.
+    void batchRollsBackEverything()
+    {
+        const QString e = QStringLiteral("pickup");
+        const QString q = QStringLiteral("driver");
+        m_store->setTombstoneRetention({std::chrono::hours(1), 1000});
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("kept"), order(QStringLiteral("kept"))).ok());
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("acked-before"), {}).ok());
+        QVERIFY(m_store->acknowledge(q, e, QStringLiteral("acked-before")).value());
+        QVERIFY(m_store->subscribe(QStringLiteral("d-old"), e).value());
+        const auto before = m_store->pending(q).value();
+
+        QVERIFY(m_store->beginBatch().ok());
+        QVERIFY(m_store->enqueueMany({q, QStringLiteral("d-old")}, e, QStringLiteral("new"), {}).ok());
+        QVERIFY(m_store->acknowledge(q, e, QStringLiteral("kept")).value());
+        QVERIFY(m_store->subscribe(QStringLiteral("d-new"), e).value());
+        QVERIFY(m_store->unsubscribe(QStringLiteral("d-old"), e).value());
+        QCOMPARE(m_store->pruneTombstones(QDateTime::currentDateTimeUtc().addSecs(2 * 3600)).value(), 2);
+        QCOMPARE(m_store->count().value(), 2);
+        m_store->rollbackBatch();
+        QVERIFY(!m_store->inBatch());
+
+        const auto after = m_store->pending(q).value();
+        QCOMPARE(after.size(), 1);
+        QCOMPARE(after.first().messageId, before.first().messageId);
+        QCOMPARE(after.first().sequence, before.first().sequence);
+        QCOMPARE(after.first().payload, before.first().payload);
+        QCOMPARE(m_store->count().value(), 1);
+        QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("kept")).value(), false);
+        QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("acked-before")).value(), true);
+        QCOMPARE(m_store->subscribers(e).value(), QStringList{QStringLiteral("d-old")});
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("acked-before"), {}).value(), EnqueueOutcome::AlreadyAcknowledged);
+        // The store goes on, in and out of batches.
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("new"), {}).value(), EnqueueOutcome::Stored);
+        QVERIFY(m_store->beginBatch().ok());
+        QVERIFY(m_store->acknowledge(q, e, QStringLiteral("kept")).value());
+        QVERIFY(m_store->commitBatch().ok());
+        QCOMPARE(idsOf(m_store->pending(q).value()), QStringList{QStringLiteral("new")});
+    }
+
+    // Validation errors inside a batch refuse that write only.
+    void invalidWriteInBatchKeepsTheRest()
+    {
+        const QString e = QStringLiteral("pickup");
+        QVERIFY(m_store->beginBatch().ok());
+        QVERIFY(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o1"), {}).ok());
+        QVERIFY(!m_store->enqueueMany({QStringLiteral("driver"), QString()}, e, QStringLiteral("o2"), {}).ok());
+        QVERIFY(!m_store->acknowledge(QString(), e, QStringLiteral("o1")).ok());
+        QVERIFY(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o3"), {}).ok());
+        QVERIFY(m_store->commitBatch().ok());
+        QCOMPARE(idsOf(m_store->pending(QStringLiteral("driver")).value()), (QStringList{QStringLiteral("o1"), QStringLiteral("o3")}));
+    }
+
     void tombstonesBoundedByCount()
     {
         m_store->setTombstoneRetention({std::chrono::hours(1), 2});

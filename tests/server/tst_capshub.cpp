@@ -1,6 +1,10 @@
 // CapsHub's routing: join variants, pickup to everyone but customers, in-transit/delivered to
-// the store's room, customer tracking, verbatim relay, and the log it feeds.
+// the store's room, customer tracking, verbatim relay, and the log it feeds; with a message
+// queue, group commit (acks and relays only after the batch's commit, in arrival order).
 
+#include "queue/memorymessagestore.h"
+#include "queue/messagequeue.h"
+#include "queue/sqlitemessagestore.h"
 #include "server/capshub.h"
 #include "server/namespace.h"
 #include "server/server.h"
@@ -8,6 +12,8 @@
 #include "testpeers.h"
 
 #include <QJsonArray>
+#include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace testpeers;
@@ -20,6 +26,111 @@ QString frame(const QString &name, const QString &payload = kPayload)
 {
     return QStringLiteral(R"(42/caps,["%1",%2])").arg(name, payload);
 }
+
+// Frames as short text: "ack 3 ok queued", "ack 4 error: <message>", "pickup o-1".
+QString describe(const QString &frame)
+{
+    static const QRegularExpression ackFrame(QStringLiteral(R"(^43/caps,(\d+)(.*)$)"));
+    if (const auto m = ackFrame.match(frame); m.hasMatch()) {
+        const QJsonObject o = QJsonDocument::fromJson(m.captured(2).toUtf8()).array().at(0).toObject();
+        QString text = QStringLiteral("ack ") + m.captured(1);
+        if (!o.value(QLatin1String("ok")).toBool())
+            return text + QStringLiteral(" error: ") + o.value(QLatin1String("error")).toString();
+        text += QStringLiteral(" ok");
+        if (o.contains(QLatin1String("queued")))
+            text += o.value(QLatin1String("queued")).toBool() ? QStringLiteral(" queued") : QStringLiteral(" live");
+        if (o.contains(QLatin1String("removed")))
+            text += o.value(QLatin1String("removed")).toBool() ? QStringLiteral(" removed") : QStringLiteral(" kept");
+        if (o.contains(QLatin1String("count")))
+            text += QStringLiteral(" count=%1").arg(o.value(QLatin1String("count")).toInt());
+        return text;
+    }
+    if (frame.startsWith(QLatin1String("42/caps,"))) {
+        const QJsonArray a = QJsonDocument::fromJson(frame.mid(8).toUtf8()).array();
+        return a.at(0).toString() + QLatin1Char(' ') + a.at(1).toObject().value(QLatin1String("orderID")).toString();
+    }
+    return QStringLiteral("other ") + frame;
+}
+
+QString order(const QString &id, const QString &store = QStringLiteral("s1"))
+{
+    QJsonObject o{{QStringLiteral("orderID"), id}, {QStringLiteral("customer"), QStringLiteral("Jamal Braun")}};
+    if (!store.isEmpty())
+        o.insert(QStringLiteral("store"), store);
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QString withAck(int id, const QString &name, const QString &arg)
+{
+    return QStringLiteral(R"(42/caps,%1["%2",%3])").arg(id).arg(name, arg);
+}
+
+// A store that logs the hub's store calls (and can fail commits, as a broken disk would),
+// over a real store.
+class RecordingStore final : public caps::MessageStore
+{
+public:
+    explicit RecordingStore(std::unique_ptr<caps::MessageStore> inner) : m_inner(std::move(inner)) {}
+
+    mutable QStringList log;
+    QString failCommit; // not empty: commitBatch() rolls back and fails with this error
+
+    caps::Result<caps::EnqueueOutcome> enqueue(const QString &q, const QString &e, const QString &m, const QJsonValue &p) override
+    {
+        log.append(QStringLiteral("enqueue %1 %2").arg(e, m));
+        return m_inner->enqueue(q, e, m, p);
+    }
+    caps::Result<QList<caps::EnqueueOutcome>> enqueueMany(const QStringList &q, const QString &e, const QString &m,
+                                                          const QJsonValue &p) override
+    {
+        log.append(QStringLiteral("enqueue %1 %2").arg(e, m));
+        return m_inner->enqueueMany(q, e, m, p);
+    }
+    caps::Result<bool> acknowledge(const QString &q, const QString &e, const QString &m) override
+    {
+        log.append(QStringLiteral("ack %1 %2").arg(q, m));
+        return m_inner->acknowledge(q, e, m);
+    }
+    caps::Result<QList<caps::QueuedMessage>> pending(const QString &q, const QString &e) const override
+    {
+        log.append(QStringLiteral("read ") + q);
+        return m_inner->pending(q, e);
+    }
+    caps::Result<qint64> count(const QString &q, const QString &e) const override { return m_inner->count(q, e); }
+    caps::Result<QStringList> queueIds() const override { return m_inner->queueIds(); }
+    caps::Result<bool> isAcknowledged(const QString &q, const QString &e, const QString &m) const override
+    {
+        return m_inner->isAcknowledged(q, e, m);
+    }
+    caps::Result<bool> subscribe(const QString &q, const QString &e) override { return m_inner->subscribe(q, e); }
+    caps::Result<bool> unsubscribe(const QString &q, const QString &e) override { return m_inner->unsubscribe(q, e); }
+    caps::Result<QStringList> subscribers(const QString &e) const override { return m_inner->subscribers(e); }
+    caps::Result<qint64> pruneTombstones(const QDateTime &now) override { return m_inner->pruneTombstones(now); }
+    caps::Result<bool> beginBatch() override
+    {
+        log.append(QStringLiteral("begin"));
+        return m_inner->beginBatch();
+    }
+    caps::Result<bool> commitBatch() override
+    {
+        if (!failCommit.isEmpty()) {
+            log.append(QStringLiteral("commit failed"));
+            m_inner->rollbackBatch();
+            return caps::Result<bool>::failure(failCommit);
+        }
+        log.append(QStringLiteral("commit"));
+        return m_inner->commitBatch();
+    }
+    void rollbackBatch() override
+    {
+        log.append(QStringLiteral("rollback"));
+        m_inner->rollbackBatch();
+    }
+    bool inBatch() const override { return m_inner->inBatch(); }
+
+private:
+    std::unique_ptr<caps::MessageStore> m_inner;
+};
 
 } // namespace
 
@@ -44,6 +155,48 @@ private:
         if (!hub->server.listen(QHostAddress::LocalHost, 0))
             return nullptr;
         return hub;
+    }
+
+    // A hub over a RecordingStore of `backend` ("memory" or "sqlite", a file in `dir`); the
+    // hub's eventReceived() is logged into the store's log, so that the log shows what came
+    // before and after each commit.
+    struct QueueHub
+    {
+        std::unique_ptr<RecordingStore> store;
+        std::unique_ptr<caps::MessageQueue> queue;
+        std::unique_ptr<Hub> hub;
+    };
+    std::unique_ptr<QueueHub> startQueueHub(const QString &backend, const QTemporaryDir &dir, caps::CapsHub::Options options = {})
+    {
+        std::unique_ptr<caps::MessageStore> inner;
+        if (backend == QLatin1String("sqlite")) {
+            auto opened = caps::SqliteMessageStore::open(dir.filePath(QStringLiteral("hub.sqlite")));
+            if (!opened)
+                return nullptr;
+            inner = std::move(opened).value();
+        } else {
+            inner = std::make_unique<caps::MemoryMessageStore>();
+        }
+        auto q = std::make_unique<QueueHub>();
+        q->store = std::make_unique<RecordingStore>(std::move(inner));
+        q->queue = std::make_unique<caps::MessageQueue>(*q->store);
+        options.queue = q->queue.get();
+        q->hub = startHub(options);
+        if (!q->hub)
+            return nullptr;
+        RecordingStore *store = q->store.get();
+        connect(q->hub->hub.get(), &caps::CapsHub::eventReceived, this, [store](const caps::HubEvent &e) {
+            store->log.append(QStringLiteral("event %1 %2").arg(e.event, e.orderId));
+        });
+        return q;
+    }
+
+    static QStringList framesOf(WsPeer &peer, int n)
+    {
+        QStringList frames;
+        for (int i = 0; i < n; ++i)
+            frames.append(describe(peer.next()));
+        return frames;
     }
 
     static bool join(WsPeer &peer, quint16 port)
@@ -272,6 +425,122 @@ private slots:
         QCOMPARE(hub->hub->rememberedOrderCount(), 2);
         QCOMPARE(hub->hub->latestEvents("o5", {}).size(), 1);
         QVERIFY(hub->hub->latestEvents("o3", {}).isEmpty());
+    }
+
+    void groupCommit_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::addRow("memory") << QStringLiteral("memory");
+        QTest::addRow("sqlite") << QStringLiteral("sqlite");
+    }
+
+    // The events of one pass share one commit; every answer, relay and log line comes after it,
+    // in arrival order. A refusal is answered at once; a live-only event keeps its place.
+    void groupCommit()
+    {
+        QFETCH(QString, backend);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto q = startQueueHub(backend, dir);
+        QVERIFY(q);
+        const quint16 port = q->hub->server.serverPort();
+        WsPeer vendor, driver, customer;
+        for (WsPeer *p : {&vendor, &driver, &customer})
+            QVERIFY(join(*p, port));
+        QCOMPARE(ackOf(customer, "track", R"({"orderID":"o-1"})", 9), QString(R"([{"ok":true,"orders":[]}])"));
+        q->store->log.clear();
+
+        // Sent in one go, read by the hub in one pass.
+        vendor.send(withAck(1, "pickup", order("o-1")));
+        vendor.send(withAck(6, "received", R"("nonsense")")); // refused by validation
+        vendor.send(withAck(2, "pickup", order("o-2")));
+        vendor.send(withAck(3, "in-transit", order("o-1", {}))); // no store: live only
+        vendor.send(withAck(4, "getAll", R"("driver")"));      // reads the batch's own writes
+        vendor.send(withAck(5, "received", R"({"clientId":"driver","event":"pickup","messageId":"o-2"})"));
+
+        QCOMPARE(framesOf(vendor, 10),
+                 (QStringList{"ack 6 error: received: expected an object { clientId, event, messageId }, got a string",
+                              "ack 1 ok queued", "pickup o-1", "ack 2 ok queued", "pickup o-2", "ack 3 ok live",
+                              "pickup o-1", "pickup o-2", "ack 4 ok count=2", "ack 5 ok removed"}));
+        QCOMPARE(framesOf(driver, 2), (QStringList{"pickup o-1", "pickup o-2"}));
+        QCOMPARE(framesOf(customer, 2), (QStringList{"pickup o-1", "in-transit o-1"}));
+        QVERIFY(quiet({&vendor, &driver, &customer}, 100));
+        QCOMPARE(q->store->log, (QStringList{"begin", "enqueue pickup o-1", "enqueue pickup o-2", "read driver",
+                                             "ack driver o-2", "commit", "event pickup o-1", "event pickup o-2",
+                                             "event in-transit o-1"}));
+        QCOMPARE(q->hub->hub->pendingEvents(), 0);
+        QVERIFY(!q->store->inBatch());
+        QCOMPARE(q->store->count(QStringLiteral("driver"), {}).value(), 1);
+    }
+
+    void failedCommit_data() { groupCommit_data(); }
+
+    // A commit that fails refuses every event of the batch: { ok: false, error }, no relay, no
+    // log line, nothing left in the store. What stores nothing still goes out, in its place.
+    void failedCommit()
+    {
+        QFETCH(QString, backend);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto q = startQueueHub(backend, dir);
+        QVERIFY(q);
+        QVERIFY(q->queue->enqueue(QStringLiteral("pickup"), QJsonDocument::fromJson(order("o-0").toUtf8()).object()).ok());
+        const quint16 port = q->hub->server.serverPort();
+        WsPeer vendor, driver, customer;
+        for (WsPeer *p : {&vendor, &driver, &customer})
+            QVERIFY(join(*p, port));
+        QCOMPARE(ackOf(customer, "track", R"({"orderID":"o-1"})", 9), QString(R"([{"ok":true,"orders":[]}])"));
+        q->store->log.clear();
+        q->store->failCommit = QStringLiteral("disk I/O error (test)");
+
+        vendor.send(withAck(1, "pickup", order("o-1")));
+        vendor.send(withAck(2, "delivered", order("o-1")));
+        vendor.send(withAck(3, "received", R"({"clientId":"driver","event":"pickup","messageId":"o-0"})"));
+        vendor.send(withAck(4, "in-transit", order("o-1", {})));
+        vendor.send(withAck(5, "getAll", R"("driver")"));
+
+        const QString error = QStringLiteral("error: disk I/O error (test)");
+        QCOMPARE(framesOf(vendor, 5), (QStringList{"ack 1 " + error, "ack 2 " + error, "ack 3 " + error,
+                                                   "ack 4 ok live", "ack 5 " + error}));
+        QCOMPARE(framesOf(customer, 1), QStringList{"in-transit o-1"});
+        QVERIFY(quiet({&vendor, &driver, &customer}));
+        QCOMPARE(q->store->log, (QStringList{"begin", "enqueue pickup o-1", "enqueue delivered o-1", "ack driver o-0",
+                                             "read driver", "commit failed", "event in-transit o-1"}));
+        QCOMPARE(q->hub->logged.size(), 1);
+        // Rolled back: o-0 is still pending and not acknowledged, o-1 is not there.
+        QCOMPARE(q->store->count({}, {}).value(), 1);
+        QCOMPARE(q->store->isAcknowledged(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o-0")).value(), false);
+
+        // The sender retries once the disk is back.
+        q->store->failCommit.clear();
+        vendor.send(withAck(6, "pickup", order("o-1")));
+        QCOMPARE(framesOf(vendor, 2), (QStringList{"ack 6 ok queued", "pickup o-1"}));
+        QCOMPARE(framesOf(driver, 1), QStringList{"pickup o-1"});
+        QCOMPARE(q->store->count({}, {}).value(), 2);
+    }
+
+    // A batch holds at most maxBatchEvents events: more in one pass commit in several batches.
+    void batchIsBounded()
+    {
+        QTemporaryDir dir;
+        caps::CapsHub::Options options;
+        options.maxBatchEvents = 2;
+        auto q = startQueueHub(QStringLiteral("memory"), dir, options);
+        QVERIFY(q);
+        WsPeer vendor, driver;
+        for (WsPeer *p : {&vendor, &driver})
+            QVERIFY(join(*p, q->hub->server.serverPort()));
+        for (int i = 1; i <= 5; ++i)
+            vendor.send(withAck(i, "pickup", order(QStringLiteral("p%1").arg(i))));
+        QStringList expected;
+        for (int i = 1; i <= 5; ++i)
+            expected << QStringLiteral("ack %1 ok queued").arg(i) << QStringLiteral("pickup p%1").arg(i);
+        QCOMPARE(framesOf(vendor, 10), expected);
+        QCOMPARE(framesOf(driver, 5), (QStringList{"pickup p1", "pickup p2", "pickup p3", "pickup p4", "pickup p5"}));
+        QCOMPARE(q->store->log,
+                 (QStringList{"begin", "enqueue pickup p1", "enqueue pickup p2", "commit", "event pickup p1", "event pickup p2",
+                              "begin", "enqueue pickup p3", "enqueue pickup p4", "commit", "event pickup p3", "event pickup p4",
+                              "begin", "enqueue pickup p5", "commit", "event pickup p5"}));
     }
 
     void otherEventsAndNamespacesAreIgnored()
