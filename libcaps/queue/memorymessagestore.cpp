@@ -95,10 +95,16 @@ Result<bool> MemoryMessageStore::acknowledge(const QString &queueId, const QStri
                                                        : QStringLiteral("empty message id"));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QList<Key> matched;
-    for (const auto &[key, sequence] : m_index) {
-        if (std::get<0>(key) == queueId && std::get<2>(key) == messageId
-            && (event.isEmpty() || std::get<1>(key) == event))
-            matched.append(key);
+    if (!event.isEmpty()) {
+        if (Key key{queueId, event, messageId}; m_index.count(key))
+            matched.append(std::move(key));
+    } else {
+        // Any event: the keys of this queue are next to each other in the ordered index.
+        for (auto it = m_index.lower_bound(Key{queueId, QString(), QString()});
+             it != m_index.end() && std::get<0>(it->first) == queueId; ++it) {
+            if (std::get<2>(it->first) == messageId)
+                matched.append(it->first);
+        }
     }
     for (const Key &key : matched) {
         const qint64 sequence = m_index.at(key);

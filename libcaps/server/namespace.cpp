@@ -13,26 +13,25 @@ namespace caps {
 
 namespace {
 
-// Appends `text` to an event's arguments: in `data`, and in the received bytes when the
-// packet still has them, so a relayed payload keeps its bytes.
+// Appends `text` to the arguments of an event that is about to be encoded and dropped: in
+// the received bytes when the packet still has them (so a relayed payload keeps its bytes, and
+// `data`, which encode() then does not read, is left alone), else in `data`.
 void appendArgument(sio::Packet &packet, const QString &text)
 {
-    QJsonArray data = packet.data.toArray();
-    data.append(text);
-    packet.data = data;
-    if (packet.rawData.isEmpty())
-        return;
     qsizetype end = packet.rawData.size();
     while (end > 0 && QChar::isSpace(uchar(packet.rawData.at(end - 1))))
         --end;
-    if (end == 0 || packet.rawData.at(end - 1) != ']') {
-        packet.rawData.clear(); // not an array after all: encode() writes `data`
+    if (end > 0 && packet.rawData.at(end - 1) == ']') {
+        QByteArray raw;
+        raw.reserve(end + text.size() + 4);
+        raw.append(packet.rawData.constData(), end - 1).append(",\"").append(text.toUtf8()).append("\"]");
+        packet.rawData = std::move(raw);
         return;
     }
-    QByteArray raw;
-    raw.reserve(end + text.size() + 4);
-    raw.append(packet.rawData.constData(), end - 1).append(",\"").append(text.toUtf8()).append("\"]");
-    packet.rawData = std::move(raw);
+    packet.rawData.clear(); // none, or not an array after all: encode() writes `data`
+    QJsonArray data = packet.data.toArray();
+    data.append(text);
+    packet.data = data;
 }
 
 } // namespace
