@@ -18,23 +18,21 @@ EnqueueOutcome MemoryMessageStore::insert(const Key &key, const QJsonValue &payl
     message.event = std::get<1>(key);
     message.messageId = std::get<2>(key);
     // Round-trip through the stored form so that both stores hand back the same values.
-    message.payload = decodePayload(encodePayload(payload)).value();
+    message.payload = storedForm(payload);
     message.sequence = m_nextSequence++;
     message.enqueuedAt = QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC);
     const qint64 sequence = message.sequence;
     m_index.emplace(key, sequence);
     m_messages.emplace(sequence, std::move(message));
-    onRollback([this, key, sequence] {
-        m_index.erase(key);
-        m_messages.erase(sequence);
-    });
+    if (m_inBatch)
+        m_undo.push_back(UndoStep{key, sequence, {}});
     return EnqueueOutcome::Stored;
 }
 
 void MemoryMessageStore::onRollback(std::function<void()> undo)
 {
     if (m_inBatch)
-        m_undo.push_back(std::move(undo));
+        m_undo.push_back(UndoStep{{}, 0, std::move(undo)});
 }
 
 Result<bool> MemoryMessageStore::beginBatch()
@@ -57,8 +55,14 @@ Result<bool> MemoryMessageStore::commitBatch()
 void MemoryMessageStore::rollbackBatch()
 {
     m_inBatch = false;
-    for (auto it = m_undo.rbegin(); it != m_undo.rend(); ++it)
-        (*it)();
+    for (auto it = m_undo.rbegin(); it != m_undo.rend(); ++it) {
+        if (it->other) {
+            it->other();
+        } else {
+            m_index.erase(it->inserted);
+            m_messages.erase(it->sequence);
+        }
+    }
     m_undo.clear();
 }
 

@@ -49,6 +49,16 @@ private:
         qint64 ackedAtMs = 0;
     };
 
+    // One change of the open batch, to take back on rollback. An insert (the change of every
+    // event) is kept as its key and sequence, with no closure to allocate; anything else as
+    // `other`.
+    struct UndoStep
+    {
+        Key inserted;
+        qint64 sequence = 0;
+        std::function<void()> other;
+    };
+
     EnqueueOutcome insert(const Key &key, const QJsonValue &payload, qint64 nowMs);
     // Inside a batch: how to take back one change if the batch is rolled back.
     void onRollback(std::function<void()> undo);
@@ -60,7 +70,7 @@ private:
     qint64 m_nextSequence = 1;
     qint64 m_nextTombstone = 1;
     bool m_inBatch = false;
-    std::vector<std::function<void()>> m_undo; // the open batch's changes, oldest first
+    std::vector<UndoStep> m_undo; // the open batch's changes, oldest first
 };
 
 } // namespace caps

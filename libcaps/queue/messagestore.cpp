@@ -2,7 +2,11 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QJsonParseError>
+
+#include <algorithm>
+#include <cmath>
 
 namespace caps {
 
@@ -11,6 +15,42 @@ QByteArray MessageStore::encodePayload(const QJsonValue &payload)
     // Undefined has no JSON spelling; a missing payload is stored as null.
     const QJsonValue value = payload.isUndefined() ? QJsonValue(QJsonValue::Null) : payload;
     return QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+}
+
+namespace {
+
+// Whether `value` reads back from its JSON text as itself: JSON has no undefined, NaN or
+// infinity (Qt writes null for them).
+bool survivesJson(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Undefined:
+        return false;
+    case QJsonValue::Double:
+        return std::isfinite(value.toDouble());
+    case QJsonValue::Array: {
+        const QJsonArray array = value.toArray();
+        return std::all_of(array.begin(), array.end(), [](const QJsonValue &v) { return survivesJson(v); });
+    }
+    case QJsonValue::Object: {
+        const QJsonObject object = value.toObject();
+        return std::all_of(object.begin(), object.end(), [](const QJsonValue &v) { return survivesJson(v); });
+    }
+    case QJsonValue::Null:
+    case QJsonValue::Bool:
+    case QJsonValue::String:
+        return true;
+    }
+    return false;
+}
+
+} // namespace
+
+QJsonValue MessageStore::storedForm(const QJsonValue &payload)
+{
+    if (survivesJson(payload))
+        return payload;
+    return decodePayload(encodePayload(payload)).value();
 }
 
 Result<QJsonValue> MessageStore::decodePayload(const QByteArray &json)

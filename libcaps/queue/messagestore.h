@@ -102,6 +102,9 @@ public:
     // one-element array since QJsonDocument holds only objects and arrays).
     [[nodiscard]] static QByteArray encodePayload(const QJsonValue &payload);
     [[nodiscard]] static Result<QJsonValue> decodePayload(const QByteArray &json);
+    // What decodePayload(encodePayload(payload)) gives, without writing and parsing the text
+    // when the value reads back as itself (the case of every payload that came in as JSON).
+    [[nodiscard]] static QJsonValue storedForm(const QJsonValue &payload);
 
 protected:
     [[nodiscard]] static QString checkKey(const QString &queueId, const QString &event, const QString &messageId);

@@ -303,7 +303,10 @@ void CapsHub::commitBatch()
     }
     // Answers may emit signals whose slots feed the hub again: what arrives meanwhile queues
     // behind this batch (m_committing) instead of overtaking it.
-    std::vector<Deferred> batch = std::exchange(m_deferred, {});
+    // Swapped, not moved out: both vectors keep their capacity from one batch to the next.
+    std::vector<Deferred> batch;
+    batch.swap(m_answering);
+    batch.swap(m_deferred);
     m_committing = true;
     for (const Deferred &deferred : batch) {
         if (error.isEmpty() || !deferred.failed)
@@ -312,6 +315,8 @@ void CapsHub::commitBatch()
             deferred.failed(error);
     }
     m_committing = false;
+    batch.clear();
+    m_answering.swap(batch);
     if (!m_deferred.empty() && !m_commitTimer.isActive())
         m_commitTimer.start();
 }

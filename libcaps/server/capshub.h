@@ -137,6 +137,7 @@ private:
     qint64 m_rememberedBytes = 0;
 
     std::vector<Deferred> m_deferred; // the open batch's events, in arrival order
+    std::vector<Deferred> m_answering; // the batch being answered; kept to reuse its capacity
     bool m_storeBatchOpen = false;
     bool m_committing = false;
     QTimer m_commitTimer; // zero interval: fires once the current event-loop pass is over

@@ -8,29 +8,33 @@
 #include <QVarLengthArray>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace caps {
 
 namespace {
 
-// Appends `text` to the arguments of an event that is about to be encoded and dropped: in
-// the received bytes when the packet still has them (so a relayed payload keeps its bytes, and
-// `data`, which encode() then does not read, is left alone), else in `data`.
-void appendArgument(sio::Packet &packet, const QString &text)
+// Appends the recovery offset (a string, as socket.io's) to the arguments of an event that is
+// about to be encoded and dropped: in the received bytes when the packet still has them (so a
+// relayed payload keeps its bytes, and `data`, which encode() then does not read, is left
+// alone), else in `data`.
+void appendOffset(sio::Packet &packet, qint64 offset)
 {
     qsizetype end = packet.rawData.size();
     while (end > 0 && QChar::isSpace(uchar(packet.rawData.at(end - 1))))
         --end;
     if (end > 0 && packet.rawData.at(end - 1) == ']') {
+        char digits[24];
+        const int length = std::snprintf(digits, sizeof digits, "%lld", static_cast<long long>(offset));
         QByteArray raw;
-        raw.reserve(end + text.size() + 4);
-        raw.append(packet.rawData.constData(), end - 1).append(",\"").append(text.toUtf8()).append("\"]");
+        raw.reserve(end + length + 4);
+        raw.append(packet.rawData.constData(), end - 1).append(",\"").append(digits, length).append("\"]");
         packet.rawData = std::move(raw);
         return;
     }
     packet.rawData.clear(); // none, or not an array after all: encode() writes `data`
     QJsonArray data = packet.data.toArray();
-    data.append(text);
+    data.append(RecoveryLog::offsetText(offset));
     packet.data = data;
 }
 
@@ -154,7 +158,7 @@ void Namespace::broadcast(const QList<Target> &targets, sio::Packet packet)
         return;
     }
     const qint64 offset = m_recovery->nextOffset();
-    appendArgument(packet, RecoveryLog::offsetText(offset));
+    appendOffset(packet, offset);
     const OutgoingMessage message = OutgoingMessage::fromPacket(packet);
     QList<RecoveryLog::Clause> clauses;
     clauses.reserve(targets.size());

@@ -87,6 +87,14 @@ private slots:
         QTest::addRow("null") << QJsonValue(QJsonValue::Null) << QJsonValue(QJsonValue::Null);
         QTest::addRow("undefined is null") << QJsonValue(QJsonValue::Undefined) << QJsonValue(QJsonValue::Null);
         QTest::addRow("empty object") << QJsonValue(QJsonObject()) << QJsonValue(QJsonObject());
+        // What JSON cannot spell reads back as JSON's null, in the memory store too.
+        QTest::addRow("nan in an array") << QJsonValue(QJsonArray{qQNaN(), 1})
+                                         << QJsonValue(QJsonArray{QJsonValue(QJsonValue::Null), 1});
+        QTest::addRow("infinity in an object") << QJsonValue(QJsonObject{{QStringLiteral("x"), qInf()}})
+                                               << QJsonValue(QJsonObject{{QStringLiteral("x"), QJsonValue(QJsonValue::Null)}});
+        QTest::addRow("undefined in an array") << QJsonValue(QJsonArray{QJsonValue(QJsonValue::Undefined)})
+                                               << QJsonValue(QJsonArray{QJsonValue(QJsonValue::Null)});
+        QTest::addRow("big integer") << QJsonValue(qint64(9007199254740993)) << QJsonValue(qint64(9007199254740993));
     }
     void payloadRoundTrip()
     {
