@@ -298,6 +298,32 @@ private Q_SLOTS:
         QVERIFY(runHub({"--tls-cert", m_dir.filePath("server.pem"), "--tls-key", m_dir.filePath("ca.key")}, &output) != 0);
         QVERIFY2(output.contains("does not belong"), qPrintable(output));
     }
+
+    // --handshake-timeout bounds the TLS handshake too: a peer that connects and never says
+    // hello, or finishes TLS and then sends no request, is dropped; others are not held up.
+    void tlsHandshakeTimeout()
+    {
+        QVERIFY2(QFile::exists(m_dir.filePath("server.pem")), "tls() makes the certificates first");
+        QString output;
+        const quint16 port = startHub({"--tls-cert", m_dir.filePath("server.pem"), "--tls-key", m_dir.filePath("server.key"),
+                                       "--handshake-timeout", "300"},
+                                      &output);
+        QVERIFY2(port, qPrintable(output));
+        QTcpSocket silent;
+        silent.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(silent.waitForConnected(3000));
+        const auto trusting = clientTlsConfiguration(m_dir.filePath("ca.pem"));
+        QVERIFY(trusting.ok());
+        QSslSocket mute;   // TLS done, then nothing
+        mute.setSslConfiguration(*trusting);
+        mute.connectToHostEncrypted("localhost", port);
+        QVERIFY(mute.waitForEncrypted(10000));
+        QVERIFY(QTest::qWaitFor([&] {
+            return silent.state() == QAbstractSocket::UnconnectedState && mute.state() == QAbstractSocket::UnconnectedState;
+        }, 5000));
+        SioClient secure(port, {}, "/caps", "wss", *trusting);
+        QVERIFY2(secure.waitJoined(), qPrintable(secure.socket().errorString()));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestHubAuth)
