@@ -1,6 +1,7 @@
 #include "agents/driveragent.h"
 
 #include "agents/connectionstatus.h"
+#include "agents/queuehubprobe.h"
 #include "client/client.h"
 
 #include <QTimer>
@@ -12,7 +13,9 @@ namespace caps {
 DriverAgent::DriverAgent(Client *client, QObject *parent)
     : QObject(parent)
     , m_client(client)
+    , m_queueProbe(new QueueHubProbe(client, this))
 {
+    connect(m_queueProbe, &QueueHubProbe::noQueue, this, &DriverAgent::forgetUnconfirmedFromEarlierConnections);
     connect(client, &Client::connected, this, &DriverAgent::onConnected);
     connect(client, &Client::disconnected, this,
             [this](const QString &reason) { m_log.logNote(tr("Disconnected (%1)").arg(reason)); });
@@ -80,17 +83,13 @@ void DriverAgent::onConnected()
     ++m_connection;
     m_log.logNote(ConnectionStatus::connectedNote(*m_client));
     // The shared queue: an order stays there until a driver has delivered it.
-    m_client->emitWithAck(QStringLiteral("getAll"), {QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
-                                                               {QStringLiteral("event"), QStringLiteral("pickup")}}},
-                          [self = QPointer<DriverAgent>(this)](const QJsonArray &) {
-                              if (self)
-                                  self->m_queueHub = true;
-                          });
+    m_queueProbe->ask(QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                     {QStringLiteral("event"), QStringLiteral("pickup")}});
     // Sent on a connection that is gone without a confirmation: the hub may never have read them.
     // A hub without a queue (the lab's Phase 2 hub) confirms nothing: sending everything again
     // after each reconnection would only repeat old orders.
-    if (!m_queueHub)
-        m_unconfirmed.removeIf([this](const Unconfirmed &u) { return u.connection < m_connection; });
+    if (m_queueProbe->answer() == QueueHubProbe::Answer::NoQueue)
+        forgetUnconfirmedFromEarlierConnections();
     const QList<Unconfirmed> lost = m_unconfirmed;
     for (const Unconfirmed &u : lost) {
         if (u.connection < m_connection)
@@ -248,6 +247,11 @@ void DriverAgent::onEvent(const QString &event, const QJsonArray &args)
     // A copy of a pickup this driver has delivered (its `received` was lost): acknowledge again.
     if (step == Order::Status::Ordered && m_confirmedDelivered.contains(order->orderId))
         acknowledgePickup(order->orderId);
+}
+
+void DriverAgent::forgetUnconfirmedFromEarlierConnections()
+{
+    m_unconfirmed.removeIf([this](const Unconfirmed &u) { return u.connection < m_connection; });
 }
 
 } // namespace caps

@@ -15,6 +15,8 @@ class QTimer;
 
 namespace caps {
 
+class QueueHubProbe;
+
 // The lab's driver: every `pickup` joins the queue; confirming a pickup emits `in-transit`
 // and marking it delivered emits `delivered`, each with the payload the vendor sent (the hub
 // routes them to payload.store). With auto-drive on it does both by itself, as the lab's
@@ -45,6 +47,8 @@ public:
     [[nodiscard]] bool autoDrive() const { return m_autoDrive; }
     // Emits the hub has not confirmed yet (sent again after a reconnection).
     [[nodiscard]] qsizetype unconfirmedCount() const { return m_unconfirmed.size(); }
+    // Whether the hub keeps a queue, as far as the agent knows.
+    [[nodiscard]] QueueHubProbe *queueProbe() const { return m_queueProbe; }
     void setAutoDrive(bool on);
     [[nodiscard]] int pickupDelayMs() const { return m_pickupDelayMs; }
     [[nodiscard]] int deliverDelayMs() const { return m_deliverDelayMs; }
@@ -72,6 +76,9 @@ private:
     static constexpr int kMaxRefusals = 20;
 
     void onConnected();
+    // A hub without a queue confirms nothing: what earlier connections sent stays unconfirmed
+    // for ever, and sending it again after each reconnection would only repeat old orders.
+    void forgetUnconfirmedFromEarlierConnections();
     void send(const QString &event, const QString &orderId, const QJsonObject &payload);
     void acknowledgePickup(const QString &orderId);
     void onEvent(const QString &event, const QJsonArray &args);
@@ -88,7 +95,7 @@ private:
     QList<Unconfirmed> m_unconfirmed; // in-transit / delivered not yet confirmed, oldest first
     QSet<QString> m_confirmedDelivered;
     quint64 m_connection = 0;
-    bool m_queueHub = false;          // the hub answered getAll: it keeps and confirms messages
+    QueueHubProbe *m_queueProbe;      // whether the hub keeps and confirms messages
     bool m_autoDrive = false;
     int m_pickupDelayMs = 1000;
     int m_deliverDelayMs = 3000;

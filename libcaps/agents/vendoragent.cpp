@@ -1,6 +1,7 @@
 #include "agents/vendoragent.h"
 
 #include "agents/connectionstatus.h"
+#include "agents/queuehubprobe.h"
 #include "client/client.h"
 #include "core/logging.h"
 #include "orders/orderfaker.h"
@@ -15,7 +16,9 @@ VendorAgent::VendorAgent(Client *client, const QString &store, QObject *parent)
     : QObject(parent)
     , m_client(client)
     , m_store(store)
+    , m_queueProbe(new QueueHubProbe(client, this))
 {
+    connect(m_queueProbe, &QueueHubProbe::noQueue, this, &VendorAgent::forgetUnconfirmedFromEarlierConnections);
     connect(client, &Client::connected, this, &VendorAgent::onConnected);
     connect(client, &Client::disconnected, this,
             [this](const QString &reason) { m_log.logNote(tr("Disconnected (%1)").arg(reason)); });
@@ -50,16 +53,12 @@ void VendorAgent::onConnected()
     ++m_connection;
     m_log.logNote(ConnectionStatus::connectedNote(*m_client));
     // What the hub kept for this store while we were away; acknowledged in onEvent().
-    m_client->emitWithAck(QStringLiteral("getAll"), {QJsonObject{{QStringLiteral("clientId"), m_store}}},
-                          [self = QPointer<VendorAgent>(this)](const QJsonArray &) {
-                              if (self)
-                                  self->m_queueHub = true;
-                          });
+    m_queueProbe->ask(QJsonObject{{QStringLiteral("clientId"), m_store}});
     // Sent on a connection that is gone without a confirmation: the hub may never have read them.
     // A hub without a queue (the lab's Phase 2 hub) confirms nothing: sending everything again
     // after each reconnection would only repeat old orders.
-    if (!m_queueHub)
-        m_unconfirmed.removeIf([this](const Unconfirmed &u) { return u.connection < m_connection; });
+    if (m_queueProbe->answer() == QueueHubProbe::Answer::NoQueue)
+        forgetUnconfirmedFromEarlierConnections();
     const QList<Unconfirmed> lost = m_unconfirmed;
     for (const Unconfirmed &u : lost) {
         if (u.connection < m_connection)
@@ -146,6 +145,11 @@ void VendorAgent::onStatusChanged(const QString &orderId, Order::Status status)
         m_log.logNote(thankYouText(orderId));
         Q_EMIT orderDelivered(orderId);
     }
+}
+
+void VendorAgent::forgetUnconfirmedFromEarlierConnections()
+{
+    m_unconfirmed.removeIf([this](const Unconfirmed &u) { return u.connection < m_connection; });
 }
 
 } // namespace caps

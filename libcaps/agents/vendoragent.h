@@ -10,6 +10,8 @@
 
 namespace caps {
 
+class QueueHubProbe;
+
 // The lab's vendor: joins its store's room, emits `pickup` for each new order and thanks the
 // driver once per delivered order of its store (however many copies of `delivered` arrive).
 //
@@ -35,6 +37,8 @@ public:
     [[nodiscard]] static QString thankYouText(const QString &orderId);
     // Emits the hub has not confirmed yet (sent again after a reconnection).
     [[nodiscard]] qsizetype unconfirmedCount() const { return m_unconfirmed.size(); }
+    // Whether the hub keeps a queue, as far as the agent knows.
+    [[nodiscard]] QueueHubProbe *queueProbe() const { return m_queueProbe; }
 
 Q_SIGNALS:
     void orderPlaced(const caps::Order &order);
@@ -53,6 +57,9 @@ private:
     static constexpr int kMaxRefusals = 20;
 
     void onConnected();
+    // A hub without a queue confirms nothing: what earlier connections sent stays unconfirmed
+    // for ever, and sending it again after each reconnection would only repeat old orders.
+    void forgetUnconfirmedFromEarlierConnections();
     void sendPickup(const QString &orderId, const QJsonObject &payload);
     void onEvent(const QString &event, const QJsonArray &args);
     void onStatusChanged(const QString &orderId, caps::Order::Status status);
@@ -63,7 +70,7 @@ private:
     EventLogModel m_log;
     QList<Unconfirmed> m_unconfirmed; // pickups the hub has not acknowledged yet, oldest first
     quint64 m_connection = 0;         // connections so far
-    bool m_queueHub = false;          // the hub answered getAll: it keeps and confirms messages
+    QueueHubProbe *m_queueProbe;      // whether the hub keeps and confirms messages
 };
 
 } // namespace caps

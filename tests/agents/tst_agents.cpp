@@ -1,10 +1,15 @@
 #include "agents/connectionstatus.h"
 #include "agents/customeragent.h"
 #include "agents/driveragent.h"
+#include "agents/queuehubprobe.h"
 #include "agents/vendoragent.h"
 #include "client/client.h"
 #include "server/capshub.h"
+#include "server/clientconnection.h"
+#include "server/namespace.h"
+#include "server/serverevent.h"
 #include "server/server.h"
+#include "server/serversocket.h"
 
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -39,12 +44,52 @@ private Q_SLOTS:
     void customerTrackAckFillsCurrentStep();
     void customerTracksAgainAfterReconnect();
     void connectionStatusText();
+    void vendorResendsWhenTheQueueAnswerIsCutOff();
+    void vendorForgetsOnAHubWithoutQueue();
 
 private:
     QUrl url(quint16 port) const { return QUrl(QStringLiteral("http://127.0.0.1:%1/caps").arg(port)); }
     std::unique_ptr<caps::Server> m_server;
     std::unique_ptr<caps::CapsHub> m_hub;
 };
+
+namespace {
+
+// A hub that answers nothing: it records every event and can cut a client off. With it the
+// agents' handling of unconfirmed emits can be tested whatever a real hub would have answered.
+struct SilentHub
+{
+    SilentHub()
+    {
+        QObject::connect(server.of(QStringLiteral("/caps")), &caps::Namespace::connection, &server,
+                         [this](caps::ServerSocket *socket) {
+                             last = socket;
+                             QObject::connect(socket, &caps::ServerSocket::eventReceived, &server,
+                                              [this](const caps::ServerEvent &event) {
+                                                  const QJsonValue orderId = event.arg(0).toObject().value(QLatin1String("orderID"));
+                                                  events.append(event.name() + (orderId.isString() ? QLatin1Char(' ') + orderId.toString() : QString()));
+                                              });
+                         });
+    }
+    void cutOff()
+    {
+        if (last)
+            last->client()->close();
+    }
+    caps::Server server;
+    QPointer<caps::ServerSocket> last;
+    QStringList events;
+};
+
+Client::Options fast()
+{
+    Client::Options o;
+    o.reconnectionDelayMs = 20;
+    o.reconnectionDelayMaxMs = 50;
+    return o;
+}
+
+} // namespace
 
 void TestAgents::initTestCase()
 {
@@ -250,6 +295,51 @@ void TestAgents::connectionStatusText()
     QVERIFY(changed.count() >= 1);
     client.disconnectFromHub();
     QTRY_COMPARE(status.text(), QStringLiteral("Offline"));
+}
+
+// A hub that keeps a queue but whose answer to getAll was lost with the connection: the pickup
+// it never confirmed must go out again, or the order is lost (it was, under load, before).
+void TestAgents::vendorResendsWhenTheQueueAnswerIsCutOff()
+{
+    SilentHub hub;
+    QVERIFY(hub.server.listen(QHostAddress::LocalHost, 0));
+    Client client(url(hub.server.serverPort()), fast());
+    caps::VendorAgent vendor(&client, QStringLiteral("s"));
+    client.connectToHub();
+    QTRY_VERIFY(client.isConnected());
+    vendor.placeOrder(Order::fromJson(payload(QStringLiteral("cut-1"), QStringLiteral("s"))).value());
+    QTRY_VERIFY(hub.events.contains(QStringLiteral("pickup cut-1")));
+    QCOMPARE(vendor.queueProbe()->answer(), caps::QueueHubProbe::Answer::Unknown);
+
+    hub.cutOff();
+    QTRY_COMPARE(hub.events.count(QStringLiteral("pickup cut-1")), 2);
+    QCOMPARE(vendor.unconfirmedCount(), 1);
+}
+
+// A hub that never answers getAll keeps no queue (the lab's Phase 2 hub): once that is known,
+// what an earlier connection sent is not sent again on every reconnection.
+void TestAgents::vendorForgetsOnAHubWithoutQueue()
+{
+    SilentHub hub;
+    QVERIFY(hub.server.listen(QHostAddress::LocalHost, 0));
+    Client client(url(hub.server.serverPort()), fast());
+    caps::VendorAgent vendor(&client, QStringLiteral("s"));
+    vendor.queueProbe()->setTimeoutMs(100);
+    QSignalSpy noQueue(vendor.queueProbe(), &caps::QueueHubProbe::noQueue);
+    client.connectToHub();
+    QTRY_VERIFY(client.isConnected());
+    vendor.placeOrder(Order::fromJson(payload(QStringLiteral("lab-1"), QStringLiteral("s"))).value());
+    QVERIFY(noQueue.wait());
+    QCOMPARE(vendor.queueProbe()->answer(), caps::QueueHubProbe::Answer::NoQueue);
+
+    QSignalSpy connected(&client, &Client::connected);
+    hub.cutOff();
+    QVERIFY(connected.wait());
+    // The hub reads one client's packets in order: had lab-1 gone out again, it would come first.
+    vendor.placeOrder(Order::fromJson(payload(QStringLiteral("lab-2"), QStringLiteral("s"))).value());
+    QTRY_VERIFY(hub.events.contains(QStringLiteral("pickup lab-2")));
+    QCOMPARE(hub.events.count(QStringLiteral("pickup lab-1")), 1);
+    QCOMPARE(vendor.unconfirmedCount(), 1);   // lab-2, on this connection
 }
 
 QTEST_GUILESS_MAIN(TestAgents)
