@@ -15,7 +15,6 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSettings>
-#include <QSplitter>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -111,13 +110,7 @@ CustomerWindow::CustomerWindow(const QUrl &hub, const QString &customer, const Q
     topLayout->addWidget(m_followingLabel);
     topLayout->addWidget(scroll, 1);
 
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->setObjectName(QStringLiteral("mainSplitter"));
-    splitter->addWidget(top);
-    splitter->addWidget(m_logView);
-    splitter->setStretchFactor(0, 4);
-    splitter->setStretchFactor(1, 1);
-    setCentralWidget(splitter);
+    setCentralArea(top, m_logView, 4);
 
     resize(900, 650);
     restoreWindowGeometry();

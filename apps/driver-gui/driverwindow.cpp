@@ -156,13 +156,7 @@ DriverWindow::DriverWindow(const QUrl &hub, QWidget *parent)
     top->setStretchFactor(0, 4);
     top->setStretchFactor(1, 1);
 
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->setObjectName(QStringLiteral("mainSplitter"));
-    splitter->addWidget(top);
-    splitter->addWidget(m_logView);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 1);
-    setCentralWidget(splitter);
+    setCentralArea(top, m_logView, 3);
 
     resize(1000, 650);
     restoreWindowGeometry();

@@ -105,13 +105,7 @@ VendorWindow::VendorWindow(const QUrl &hub, const QString &store, QWidget *paren
     top->setStretchFactor(1, 2);
     top->setSizes({850, 380});
 
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->setObjectName(QStringLiteral("mainSplitter"));
-    splitter->addWidget(top);
-    splitter->addWidget(m_logView);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 1);
-    setCentralWidget(splitter);
+    setCentralArea(top, m_logView, 3);
 
     resize(1240, 720);
     restoreWindowGeometry();

@@ -14,6 +14,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
 
@@ -120,6 +121,17 @@ void CapsMainWindow::addHelpMenu()
     QAction *aboutQt = menu->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
     aboutQt->setObjectName(QStringLiteral("aboutQtAction"));
     aboutQt->setMenuRole(QAction::AboutQtRole);
+}
+
+void CapsMainWindow::setCentralArea(QWidget *main, QWidget *log, int mainStretch)
+{
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("mainSplitter"));
+    splitter->addWidget(main);
+    splitter->addWidget(log);
+    splitter->setStretchFactor(0, mainStretch);
+    splitter->setStretchFactor(1, 1);
+    setCentralWidget(splitter);
 }
 
 void CapsMainWindow::restoreWindowGeometry()

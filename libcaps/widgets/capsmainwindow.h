@@ -45,6 +45,9 @@ protected:
     virtual void changeHub(const QUrl &hub) = 0;
     [[nodiscard]] virtual QUrl hubUrl() const = 0;
     void addHelpMenu();
+    // The windows' shape: `main` above the event log `log`, sharing the height `mainStretch` : 1
+    // (a splitter the user can move, named "mainSplitter").
+    void setCentralArea(QWidget *main, QWidget *log, int mainStretch);
     void restoreWindowGeometry();
     void closeEvent(QCloseEvent *event) override;
 
