@@ -38,6 +38,17 @@ void SecurityOptions::addTo(QCommandLineParser &parser)
     }
 }
 
+Result<qint64> wholeNumberOption(const QCommandLineParser &parser, const QString &name, qint64 minimum, qint64 maximum)
+{
+    const QString text = parser.value(name).trimmed();
+    bool ok = false;
+    const qint64 value = text.toLongLong(&ok);
+    if (!ok || value < minimum || value > maximum)
+        return Result<qint64>::failure(
+            tr("--%1: expected a whole number from %2 to %3, got \"%4\"").arg(name).arg(minimum).arg(maximum).arg(text));
+    return value;
+}
+
 Result<SecurityOptions> SecurityOptions::fromParser(const QCommandLineParser &parser)
 {
     using R = Result<SecurityOptions>;
@@ -53,13 +64,10 @@ Result<SecurityOptions> SecurityOptions::fromParser(const QCommandLineParser &pa
     for (const SecurityLimits::Option &option : SecurityLimits::options()) {
         if (!parser.isSet(option.name))
             continue;
-        const QString text = parser.value(option.name).trimmed();
-        bool ok = false;
-        const qint64 value = text.toLongLong(&ok);
-        if (!ok || value < option.minimum || value > option.maximum)
-            return R::failure(tr("--%1: expected a whole number from %2 to %3, got \"%4\"")
-                                  .arg(option.name).arg(option.minimum).arg(option.maximum).arg(text));
-        o.limits.setValue(option, value);
+        const auto value = wholeNumberOption(parser, option.name, option.minimum, option.maximum);
+        if (!value)
+            return R::failure(value.error());
+        o.limits.setValue(option, *value);
     }
     return o;
 }

@@ -22,6 +22,11 @@ class QCommandLineParser;
 
 namespace caps {
 
+// The value of option --`name` as a whole number from `minimum` to `maximum`, or the message
+// every server option gives: "--name: expected a whole number from A to B, got "x"".
+[[nodiscard]] Result<qint64> wholeNumberOption(const QCommandLineParser &parser, const QString &name, qint64 minimum,
+                                               qint64 maximum);
+
 // What the hub needs at run time, made from SecurityOptions.
 struct SecuritySetup
 {

@@ -1,29 +1,12 @@
 #include "server/servercommandline.h"
 
+#include "security/securityoptions.h"
+
 #include <QCommandLineParser>
 
 #include <functional>
 
 namespace caps {
-
-namespace {
-
-// The message names the option, its range and what was given, like SecurityOptions'.
-Result<qint64> readInt(const QCommandLineParser &parser, const char *name, qint64 minimum, qint64 maximum)
-{
-    const QString text = parser.value(QLatin1String(name)).trimmed();
-    bool ok = false;
-    const qint64 value = text.toLongLong(&ok);
-    if (!ok || value < minimum || value > maximum)
-        return Result<qint64>::failure(ServerCommandLine::tr("--%1: expected a whole number from %2 to %3, got \"%4\"")
-                                           .arg(QLatin1String(name))
-                                           .arg(minimum)
-                                           .arg(maximum)
-                                           .arg(text));
-    return value;
-}
-
-} // namespace
 
 void ServerCommandLine::addTo(QCommandLineParser &parser) const
 {
@@ -73,7 +56,7 @@ Result<ServerCommandLine::Endpoint> ServerCommandLine::read(const QCommandLinePa
         {"recovery-max-bytes", 1, qint64(1) << 40, [&](qint64 v) { read.recoveryMaxBytes = v; }},
     };
     for (const IntOption &option : ints) {
-        const auto value = readInt(parser, option.name, option.minimum, option.maximum);
+        const auto value = wholeNumberOption(parser, QLatin1String(option.name), option.minimum, option.maximum);
         if (!value)
             return R::failure(value.error());
         option.apply(*value);
