@@ -8,12 +8,15 @@ CAPS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CAPS_BUILD="${CAPS_BUILD:-$CAPS_ROOT/build}"
 export CAPS_ROOT CAPS_BUILD
 
-# Debian packages: the compiler and Qt 6.4 for every purpose; Node (with npm) for the interop
-# tests' real socket.io peers; clang and its fuzzer runtime for the fuzz targets; openssl to make
-# test certificates; tmux for the four-pane terminal demo.
+# Debian packages: the compiler and Qt 6.4 for every purpose (Qt6Charts' CMake package needs
+# Qt6OpenGL's, a mere Recommends of qt6-charts-dev that --no-install-recommends leaves out); Node
+# (with npm) for the interop tests' real socket.io peers and the official protocol suites;
+# python3-socketio with python3-websocket as the Python world's Socket.IO client; clang and its
+# fuzzer runtime for the fuzz targets; openssl to make test certificates; tmux for the four-pane
+# terminal demo.
 BUILD_PACKAGES=(g++ cmake ninja-build qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qt6-charts-dev
-                libqt6svg6 qt6-qpa-plugins)
-TEST_PACKAGES=(nodejs openssl clang libclang-rt-14-dev)
+                libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins)
+TEST_PACKAGES=(nodejs openssl clang libclang-rt-14-dev python3 python3-socketio python3-websocket)
 RUN_PACKAGES=(tmux)
 
 as_root() {
