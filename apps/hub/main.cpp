@@ -50,7 +50,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption quietOption(QStringLiteral("quiet"), QCoreApplication::translate("main", "Do not log events."));
     // --port, --host, the timings, and connection state recovery (on for two minutes by default,
     // where socket.io has it off: a vendor or driver whose network blinks should miss nothing).
-    const caps::ServerCommandLine serverCommandLine({.recoveryWindow = 120000});
+    // Unlike socket.io, the hub serves socket.io 2.x clients unless told not to: many CAPS labs
+    // were written with them.
+    const caps::ServerCommandLine serverCommandLine({.recoveryWindow = 120000, .allowEio3 = true});
     serverCommandLine.addTo(parser);
     parser.addOptions({nspOption, logFormatOption, dbOption, quietOption});
     // --tokens, --insecure, --tls-cert, --tls-key and every limit, --max-payload included (docs/security.md).

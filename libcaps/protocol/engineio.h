@@ -44,6 +44,11 @@ struct Packet
 // HTTP long-polling: packets joined by the record separator 0x1e, binary messages as "b<base64>".
 [[nodiscard]] QByteArray encodePayload(const QList<Packet> &packets);
 [[nodiscard]] Result<QList<Packet>> decodePayload(QByteArrayView payload);
+// The same payload from packets already in their text form (encodeText()), as a session
+// buffers them: a broadcast's bytes are shared by every recipient, not encoded again.
+[[nodiscard]] QByteArray joinTextPackets(const QList<QByteArray> &textPackets);
+// One packet in text form, "b<base64>" allowed: the inverse of encodeText().
+[[nodiscard]] Result<Packet> decodeTextPacket(QByteArrayView text);
 
 // The data of the OPEN packet.
 struct Handshake
@@ -58,5 +63,29 @@ struct Handshake
 };
 [[nodiscard]] QByteArray encodeHandshake(const Handshake &handshake);
 [[nodiscard]] Result<Handshake> decodeHandshake(QByteArrayView json);
+
+// Engine.IO protocol v3 (engine.io 3, under socket.io 2.x clients), served beside v4 as Node's
+// `allowEIO3` does. The packets are the same; their framing differs, and the client sends the
+// pings. https://github.com/socketio/engine.io-protocol/tree/v3
+namespace v3 {
+
+inline constexpr int kProtocolVersion = 3;
+
+// Text polling payload: each packet as "<length>:<packet>", the length in UTF-16 code units
+// (JavaScript's String.length, which is what engine.io-parser 2 counts), a binary message as
+// "b4<base64>". An empty list is "0:".
+[[nodiscard]] QByteArray encodeTextPayload(const QList<Packet> &packets);
+[[nodiscard]] Result<QList<Packet>> decodeTextPayload(QByteArrayView payload);
+// Binary polling payload, for XHR2 clients that did not ask for base64 (no `b64=1`): per packet
+// a 0 (text) or 1 (binary) byte, the length's decimal digits as byte values, 0xFF, then the
+// packet: text as UTF-8 "<digit><data>", binary as its type byte and then the data; lengths in
+// bytes.
+[[nodiscard]] QByteArray encodeBinaryPayload(const QList<Packet> &packets);
+[[nodiscard]] Result<QList<Packet>> decodeBinaryPayload(QByteArrayView payload);
+// WebSocket binary frame: the type byte (always Message), then the data.
+[[nodiscard]] Result<Packet> decodeBinaryFrame(QByteArrayView frame);
+[[nodiscard]] QByteArray encodeBinaryFrame(const QByteArray &data);
+
+} // namespace v3
 
 } // namespace caps::eio

@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QUrlQuery>
 
 namespace caps::sio {
 
@@ -188,6 +189,31 @@ Packet Packet::connectError(const QString &nsp, const QString &message)
     p.data = QJsonObject{{QStringLiteral("message"), message}};
     return p;
 }
+
+namespace v4 {
+
+Packet connectError(const QString &nsp, const QString &message)
+{
+    Packet p;
+    p.type = PacketType::ConnectError;
+    p.nsp = nsp;
+    p.data = message;
+    return p;
+}
+
+ConnectTarget splitConnectName(const QString &name)
+{
+    const qsizetype question = name.indexOf(QLatin1Char('?'));
+    if (question < 0)
+        return {name, {}};
+    ConnectTarget target{name.left(question), {}};
+    const QUrlQuery query(name.sliced(question + 1));
+    for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded))
+        target.query.insert(key, value);
+    return target;
+}
+
+} // namespace v4
 
 Packet Packet::disconnect(const QString &nsp)
 {

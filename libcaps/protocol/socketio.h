@@ -109,6 +109,22 @@ private:
     std::optional<Header> m_pending;
 };
 
+// Socket.IO protocol v4, spoken by socket.io 2.x over Engine.IO 3. Its packets are v5's but for
+// the connection: the main namespace is joined without a CONNECT from the client, another
+// namespace's CONNECT carries its handshake query in the name ("/caps?token=x") instead of an
+// auth object, the answer carries no data, and CONNECT_ERROR carries a bare string.
+namespace v4 {
+inline constexpr int kProtocolVersion = 4;
+[[nodiscard]] Packet connectError(const QString &nsp, const QString &message);
+// "/caps?token=x&a=b" -> "/caps" and {"token": "x", "a": "b"}, as socket.io reads it.
+struct ConnectTarget
+{
+    QString nsp;
+    QJsonObject query;
+};
+[[nodiscard]] ConnectTarget splitConnectName(const QString &name);
+} // namespace v4
+
 // Event names the protocol reserves; a peer may not emit them.
 [[nodiscard]] bool isReservedEventName(const QString &name);
 

@@ -32,6 +32,14 @@ ClientConnection::ClientConnection(EngineSession *session, Server *server)
     connect(session, &EngineSession::messageReceived, this, &ClientConnection::onMessage);
     connect(session, &EngineSession::closed, this, &ClientConnection::onEngineClosed);
     server->m_connectDeadlines.add(this, 0);
+    // Socket.IO v4 (socket.io 2.x): the main namespace is joined as soon as the session opens.
+    if (isV4())
+        onConnect(sio::Packet::connect(QStringLiteral("/")));
+}
+
+bool ClientConnection::isV4() const
+{
+    return m_session && m_session->protocol() == eio::v3::kProtocolVersion;
 }
 
 void ClientConnection::onConnectTimeout()
@@ -110,19 +118,30 @@ void ClientConnection::onPacket(const sio::Packet &packet)
 
 void ClientConnection::onConnect(const sio::Packet &packet)
 {
-    Namespace *nsp = m_server->findNamespace(packet.nsp);
+    const bool v4 = isV4();
+    // A v4 client's handshake query stands where a v5 client's auth object does.
+    const sio::v4::ConnectTarget target = v4 ? sio::v4::splitConnectName(packet.nsp)
+                                             : sio::v4::ConnectTarget{packet.nsp, packet.data.toObject()};
+    const auto refuse = [this, v4, &target](const QString &message) {
+        send(v4 ? sio::v4::connectError(target.nsp, message) : sio::Packet::connectError(target.nsp, message));
+    };
+    Namespace *nsp = m_server->findNamespace(target.nsp);
     if (!nsp) {
-        send(sio::Packet::connectError(packet.nsp, QStringLiteral("Invalid namespace")));
+        refuse(QStringLiteral("Invalid namespace"));
         return;
     }
-    if (m_sockets.contains(packet.nsp)) {
-        qCDebug(lcServer) << "second CONNECT to" << packet.nsp << "ignored";
+    if (m_sockets.contains(target.nsp)) {
+        qCDebug(lcServer) << "second CONNECT to" << target.nsp << "ignored";
         return;
     }
-    const QJsonObject auth = packet.data.toObject();
+    const QJsonObject &auth = target.query;
     const QString refusal = nsp->checkConnect(auth);
     if (!refusal.isEmpty()) {
-        send(sio::Packet::connectError(packet.nsp, refusal));
+        refuse(refusal);
+        return;
+    }
+    if (v4) {
+        connectV4(nsp, auth);
         return;
     }
     RecoveryLog *recovery = nsp->recovery();
@@ -134,7 +153,7 @@ void ClientConnection::onConnect(const sio::Packet &packet)
             restored.reset();
     }
     auto *socket = new ServerSocket(restored ? restored->session.sid : socketId(), nsp, this, auth);
-    m_sockets.insert(packet.nsp, socket);
+    m_sockets.insert(target.nsp, socket);
     nsp->add(socket);
     QJsonObject reply{{QStringLiteral("sid"), socket->id()}};
     if (recovery) {
@@ -154,13 +173,28 @@ void ClientConnection::onConnect(const sio::Packet &packet)
             socket->m_resumeFrom = recovery->nextOffset();
         socket->join(socket->id());
     }
-    send(sio::Packet::connect(packet.nsp, reply));
+    send(sio::Packet::connect(target.nsp, reply));
     // After the CONNECT: a client drops events that come before it (socket.io-client would
     // buffer them, but not every client does).
     if (restored) {
         for (const OutgoingMessage &missed : std::as_const(restored->missed))
             send(missed);
     }
+    emit nsp->connection(socket);
+}
+
+// Socket.IO v4 has no connection state recovery, and its client names its socket itself: the
+// session id, prefixed with "<nsp>#" outside the main namespace (socket.io-client 2's
+// generateId(), which socket.io 4 follows for these clients).
+void ClientConnection::connectV4(Namespace *nsp, const QJsonObject &query)
+{
+    const QString name = nsp->name();
+    const QString sid = name == QLatin1String("/") ? m_session->id() : name + QLatin1Char('#') + m_session->id();
+    auto *socket = new ServerSocket(sid, nsp, this, query);
+    m_sockets.insert(name, socket);
+    nsp->add(socket);
+    socket->join(socket->id());
+    send(sio::Packet::connect(name));
     emit nsp->connection(socket);
 }
 

@@ -12,6 +12,7 @@
 namespace caps {
 
 class EngineSession;
+class Namespace;
 class Server;
 class ServerSocket;
 struct OutgoingMessage;
@@ -41,6 +42,9 @@ private:
     void onMessage(const QByteArray &data, bool binary);
     void onPacket(const sio::Packet &packet);
     void onConnect(const sio::Packet &packet);
+    void connectV4(Namespace *nsp, const QJsonObject &query);
+    // The session speaks Engine.IO 3, so this connection Socket.IO v4 (socket.io 2.x).
+    [[nodiscard]] bool isV4() const;
     void onEngineClosed(const QString &reason);
     void onConnectTimeout();
     void removeSocket(ServerSocket *socket);

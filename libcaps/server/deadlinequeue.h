@@ -25,6 +25,9 @@ public:
     {
         m_clock.start();
         m_timer.setSingleShot(true);
+        // A coarse timer may be 5% late: a 200 ms ping timeout closing at 210 ms lets a request
+        // that comes at 205 ms find the session still open, where engine.io's is gone.
+        m_timer.setTimerType(Qt::PreciseTimer);
         QObject::connect(&m_timer, &QTimer::timeout, &m_timer, [this] { expire(); });
     }
     DeadlineQueue(const DeadlineQueue &) = delete;

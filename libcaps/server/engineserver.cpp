@@ -66,10 +66,15 @@ EngineServer::EngineServer(const ServerOptions &options, QObject *parent)
       m_pingTimeouts([](QObject *session, quint64 token) {
           static_cast<EngineSession *>(session)->onPingTimeoutElapsed(token);
       }),
+      m_clientPingTimeouts([](QObject *session, quint64 token) {
+          static_cast<EngineSession *>(session)->onPingTimeoutElapsed(token);
+      }),
       m_handshakeDeadlines([this](QObject *socket, quint64) { onHandshakeTimeout(static_cast<QTcpSocket *>(socket)); })
 {
     m_pingIntervals.setInterval(m_options.pingInterval);
     m_pingTimeouts.setInterval(m_options.pingTimeout);
+    m_clientPingTimeouts.setInterval(m_options.pingInterval + m_options.pingTimeout);
+    m_clock.start();
     m_handshakeDeadlines.setInterval(m_options.handshakeTimeout);
     if (m_options.tls)
         m_tcpServer.setSslConfiguration(*m_options.tls);
@@ -83,6 +88,15 @@ EngineServer::~EngineServer()
     const auto sessions = m_sessions;
     m_sessions.clear();
     qDeleteAll(sessions);
+}
+
+void EngineServer::scheduleHeartbeat(EngineSession *session, Heartbeat kind, quint64 token)
+{
+    switch (kind) {
+    case Heartbeat::PingInterval: m_pingIntervals.add(session, token); break;
+    case Heartbeat::PingTimeout: m_pingTimeouts.add(session, token); break;
+    case Heartbeat::ClientPingTimeout: m_clientPingTimeouts.add(session, token); break;
+    }
 }
 
 bool EngineServer::listen(const QHostAddress &address, quint16 port)
@@ -137,8 +151,13 @@ int EngineServer::verify(HttpConnection *connection, bool upgrade) const
     const QString transport = request.queryValue(QStringLiteral("transport"));
     if (transport != QLatin1String("polling") && transport != QLatin1String("websocket"))
         return UnknownTransport;
-    if (request.queryValue(QStringLiteral("EIO")) != QLatin1String("4"))
+    const QString eio = request.queryValue(QStringLiteral("EIO"));
+    if (eio != QLatin1String("4") && !(eio == QLatin1String("3") && m_options.allowEio3))
         return UnsupportedProtocolVersion;
+    // engine.io 3's JSONP polling, for browsers without XHR: no socket.io 2.x client uses it
+    // unless told to (jsonp: true), and it is not served here.
+    if (eio == QLatin1String("3") && request.hasQueryValue(QStringLiteral("j")))
+        return BadRequest;
     if (upgrade && transport != QLatin1String("websocket"))
         return BadRequest;
     if (!request.hasQueryValue(QStringLiteral("sid"))) {
@@ -154,9 +173,9 @@ int EngineServer::verify(HttpConnection *connection, bool upgrade) const
     if (!session)
         return UnknownSid;
     if (upgrade) {
-        // Only a polling session may be upgraded, and only once.
-        if (!session->canUpgrade())
-            return BadRequest;
+        // Only a polling session may be upgraded, and only once; but as in engine.io, a second
+        // WebSocket for a known session completes its handshake and is then closed
+        // (onWebSocketReady()), so its client hears a close rather than an HTTP error.
         return kAccepted;
     }
     if (transport != QLatin1String("polling") || session->transport() != EngineSession::Transport::Polling)
@@ -185,6 +204,13 @@ void EngineServer::onRequest(HttpConnection *connection)
         return;
     }
     EngineSession *session = m_sessions.value(sid);
+    // The ping timeout may be due without its timer having run yet (it is handled in a later
+    // pass of the event loop): the session is over all the same.
+    if (session->heartbeatOverdue()) {
+        session->onPingTimeoutElapsed(session->heartbeatToken());
+        connection->respondError(400, UnknownSid, errorMessage(UnknownSid));
+        return;
+    }
     if (request.method == "GET")
         session->handlePoll(connection);
     else if (request.method == "POST")
@@ -195,17 +221,20 @@ void EngineServer::onRequest(HttpConnection *connection)
 
 void EngineServer::handshake(HttpConnection *connection)
 {
-    EngineSession *session = createSession();
+    const HttpRequest &request = connection->request();
+    const int protocol = request.queryValue(QStringLiteral("EIO")).toInt();
+    // An Engine.IO 3 client that cannot take binary polling payloads says so with b64=1.
+    EngineSession *session = createSession(protocol, request.hasQueryValue(QStringLiteral("b64")));
     session->openPolling(connection);
     emit this->connection(session);
 }
 
-EngineSession *EngineServer::createSession()
+EngineSession *EngineServer::createSession(int protocol, bool base64)
 {
     QString sid = generateId();
     while (m_sessions.contains(sid))
         sid = generateId();
-    auto *session = new EngineSession(sid, this);
+    auto *session = new EngineSession(sid, protocol, base64, this);
     m_sessions.insert(sid, session);
     connect(session, &EngineSession::closed, this, [this, sid] { m_sessions.remove(sid); });
     return session;
@@ -288,7 +317,7 @@ void EngineServer::onWebSocketReady()
         const QUrlQuery query(socket->requestUrl());
         const QString sid = query.queryItemValue(QStringLiteral("sid"), QUrl::FullyDecoded);
         if (sid.isEmpty()) {
-            EngineSession *session = createSession();
+            EngineSession *session = createSession(query.queryItemValue(QStringLiteral("EIO")).toInt(), false);
             session->openWebSocket(socket);
             emit connection(session);
             continue;

@@ -6,6 +6,7 @@
 #include "security/securetcpserver.h"
 #include "server/serveroptions.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
@@ -20,8 +21,8 @@ namespace caps {
 
 class HttpConnection;
 
-// The Engine.IO v4 server: one TCP port for both transports, as Node's engine.io attached to
-// an http.Server. QTcpServer accepts; each connection is read as HTTP by HttpConnection; a
+// The Engine.IO v4 server (and v3, with ServerOptions::allowEio3): one TCP port for both
+// transports, as Node's engine.io attached to an http.Server. QTcpServer accepts; each connection is read as HTTP by HttpConnection; a
 // WebSocket upgrade is checked here and then handed, unread, to a non-listening
 // QWebSocketServer for the handshake.
 class EngineServer : public QObject
@@ -41,13 +42,22 @@ public:
     [[nodiscard]] qsizetype sessionCount() const { return m_sessions.size(); }
     [[nodiscard]] EngineSession *session(const QString &sid) const { return m_sessions.value(sid); }
 
+    // The heartbeat deadlines every session shares (see DeadlineQueue). When one comes due the
+    // session hears of it with the same token; a session cancels by moving to a new token.
+    enum class Heartbeat {
+        PingInterval,       // v4: the server's next ping
+        PingTimeout,        // v4: the pong to the ping just sent
+        ClientPingTimeout,  // v3: the client's next ping (pingInterval + pingTimeout)
+    };
+    void scheduleHeartbeat(EngineSession *session, Heartbeat kind, quint64 token);
+    // Milliseconds on the clock those deadlines run on.
+    [[nodiscard]] qint64 elapsed() const { return m_clock.elapsed(); }
+
 signals:
     // A new session is open; its first packet (OPEN) is on its way.
     void connection(caps::EngineSession *session);
 
 private:
-    friend class EngineSession;
-
     void onNewTcpConnection();
     void onRequest(HttpConnection *connection);
     void onUpgradeRequest(HttpConnection *connection);
@@ -56,7 +66,7 @@ private:
     void handshake(HttpConnection *connection);
     // engine.io's verify(): -1 when acceptable, else the error code for the 400 answer.
     [[nodiscard]] int verify(HttpConnection *connection, bool upgrade) const;
-    EngineSession *createSession();
+    EngineSession *createSession(int protocol, bool base64);
     [[nodiscard]] QString generateId() const;
 
     ServerOptions m_options;
@@ -68,6 +78,8 @@ private:
     // One queue per kind of deadline, shared by every session (see DeadlineQueue).
     DeadlineQueue m_pingIntervals;
     DeadlineQueue m_pingTimeouts;
+    DeadlineQueue m_clientPingTimeouts;
+    QElapsedTimer m_clock;
     DeadlineQueue m_handshakeDeadlines;
     // Sockets handed to QWebSocketServer and not yet through the handshake, by peer address.
     QHash<QString, QPointer<QTcpSocket>> m_handshakes;

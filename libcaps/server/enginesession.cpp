@@ -7,6 +7,7 @@
 #include "server/outgoingmessage.h"
 
 #include <QTimer>
+#include <algorithm>
 #include <QTimerEvent>
 #include <QWebSocket>
 
@@ -21,25 +22,16 @@ const QByteArray kProbePing = QByteArrayLiteral("2probe");
 const QByteArray kProbePong = QByteArrayLiteral("3probe");
 const QByteArray kUpgrade = QByteArrayLiteral("5");
 
-QByteArray joinPayload(const QList<QByteArray> &packets)
+bool isBinaryText(const QByteArray &packet)
 {
-    qsizetype size = 0;
-    for (const QByteArray &p : packets)
-        size += p.size() + 1;
-    QByteArray out;
-    out.reserve(size);
-    for (const QByteArray &p : packets) {
-        if (!out.isEmpty())
-            out.append(eio::kRecordSeparator);
-        out.append(p);
-    }
-    return out;
+    return packet.startsWith('b');
 }
 
 } // namespace
 
-EngineSession::EngineSession(const QString &sid, EngineServer *server)
-    : QObject(server), m_sid(sid), m_server(server), m_options(server->options())
+EngineSession::EngineSession(const QString &sid, int protocol, bool base64, EngineServer *server)
+    : QObject(server), m_sid(sid), m_server(server), m_options(server->options()), m_protocol(protocol),
+      m_base64(base64)
 {
     m_stallWindow.start();
 }
@@ -57,6 +49,9 @@ void EngineSession::timerEvent(QTimerEvent *event)
         // A polling client that stopped polling never collects its close packet.
         m_closeTimer.stop();
         onClose(QStringLiteral("forced close"));
+    } else if (id == m_openTimer.timerId()) {
+        m_openTimer.stop();
+        sendDelayedOpen();
     } else if (id == m_stallTimer.timerId()) {
         m_stallTimer.stop();
         checkStalled();
@@ -85,7 +80,10 @@ void EngineSession::openPolling(HttpConnection *handshakeRequest)
 {
     m_transport = Transport::Polling;
     m_buffer.append(openPacket({QStringLiteral("websocket")}));
-    schedulePing();
+    if (isV3())
+        expectClientPing();
+    else
+        schedulePing();
     handlePoll(handshakeRequest);
 }
 
@@ -93,8 +91,40 @@ void EngineSession::openWebSocket(QWebSocket *socket)
 {
     m_transport = Transport::WebSocket;
     attachWebSocket(socket);
+    if (isV3()) {
+        // Browser code of the Engine.IO 3 era (and the official v3 suite) listens for messages
+        // only once the WebSocket's "open" event has fired; an OPEN packet that arrives in the
+        // same read as the handshake's answer is then lost. So the answer goes out on its own,
+        // and the OPEN packet, with whatever is sent meanwhile, a moment later.
+        socket->flush();
+        m_openDelayed = true;
+        m_openTimer.start(kV3OpenDelay, this);
+        expectClientPing();
+        return;
+    }
     sendText(openPacket({}));
     schedulePing();
+}
+
+void EngineSession::sendDelayedOpen()
+{
+    m_openDelayed = false;
+    if (m_state != State::Open || !m_socket)
+        return;
+    m_socket->sendTextMessage(QString::fromUtf8(openPacket({})));
+    drainBufferTo(m_socket);
+}
+
+void EngineSession::drainBufferTo(QWebSocket *socket)
+{
+    const QList<QByteArray> pending = std::exchange(m_buffer, {});
+    m_bufferedBytes = 0;
+    for (const QByteArray &packet : pending) {
+        if (isBinaryText(packet))
+            sendBinaryFrame(socket, QByteArray::fromBase64(packet.sliced(1)));
+        else
+            socket->sendTextMessage(QString::fromUtf8(packet));
+    }
 }
 
 void EngineSession::attachWebSocket(QWebSocket *socket)
@@ -124,12 +154,15 @@ void EngineSession::handlePoll(HttpConnection *request)
     if (m_state == State::Closing || !m_buffer.isEmpty())
         flush();
     else if (m_probed)
-        respondToPoll(kNoop);   // let the client finish its pause quickly
+        respondToPoll({kNoop});   // let the client finish its pause quickly
 }
 
 void EngineSession::handleData(HttpConnection *request)
 {
-    auto packets = eio::decodePayload(request->request().body);
+    const QByteArray &body = request->request().body;
+    auto packets = !isV3() ? eio::decodePayload(body)
+        : request->request().header("content-type") == "application/octet-stream" ? eio::v3::decodeBinaryPayload(body)
+                                                                                  : eio::v3::decodeTextPayload(body);
     if (!packets) {
         qCDebug(lcEngine) << m_sid << "bad POST payload:" << packets.error();
         request->respondError(400, 3, QStringLiteral("Bad request"));
@@ -164,7 +197,7 @@ void EngineSession::onProbeText(const QString &text)
         m_probe->sendTextMessage(QString::fromLatin1(kProbePong));
         m_probed = true;
         if (m_poll && m_buffer.isEmpty())
-            respondToPoll(kNoop);
+            respondToPoll({kNoop});
         return;
     }
     if (m_probed && frame == kUpgrade) {
@@ -184,17 +217,10 @@ void EngineSession::finishUpgrade()
     m_probed = false;
     m_transport = Transport::WebSocket;
     if (m_poll)
-        respondToPoll(kNoop);
+        respondToPoll({kNoop});
     attachWebSocket(socket);
     qCDebug(lcEngine) << m_sid << "upgraded to websocket";
-    const QList<QByteArray> pending = std::exchange(m_buffer, {});
-    m_bufferedBytes = 0;
-    for (const QByteArray &packet : pending) {
-        if (packet.startsWith('b'))
-            socket->sendBinaryMessage(QByteArray::fromBase64(packet.sliced(1)));
-        else
-            socket->sendTextMessage(QString::fromUtf8(packet));
-    }
+    drainBufferTo(socket);
     if (m_state == State::Closing)
         onClose(QStringLiteral("forced close"));
 }
@@ -214,11 +240,11 @@ void EngineSession::send(const OutgoingMessage &message)
 {
     if (m_state != State::Open)
         return;
-    if (m_transport == Transport::WebSocket) {
+    if (m_transport == Transport::WebSocket && !m_openDelayed) {
         if (!message.text.isEmpty())
             m_socket->sendTextMessage(message.webSocketText);
         for (const QByteArray &attachment : message.attachments)
-            m_socket->sendBinaryMessage(attachment);
+            sendBinaryFrame(m_socket, attachment);
     } else {
         if (!message.text.isEmpty()) {
             m_buffer.append(message.text);
@@ -231,6 +257,11 @@ void EngineSession::send(const OutgoingMessage &message)
         scheduleFlush();
     }
     checkStalled();
+}
+
+void EngineSession::sendBinaryFrame(QWebSocket *socket, const QByteArray &data)
+{
+    socket->sendBinaryMessage(isV3() ? eio::v3::encodeBinaryFrame(data) : data);
 }
 
 qint64 EngineSession::pendingBytes() const
@@ -283,7 +314,7 @@ void EngineSession::checkStalled()
 
 void EngineSession::sendText(const QByteArray &packet)
 {
-    if (m_transport == Transport::WebSocket) {
+    if (m_transport == Transport::WebSocket && !m_openDelayed) {
         if (m_socket)
             m_socket->sendTextMessage(QString::fromUtf8(packet));
         return;
@@ -313,25 +344,40 @@ void EngineSession::flush()
     if (m_state == State::Closing) {
         m_buffer.append(kClose);
         m_bufferedBytes = 0;
-        respondToPoll(joinPayload(std::exchange(m_buffer, {})));
+        respondToPoll(std::exchange(m_buffer, {}));
         onClose(QStringLiteral("forced close"));
         return;
     }
     if (!m_buffer.isEmpty()) {
         m_bufferedBytes = 0;
-        respondToPoll(joinPayload(std::exchange(m_buffer, {})));
+        respondToPoll(std::exchange(m_buffer, {}));
     }
 }
 
-void EngineSession::respondToPoll(const QByteArray &payload)
+void EngineSession::respondToPoll(const QList<QByteArray> &packets)
 {
     HttpConnection *request = m_poll;
     m_poll = nullptr;
     if (!request)
         return;
     disconnect(request, &HttpConnection::closed, this, nullptr);
+    if (!isV3()) {
+        const QByteArray payload = eio::joinTextPackets(packets);
+        noteProgress(payload.size());
+        request->respond(200, payload);
+        return;
+    }
+    QList<eio::Packet> decoded;
+    decoded.reserve(packets.size());
+    for (const QByteArray &text : packets) {
+        // What this session buffered itself: always a packet in text form.
+        if (auto packet = eio::decodeTextPacket(text))
+            decoded.append(std::move(packet).value());
+    }
+    const bool binary = !m_base64 && std::any_of(decoded.cbegin(), decoded.cend(), [](const eio::Packet &p) { return p.binary; });
+    const QByteArray payload = binary ? eio::v3::encodeBinaryPayload(decoded) : eio::v3::encodeTextPayload(decoded);
     noteProgress(payload.size());
-    request->respond(200, payload);
+    request->respond(200, payload, binary ? "application/octet-stream" : "text/plain; charset=UTF-8");
 }
 
 void EngineSession::onWebSocketText(const QString &text)
@@ -347,7 +393,17 @@ void EngineSession::onWebSocketText(const QString &text)
 
 void EngineSession::onWebSocketBinary(const QByteArray &data)
 {
-    onPacket(eio::decodeBinaryFrame(data));
+    if (!isV3()) {
+        onPacket(eio::decodeBinaryFrame(data));
+        return;
+    }
+    auto packet = eio::v3::decodeBinaryFrame(data);
+    if (!packet) {
+        qCDebug(lcEngine) << m_sid << "bad frame:" << packet.error();
+        onClose(QStringLiteral("parse error"));
+        return;
+    }
+    onPacket(*packet);
 }
 
 void EngineSession::onPacket(const eio::Packet &packet)
@@ -356,15 +412,23 @@ void EngineSession::onPacket(const eio::Packet &packet)
         return;
     switch (packet.type) {
     case eio::PacketType::Pong:
-        schedulePing();
+        // A v3 client sends no pongs: ignored there, as by engine.io.
+        if (!isV3())
+            schedulePing();
         break;
     case eio::PacketType::Message:
         emit messageReceived(packet.data, packet.binary);
         break;
     case eio::PacketType::Close:
+        m_closedByPeer = true;
         onClose(QStringLiteral("transport close"));
         break;
     case eio::PacketType::Ping:
+        if (isV3()) {
+            expectClientPing();
+            sendText("3" + packet.data);
+            break;
+        }
         // Engine.IO v4 heartbeats go from server to client only.
         qCDebug(lcEngine) << m_sid << "invalid heartbeat direction";
         onClose(QStringLiteral("transport error"));
@@ -378,7 +442,19 @@ void EngineSession::onPacket(const eio::Packet &packet)
 
 void EngineSession::schedulePing()
 {
-    m_server->m_pingIntervals.add(this, ++m_heartbeatToken);
+    m_heartbeatDeadline = -1;
+    m_server->scheduleHeartbeat(this, EngineServer::Heartbeat::PingInterval, ++m_heartbeatToken);
+}
+
+void EngineSession::expectClientPing()
+{
+    m_heartbeatDeadline = m_server->elapsed() + m_options.pingInterval + m_options.pingTimeout;
+    m_server->scheduleHeartbeat(this, EngineServer::Heartbeat::ClientPingTimeout, ++m_heartbeatToken);
+}
+
+bool EngineSession::heartbeatOverdue() const
+{
+    return m_heartbeatDeadline >= 0 && m_server->elapsed() >= m_heartbeatDeadline;
 }
 
 void EngineSession::onPingIntervalElapsed(quint64 token)
@@ -386,7 +462,8 @@ void EngineSession::onPingIntervalElapsed(quint64 token)
     if (token != m_heartbeatToken)
         return;
     sendText(kPing);
-    m_server->m_pingTimeouts.add(this, ++m_heartbeatToken);
+    m_heartbeatDeadline = m_server->elapsed() + m_options.pingTimeout;
+    m_server->scheduleHeartbeat(this, EngineServer::Heartbeat::PingTimeout, ++m_heartbeatToken);
 }
 
 void EngineSession::onPingTimeoutElapsed(quint64 token)
@@ -435,10 +512,13 @@ void EngineSession::onClose(const QString &reason)
     stopHeartbeat();
     m_closeTimer.stop();
     m_stallTimer.stop();
+    m_openTimer.stop();
     if (m_poll && m_abortTransport)
         m_poll->abort();
     else if (m_poll)
-        respondToPoll(kClose);
+        // engine.io ends a waiting GET with a noop when the client itself closed (it has its
+        // close packet already), and with a close packet otherwise.
+        respondToPoll({m_closedByPeer ? kNoop : kClose});
     abortProbe();
     if (QWebSocket *socket = m_socket) {
         m_socket = nullptr;

@@ -18,9 +18,10 @@ namespace caps {
 class EngineServer;
 struct OutgoingMessage;
 
-// One Engine.IO v4 session: its transport (long-polling, or a WebSocket reached directly or by
-// upgrade), the server-driven heartbeat, and the write buffer that long-polling drains. It knows
-// nothing of Socket.IO: message packets go up through messageReceived().
+// One Engine.IO session: its transport (long-polling, or a WebSocket reached directly or by
+// upgrade), the heartbeat, and the write buffer that long-polling drains. It knows nothing of
+// Socket.IO: message packets go up through messageReceived(). A v4 session's server sends the
+// pings; a v3 session's client does (engine.io 3), and its framing is v3's (eio::v3).
 class EngineSession : public QObject
 {
     Q_OBJECT
@@ -29,11 +30,14 @@ public:
     Q_ENUM(Transport)
 
     // The server owns the session and the heartbeat deadlines that all its sessions share.
-    EngineSession(const QString &sid, EngineServer *server);
+    // `protocol` is the Engine.IO version, 3 or 4; `base64` (v3 only) that the client asked for
+    // text polling payloads (b64=1).
+    EngineSession(const QString &sid, int protocol, bool base64, EngineServer *server);
     ~EngineSession() override;
 
     [[nodiscard]] QString id() const { return m_sid; }
     [[nodiscard]] Transport transport() const { return m_transport; }
+    [[nodiscard]] int protocol() const { return m_protocol; }
     [[nodiscard]] bool isOpen() const { return m_state == State::Open; }
     [[nodiscard]] bool isUpgrading() const { return m_probe != nullptr; }
     // A polling session that no WebSocket is probing yet.
@@ -64,10 +68,19 @@ private:
     enum class State { Open, Closing, Closed };
 
     [[nodiscard]] QByteArray openPacket(const QStringList &upgrades) const;
+    [[nodiscard]] bool isV3() const { return m_protocol == eio::v3::kProtocolVersion; }
+    // The ping timeout has passed, whether or not its deadline has been handled yet.
+    [[nodiscard]] bool heartbeatOverdue() const;
+    [[nodiscard]] quint64 heartbeatToken() const { return m_heartbeatToken; }
+    void sendBinaryFrame(QWebSocket *socket, const QByteArray &data);
+    void sendDelayedOpen();
+    // Sends what the polling buffer holds over the WebSocket, and empties it.
+    void drainBufferTo(QWebSocket *socket);
     void sendText(const QByteArray &packet);
     void scheduleFlush();
     void flush();
-    void respondToPoll(const QByteArray &payload);
+    // Answers the waiting GET with these packets (in text form), framed as the protocol wants.
+    void respondToPoll(const QList<QByteArray> &packets);
     void onPacket(const eio::Packet &packet);
     void onWebSocketText(const QString &text);
     void onWebSocketBinary(const QByteArray &data);
@@ -76,7 +89,12 @@ private:
     void finishUpgrade();
     void abortProbe();
     void schedulePing();
-    void stopHeartbeat() { ++m_heartbeatToken; }
+    void expectClientPing();
+    void stopHeartbeat()
+    {
+        ++m_heartbeatToken;
+        m_heartbeatDeadline = -1;
+    }
     // From EngineServer's deadline queues; a token that is not the current one was cancelled.
     void onPingIntervalElapsed(quint64 token);
     void onPingTimeoutElapsed(quint64 token);
@@ -89,6 +107,12 @@ private:
     const QString m_sid;
     EngineServer *const m_server;
     const ServerOptions &m_options;
+    const int m_protocol;
+    const bool m_base64;
+    qint64 m_heartbeatDeadline = -1;  // on EngineServer::elapsed(), while a pong or a v3 ping is awaited
+    bool m_closedByPeer = false;      // the client sent a close packet
+    bool m_openDelayed = false;       // v3 WebSocket: OPEN not sent yet, packets go to m_buffer (openWebSocket())
+    static constexpr int kV3OpenDelay = 5;  // ms
     Transport m_transport = Transport::Polling;
     State m_state = State::Open;
     QList<QByteArray> m_buffer;     // packets in text form, waiting for a long-polling GET
@@ -107,6 +131,7 @@ private:
     QBasicTimer m_upgradeTimer;
     QBasicTimer m_closeTimer;
     QBasicTimer m_stallTimer;
+    QBasicTimer m_openTimer;
 };
 
 } // namespace caps

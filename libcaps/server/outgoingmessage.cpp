@@ -13,4 +13,17 @@ OutgoingMessage OutgoingMessage::fromPacket(const sio::Packet &packet)
     return m;
 }
 
+OutgoingMessage OutgoingMessage::engineMessage(const QByteArray &data, bool binary)
+{
+    OutgoingMessage m;
+    if (binary) {
+        m.attachments.append(data);
+        return m;
+    }
+    m.text.reserve(data.size() + 1);
+    m.text.append('4').append(data);
+    m.webSocketText = QString::fromUtf8(m.text);
+    return m;
+}
+
 } // namespace caps

@@ -18,6 +18,8 @@ struct OutgoingMessage
     QList<QByteArray> attachments;  // each one binary Engine.IO message
 
     [[nodiscard]] static OutgoingMessage fromPacket(const sio::Packet &packet);
+    // One raw Engine.IO message, for servers without Socket.IO on top (caps-echo-server --engine-io).
+    [[nodiscard]] static OutgoingMessage engineMessage(const QByteArray &data, bool binary);
 };
 
 } // namespace caps

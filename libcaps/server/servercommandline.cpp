@@ -32,6 +32,12 @@ void ServerCommandLine::addTo(QCommandLineParser &parser) const
          tr("Bytes of events kept for recovery per namespace; the oldest go first (default %1).").arg(socketIo.recoveryMaxBytes),
          QStringLiteral("bytes"), QString::number(socketIo.recoveryMaxBytes)},
     });
+    if (m_defaults.allowEio3)
+        parser.addOption({QStringLiteral("no-eio3"),
+                          tr("Refuse Engine.IO 3 clients (socket.io 2.x), which are served by default.")});
+    else
+        parser.addOption({QStringLiteral("allow-eio3"),
+                          tr("Serve Engine.IO 3 clients (socket.io 2.x) too, as socket.io's allowEIO3.")});
 }
 
 Result<ServerCommandLine::Endpoint> ServerCommandLine::read(const QCommandLineParser &parser, ServerOptions &options) const
@@ -64,6 +70,7 @@ Result<ServerCommandLine::Endpoint> ServerCommandLine::read(const QCommandLinePa
     endpoint.host = QHostAddress(parser.value(QStringLiteral("host")));
     if (endpoint.host.isNull())
         return R::failure(tr("--host: not an IP address: \"%1\"").arg(parser.value(QStringLiteral("host"))));
+    read.allowEio3 = m_defaults.allowEio3 ? !parser.isSet(QStringLiteral("no-eio3")) : parser.isSet(QStringLiteral("allow-eio3"));
     options = read;
     return endpoint;
 }

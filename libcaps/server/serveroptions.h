@@ -20,6 +20,9 @@ struct ServerOptions
     qint64 maxPayload = 1000000;        // bytes: a POST body, a WebSocket message
     int upgradeTimeout = 10000;         // ms for a probing WebSocket to finish the upgrade
     bool cors = true;                   // Access-Control-Allow-Origin: * (socket.io's cors: { origin: '*' })
+    // Engine.IO 3 clients (socket.io 2.x) too, as Node's allowEIO3; off by default, as there.
+    // Their Socket.IO protocol is v4: see ClientConnection.
+    bool allowEio3 = false;
 
     // Socket.IO
     int connectTimeout = 45000;         // ms for a connection to join its first namespace
