@@ -186,7 +186,9 @@ constexpr int kMaxLengthDigits = 10;   // engine.io-parser 2 stops at 310; no pa
 constexpr unsigned char kLengthEnd = 0xff;
 
 // A text packet of the v3 polling form: as v4's, but a binary message is "b<type digit><base64>".
-Result<Packet> decodeV3Text(QByteArrayView text)
+} // namespace
+
+Result<Packet> decodeTextPacket(QByteArrayView text)
 {
     if (text.size() >= 2 && text.front() == 'b') {
         if (text.at(1) != '0' + int(PacketType::Message))
@@ -200,14 +202,12 @@ Result<Packet> decodeV3Text(QByteArrayView text)
     return decodeText(text, false);
 }
 
-QByteArray v3Text(const Packet &packet)
+QByteArray encodeTextPacket(const Packet &packet)
 {
     if (packet.binary)
         return "b4" + packet.data.toBase64();
     return encodeText(packet);
 }
-
-} // namespace
 
 QByteArray encodeTextPayload(const QList<Packet> &packets)
 {
@@ -215,7 +215,7 @@ QByteArray encodeTextPayload(const QList<Packet> &packets)
         return QByteArrayLiteral("0:");
     QByteArray out;
     for (const Packet &p : packets) {
-        const QByteArray text = v3Text(p);
+        const QByteArray text = encodeTextPacket(p);
         // UTF-16 code units, as JavaScript counts: only text outside ASCII needs the conversion.
         const bool ascii = std::all_of(text.cbegin(), text.cend(), [](char c) { return uchar(c) < 0x80; });
         const qsizetype length = ascii ? text.size() : QString::fromUtf8(text).size();
@@ -243,7 +243,7 @@ Result<QList<Packet>> decodeTextPayload(QByteArrayView payload)
         i = colon + 1;
         // engine.io-parser 2 lets a zero length stand for nothing ("0:" is the empty payload).
         if (length > 0) {
-            auto packet = decodeV3Text(text.sliced(i, length).toUtf8());
+            auto packet = decodeTextPacket(text.sliced(i, length).toUtf8());
             if (!packet)
                 return R::failure(QStringLiteral("packet %1 of payload: %2").arg(packets.size() + 1).arg(packet.error()));
             packets.append(std::move(packet).value());

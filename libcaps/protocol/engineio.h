@@ -82,6 +82,10 @@ inline constexpr int kProtocolVersion = 3;
 // bytes.
 [[nodiscard]] QByteArray encodeBinaryPayload(const QList<Packet> &packets);
 [[nodiscard]] Result<QList<Packet>> decodeBinaryPayload(QByteArrayView payload);
+// One text packet of v3, as a polling payload or a WebSocket text frame holds it: a binary
+// message may come as "b4<base64>" from a client that was told to avoid binary (b64=1).
+[[nodiscard]] Result<Packet> decodeTextPacket(QByteArrayView text);
+[[nodiscard]] QByteArray encodeTextPacket(const Packet &packet);
 // WebSocket binary frame: the type byte (always Message), then the data.
 [[nodiscard]] Result<Packet> decodeBinaryFrame(QByteArrayView frame);
 [[nodiscard]] QByteArray encodeBinaryFrame(const QByteArray &data);

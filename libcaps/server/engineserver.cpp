@@ -317,7 +317,8 @@ void EngineServer::onWebSocketReady()
         const QUrlQuery query(socket->requestUrl());
         const QString sid = query.queryItemValue(QStringLiteral("sid"), QUrl::FullyDecoded);
         if (sid.isEmpty()) {
-            EngineSession *session = createSession(query.queryItemValue(QStringLiteral("EIO")).toInt(), false);
+            EngineSession *session = createSession(query.queryItemValue(QStringLiteral("EIO")).toInt(),
+                                                   query.hasQueryItem(QStringLiteral("b64")));
             session->openWebSocket(socket);
             emit connection(session);
             continue;

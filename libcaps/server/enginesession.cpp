@@ -261,7 +261,12 @@ void EngineSession::send(const OutgoingMessage &message)
 
 void EngineSession::sendBinaryFrame(QWebSocket *socket, const QByteArray &data)
 {
-    socket->sendBinaryMessage(isV3() ? eio::v3::encodeBinaryFrame(data) : data);
+    if (!isV3())
+        socket->sendBinaryMessage(data);
+    else if (m_base64)
+        socket->sendTextMessage(QString::fromLatin1(eio::v3::encodeTextPacket(eio::Packet::binaryMessage(data))));
+    else
+        socket->sendBinaryMessage(eio::v3::encodeBinaryFrame(data));
 }
 
 qint64 EngineSession::pendingBytes() const
@@ -382,7 +387,7 @@ void EngineSession::respondToPoll(const QList<QByteArray> &packets)
 
 void EngineSession::onWebSocketText(const QString &text)
 {
-    auto packet = eio::decodeTextFrame(text.toUtf8());
+    auto packet = isV3() ? eio::v3::decodeTextPacket(text.toUtf8()) : eio::decodeTextFrame(text.toUtf8());
     if (!packet) {
         qCDebug(lcEngine) << m_sid << "bad frame:" << packet.error();
         onClose(QStringLiteral("parse error"));

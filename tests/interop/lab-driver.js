@@ -2,14 +2,9 @@
 // The lab's Phase 2 driver: on every `pickup` it waits a little, emits `in-transit`, then
 // `delivered`, with the payload as received. For trying caps-hub by hand:
 //
-//   node lab-driver.js [--url http://127.0.0.1:3000/caps] [--delay 1000] [--count 0] [--websocket]
+//   node lab-driver.js [--url http://127.0.0.1:3000/caps] [--delay 1000] [--count 0] [--websocket] [--client 2]
 
-const { io } = require('socket.io-client');
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+const { option, io } = require('./script');   // --client 2: socket.io-client 2.5.0
 
 const url = option('url', 'http://127.0.0.1:3000/caps');
 const delay = Number(option('delay', 1000));

@@ -3,14 +3,9 @@
 // every few seconds, and thanks the driver for each `delivered`. For trying caps-hub by hand:
 //
 //   node lab-vendor.js [--url http://127.0.0.1:3000/caps] [--store 1-206-flowers] [--every 3000] [--count 0]
-//   (add --websocket to skip long-polling)
+//   (add --websocket to skip long-polling, --client 2 for socket.io-client 2.5.0)
 
-const { io } = require('socket.io-client');
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+const { option, io } = require('./script');   // --client 2: socket.io-client 2.5.0
 
 const url = option('url', 'http://127.0.0.1:3000/caps');
 const store = option('store', '1-206-flowers');

@@ -2,7 +2,7 @@
 // caps-echo-server's behaviour on Node's socket.io: the reference that echo-features.js is
 // checked against, so that the script expects what a real socket.io server does.
 //
-//   node node-echo-server.js [--port 0] [--ping-interval ms] [--ping-timeout ms]
+//   node node-echo-server.js [--port 0] [--ping-interval ms] [--ping-timeout ms] [--allow-eio3]
 
 const http = require('http');
 const { Server } = require('socket.io');
@@ -13,6 +13,7 @@ const io = new Server({
   cors: { origin: '*' },
   pingInterval: Number(option('ping-interval', 25000)),
   pingTimeout: Number(option('ping-timeout', 20000)),
+  allowEIO3: process.argv.includes('--allow-eio3'),
 });
 
 function serve(nsp) {

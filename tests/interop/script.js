@@ -1,15 +1,26 @@
 'use strict';
-// What the interop scripts share: their command-line options, and a run that owns its
-// socket.io-client sockets and ends the process once with "OK ..." or "FAIL ..." (the C++ tests
-// read the exit code and that line).
-
-const { io } = require('socket.io-client');
+// What the interop scripts share: their command-line options, the client library, and a run
+// that owns its socket.io-client sockets and ends the process once with "OK ..." or "FAIL ..."
+// (the C++ tests read the exit code and that line).
 
 // The value after --name on the command line, or `fallback`.
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
+
+// --client 4 (default): socket.io-client 4.8.1; --client 2: socket.io-client 2.5.0, which speaks
+// Engine.IO 3 / Socket.IO v4 as the 2020 CAPS labs' clients do. Both are unmodified npm packages.
+const clientVersion = option('client', '4');
+const clients = {
+  4: () => require('socket.io-client').io,
+  2: () => require('socket.io-client-v2'),
+};
+if (!clients[clientVersion]) {
+  console.log(`FAIL --client ${clientVersion}: not 4 or 2`);
+  process.exit(2);
+}
+const io = clients[clientVersion]();
 
 // socket.io-client options for --transport default|websocket|polling.
 function transportOptions(transport) {
@@ -26,7 +37,9 @@ class ScriptRun {
   // when a client comes back. A connect_error fails the run.
   connect(url, name, options = {}) {
     const socket = io(url, { ...options, forceNew: true, reconnection: false });
-    socket.on('connect_error', (err) => this.fail(`${name}: connect_error ${err.message}`));
+    socket.on('connect_error', (err) => this.fail(`${name}: connect_error ${err.message || err}`));
+    // socket.io-client 2 reports a namespace's refusal as 'error', with the server's string.
+    if (clientVersion === '2') socket.on('error', (err) => this.fail(`${name}: error ${err.message || err}`));
     this.sockets.push(socket);
     return socket;
   }
@@ -42,4 +55,4 @@ class ScriptRun {
   fail(message) { this.finish(1, `FAIL ${message}`); }
 }
 
-module.exports = { option, transportOptions, ScriptRun };
+module.exports = { option, transportOptions, ScriptRun, io, clientVersion };

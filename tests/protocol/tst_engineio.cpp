@@ -113,6 +113,105 @@ private Q_SLOTS:
         QVERIFY(!decodePayload(payload).ok());
     }
 
+    // Engine.IO 3 framing (eio::v3), as engine.io-parser 2 writes it.
+    void v3TextPayloadRoundTrip_data()
+    {
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addColumn<QList<Packet>>("packets");
+        QTest::addRow("one") << QByteArray("6:4hello") << QList<Packet>{Packet::message("hello")};
+        QTest::addRow("several") << QByteArray("6:4test16:4test21:2")
+                                 << QList<Packet>{Packet::message("test1"), Packet::message("test2"), Packet::of(PacketType::Ping)};
+        QTest::addRow("base64 binary") << QByteArray("6:4hello10:b4AQIDBA==")
+                                       << QList<Packet>{Packet::message("hello"), Packet::binaryMessage(QByteArray("\x01\x02\x03\x04"))};
+        // Lengths count UTF-16 code units: "é" is one, "😀" (outside the BMP) two.
+        QTest::addRow("utf-8") << QByteArray("4:4\xc3\xa9t\xc3\xa9") << QList<Packet>{Packet::message("\xc3\xa9t\xc3\xa9")};
+        QTest::addRow("surrogate pair") << QByteArray("3:4\xf0\x9f\x98\x80" "1:6")
+                                        << QList<Packet>{Packet::message("\xf0\x9f\x98\x80"), Packet::of(PacketType::Noop)};
+        QTest::addRow("empty list") << QByteArray("0:") << QList<Packet>{};
+    }
+    void v3TextPayloadRoundTrip()
+    {
+        QFETCH(QByteArray, payload);
+        QFETCH(QList<Packet>, packets);
+        const auto decoded = v3::decodeTextPayload(payload);
+        QVERIFY2(decoded.ok(), qPrintable(decoded.error()));
+        QCOMPARE(*decoded, packets);
+        QCOMPARE(v3::encodeTextPayload(packets), payload);
+    }
+
+    void v3TextPayloadRejected_data()
+    {
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addRow("empty") << QByteArray();
+        QTest::addRow("no length") << QByteArray("4hello");
+        QTest::addRow("empty length") << QByteArray(":4hello");
+        QTest::addRow("length too long") << QByteArray("7:4hello");
+        QTest::addRow("length not a number") << QByteArray("x:4");
+        QTest::addRow("negative length") << QByteArray("-1:4");
+        QTest::addRow("trailing garbage") << QByteArray("6:4helloabc");
+        QTest::addRow("bad type") << QByteArray("1:9");
+        QTest::addRow("binary not a message") << QByteArray("6:b2AQID");
+        QTest::addRow("bad base64") << QByteArray("5:b4@@@");
+        QTest::addRow("v4 base64 form") << QByteArray("5:bAQID");
+        QTest::addRow("the suite's 'abc'") << QByteArray("abc");
+    }
+    void v3TextPayloadRejected()
+    {
+        QFETCH(QByteArray, payload);
+        const auto decoded = v3::decodeTextPayload(payload);
+        QVERIFY(!decoded.ok());
+        QVERIFY(!decoded.error().isEmpty());
+    }
+
+    void v3BinaryPayloadRoundTrip()
+    {
+        // The official v3 suite's example: "4hello" as text, then the binary message 01 02 03 04.
+        const QByteArray payload = QByteArray::fromHex("0006ff3468656c6c6f0105ff0401020304");
+        const QList<Packet> packets{Packet::message("hello"), Packet::binaryMessage(QByteArray("\x01\x02\x03\x04"))};
+        QCOMPARE(v3::encodeBinaryPayload(packets), payload);
+        const auto decoded = v3::decodeBinaryPayload(payload);
+        QVERIFY2(decoded.ok(), qPrintable(decoded.error()));
+        QCOMPARE(*decoded, packets);
+        // Lengths over one digit, and in bytes: 12 bytes of UTF-8 text.
+        const QList<Packet> longer{Packet::message("\xc3\xa9" "abcdefghi")};
+        QCOMPARE(v3::encodeBinaryPayload(longer), QByteArray::fromHex("000102ff34c3a9616263646566676869"));
+        QCOMPARE(*v3::decodeBinaryPayload(v3::encodeBinaryPayload(longer)), longer);
+    }
+
+    void v3BinaryPayloadRejected_data()
+    {
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addRow("empty") << QByteArray();
+        QTest::addRow("kind 2") << QByteArray::fromHex("0201ff34");
+        QTest::addRow("no length end") << QByteArray::fromHex("0001");
+        QTest::addRow("no digits") << QByteArray::fromHex("00ff34");
+        QTest::addRow("digit over 9") << QByteArray::fromHex("000aff34");
+        QTest::addRow("length past the end") << QByteArray::fromHex("0005ff3468");
+        QTest::addRow("zero length") << QByteArray::fromHex("0000ff");
+        QTest::addRow("binary ping") << QByteArray::fromHex("0102ff0201");
+        QTest::addRow("text with bad type") << QByteArray::fromHex("0001ff39");
+        QTest::addRow("eleven digits") << QByteArray::fromHex("000101010101010101010101ff34");
+    }
+    void v3BinaryPayloadRejected()
+    {
+        QFETCH(QByteArray, payload);
+        QVERIFY(!v3::decodeBinaryPayload(payload).ok());
+    }
+
+    void v3Frames()
+    {
+        QCOMPARE(v3::encodeBinaryFrame(QByteArray("\x01\x02", 2)), QByteArray("\x04\x01\x02", 3));
+        const auto frame = v3::decodeBinaryFrame(QByteArray("\x04\x01\x02", 3));
+        QVERIFY(frame.ok());
+        QCOMPARE(*frame, Packet::binaryMessage(QByteArray("\x01\x02", 2)));
+        QVERIFY(!v3::decodeBinaryFrame(QByteArray("\x02\x01", 2)).ok());
+        QVERIFY(!v3::decodeBinaryFrame(QByteArray()).ok());
+        // A client told to avoid binary (b64=1) sends it as text on its WebSocket too.
+        QCOMPARE(*v3::decodeTextPacket("b4AQI="), Packet::binaryMessage(QByteArray("\x01\x02", 2)));
+        QCOMPARE(v3::encodeTextPacket(Packet::binaryMessage(QByteArray("\x01\x02", 2))), QByteArray("b4AQI="));
+        QCOMPARE(*v3::decodeTextPacket("2probe"), Packet::of(PacketType::Ping, "probe"));
+    }
+
     void handshakeRoundTrip()
     {
         Handshake h;

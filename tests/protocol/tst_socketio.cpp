@@ -236,6 +236,20 @@ private Q_SLOTS:
                 (void)decodeText(QByteArrayView(s).first(n));
         }
     }
+
+    // Socket.IO v4 (socket.io 2.x): the handshake query rides in the CONNECT's namespace.
+    void v4ConnectName()
+    {
+        const auto plain = caps::sio::v4::splitConnectName(QStringLiteral("/caps"));
+        QCOMPARE(plain.nsp, QStringLiteral("/caps"));
+        QVERIFY(plain.query.isEmpty());
+        const auto query = caps::sio::v4::splitConnectName(QStringLiteral("/caps?token=a%2Bb%20c&n=1"));
+        QCOMPARE(query.nsp, QStringLiteral("/caps"));
+        QCOMPARE(query.query, (QJsonObject{{"token", "a+b c"}, {"n", "1"}}));
+        const auto error = caps::sio::encode(caps::sio::v4::connectError(QStringLiteral("/caps"), QStringLiteral("Invalid token")));
+        QCOMPARE(error.text, QByteArray("4/caps,\"Invalid token\""));
+        QCOMPARE(caps::sio::encode(caps::sio::Packet::connect(QStringLiteral("/caps"))).text, QByteArray("0/caps,"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSocketIo)

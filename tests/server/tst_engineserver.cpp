@@ -238,9 +238,11 @@ private slots:
         QCOMPARE(post(m_nam, pollUrl(port, sid), "4before").body, QByteArray("ok"));
         QCOMPARE(get(m_nam, pollUrl(port, sid)).body, QByteArray("4before"));
         QCOMPARE(server->session(sid)->transport(), caps::EngineSession::Transport::Polling);
-        // A second probe meanwhile is refused.
+        // A second probe meanwhile completes its handshake and is closed at once, as in engine.io
+        // (secondWebSocketOfASessionIsClosedAfterItsHandshake()).
         WsPeer intruder;
-        QVERIFY(!intruder.open(port, sid));
+        (void)intruder.open(port, sid);
+        QVERIFY(intruder.waitClosed());
 
         probe.send("5");
         QTRY_COMPARE(server->session(sid)->transport(), caps::EngineSession::Transport::WebSocket);
@@ -248,6 +250,137 @@ private slots:
         QCOMPARE(probe.next(), QString("4after"));
         QCOMPARE(get(m_nam, pollUrl(port, sid)).status, 400);
         QVERIFY(m_closeReasons.isEmpty());
+    }
+
+    // The official suites' "ignores WebSocket connection with same sid after upgrade": the
+    // handshake completes (101), then the server closes that WebSocket; the session goes on.
+    void secondWebSocketOfASessionIsClosedAfterItsHandshake()
+    {
+        auto server = startServer();
+        QVERIFY(server);
+        const quint16 port = server->serverPort();
+        const QString sid = handshake(port);
+        WsPeer probe;
+        QVERIFY(probe.open(port, sid));
+        probe.send("2probe");
+        QCOMPARE(probe.next(), QString("3probe"));
+        probe.send("5");
+        QTRY_COMPARE(server->session(sid)->transport(), caps::EngineSession::Transport::WebSocket);
+
+        const QByteArray request = "GET /socket.io/?EIO=4&transport=websocket&sid=" + sid.toLatin1() + " HTTP/1.1\r\n"
+                                   "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        const QByteArray answer = rawExchange(port, request);
+        QVERIFY2(answer.startsWith("HTTP/1.1 101"), answer.constData());
+        // A close frame (opcode 8, FIN set) follows the handshake's answer.
+        QVERIFY2(answer.contains("\r\n\r\n\x88"), answer.toHex().constData());
+        probe.send("4still");
+        QCOMPARE(probe.next(), QString("4still"));
+        QVERIFY(m_closeReasons.isEmpty());
+    }
+
+    // The official suites' "forcefully closes the session": a close packet POSTed while a GET
+    // waits ends that GET with a noop (the client closed; it needs no close packet back).
+    void clientCloseEndsTheWaitingGetWithANoop()
+    {
+        auto server = startServer();
+        QVERIFY(server);
+        const quint16 port = server->serverPort();
+        const QString sid = handshake(port);
+        QNetworkReply *pending = startGet(m_nam, pollUrl(port, sid));
+        QVERIFY(!QTest::qWaitFor([pending] { return pending->isFinished(); }, 100));
+        QCOMPARE(post(m_nam, pollUrl(port, sid), "1").body, QByteArray("ok"));
+        const HttpResult released = finish(pending);
+        QCOMPARE(released.status, 200);
+        QCOMPARE(released.body, QByteArray("6"));
+        QCOMPARE(get(m_nam, pollUrl(port, sid)).status, 400);
+        QCOMPARE(m_closeReasons, QStringList{"transport close"});
+    }
+
+    // A server-side close still sends the close packet to a waiting GET.
+    void serverCloseEndsTheWaitingGetWithAClosePacket()
+    {
+        auto server = startServer();
+        QVERIFY(server);
+        const quint16 port = server->serverPort();
+        const QString sid = handshake(port);
+        QNetworkReply *pending = startGet(m_nam, pollUrl(port, sid));
+        QVERIFY(!QTest::qWaitFor([pending] { return pending->isFinished(); }, 100));
+        server->session(sid)->close();
+        QCOMPARE(finish(pending).body, QByteArray("1"));
+    }
+
+    // Engine.IO 3 is refused by default, with engine.io's "Unsupported protocol version".
+    void eio3RefusedUnlessAllowed()
+    {
+        auto server = startServer();
+        QVERIFY(server);
+        const HttpResult refused = get(m_nam, engineUrl(server->serverPort(), QStringLiteral("EIO=3&transport=polling")));
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(QJsonDocument::fromJson(refused.body).object().value("code").toInt(), 5);
+        QCOMPARE(server->sessionCount(), 0);
+
+        caps::ServerOptions options;
+        options.allowEio3 = true;
+        auto allowing = startServer(options);
+        QVERIFY(allowing);
+        const HttpResult open = get(m_nam, engineUrl(allowing->serverPort(), QStringLiteral("EIO=3&transport=polling&b64=1")));
+        QCOMPARE(open.status, 200);
+        // "<length>:0{...}", the length in characters.
+        const qsizetype colon = open.body.indexOf(':');
+        QVERIFY2(colon > 0, open.body.constData());
+        QCOMPARE(open.body.left(colon).toInt(), open.body.size() - colon - 1);
+        QVERIFY(!sidOf(open.body.mid(colon + 1)).isEmpty());
+        // JSONP polling (j=) is not served.
+        QCOMPARE(get(m_nam, engineUrl(allowing->serverPort(), QStringLiteral("EIO=3&transport=polling&j=0"))).status, 400);
+    }
+
+    // An Engine.IO 3 polling session: length-prefixed payloads, the client's pings answered,
+    // binary as base64 (b64=1) or in a binary payload, a waiting GET ended by a close.
+    void eio3PollingSession()
+    {
+        caps::ServerOptions options;
+        options.allowEio3 = true;
+        auto server = startServer(options);
+        QVERIFY(server);
+        const quint16 port = server->serverPort();
+        for (const bool base64 : {true, false}) {
+            const HttpResult open = get(m_nam, engineUrl(port, base64 ? QStringLiteral("EIO=3&transport=polling&b64=1")
+                                                                       : QStringLiteral("EIO=3&transport=polling")));
+            const QString sid = sidOf(open.body.mid(open.body.indexOf(':') + 1));
+            QVERIFY(!sid.isEmpty());
+            const QUrl url = engineUrl(port, QStringLiteral("EIO=3&transport=polling&sid=") + sid);
+            QCOMPARE(post(m_nam, url, "1:2").body, QByteArray("ok"));
+            QCOMPARE(get(m_nam, url).body, QByteArray("1:3"));
+            QCOMPARE(post(m_nam, url, "6:4h\xc3\xa9llo10:b4AQIDBA==").body, QByteArray("ok"));
+            const HttpResult echoed = get(m_nam, url);
+            if (base64) {
+                QCOMPARE(echoed.body, QByteArray("6:4h\xc3\xa9llo10:b4AQIDBA=="));
+                QVERIFY(echoed.contentType.startsWith("text/plain"));
+            } else {
+                QCOMPARE(echoed.body, QByteArray::fromHex("0007ff3468c3a96c6c6f0105ff0401020304"));
+                QCOMPARE(echoed.contentType, QByteArray("application/octet-stream"));
+            }
+            QNetworkReply *pending = startGet(m_nam, url);
+            QVERIFY(!QTest::qWaitFor([pending] { return pending->isFinished(); }, 100));
+            QCOMPARE(post(m_nam, url, "1:1").body, QByteArray("ok"));
+            QCOMPARE(finish(pending).body, QByteArray("1:6"));
+            QCOMPARE(get(m_nam, url).status, 400);
+        }
+    }
+
+    // A v3 session whose client stops pinging is closed after pingInterval + pingTimeout.
+    void eio3ClientThatStopsPingingIsClosed()
+    {
+        caps::ServerOptions options;
+        options.allowEio3 = true;
+        options.pingInterval = 100;
+        options.pingTimeout = 100;
+        auto server = startServer(options);
+        QVERIFY(server);
+        const HttpResult open = get(m_nam, engineUrl(server->serverPort(), QStringLiteral("EIO=3&transport=polling&b64=1")));
+        QVERIFY(!sidOf(open.body.mid(open.body.indexOf(':') + 1)).isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(m_closeReasons, QStringList{"ping timeout"}, 3000);
     }
 
     void upgradeWithUnknownSidIsRefused()

@@ -98,14 +98,20 @@ private slots:
     void hubOrders_data()
     {
         QTest::addColumn<QString>("transport");
-        QTest::addRow("polling then upgrade") << "default";
-        QTest::addRow("websocket only") << "websocket";
-        QTest::addRow("long-polling only") << "polling";
+        QTest::addColumn<QString>("client");
+        QTest::addRow("polling then upgrade") << "default" << "4";
+        QTest::addRow("websocket only") << "websocket" << "4";
+        QTest::addRow("long-polling only") << "polling" << "4";
+        // socket.io-client 2.5.0 (Engine.IO 3), as the 2020 labs, against the default hub.
+        QTest::addRow("socket.io-client 2, polling then upgrade") << "default" << "2";
+        QTest::addRow("socket.io-client 2, websocket only") << "websocket" << "2";
+        QTest::addRow("socket.io-client 2, long-polling only") << "polling" << "2";
     }
 
     void hubOrders()
     {
         QFETCH(QString, transport);
+        QFETCH(QString, client);
         QProcess hub;
         // Short heartbeats, so that pings and pongs run alongside the orders.
         const quint16 port = startServer(hub, m_binaryDir + "/apps/hub/caps-hub",
@@ -115,7 +121,8 @@ private slots:
 
         QByteArray output;
         const int code = runNode("hub-orders.js",
-                                 {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--transport", transport, "--orders", "5"},
+                                 {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--transport", transport, "--orders", "5",
+                                  "--client", client},
                                  &output);
         QVERIFY2(code == 0, output.constData());
         QVERIFY(output.contains("OK 5 orders delivered"));
@@ -198,29 +205,39 @@ private slots:
 
     void echoFeatures_data()
     {
+        QTest::addColumn<QString>("script");
         QTest::addColumn<QString>("transport");
         QTest::addColumn<bool>("reference");
-        QTest::addRow("polling then upgrade") << "default" << false;
-        QTest::addRow("websocket only") << "websocket" << false;
-        QTest::addRow("long-polling only") << "polling" << false;
+        QTest::addRow("polling then upgrade") << "echo-features.js" << "default" << false;
+        QTest::addRow("websocket only") << "echo-features.js" << "websocket" << false;
+        QTest::addRow("long-polling only") << "echo-features.js" << "polling" << false;
         // The same script against Node's socket.io (node-echo-server.js): it expects what a
         // real socket.io server does, not merely what ours does.
-        QTest::addRow("node reference") << "default" << true;
+        QTest::addRow("node reference") << "echo-features.js" << "default" << true;
+        // socket.io-client 2.5.0 against the echo server with Engine.IO 3 allowed, and against
+        // Node's socket.io with allowEIO3 as the reference.
+        QTest::addRow("socket.io-client 2, polling then upgrade") << "echo-features-v2.js" << "default" << false;
+        QTest::addRow("socket.io-client 2, websocket only") << "echo-features-v2.js" << "websocket" << false;
+        QTest::addRow("socket.io-client 2, long-polling only") << "echo-features-v2.js" << "polling" << false;
+        QTest::addRow("socket.io-client 2, node reference") << "echo-features-v2.js" << "default" << true;
     }
 
     void echoFeatures()
     {
+        QFETCH(QString, script);
         QFETCH(QString, transport);
         QFETCH(bool, reference);
         QProcess echo;
-        const QStringList heartbeat{"--ping-interval", "200", "--ping-timeout", "1000"};
+        QStringList heartbeat{"--ping-interval", "200", "--ping-timeout", "1000"};
+        if (script == QLatin1String("echo-features-v2.js"))
+            heartbeat << "--allow-eio3";
         const quint16 port = reference
             ? startServer(echo, m_node, QStringList{m_interopDir.filePath("node-echo-server.js")} + heartbeat,
                           "node-echo-server listening")
             : startServer(echo, m_binaryDir + "/examples/echo-server/caps-echo-server", heartbeat, "caps-echo-server listening");
         QVERIFY2(port != 0, m_banner.constData());
         QByteArray output;
-        const int code = runNode("echo-features.js",
+        const int code = runNode(script,
                                  {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--transport", transport,
                                   "--heartbeat-ms", "1200"},
                                  &output);
