@@ -295,6 +295,34 @@ private slots:
         QVERIFY(stop(hub));
     }
 
+    // The hub serves socket.io 2.x (Engine.IO 3) by default; --no-eio3 refuses it as socket.io does.
+    void noEio3RefusesEngineIo3()
+    {
+        for (const bool refuse : {false, true}) {
+            QProcess hub;
+            const QStringList arguments = refuse ? QStringList{"--no-eio3", "--db", ":memory:"} : QStringList{"--db", ":memory:"};
+            const quint16 port = startServer(hub, m_binaryDir + "/apps/hub/caps-hub", arguments, "caps-hub listening");
+            QVERIFY2(port != 0, m_banner.constData());
+            QTcpSocket socket;
+            socket.connectToHost(QHostAddress::LocalHost, port);
+            QVERIFY(socket.waitForConnected(5000));
+            socket.write("GET /socket.io/?EIO=3&transport=polling&b64=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            QByteArray answer;
+            QVERIFY(QTest::qWaitFor([&] {
+                answer += socket.readAll();
+                return answer.contains("\r\n\r\n") && (answer.contains("}") || answer.contains("]"));
+            }, 5000));
+            if (refuse) {
+                QVERIFY2(answer.startsWith("HTTP/1.1 400"), answer.constData());
+                QVERIFY(answer.contains("Unsupported protocol version"));
+            } else {
+                QVERIFY2(answer.startsWith("HTTP/1.1 200"), answer.constData());
+                QVERIFY(answer.contains(":0{"));
+            }
+            QVERIFY(stop(hub));
+        }
+    }
+
     void hubJsonLog()
     {
         QProcess hub;
