@@ -125,7 +125,8 @@ void ClientConnection::onConnect(const sio::Packet &packet)
         send(sio::Packet::connectError(packet.nsp, refusal));
         return;
     }
-    RecoveryLog *recovery = nsp->recovery();
+    // A pid and offsets only for a client that says it takes them (RecoveryLog::isRequestedBy).
+    RecoveryLog *recovery = nsp->recovery() && RecoveryLog::isRequestedBy(auth) ? nsp->recovery() : nullptr;
     std::optional<RecoveryLog::Restored> restored;
     if (recovery && auth.contains(QLatin1String("pid"))) {
         restored = recovery->restore(auth);
