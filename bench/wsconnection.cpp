@@ -297,7 +297,9 @@ void WsConnection::handleText(QByteArrayView message)
     case '0':
         if (m_state == State::Opening) {
             m_state = State::Joining;
-            sendText(m_nsp == "/" ? QByteArray("40") : QByteArray("40") + m_nsp + ',');
+            // Asks for connection state recovery as the Qt clients do, so that a hub that has
+            // it does the same work for the bench as for them (Node's socket.io ignores it).
+            sendText((m_nsp == "/" ? QByteArray("40") : QByteArray("40") + m_nsp + ',') + R"({"recovery":true})");
         }
         break;
     case '1':

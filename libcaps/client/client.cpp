@@ -307,6 +307,10 @@ void ClientPrivate::onEngineOpen(const QByteArray &data)
     m_pingTimer->start(heartbeatAllowance(m_handshake));
     qCDebug(lcClient) << "engine open, sid" << m_handshake.sid << "joining" << m_nsp;
     QJsonObject auth = m_auth;
+    // A server with connection state recovery sends offsets (and a pid) only to clients that
+    // ask; we keep both, so we always ask. Servers without it ignore the key.
+    if (!auth.contains(QLatin1String("recovery")))
+        auth.insert(QStringLiteral("recovery"), true);
     if (!m_pid.isEmpty()) {
         // As socket.io-client: the application's own auth keys win.
         if (!auth.contains(QLatin1String("pid")))

@@ -61,7 +61,8 @@ public:
     // is under way), else -1.
     [[nodiscard]] int reconnectIn() const;
 
-    // Sent in every CONNECT packet (socket.io-client's `auth` option).
+    // Sent in every CONNECT packet (socket.io-client's `auth` option), with `recovery: true`
+    // added unless `auth` has a `recovery` key: the client asks for connection state recovery.
     void setAuth(const QJsonObject &auth);
 
     void connectToHub();

@@ -144,7 +144,8 @@ void ClientConnection::onConnect(const sio::Packet &packet)
         connectV4(nsp, auth);
         return;
     }
-    RecoveryLog *recovery = nsp->recovery();
+    // A pid and offsets only for a client that says it takes them (RecoveryLog::isRequestedBy).
+    RecoveryLog *recovery = nsp->recovery() && RecoveryLog::isRequestedBy(auth) ? nsp->recovery() : nullptr;
     std::optional<RecoveryLog::Restored> restored;
     if (recovery && auth.contains(QLatin1String("pid"))) {
         restored = recovery->restore(auth);

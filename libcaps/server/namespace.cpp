@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 namespace caps {
 
@@ -145,16 +146,24 @@ void Namespace::broadcast(const QList<Target> &targets, sio::Packet packet)
 {
     const QList<ServerSocket *> to = recipients(targets);
     packet.nsp = m_name;
-    // As socket.io: an event waiting for an acknowledgement is not kept (the callback would not
-    // survive), and one nobody can come back for need not be.
+    // As socket.io: an event waiting for an acknowledgement gets no offset and is not kept (the
+    // callback would not survive).
     const bool isEvent = packet.type == sio::PacketType::Event || packet.type == sio::PacketType::BinaryEvent;
-    const bool keep = m_recovery && isEvent && packet.id < 0 && (!to.isEmpty() || m_recovery->hasSessions());
+    const bool offsetable = m_recovery && isEvent && packet.id < 0;
+    // Only the sockets that asked for recovery get the offset (ServerSocket::takesOffsets()),
+    // the others the event as emitted: two encodings at most, each made only if needed.
+    bool offsetWanted = false;
+    bool plainWanted = !offsetable && !to.isEmpty();
+    for (qsizetype i = 0; offsetable && i < to.size() && !(offsetWanted && plainWanted); ++i)
+        (to.at(i)->takesOffsets() ? offsetWanted : plainWanted) = true;
+    // Kept for those who may come back for it; nobody else can.
+    const bool keep = offsetable && (offsetWanted || m_recovery->hasSessions());
+    std::optional<OutgoingMessage> plain;
+    if (plainWanted)
+        plain = OutgoingMessage::fromPacket(packet);   // before appendOffset() changes the packet
     if (!keep) {
-        if (to.isEmpty())
-            return;
-        const OutgoingMessage message = OutgoingMessage::fromPacket(packet);
         for (ServerSocket *s : to)
-            s->send(message);
+            s->send(*plain);
         return;
     }
     const qint64 offset = m_recovery->nextOffset();
@@ -171,8 +180,12 @@ void Namespace::broadcast(const QList<Target> &targets, sio::Packet packet)
     }
     m_recovery->record(clauses, message);
     for (ServerSocket *s : to) {
-        s->m_lastSentOffset = offset;
-        s->send(message);
+        if (s->takesOffsets()) {
+            s->m_lastSentOffset = offset;
+            s->send(message);
+        } else {
+            s->send(*plain);
+        }
     }
 }
 

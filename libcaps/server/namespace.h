@@ -23,8 +23,10 @@ struct OutgoingMessage;
 
 // A Socket.IO namespace: its sockets and rooms, and broadcasting to them. A broadcast is
 // encoded once; every recipient gets the same bytes. With connection state recovery enabled
-// (enableRecovery()), every event sent without an acknowledgement carries an offset and is
-// kept in recovery() for the sockets that drop and come back.
+// (enableRecovery()), every event sent without an acknowledgement is kept in recovery() for
+// the sockets that asked for recovery (ServerSocket::takesOffsets()), should they drop and
+// come back, and reaches them with an offset; the others get it as emitted. A broadcast is
+// then encoded twice at most: with the offset and without.
 class Namespace : public QObject
 {
     Q_OBJECT
@@ -58,7 +60,7 @@ public:
                    const QList<QByteArray> &attachments = {});
     // Sends `packet` (its nsp is set to this namespace), encoded once, to every socket any of
     // `targets` reaches; a socket reached twice gets it once. The relay path of the hub: a
-    // packet with rawData keeps its bytes (plus the recovery offset, when enabled).
+    // packet with rawData keeps its bytes (plus the recovery offset, for those that take it).
     void broadcast(const QList<Target> &targets, sio::Packet packet);
 
     // Connection state recovery; off until enabled (Server::of() enables it when

@@ -42,6 +42,11 @@ RecoveryLog::RecoveryLog(const Options &options, std::function<qint64()> clock)
 {
 }
 
+bool RecoveryLog::isRequestedBy(const QJsonObject &auth)
+{
+    return auth.value(QLatin1String("recovery")).toBool() || auth.value(QLatin1String("pid")).isString();
+}
+
 qint64 RecoveryLog::now() const
 {
     return m_clock();

@@ -15,10 +15,11 @@
 namespace caps {
 
 // Socket.IO connection state recovery (socket.io 4.6's `connectionStateRecovery`) for one
-// namespace. Every event broadcast without an acknowledgement gets an offset, appended as its
-// last argument (socket.io-client keeps the last one it handled), and is kept here for the
-// recovery window. A socket that drops for a reason worth recovering from leaves a session
-// behind: its id, private id (pid), rooms. A client that comes back within the window with
+// namespace, for the sockets that ask for it (isRequestedBy()). Every event broadcast without
+// an acknowledgement gets an offset, appended as its last argument for those sockets
+// (socket.io-client keeps the last one it handled), and is kept here for the recovery window.
+// A socket that drops for a reason worth recovering from leaves a session behind: its id,
+// private id (pid), rooms. A client that comes back within the window with
 // { pid, offset } in its CONNECT auth gets its id and rooms back and every kept event after
 // `offset` that was meant for it.
 //
@@ -72,6 +73,11 @@ public:
     // The offset the next kept event gets.
     [[nodiscard]] qint64 nextOffset() const { return m_nextOffset; }
     [[nodiscard]] static QString offsetText(qint64 offset) { return QString::number(offset); }
+    // Whether a CONNECT's auth says the client takes offsets: `recovery: true`, or the `pid` of
+    // a session it comes back for. Only such sockets get a pid and offsets; the others get
+    // every event with exactly the arguments emitted (python-socketio's handlers, for one,
+    // take as many arguments as were sent, and socket.io-client 2.x keeps no offset).
+    [[nodiscard]] static bool isRequestedBy(const QJsonObject &auth);
 
     // Whether an event with no recipient now must still be kept (someone may come back for it).
     [[nodiscard]] bool hasSessions() const { return !m_sessions.isEmpty(); }

@@ -43,7 +43,7 @@ void ServerSocket::join(const QString &room, qint64 since)
         return;
     m_rooms.insert(room);
     m_nsp->addToRoom(room, this);
-    if (const RecoveryLog *recovery = m_nsp->recovery())
+    if (const RecoveryLog *recovery = m_nsp->recovery(); recovery && takesOffsets())
         m_joinedAt.insert(room, since >= 0 ? since : recovery->nextOffset());
 }
 
@@ -60,7 +60,7 @@ void ServerSocket::emitEvent(const QString &event, const QJsonArray &args, const
     if (!m_nsp || !m_connected)
         return;
     sio::Packet packet = sio::Packet::event(m_nsp->name(), event, args, -1, attachments);
-    if (m_nsp->recovery()) {
+    if (m_nsp->recovery() && takesOffsets()) {
         // As socket.io with connectionStateRecovery: through the namespace to this socket's own
         // room, so it is kept and offset like any broadcast.
         m_nsp->broadcast(QList<Namespace::Target>{Namespace::Target{{m_id}, {}, {}}}, std::move(packet));

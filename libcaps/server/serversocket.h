@@ -44,13 +44,17 @@ public:
     // Whether this socket took back the id, rooms and missed events of one that dropped
     // (connection state recovery; socket.io's socket.recovered).
     [[nodiscard]] bool isRecovered() const { return m_recovered; }
+    // Whether this socket asked for connection state recovery (RecoveryLog::isRequestedBy) on
+    // a namespace that has it: it got a pid, its events carry offsets and it leaves a session
+    // when it drops. Every other socket gets events with exactly the arguments emitted.
+    [[nodiscard]] bool takesOffsets() const { return !m_pid.isEmpty(); }
 
     void join(const QString &room);
     void leave(const QString &room);
 
     void emitEvent(const QString &event, const QJsonArray &args = {}, const QList<QByteArray> &attachments = {});
-    // With connection state recovery on the namespace, an emit without acknowledgement is kept
-    // for recovery and carries an offset, as socket.io does.
+    // To a socket that takesOffsets(), an emit without acknowledgement is kept for recovery and
+    // carries an offset, as socket.io does.
     // timeoutMs < 0: wait as long as the socket lives.
     void emitWithAck(const QString &event, const QJsonArray &args, AckCallback callback, int timeoutMs = -1,
                      const QList<QByteArray> &attachments = {});
@@ -96,7 +100,7 @@ private:
     QSet<qint64> m_acksOwed;                   // the client's emits waiting for our ack
 
     // Connection state recovery (RecoveryLog), when the namespace has it.
-    QString m_pid;                             // private session id, sent only to this client
+    QString m_pid;                             // private session id, sent only to this client; empty: no recovery
     bool m_recovered = false;
     qint64 m_resumeFrom = 0;                   // the first offset this socket may not have handled
     qint64 m_lastSentOffset = -1;

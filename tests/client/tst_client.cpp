@@ -25,6 +25,9 @@ Client::Options fastOptions()
     return o;
 }
 
+// The CONNECT every test client sends: caps::Client always asks for connection state recovery.
+const QString kConnectCaps = QStringLiteral(R"(40/caps,{"recovery":true})");
+
 QString eventFrame(const QString &nsp, const QString &name, const QJsonArray &args, qint64 ackId = -1)
 {
     QJsonArray data{name};
@@ -50,6 +53,7 @@ class TestClient : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void connectsToNamespaceWithAuth();
+    void authOwnRecoveryKeyWins();
     void mainNamespaceWithoutAuth();
     void transportUrl_data();
     void transportUrl();
@@ -109,7 +113,19 @@ void TestClient::connectsToNamespaceWithAuth()
     const QUrlQuery query(requested);
     QCOMPARE(query.queryItemValue(QStringLiteral("EIO")), QStringLiteral("4"));
     QCOMPARE(query.queryItemValue(QStringLiteral("transport")), QStringLiteral("websocket"));
-    QCOMPARE(server.received(), QStringList{QStringLiteral(R"(40/caps,{"token":"t"})")});
+    QCOMPARE(server.received(), QStringList{QStringLiteral(R"(40/caps,{"recovery":true,"token":"t"})")});
+}
+
+void TestClient::authOwnRecoveryKeyWins()
+{
+    FakeServer server;
+    QVERIFY(server.listen());
+    Client client(server.url(QStringLiteral("/caps")), fastOptions());
+    client.setAuth(QJsonObject{{QStringLiteral("recovery"), false}});
+    QSignalSpy connectedSpy(&client, &Client::connected);
+    client.connectToHub();
+    QVERIFY(connectedSpy.wait());
+    QCOMPARE(server.received(), QStringList{QStringLiteral(R"(40/caps,{"recovery":false})")});
 }
 
 void TestClient::mainNamespaceWithoutAuth()
@@ -122,7 +138,7 @@ void TestClient::mainNamespaceWithoutAuth()
     QSignalSpy connectedSpy(&client, &Client::connected);
     client.connectToHub();
     QVERIFY(connectedSpy.wait());
-    QCOMPARE(server.received(), QStringList{QStringLiteral("40")});
+    QCOMPARE(server.received(), QStringList{QStringLiteral(R"(40{"recovery":true})")});
     client.emitEvent(QStringLiteral("hello"), {1});
     QTRY_COMPARE(server.receivedCount(QStringLiteral(R"(42["hello",1])")), 1);
 }
@@ -324,7 +340,7 @@ void TestClient::bufferedEmitTimesOutAndIsDropped()
     client.connectToHub();
     QVERIFY(connectedSpy.wait());
     QTRY_COMPARE(server.receivedCount(QStringLiteral(R"(42/caps,["kept"])")), 1);
-    QCOMPARE(server.received(), (QStringList{QStringLiteral("40/caps,"), QStringLiteral(R"(42/caps,["kept"])")}));
+    QCOMPARE(server.received(), (QStringList{kConnectCaps, QStringLiteral(R"(42/caps,["kept"])")}));
 }
 
 void TestClient::buffersUntilConnectedAndFlushesInOrder()
@@ -347,7 +363,7 @@ void TestClient::buffersUntilConnectedAndFlushesInOrder()
     QVERIFY(connectedSpy.wait());
     QCOMPARE(client.bufferedCount(), 0);
     const QStringList expected{
-        QStringLiteral("40/caps,"),
+        kConnectCaps,
         QStringLiteral(R"(42/caps,["join","1-206-flowers"])"),
         QStringLiteral(R"(42/caps,["a",1])"),
         QStringLiteral(R"(42/caps,0["b",2])"),
@@ -372,7 +388,7 @@ void TestClient::joinWhileConnected()
     client.emitEvent(QStringLiteral("after"));
     QTRY_COMPARE(server.receivedCount(QStringLiteral(R"(42/caps,["after"])")), 1);
     QCOMPARE(server.received(),
-             (QStringList{QStringLiteral("40/caps,"), QStringLiteral(R"(42/caps,["join","store"])"),
+             (QStringList{kConnectCaps, QStringLiteral(R"(42/caps,["join","store"])"),
                           QStringLiteral(R"(42/caps,["after"])")}));
     QCOMPARE(client.rooms(), QStringList{QStringLiteral("store")});
 }
@@ -728,10 +744,10 @@ void TestClient::reconnectsAfterServerRestart()
     QCOMPARE(client.bufferedCount(), 0);
     QCOMPARE(server.connections(), 2);
     const QStringList expected{
-        QStringLiteral("40/caps,"),
+        kConnectCaps,
         QStringLiteral(R"(42/caps,["join","1-206-flowers"])"),
         QStringLiteral(R"(42/caps,["before"])"),
-        QStringLiteral("40/caps,"),
+        kConnectCaps,
         QStringLiteral(R"(42/caps,["join","1-206-flowers"])"),
         QStringLiteral(R"(42/caps,["during",1])"),
         QStringLiteral(R"(42/caps,0["during",2])"),
@@ -866,7 +882,7 @@ void TestClient::disconnectFromHub()
     QCOMPARE(disconnectedSpy.at(0).at(0).toString(), QStringLiteral("io client disconnect"));
     QVERIFY(peerGoneSpy.wait());
     QCOMPARE(server.received(),
-             (QStringList{QStringLiteral("40/caps,"), QStringLiteral(R"(42/caps,["last"])"), QStringLiteral("41/caps,")}));
+             (QStringList{kConnectCaps, QStringLiteral(R"(42/caps,["last"])"), QStringLiteral("41/caps,")}));
     QVERIFY(!peerSpy.wait(200));
     // Emits while disconnected wait for the next connectToHub().
     client.emitEvent(QStringLiteral("later"));

@@ -191,6 +191,33 @@ private Q_SLOTS:
         QTRY_COMPARE(vendorEvents.size(), 1);
         QCOMPARE(vendorEvents.at(0).at(1).toJsonArray(), QJsonArray{order(QStringLiteral("C-0"))});
     }
+
+    void offsetsOnlyForClientsThatAsk()
+    {
+        // caps::Client asks for recovery unless its auth says otherwise; then a recovering
+        // server sends it what was emitted, as to any client that does not ask.
+        Hub hub(60000);
+        QVERIFY(hub.server.listen(QHostAddress::LocalHost, 0));
+        Client asking(hub.url(), fastOptions());
+        Client declining(hub.url(), fastOptions());
+        declining.setAuth(QJsonObject{{QStringLiteral("recovery"), false}});
+        QSignalSpy askingEvents(&asking, &Client::eventReceived);
+        QSignalSpy decliningEvents(&declining, &Client::eventReceived);
+        asking.connectToHub();
+        declining.connectToHub();
+        QTRY_VERIFY(asking.isConnected() && declining.isConnected());
+        QVERIFY(hub.nsp()->socket(asking.id())->takesOffsets());
+        QVERIFY(!hub.nsp()->socket(declining.id())->takesOffsets());
+        // A pickup goes to everyone: one broadcast, with the offset for one of them only.
+        declining.emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("D-0"))});
+        QTRY_COMPARE(askingEvents.size(), 1);
+        QTRY_COMPARE(decliningEvents.size(), 1);
+        const QJsonArray askingArgs = askingEvents.at(0).at(1).toJsonArray();
+        QCOMPARE(askingArgs.size(), 2);
+        QCOMPARE(askingArgs.at(0), QJsonValue(order(QStringLiteral("D-0"))));
+        QVERIFY(askingArgs.at(1).isString());
+        QCOMPARE(decliningEvents.at(0).at(1).toJsonArray(), QJsonArray{order(QStringLiteral("D-0"))});
+    }
 };
 
 QTEST_GUILESS_MAIN(TestClientRecovery)

@@ -1,18 +1,24 @@
 'use strict';
-// Socket.IO connection state recovery seen by an unmodified socket.io-client: a vendor whose
-// connection drops comes back within the server's recovery window with the same id, still in
-// its store's room, `socket.recovered === true`, and gets the events it missed, in order and
-// once. A client that left on purpose, or brings a private id the server never gave, starts
-// afresh. Checked against caps-hub and against Node's socket.io (bench/node-hub/hub.js
-// --recovery-window), so the script expects what socket.io itself does.
+// Socket.IO connection state recovery seen by an unmodified socket.io-client that asks for it
+// with `auth: { recovery: true }` (caps-hub gives offsets only to clients that ask; Node's
+// socket.io ignores the key): a vendor whose connection drops comes back within the server's
+// recovery window with the same id, still in its store's room, `socket.recovered === true`,
+// and gets the events it missed, in order and once. A client that left on purpose, or brings a
+// private id the server never gave, starts afresh. A client that does not ask gets no private
+// id and, from caps-hub, every event with exactly the arguments emitted (--plain exact); Node's
+// socket.io gives the offset to every client (--plain offset). Checked against caps-hub and
+// against Node's socket.io (bench/node-hub/hub.js --recovery-window), so the script expects
+// what socket.io itself does.
 //
 //   node recovery.js --url http://127.0.0.1:PORT [--namespace /caps] [--transport default|websocket|polling]
+//                    [--plain exact|offset]
 // Exits 0 and prints "OK ..." when every check holds.
 
 const { option, transportOptions, ScriptRun } = require('./script');
 
 const url = option('url', 'http://127.0.0.1:3000') + option('namespace', '/caps');
-const clientOptions = transportOptions(option('transport', 'default'));
+const clientOptions = { ...transportOptions(option('transport', 'default')), auth: { recovery: true } };
+const plainGetsOffsets = option('plain', 'exact') === 'offset';
 const store = '1-206-flowers';
 const run = new ScriptRun();
 const order = (n) => ({ store, orderID: `rec-${process.pid}-${n}`, customer: 'Jamal Braun', address: 'Schmittfort, LA' });
@@ -41,25 +47,37 @@ const vendorSaw = [];
 async function main() {
   const vendor = connect('vendor');
   const driver = connect('driver');
+  // The same vendor program without { recovery: true }.
+  const plain = connect('plain', { auth: {} });
   for (const event of ['pickup', 'in-transit', 'delivered']) {
     vendor.on(event, (payload) => vendorSaw.push(`${event} ${payload && payload.orderID}`));
   }
-  await Promise.all([once(vendor, 'connect'), once(driver, 'connect')]);
+  await Promise.all([once(vendor, 'connect'), once(driver, 'connect'), once(plain, 'connect')]);
   if (!check(vendor.recovered === false, `a first connection reports recovered=${vendor.recovered}`)) return;
+  // socket.io-client sets `recovered` from the private id in the CONNECT answer: undefined
+  // when there was none.
+  if (!check((plain.recovered === undefined) !== plainGetsOffsets,
+    `a client that did not ask for recovery reports recovered=${plain.recovered}`)) return;
 
   step = 'join';
-  // The hub handles one client's events in order: when the vendor's own pickup comes back to
+  // The hub handles one client's events in order: when a client's own pickup comes back to
   // it, it is in its room.
-  let arrived = next(vendor, 'pickup', order(0).orderID);
+  let arrived = Promise.all([next(vendor, 'pickup', order(0).orderID), next(plain, 'pickup', order('plain').orderID)]);
   vendor.emit('join', store);
   vendor.emit('pickup', order(0));
+  plain.emit('join', store);
+  plain.emit('pickup', order('plain'));
   await arrived;
-  // A delivery for its store reaches it, and gives it an offset to come back with.
-  arrived = next(vendor, 'delivered', order(0).orderID);
+  // A delivery for its store reaches it, and gives it an offset to come back with. The same
+  // broadcast reaches the client that did not ask.
+  arrived = Promise.all([next(vendor, 'delivered', order(0).orderID), next(plain, 'delivered', order(0).orderID)]);
   driver.emit('delivered', order(0));
-  const extra = await arrived;
+  const [extra, plainExtra] = await arrived;
   if (!check(extra.length === 1 && typeof extra[0] === 'string',
     `a server with recovery appends the offset after the payload; got ${JSON.stringify(extra)}`)) return;
+  if (!check(plainGetsOffsets ? plainExtra.length === 1 : plainExtra.length === 0,
+    `a client that did not ask for recovery got ${JSON.stringify(plainExtra)} after the payload`)) return;
+  plain.disconnect();
 
   step = 'drop';
   const firstId = vendor.id;

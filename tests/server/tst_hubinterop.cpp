@@ -1,6 +1,8 @@
-// Real socket.io-client programs (tests/interop/*.js, Node) against the real caps-hub and
+// Real socket.io-client programs (tests/interop/*.js, Node) and python-socketio ones
+// (tests/interop/*.py, Debian's /usr/bin/python3) against the real caps-hub and
 // caps-echo-server processes: connection, upgrade, namespace, rooms, events, acks, binary,
-// heartbeats, disconnect. Needs node and npm; `npm ci` runs first when node_modules is missing.
+// heartbeats, disconnect, recovery. Needs node and npm (`npm ci` runs first when node_modules
+// is missing) and python3-socketio, python3-websocket and python3-requests.
 
 #include <QDir>
 #include <QProcess>
@@ -139,9 +141,113 @@ private slots:
         QVERIFY2(events == 15, log.constData());
     }
 
-    // Connection state recovery as an unmodified socket.io-client sees it. The same script runs
-    // against Node's socket.io (the lab hub with connectionStateRecovery), so what it expects
-    // is what socket.io does.
+    // The lab's vendor and driver written with Debian's python-socketio 5.7, against the
+    // default caps-hub (recovery on): two vendors of two stores and one driver. Their handlers
+    // take exactly the payload (`def on_pickup(payload)`), so an extra argument makes them
+    // raise TypeError and the order is lost; each vendor also fails on a delivery that is not
+    // its own or comes twice.
+    void pythonLabClients_data()
+    {
+        QTest::addColumn<QStringList>("transports");
+        QTest::addRow("polling then upgrade") << QStringList{};
+        QTest::addRow("websocket only") << QStringList{"--transports", "websocket"};
+    }
+
+    void pythonLabClients()
+    {
+        QFETCH(QStringList, transports);
+        // Debian's interpreter: python3-socketio is a Debian package, not in a pyenv or venv.
+        const QString python = QStringLiteral("/usr/bin/python3");
+        {
+            QProcess probe;
+            probe.setProcessChannelMode(QProcess::MergedChannels);
+            probe.start(python, {"-c", "import socketio, websocket, requests"});
+            QVERIFY2(probe.waitForFinished(10000) && probe.exitCode() == 0,
+                     qPrintable("/usr/bin/python3 lacks python3-socketio, python3-websocket or python3-requests: "
+                                + QString::fromUtf8(probe.readAll())));
+        }
+        QProcess hub;
+        const quint16 port = startServer(hub, m_binaryDir + "/apps/hub/caps-hub", {}, "caps-hub listening");
+        QVERIFY2(port != 0, m_banner.constData());
+        const QStringList url{"--url", QStringLiteral("http://127.0.0.1:%1").arg(port)};
+        const bool upgrade = transports.isEmpty();
+        const QByteArray transport = upgrade ? "transport websocket, upgraded from polling" : "transport websocket";
+
+        QProcess driver;
+        driver.setProcessChannelMode(QProcess::MergedChannels);
+        driver.start(python, QStringList{m_interopDir.filePath("lab-driver.py")} + url + transports);
+        QByteArray driverOut;
+        // Pickups are live: the vendors start once the driver listens.
+        QVERIFY2(QTest::qWaitFor([&] {
+            driverOut += driver.readAll();
+            return driverOut.contains("DRIVER: transport") || driver.state() == QProcess::NotRunning;
+        }, 20000), driverOut.constData());
+        QVERIFY2(driverOut.contains("DRIVER: " + transport), driverOut.constData());
+
+        const int orders = 5;
+        const QStringList stores{"1-206-flowers", "2-512-books"};
+        QProcess vendors[2];
+        QByteArray vendorOut[2];
+        for (int i = 0; i < 2; ++i) {
+            vendors[i].setProcessChannelMode(QProcess::MergedChannels);
+            vendors[i].start(python, QStringList{m_interopDir.filePath("lab-vendor.py")} + url + transports
+                                         + QStringList{"--store", stores.at(i), "--count", QString::number(orders)});
+        }
+        // Until both vendors are done, or the driver has failed.
+        const bool finished = QTest::qWaitFor([&] {
+            driverOut += driver.readAll();
+            for (int i = 0; i < 2; ++i)
+                vendorOut[i] += vendors[i].readAll();
+            return (vendors[0].state() == QProcess::NotRunning && vendors[1].state() == QProcess::NotRunning)
+                || driver.state() == QProcess::NotRunning;
+        }, 60000);
+        if (driver.state() != QProcess::NotRunning) {
+            driver.terminate();   // SIGTERM: the driver disconnects and exits 0 unless something failed
+            QVERIFY(driver.waitForFinished(10000));
+        }
+        driverOut += driver.readAll();
+        for (QProcess &vendor : vendors) {
+            if (vendor.state() != QProcess::NotRunning) {
+                vendor.kill();
+                vendor.waitForFinished(3000);
+            }
+        }
+        for (int i = 0; i < 2; ++i)
+            vendorOut[i] += vendors[i].readAll();
+        const QByteArray all = "driver:\n" + driverOut + "\nvendor 1:\n" + vendorOut[0] + "\nvendor 2:\n" + vendorOut[1];
+        QVERIFY2(finished, all.constData());
+        QVERIFY2(driver.exitStatus() == QProcess::NormalExit && driver.exitCode() == 0, all.constData());
+        QVERIFY2(driverOut.contains(QByteArray("DRIVER: stopped after ") + QByteArray::number(2 * orders) + " orders"),
+                 all.constData());
+
+        // Every order reached its own store, once: each vendor saw exactly its own (it fails on
+        // another store's or a second delivery while it runs), and the hub handled each once.
+        const QRegularExpression sentLine(R"(^VENDOR: pickup (\S+)$)", QRegularExpression::MultilineOption);
+        const QRegularExpression thanksLine(R"(^VENDOR: Thank you for delivering (\S+)$)", QRegularExpression::MultilineOption);
+        for (int i = 0; i < 2; ++i) {
+            QVERIFY2(vendors[i].exitStatus() == QProcess::NormalExit && vendors[i].exitCode() == 0, all.constData());
+            QVERIFY2(vendorOut[i].contains("VENDOR: " + transport), all.constData());
+            QStringList sent;
+            QStringList thanked;
+            for (auto it = sentLine.globalMatch(QString::fromUtf8(vendorOut[i])); it.hasNext();)
+                sent.append(it.next().captured(1));
+            for (auto it = thanksLine.globalMatch(QString::fromUtf8(vendorOut[i])); it.hasNext();)
+                thanked.append(it.next().captured(1));
+            QCOMPARE(sent.size(), orders);
+            sent.sort();
+            thanked.sort();
+            QCOMPARE(thanked, sent);
+        }
+        QVERIFY(stop(hub));
+        const QByteArray log = m_banner + hub.readAllStandardOutput();
+        QCOMPARE(log.count("event: 'pickup'"), 2 * orders);
+        QCOMPARE(log.count("event: 'delivered'"), 2 * orders);
+    }
+
+    // Connection state recovery as an unmodified socket.io-client sees it, asking for it with
+    // `auth: { recovery: true }`, and what a client that does not ask gets. The same script
+    // runs against Node's socket.io (the lab hub with connectionStateRecovery), so what it
+    // expects is what socket.io does.
     void connectionStateRecovery_data()
     {
         QTest::addColumn<QString>("server");
@@ -183,7 +289,10 @@ private slots:
         QVERIFY2(port != 0, m_banner.constData());
 
         QByteArray output;
-        const int code = runNode("recovery.js", {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--transport", transport},
+        // socket.io gives offsets to every client, caps-hub only to those that ask for them.
+        const QString plain = server == QLatin1String("caps-hub") ? QStringLiteral("exact") : QStringLiteral("offset");
+        const int code = runNode("recovery.js",
+                                 {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--transport", transport, "--plain", plain},
                                  &output);
         QVERIFY2(code == 0, output.constData());
         QVERIFY2(output.contains("OK recovered"), output.constData());

@@ -201,6 +201,81 @@ private slots:
         QVERIFY(nsp->socketsIn("red").isEmpty());
     }
 
+    // With connection state recovery on, only a socket whose CONNECT asks for it gets a pid
+    // and offsets; every other one gets events with exactly the arguments emitted (a Python
+    // handler `def on_pickup(payload)` raises TypeError on one more), and leaves no session.
+    void recoveryOnlyForSocketsThatAskForIt()
+    {
+        caps::ServerOptions options;
+        options.recoveryWindow = 60000;
+        auto server = startServer(options);
+        QVERIFY(server);
+        caps::Namespace *nsp = server->of("/r");
+        QSignalSpy connections(nsp, &caps::Namespace::connection);
+        WsPeer plain, notTrue, taker;
+        for (WsPeer *p : {&plain, &notTrue, &taker})
+            QVERIFY(p->open(server->serverPort()));
+        // Not a raw string: moc misreads this one.
+        const QRegularExpression sidOnly(QStringLiteral("^40/r,\\{\"sid\":\"[^\"]+\"\\}$"));
+        QVERIFY2(sidOnly.match(plain.connectNamespace("/r")).hasMatch(), "no auth: no pid");
+        QVERIFY2(sidOnly.match(notTrue.connectNamespace("/r", R"({"token":"t","recovery":"yes"})")).hasMatch(),
+                 "only recovery: true asks");
+        const QString takerAnswer = taker.connectNamespace("/r", R"({"recovery":true})");
+        const QJsonObject takerReply = QJsonDocument::fromJson(takerAnswer.mid(5).toUtf8()).object();
+        QVERIFY2(takerAnswer.startsWith("40/r,") && !takerReply.value("pid").toString().isEmpty(), qPrintable(takerAnswer));
+        QCOMPARE(connections.size(), 3);
+        auto *sPlain = connections.at(0).at(0).value<caps::ServerSocket *>();
+        auto *sNotTrue = connections.at(1).at(0).value<caps::ServerSocket *>();
+        auto *sTaker = connections.at(2).at(0).value<caps::ServerSocket *>();
+        QVERIFY(!sPlain->takesOffsets() && !sNotTrue->takesOffsets() && sTaker->takesOffsets());
+        for (caps::ServerSocket *s : {sPlain, sNotTrue, sTaker})
+            s->join("red");
+
+        // One broadcast, two forms.
+        nsp->broadcast({{"red"}, {}, {}}, "to-red", {1});
+        QCOMPARE(plain.next(), QString(R"(42/r,["to-red",1])"));
+        QCOMPARE(notTrue.next(), QString(R"(42/r,["to-red",1])"));
+        QCOMPARE(taker.next(), QString(R"(42/r,["to-red",1,"0"])"));
+        // A relayed packet keeps its bytes in both.
+        auto relayed = caps::sio::Packet::event("/r", "relayed", {QJsonObject{{"b", 1}, {"a", 2}}});
+        relayed.rawData = R"(["relayed",{"b":1,"a":2}])";
+        nsp->broadcast(QList<caps::Namespace::Target>{{{"red"}, {}, {}}}, relayed);
+        QCOMPARE(plain.next(), QString(R"(42/r,["relayed",{"b":1,"a":2}])"));
+        QCOMPARE(notTrue.next(), QString(R"(42/r,["relayed",{"b":1,"a":2}])"));
+        QCOMPARE(taker.next(), QString(R"(42/r,["relayed",{"b":1,"a":2},"1"])"));
+        QCOMPARE(nsp->recovery()->eventCount(), 2);
+
+        // To one socket.
+        sPlain->emitEvent("direct", {2});
+        QCOMPARE(plain.next(), QString(R"(42/r,["direct",2])"));
+        sTaker->emitEvent("direct", {2});
+        QCOMPARE(taker.next(), QString(R"(42/r,["direct",2,"2"])"));
+        // Nobody can come back for what only the others got.
+        nsp->broadcast({{sNotTrue->id()}, {}, {}}, "private");
+        QCOMPARE(notTrue.next(), QString(R"(42/r,["private"])"));
+        QCOMPARE(nsp->recovery()->eventCount(), 3);
+
+        // Dropped, only the taker leaves a session behind, and gets back what it missed.
+        const QString takerId = sTaker->id();
+        plain.socket.close();
+        QTRY_COMPARE(nsp->socketCount(), 2);
+        QCOMPARE(nsp->recovery()->sessionCount(), 0);
+        taker.socket.close();
+        QTRY_COMPARE(nsp->socketCount(), 1);
+        QCOMPARE(nsp->recovery()->sessionCount(), 1);
+        nsp->broadcast({{"red"}, {}, {}}, "missed", {3});
+        QCOMPARE(notTrue.next(), QString(R"(42/r,["missed",3])"));
+        WsPeer back;
+        QVERIFY(back.open(server->serverPort()));
+        // socket.io-client sends the pid it was given and the last offset it handled.
+        const QString backAnswer = back.connectNamespace(
+            "/r", QStringLiteral(R"({"pid":"%1","offset":"2"})").arg(takerReply.value("pid").toString()).toUtf8());
+        QCOMPARE(QJsonDocument::fromJson(backAnswer.mid(5).toUtf8()).object(),
+                 (QJsonObject{{"sid", takerId}, {"pid", takerReply.value("pid")}}));
+        QCOMPARE(back.next(), QString(R"(42/r,["missed",3,"3"])"));
+        QVERIFY(!QTest::qWaitFor([&] { return !back.texts.isEmpty() || !notTrue.texts.isEmpty(); }, 200));
+    }
+
     void binaryAttachments()
     {
         auto server = startServer();
