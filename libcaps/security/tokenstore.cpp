@@ -1,5 +1,7 @@
 #include "security/tokenstore.h"
 
+#include "security/audience.h"
+
 #include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
@@ -91,6 +93,9 @@ Result<TokenStore> TokenStore::fromJson(QByteArrayView json)
             return R::failure(QStringLiteral("%1: a vendor needs the \"store\" it acts for").arg(where));
         if (*role != Role::Vendor && !storeName->isEmpty())
             return R::failure(QStringLiteral("%1: only a vendor has a \"store\"").arg(where));
+        // The store is the vendor's room: one the hub uses for others would let it hear their events.
+        if (Audience::isReservedRoom(*storeName))
+            return R::failure(QStringLiteral("%1: \"%2\" is a room of the hub's own, not a store name").arg(where, *storeName));
         if (*role != Role::Customer && !customer->isEmpty())
             return R::failure(QStringLiteral("%1: only a customer has a \"customer\"").arg(where));
         const QByteArray digest = QByteArray::fromHex(hex.toLatin1());

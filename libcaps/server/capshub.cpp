@@ -51,7 +51,10 @@ QString idText(const QJsonValue &v)
 CapsHub::CapsHub(Namespace *nsp, QObject *parent) : CapsHub(nsp, Options{}, parent) {}
 
 CapsHub::CapsHub(Namespace *nsp, const Options &options, QObject *parent)
-    : QObject(parent), m_nsp(nsp), m_options(options)
+    : QObject(parent)
+    , m_nsp(nsp)
+    , m_options(options)
+    , m_audience(options.policy.isOpen() ? Audience::Mode::Open : Audience::Mode::Tokens)
 {
     connect(nsp, &Namespace::connection, this, &CapsHub::onConnection);
     // A zero-timer rather than QAbstractEventDispatcher::aboutToBlock: it fires after the socket
@@ -99,6 +102,9 @@ void CapsHub::onConnection(ServerSocket *socket)
     // The connect guard of the namespace let this auth in; this finds who it is.
     const auto principal = m_options.policy.authenticate(socket->auth());
     m_principals.insert(socket, principal ? *principal : std::nullopt);
+    // A recovered socket is in them already (its session kept its rooms): join() is a no-op.
+    for (const QString &room : m_audience.roleRooms(principal ? *principal : std::nullopt))
+        socket->join(room);
     connect(socket, &QObject::destroyed, this, [this, socket] { m_principals.remove(socket); });
     connect(socket, &ServerSocket::eventReceived, this, &CapsHub::onEvent);
 }
@@ -240,24 +246,22 @@ void CapsHub::relay(const ServerEvent &event, const HubEvent &hubEvent)
 {
     if (!m_nsp)
         return;
+    const QList<Audience::Clause> clauses = m_audience.clauses(subjectOf(hubEvent));
+    if (clauses.isEmpty())
+        return;
     QList<Namespace::Target> targets;
-    if (hubEvent.event == kPickup) {
-        // Everyone but the customers; customers get what they track (below).
-        targets.append({{}, {customersRoom()}, {}});
-    } else if (!hubEvent.store.isEmpty()) {
-        targets.append({{hubEvent.store}, {}, {}});
-    }
-    QStringList tracking;
-    if (!hubEvent.orderId.isEmpty())
-        tracking.append(orderRoom(hubEvent.orderId));
-    if (!hubEvent.customer.isEmpty())
-        tracking.append(customerRoom(hubEvent.customer));
-    if (!tracking.isEmpty())
-        targets.append({tracking, {}, {}});
+    targets.reserve(clauses.size());
+    for (const Audience::Clause &clause : clauses)
+        targets.append({clause.rooms, clause.exceptRooms, {}});
     // The same name, arguments and attachments as received: rawData keeps the bytes.
     sio::Packet packet = event.packet();
     packet.id = -1;
     m_nsp->broadcast(targets, std::move(packet));
+}
+
+Audience::Subject CapsHub::subjectOf(const HubEvent &event)
+{
+    return {event.event, event.store, event.orderId, event.customer};
 }
 
 Result<bool> CapsHub::openBatch()
@@ -372,8 +376,22 @@ void CapsHub::onGetAll(const ServerEvent &event)
         queueError(event, backlog.error());
         return;
     }
-    qCDebug(lcQueue) << "getAll" << backlog->queueId << backlog->event << backlog->messages.size() << "messages";
-    defer({[event, messages = backlog->messages] {
+    // A queue may hold what this socket may not hear (a vendor that asked for pickups under its
+    // store's name gets every store's): only its share is sent.
+    QList<QueuedMessage> messages = backlog->messages;
+    if (m_audience.mode() == Audience::Mode::Tokens) {
+        const std::optional<Principal> principal = m_principals.value(event.socket());
+        messages.removeIf([this, &principal](const QueuedMessage &message) {
+            HubEvent queued;
+            queued.event = message.event;
+            queued.payload = message.payload;
+            queued.readPayloadFields();
+            return !m_audience.mayHear(principal, subjectOf(queued));
+        });
+    }
+    qCDebug(lcQueue) << "getAll" << backlog->queueId << backlog->event << messages.size() << "of"
+                     << backlog->messages.size() << "messages";
+    defer({[event, messages = std::move(messages)] {
                ServerSocket *socket = event.socket();
                if (!socket)
                    return;
@@ -433,11 +451,11 @@ void CapsHub::onTrack(const ServerEvent &event, bool track)
                                {QStringLiteral("error"), QStringLiteral("track needs an orderID or a customer")}}});
         return;
     }
+    const std::optional<Principal> principal = m_principals.value(socket);
+    const QStringList rooms = m_audience.trackRooms(principal, orderId, customer);
     if (!track) {
-        if (!orderId.isEmpty())
-            socket->leave(orderRoom(orderId));
-        if (!customer.isEmpty())
-            socket->leave(customerRoom(customer));
+        for (const QString &room : rooms)
+            socket->leave(room);
         event.ack({QJsonObject{{QStringLiteral("ok"), true}}});
         return;
     }
@@ -446,18 +464,19 @@ void CapsHub::onTrack(const ServerEvent &event, bool track)
         return;
     }
     socket->join(customersRoom());
-    if (!orderId.isEmpty())
-        socket->join(orderRoom(orderId));
-    if (!customer.isEmpty())
-        socket->join(customerRoom(customer));
+    for (const QString &room : rooms)
+        socket->join(room);
     if (!event.wantsAck())
         return;
     QByteArray reply = QByteArrayLiteral("[{\"ok\":true,\"orders\":[");
-    const QList<HubEvent> known = latestEvents(orderId, customer);
-    for (qsizetype i = 0; i < known.size(); ++i) {
-        if (i > 0)
+    bool first = true;
+    for (const HubEvent &known : latestEvents(orderId, customer)) {
+        if (!m_audience.mayHear(principal, subjectOf(known)))
+            continue;
+        if (!first)
             reply.append(',');
-        reply.append(known.at(i).toJsonObject());
+        first = false;
+        reply.append(known.toJsonObject());
     }
     reply.append("]}]");
     event.ackRaw(reply);

@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 #include "security/accesspolicy.h"
+#include "security/audience.h"
 #include "server/hubevent.h"
 
 #include <QHash>
@@ -23,12 +24,15 @@ class ServerSocket;
 
 // The CAPS hub's routing on one namespace (the lab's Phase 2 hub plus customer tracking):
 //  - `join` (a room name, or an object with store / clientId / queueId / roomName) joins that room;
-//  - `pickup` goes to every socket except those in room `customers`, plus rooms
-//    `order:<orderID>` and `customer:<customer>`;
-//  - `in-transit` and `delivered` go to room <store>, `order:<orderID>` and `customer:<customer>`;
-//  - `track` / `untrack` ({orderID} | {customer} | an orderID string) join / leave those rooms
-//    (and `customers`); `track` is acknowledged with the latest known event of each matching order.
+//  - who hears `pickup`, `in-transit` and `delivered` is caps::Audience's rule (open mode, the
+//    lab's: `pickup` to every socket except those in room `customers`, `in-transit` and
+//    `delivered` to room <store>, each also to rooms `order:<orderID>` and `customer:<customer>`;
+//    token mode: only the roles entitled to it);
+//  - `track` / `untrack` ({orderID} | {customer} | an orderID string) join / leave the rooms the
+//    Audience names for them (and `customers`); `track` is acknowledged with the latest known
+//    event of each matching order that the tracker may hear.
 // Payloads are relayed byte for byte. Every CAPS event is announced with eventReceived() first.
+// The `getAll` backlog holds only what the asking socket may hear, by the same rule.
 //
 // With a message queue (Options::queue, docs/queue.md) nothing is lost: pickup / in-transit /
 // delivered are stored before the sender is acknowledged ({ ok: true }) and before they are
@@ -76,9 +80,9 @@ public:
 
     // The room a `join` argument names, empty if none (the Node hub's roomOf()).
     [[nodiscard]] static QString roomOf(const QJsonValue &argument);
-    [[nodiscard]] static QString orderRoom(const QString &orderId) { return QLatin1String("order:") + orderId; }
-    [[nodiscard]] static QString customerRoom(const QString &name) { return QLatin1String("customer:") + name; }
-    [[nodiscard]] static QString customersRoom() { return QStringLiteral("customers"); }
+    [[nodiscard]] static QString orderRoom(const QString &orderId) { return Audience::orderRoom(orderId); }
+    [[nodiscard]] static QString customerRoom(const QString &name) { return Audience::customerRoom(name); }
+    [[nodiscard]] static QString customersRoom() { return Audience::customersRoom(); }
 
     // Events waiting for the open batch's commit (for tests and diagnostics).
     [[nodiscard]] qsizetype pendingEvents() const { return qsizetype(m_deferred.size()); }
@@ -127,9 +131,11 @@ private:
     void queueError(const ServerEvent &event, const QString &error);
     void onTrack(const ServerEvent &event, bool track);
     void remember(const HubEvent &event);
+    [[nodiscard]] static Audience::Subject subjectOf(const HubEvent &event);
 
     QPointer<Namespace> m_nsp;
     Options m_options;
+    Audience m_audience;
     QHash<const ServerSocket *, std::optional<Principal>> m_principals;
     QHash<QString, Remembered> m_orders;         // by orderID
     std::map<quint64, QString> m_orderAge;       // sequence -> orderID, oldest first

@@ -50,6 +50,8 @@ public:
     [[nodiscard]] bool isClosed() const { return m_closed; }
     [[nodiscard]] bool isJoined() const { return m_joined; }
     [[nodiscard]] QString connectError() const { return m_connectError; }
+    // The CONNECT answer's data: { sid } and, with connection state recovery, { pid }.
+    [[nodiscard]] const QJsonObject &connectData() const { return m_connectData; }
     QWebSocket &socket() { return m_ws; }
 
     void emitEvent(const QString &name, const QJsonArray &args, qint64 ackId = -1)
@@ -114,8 +116,10 @@ private:
             if (!sio || !sio->has_value())
                 return;
             const caps::sio::Packet &p = **sio;
-            if (p.type == caps::sio::PacketType::Connect && p.nsp == m_nsp)
+            if (p.type == caps::sio::PacketType::Connect && p.nsp == m_nsp) {
                 m_joined = true;
+                m_connectData = p.data.toObject();
+            }
             else if (p.type == caps::sio::PacketType::ConnectError)
                 m_connectError = p.data.toObject().value(QLatin1String("message")).toString();
             else if (p.type == caps::sio::PacketType::Event)
@@ -137,6 +141,7 @@ private:
     bool m_joined = false;
     bool m_closed = false;
     QString m_connectError;
+    QJsonObject m_connectData;
     QList<Event> m_events;
     QHash<qint64, QJsonArray> m_acks;
     qint64 m_nextAckId = 0;

@@ -1,14 +1,23 @@
 // Real socket.io-client programs (tests/interop/*.js, Node) and python-socketio ones
 // (tests/interop/*.py, Debian's /usr/bin/python3) against the real caps-hub and
 // caps-echo-server processes: connection, upgrade, namespace, rooms, events, acks, binary,
-// heartbeats, disconnect, recovery. Needs node and npm (`npm ci` runs first when node_modules
-// is missing) and python3-socketio, python3-websocket and python3-requests.
+// heartbeats, disconnect, recovery; and who hears what, with and without tokens. Needs node and
+// npm (`npm ci` runs first when node_modules is missing) and python3-socketio, python3-websocket
+// and python3-requests.
+
+#include "../security/audiencetable.h"
+#include "security/tokenstore.h"
 
 #include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QWebSocket>
 #include <QtTest>
 
@@ -309,6 +318,79 @@ private slots:
         const int code = runNode("recovery.js", {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port)}, &output);
         QCOMPARE(code, 1);
         QVERIFY2(output.contains("FAIL a first connection reports recovered=undefined"), output.constData());
+        QVERIFY(stop(hub));
+    }
+
+    // The table of tests/security/audiencetable.h (tst_audience checks it in-process) with
+    // unmodified socket.io-client peers (audience.js) against caps-hub with and without tokens.
+    void whoHears_data()
+    {
+        QTest::addColumn<bool>("tokens");
+        QTest::addColumn<QString>("path");
+        for (const bool tokens : {true, false}) {
+            for (const QString &path : {audiencetable::kLive, audiencetable::kRecovery, audiencetable::kGetAll, audiencetable::kTrack})
+                QTest::addRow("%s, %s", tokens ? "tokens" : "open", qPrintable(path)) << tokens << path;
+        }
+    }
+
+    void whoHears()
+    {
+        using namespace audiencetable;
+        QFETCH(bool, tokens);
+        QFETCH(QString, path);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QJsonArray entries;
+        const auto tokenFor = [&](const caps::Principal &principal) {
+            const QString token = caps::TokenStore::generateToken();
+            entries.append(caps::TokenStore::entry(token, principal));
+            return tokens ? token : QString();
+        };
+        QJsonArray peers;
+        for (const PeerSpec &spec : audiencetable::receivers(tokens)) {
+            QJsonObject peer{{"name", spec.name}, {"role", caps::roleName(spec.principal.role)}, {"store", spec.principal.store},
+                             {"customer", spec.principal.customer}, {"tracks", spec.tracks}};
+            if (const QString token = tokenFor(spec.principal); !token.isEmpty())
+                peer.insert("token", token);
+            peers.append(peer);
+        }
+        const QJsonObject senders{{"vendor", tokenFor(sendingVendor().principal)}, {"driver", tokenFor(sendingDriver().principal)}};
+        QStringList hubArguments{"--db", ":memory:"};
+        if (tokens) {
+            QFile file(dir.filePath("tokens.json"));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QJsonDocument(QJsonObject{{"tokens", entries}}).toJson());
+            file.close();
+            hubArguments << "--tokens" << file.fileName();
+        }
+        QProcess hub;
+        const quint16 port = startServer(hub, m_binaryDir + "/apps/hub/caps-hub", hubArguments, "caps-hub listening");
+        QVERIFY2(port != 0, m_banner.constData());
+
+        const auto json = [](const auto &value) { return QString::fromUtf8(QJsonDocument(value).toJson(QJsonDocument::Compact)); };
+        QByteArray output;
+        const int code = runNode("audience.js", {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--path", path,
+                                                 "--peers", json(peers), "--senders", json(senders), "--order", json(bobsOrder())},
+                                 &output);
+        QVERIFY2(code == 0, output.constData());
+        const QRegularExpression heardLine(QStringLiteral("^HEARD (.*)$"), QRegularExpression::MultilineOption);
+        const auto m = heardLine.match(QString::fromUtf8(output));
+        QVERIFY2(m.hasMatch(), output.constData());
+        const QJsonObject heard = QJsonDocument::fromJson(m.captured(1).toUtf8()).object();
+        int checked = 0;
+        for (const Row &row : rows()) {
+            if (row.tokens != tokens || row.path != path)
+                continue;
+            QStringList got;
+            for (const PeerSpec &spec : audiencetable::receivers(tokens)) {
+                if (heard.value(spec.name).toArray().contains(row.event))
+                    got.append(spec.name);
+            }
+            QVERIFY2(got == row.hearers, qPrintable(QStringLiteral("%1 heard by: %2; expected: %3")
+                                                      .arg(row.event, got.join(", "), row.hearers.join(", "))));
+            ++checked;
+        }
+        QVERIFY(checked > 0);
         QVERIFY(stop(hub));
     }
 

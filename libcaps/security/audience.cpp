@@ -1,0 +1,140 @@
+#include "security/audience.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace caps {
+
+namespace {
+
+using L = Audience::Listener;
+
+const QLatin1String kReservedPrefixes[] = {QLatin1String("order:"), QLatin1String("customer:"),
+                                           QLatin1String("tracked:"), QLatin1String("role:")};
+
+} // namespace
+
+const QList<Audience::Rule> &Audience::rules()
+{
+    static const QList<Rule> table{
+        // Open: the lab's `pickup` to everyone but the customers. Tokens: no vendor reads
+        // another store's orders, no customer another customer's.
+        {QLatin1String("pickup"), L::Drivers | L::Trackers, L::Drivers | L::Store | L::Trackers | L::Admins},
+        {QLatin1String("in-transit"), L::Store | L::Trackers, L::Store | L::Trackers | L::Admins},
+        {QLatin1String("delivered"), L::Store | L::Trackers, L::Store | L::Trackers | L::Admins},
+    };
+    return table;
+}
+
+Audience::Listeners Audience::listeners(const QString &event) const
+{
+    for (const Rule &rule : rules()) {
+        if (event == rule.event)
+            return m_mode == Mode::Open ? rule.open : rule.tokens;
+    }
+    return {};
+}
+
+QList<Audience::Clause> Audience::clauses(const Subject &subject) const
+{
+    const Listeners who = listeners(subject.event);
+    QList<Clause> out;
+    if (m_mode == Mode::Open) {
+        if (who.testFlag(L::Drivers))
+            out.append({{}, {customersRoom()}});
+        if (who.testFlag(L::Store) && !subject.store.isEmpty())
+            out.append({{subject.store}, {}});
+        if (who.testFlag(L::Trackers)) {
+            QStringList tracking;
+            if (!subject.orderId.isEmpty())
+                tracking.append(orderRoom(subject.orderId));
+            if (!subject.customer.isEmpty())
+                tracking.append(customerRoom(subject.customer));
+            if (!tracking.isEmpty())
+                out.append({tracking, {}});
+        }
+        return out;
+    }
+    // One clause: a socket in several of its rooms gets the event once, live and on recovery.
+    QStringList rooms;
+    if (who.testFlag(L::Drivers))
+        rooms.append(roleRoom(Role::Driver));
+    if (who.testFlag(L::Store) && !subject.store.isEmpty())
+        rooms.append(subject.store);
+    if (who.testFlag(L::Trackers)) {
+        if (!subject.orderId.isEmpty())
+            rooms.append(orderRoom(subject.orderId));
+        if (!subject.orderId.isEmpty() && !subject.customer.isEmpty())
+            rooms.append(customerOrderRoom(subject.orderId, subject.customer));
+        if (!subject.customer.isEmpty())
+            rooms.append(customerRoom(subject.customer));
+    }
+    if (who.testFlag(L::Admins))
+        rooms.append(roleRoom(Role::Admin));
+    if (!rooms.isEmpty())
+        out.append({rooms, {}});
+    return out;
+}
+
+bool Audience::mayHear(const std::optional<Principal> &principal, const Subject &subject) const
+{
+    if (m_mode == Mode::Open)
+        return true;
+    if (!principal)
+        return false;
+    const Listeners who = listeners(subject.event);
+    switch (principal->role) {
+    case Role::Admin: return who.testFlag(L::Admins);
+    case Role::Driver: return who.testFlag(L::Drivers);
+    case Role::Vendor: return who.testFlag(L::Store) && subject.store == principal->store;
+    case Role::Customer:
+        return who.testFlag(L::Trackers) && (principal->customer.isEmpty() || subject.customer == principal->customer);
+    }
+    return false;
+}
+
+QStringList Audience::roleRooms(const std::optional<Principal> &principal) const
+{
+    if (m_mode == Mode::Open || !principal)
+        return {};
+    switch (principal->role) {
+    case Role::Driver:
+    case Role::Admin: return {roleRoom(principal->role)};
+    case Role::Vendor:
+    case Role::Customer: break;
+    }
+    return {};
+}
+
+QStringList Audience::trackRooms(const std::optional<Principal> &principal, const QString &orderId,
+                                 const QString &customer) const
+{
+    const bool bound = m_mode == Mode::Tokens && principal && principal->role == Role::Customer
+        && !principal->customer.isEmpty();
+    QStringList rooms;
+    if (!orderId.isEmpty())
+        rooms.append(bound ? customerOrderRoom(orderId, principal->customer) : orderRoom(orderId));
+    if (!customer.isEmpty())
+        rooms.append(customerRoom(customer));
+    return rooms;
+}
+
+QString Audience::customerOrderRoom(const QString &orderId, const QString &customer)
+{
+    // JSON, so that no order ID and customer name make the room of another pair.
+    return QLatin1String("tracked:")
+        + QString::fromUtf8(QJsonDocument(QJsonArray{orderId, customer}).toJson(QJsonDocument::Compact));
+}
+
+bool Audience::isReservedRoom(const QString &room)
+{
+    if (room == customersRoom())
+        return true;
+    for (const QLatin1String &prefix : kReservedPrefixes) {
+        if (room.startsWith(prefix))
+            return true;
+    }
+    return false;
+}
+
+} // namespace caps

@@ -1,0 +1,108 @@
+#pragma once
+
+// Who hears each CAPS event (docs/security.md, "Who hears what"): the one rule for every path
+// that sends an event to others. The live relay and connection state recovery use its rooms
+// (recovery keeps each event with the rooms it went to, so a replay reaches no one the rule left
+// out); the Phase 3 backlog (getAll) and the `track` acknowledgement use mayHear(), which reads
+// the same table.
+//
+// Open mode keeps the lab's routing: nobody has a role, so "drivers" are all sockets that track
+// nothing, and whoever tracks an order or a customer hears it. Token mode puts each socket in
+// the room of its role when it connects (roleRooms()); vendors join their store's room
+// themselves (the access policy lets them join no other), and `track` joins rooms named after
+// what the customer token may track (trackRooms()), so that an order reaches a customer bound to
+// "Ada" only when Ada is its customer.
+//
+// A new event that others hear (the driver-taken notice, say) is one more row of rules().
+
+#include "security/principal.h"
+
+#include <QFlags>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace caps {
+
+class Audience
+{
+public:
+    enum class Mode { Open, Tokens };
+
+    enum class Listener : unsigned {
+        // Token mode: every driver token. Open mode: every socket that tracks nothing (the
+        // lab's "everyone but the customers").
+        Drivers = 0x1,
+        // The room of payload.store: the store's vendors.
+        Store = 0x2,
+        // Those who track the order's ID or its customer's name, within what their token may
+        // track.
+        Trackers = 0x4,
+        // Token mode: admin tokens (open mode has no admins).
+        Admins = 0x8,
+    };
+    Q_DECLARE_FLAGS(Listeners, Listener)
+
+    // Who hears `event`, in each mode. One row per event that is sent to others.
+    struct Rule
+    {
+        QLatin1String event;
+        Listeners open;
+        Listeners tokens;
+    };
+    [[nodiscard]] static const QList<Rule> &rules();
+
+    // What of an event decides who hears it.
+    struct Subject
+    {
+        QString event;
+        QString store;
+        QString orderId;
+        QString customer;
+    };
+    // Sockets in any of `rooms` (every socket when empty), less those in any of `exceptRooms`;
+    // the same shape as Namespace::Target and RecoveryLog::Clause.
+    struct Clause
+    {
+        QStringList rooms;
+        QStringList exceptRooms;
+        friend bool operator==(const Clause &, const Clause &) = default;
+    };
+
+    explicit Audience(Mode mode = Mode::Open) : m_mode(mode) {}
+
+    [[nodiscard]] Mode mode() const { return m_mode; }
+    // Who hears `event` in this mode; none for an event that is not in rules().
+    [[nodiscard]] Listeners listeners(const QString &event) const;
+
+    // Whom a relay of `subject` reaches; empty: nobody.
+    [[nodiscard]] QList<Clause> clauses(const Subject &subject) const;
+    // Whether `principal` may hear `subject` (the backlog and the track ack; open mode: anyone).
+    [[nodiscard]] bool mayHear(const std::optional<Principal> &principal, const Subject &subject) const;
+
+    // The rooms a socket of `principal` is put in when it connects (none in open mode).
+    [[nodiscard]] QStringList roleRooms(const std::optional<Principal> &principal) const;
+    // The rooms `track` joins (and `untrack` leaves) for an order ID and / or a customer name
+    // (either may be empty); the access policy has already checked that the token may track them.
+    [[nodiscard]] QStringList trackRooms(const std::optional<Principal> &principal, const QString &orderId,
+                                         const QString &customer) const;
+
+    // Room names. A vendor's store may not take one of these (TokenStore refuses it).
+    [[nodiscard]] static QString customersRoom() { return QStringLiteral("customers"); }
+    [[nodiscard]] static QString orderRoom(const QString &orderId) { return QLatin1String("order:") + orderId; }
+    [[nodiscard]] static QString customerRoom(const QString &name) { return QLatin1String("customer:") + name; }
+    // Token mode: a customer token bound to `customer` tracking `orderId` (it hears the order
+    // only when it is that customer's).
+    [[nodiscard]] static QString customerOrderRoom(const QString &orderId, const QString &customer);
+    [[nodiscard]] static QString roleRoom(Role role) { return QLatin1String("role:") + roleName(role); }
+    [[nodiscard]] static bool isReservedRoom(const QString &room);
+
+private:
+    Mode m_mode;
+};
+
+Q_DECLARE_OPERATORS_FOR_FLAGS(Audience::Listeners)
+
+} // namespace caps
