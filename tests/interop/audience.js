@@ -34,7 +34,8 @@ const ask = (socket, event, argument) => new Promise((resolve) => socket.emit(ev
 const roundTrip = (socket) => ask(socket, 'untrack', { orderID: 'sentinel' });
 
 async function connect(name, token) {
-  const socket = run.connect(url, name, { ...clientOptions, ...(token ? { auth: { token } } : {}) });
+  // Every peer asks for recovery (auth.recovery), so that its rows test who hears what.
+  const socket = run.connect(url, name, { ...clientOptions, auth: { recovery: true, ...(token ? { token } : {}) } });
   await once(socket, 'connect');
   return socket;
 }
