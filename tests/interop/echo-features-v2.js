@@ -10,7 +10,7 @@
 const io = require('socket.io-client-v2');
 const assert = require('assert');
 
-const { option, transportOptions } = require('./script');
+const { option, transportOptions, once, Checks } = require('./script');
 
 const url = option('url', 'http://127.0.0.1:3000');
 const transport = option('transport', 'default');
@@ -21,15 +21,8 @@ function connect(path, extra = {}) {
   return io(url + path, { ...base, forceNew: true, reconnection: false, ...extra });
 }
 
-function once(socket, event, ms = 5000) {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`no '${event}' within ${ms} ms`)), ms);
-    socket.once(event, (...args) => { clearTimeout(t); resolve(args); });
-  });
-}
-
-const checks = [];
-function check(name, fn) { checks.push({ name, fn }); }
+const checks = new Checks();
+const check = (name, fn) => checks.add(name, fn);
 
 check('the main namespace is joined without a CONNECT of the client\'s', async () => {
   const s = connect('/');
@@ -137,17 +130,4 @@ check('client disconnect, then a new connection works', async () => {
   again.disconnect();
 });
 
-(async () => {
-  let failed = 0;
-  for (const { name, fn } of checks) {
-    try {
-      await fn();
-      console.log(`ok   ${name}`);
-    } catch (e) {
-      failed += 1;
-      console.log(`FAIL ${name}: ${e.message}`);
-    }
-  }
-  console.log(failed ? `FAIL ${failed} of ${checks.length} checks (${transport})` : `OK ${checks.length} checks (${transport})`);
-  process.exit(failed ? 1 : 0);
-})();
+checks.run(transport);

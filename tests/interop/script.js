@@ -55,4 +55,36 @@ class ScriptRun {
   fail(message) { this.finish(1, `FAIL ${message}`); }
 }
 
-module.exports = { option, transportOptions, ScriptRun, io, clientVersion };
+// The next `event` on `socket`, as the array of its arguments; rejects after `ms`.
+function once(socket, event, ms = 5000) {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no '${event}' within ${ms} ms`)), ms);
+    socket.once(event, (...args) => { clearTimeout(t); resolve(args); });
+  });
+}
+
+// Named async checks run one after the other; the process exits 0 when all passed, printing
+// "ok"/"FAIL" per check and a last "OK n checks (label)" or "FAIL k of n checks (label)".
+class Checks {
+  constructor() { this.checks = []; }
+
+  add(name, fn) { this.checks.push({ name, fn }); }
+
+  async run(label) {
+    let failed = 0;
+    for (const { name, fn } of this.checks) {
+      try {
+        await fn();
+        console.log(`ok   ${name}`);
+      } catch (e) {
+        failed += 1;
+        console.log(`FAIL ${name}: ${e.message}`);
+      }
+    }
+    const n = this.checks.length;
+    console.log(failed ? `FAIL ${failed} of ${n} checks (${label})` : `OK ${n} checks (${label})`);
+    process.exit(failed ? 1 : 0);
+  }
+}
+
+module.exports = { option, transportOptions, ScriptRun, io, clientVersion, once, Checks };

@@ -47,15 +47,24 @@ private:
         return r.status == 200 ? sidOf(r.body) : QString();
     }
 
+    // A long-polling GET that the server holds, as nothing is waiting to be sent.
+    QNetworkReply *heldGet(const QUrl &url)
+    {
+        QNetworkReply *pending = startGet(m_nam, url);
+        return QTest::qWaitFor([pending] { return pending->isFinished(); }, 100) ? nullptr : pending;
+    }
+
     QUrl pollUrl(quint16 port, const QString &sid)
     {
         return engineUrl(port, QStringLiteral("EIO=4&transport=polling&sid=") + sid);
     }
 
-    // A complete RFC 6455 upgrade request for a new WebSocket session, with extra header lines.
-    static QByteArray upgradeHead(quint16 port, const QByteArray &extraHeaders = {})
+    // A complete RFC 6455 upgrade request for a new WebSocket session (or for session `sid`),
+    // with extra header lines.
+    static QByteArray upgradeHead(quint16 port, const QByteArray &extraHeaders = {}, const QString &sid = {})
     {
-        return "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
+        const QByteArray sidQuery = sid.isEmpty() ? QByteArray() : "&sid=" + sid.toLatin1();
+        return "GET /socket.io/?EIO=4&transport=websocket" + sidQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
               "Sec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
     }
@@ -223,8 +232,8 @@ private slots:
         QVERIFY(server);
         const quint16 port = server->serverPort();
         const QString sid = handshake(port);
-        QNetworkReply *pending = startGet(m_nam, pollUrl(port, sid));
-        QVERIFY(!QTest::qWaitFor([pending] { return pending->isFinished(); }, 100));
+        QNetworkReply *pending = heldGet(pollUrl(port, sid));
+        QVERIFY(pending);
 
         WsPeer probe;
         QVERIFY(probe.open(port, sid));
@@ -267,10 +276,7 @@ private slots:
         probe.send("5");
         QTRY_COMPARE(server->session(sid)->transport(), caps::EngineSession::Transport::WebSocket);
 
-        const QByteArray request = "GET /socket.io/?EIO=4&transport=websocket&sid=" + sid.toLatin1() + " HTTP/1.1\r\n"
-                                   "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        const QByteArray answer = rawExchange(port, request);
+        const QByteArray answer = rawExchange(port, upgradeHead(port, {}, sid));
         QVERIFY2(answer.startsWith("HTTP/1.1 101"), answer.constData());
         // A close frame (opcode 8, FIN set) follows the handshake's answer.
         QVERIFY2(answer.contains("\r\n\r\n\x88"), answer.toHex().constData());
@@ -287,8 +293,8 @@ private slots:
         QVERIFY(server);
         const quint16 port = server->serverPort();
         const QString sid = handshake(port);
-        QNetworkReply *pending = startGet(m_nam, pollUrl(port, sid));
-        QVERIFY(!QTest::qWaitFor([pending] { return pending->isFinished(); }, 100));
+        QNetworkReply *pending = heldGet(pollUrl(port, sid));
+        QVERIFY(pending);
         QCOMPARE(post(m_nam, pollUrl(port, sid), "1").body, QByteArray("ok"));
         const HttpResult released = finish(pending);
         QCOMPARE(released.status, 200);
@@ -304,8 +310,8 @@ private slots:
         QVERIFY(server);
         const quint16 port = server->serverPort();
         const QString sid = handshake(port);
-        QNetworkReply *pending = startGet(m_nam, pollUrl(port, sid));
-        QVERIFY(!QTest::qWaitFor([pending] { return pending->isFinished(); }, 100));
+        QNetworkReply *pending = heldGet(pollUrl(port, sid));
+        QVERIFY(pending);
         server->session(sid)->close();
         QCOMPARE(finish(pending).body, QByteArray("1"));
     }
@@ -361,8 +367,8 @@ private slots:
                 QCOMPARE(echoed.body, QByteArray::fromHex("0007ff3468c3a96c6c6f0105ff0401020304"));
                 QCOMPARE(echoed.contentType, QByteArray("application/octet-stream"));
             }
-            QNetworkReply *pending = startGet(m_nam, url);
-            QVERIFY(!QTest::qWaitFor([pending] { return pending->isFinished(); }, 100));
+            QNetworkReply *pending = heldGet(url);
+            QVERIFY(pending);
             QCOMPARE(post(m_nam, url, "1:1").body, QByteArray("ok"));
             QCOMPARE(finish(pending).body, QByteArray("1:6"));
             QCOMPARE(get(m_nam, url).status, 400);
@@ -387,10 +393,7 @@ private slots:
     {
         auto server = startServer();
         QVERIFY(server);
-        const QByteArray request = "GET /socket.io/?EIO=4&transport=websocket&sid=unknown HTTP/1.1\r\n"
-                                   "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                                   "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        const QByteArray answer = rawExchange(server->serverPort(), request);
+        const QByteArray answer = rawExchange(server->serverPort(), upgradeHead(server->serverPort(), {}, QStringLiteral("unknown")));
         QVERIFY2(answer.startsWith("HTTP/1.1 400"), answer.constData());
         QVERIFY(answer.contains("Session ID unknown"));
     }
