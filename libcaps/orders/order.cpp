@@ -44,28 +44,14 @@ QJsonObject Order::toJson() const
 
 Order::Status Order::statusForEvent(const QString &event)
 {
-    if (event == QLatin1StringView("pickup"))
-        return Status::Ordered;
-    if (event == QLatin1StringView("in-transit"))
-        return Status::InTransit;
-    if (event == QLatin1StringView("delivered"))
-        return Status::Delivered;
-    return Status::Unknown;
+    const CapsEvent *e = EventCatalogue::standard().find(event);
+    return e && e->changesStatus() ? e->to : Status::Unknown;
 }
 
 QString Order::eventForStatus(Status status)
 {
-    switch (status) {
-    case Status::Ordered:
-        return QStringLiteral("pickup");
-    case Status::InTransit:
-        return QStringLiteral("in-transit");
-    case Status::Delivered:
-        return QStringLiteral("delivered");
-    case Status::Unknown:
-        break;
-    }
-    return {};
+    const CapsEvent *e = EventCatalogue::standard().reaching(status);
+    return e ? e->name : QString();
 }
 
 QDateTime Order::timeOf(Status step) const

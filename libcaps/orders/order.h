@@ -1,5 +1,6 @@
 #pragma once
 
+#include "catalogue/eventcatalogue.h"
 #include "core/result.h"
 
 #include <QDateTime>
@@ -15,16 +16,8 @@ namespace caps {
 // always write `orderID`.
 struct Order
 {
-    Q_GADGET
-public:
-    // In event order; a status never goes back.
-    enum class Status {
-        Unknown,   // tracked but not seen yet
-        Ordered,   // `pickup`: the vendor has a parcel waiting for a driver
-        InTransit, // `in-transit`: a driver picked it up
-        Delivered, // `delivered`
-    };
-    Q_ENUM(Status)
+    // The catalogue's order status (Unknown, Ordered, InTransit, Delivered).
+    using Status = OrderStatus;
 
     QString store;
     QString orderId;
@@ -41,7 +34,8 @@ public:
     // { store, orderID, customer, address }
     [[nodiscard]] QJsonObject toJson() const;
 
-    // "pickup" -> Ordered, "in-transit" -> InTransit, "delivered" -> Delivered, else Unknown.
+    // The status the catalogue's event moves an order to ("pickup" -> Ordered, "in-transit" ->
+    // InTransit, "delivered" -> Delivered), Unknown for any other; and back.
     [[nodiscard]] static Status statusForEvent(const QString &event);
     [[nodiscard]] static QString eventForStatus(Status status);
 

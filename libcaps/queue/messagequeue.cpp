@@ -90,14 +90,16 @@ Result<QString> eventOf(const QJsonObject &object)
     return value.toString();
 }
 
-// The queue an event goes to by default: "driver" for pickup, the order's store otherwise.
-// Empty when the payload does not say.
+// The queue an event goes to by default: "driver" for the drivers' events, the order's store for
+// the store's (the standard catalogue's `queue`). Empty when the payload does not say.
 Result<QString> defaultQueueFor(const QString &event, const QJsonObject &payload)
 {
-    if (event == MessageQueue::kPickup)
-        return MessageQueue::kDriverQueue;
-    if (event == MessageQueue::kInTransit || event == MessageQueue::kDelivered)
-        return lookup(payload, {kStoreKey});
+    const CapsEvent *e = EventCatalogue::standard().find(event);
+    switch (e ? e->queue : QueueFor::Nobody) {
+    case QueueFor::Drivers: return MessageQueue::kDriverQueue;
+    case QueueFor::Store: return lookup(payload, {kStoreKey});
+    case QueueFor::Nobody: break;
+    }
     return QString();
 }
 
@@ -130,11 +132,11 @@ bool MessageQueue::Enqueued::isNew() const
                        [](const QueueOutcome &q) { return q.outcome == EnqueueOutcome::Stored; });
 }
 
-MessageQueue::MessageQueue(MessageStore &store) : m_store(store) {}
+MessageQueue::MessageQueue(MessageStore &store, const EventCatalogue *catalogue) : m_store(store), m_catalogue(catalogue) {}
 
-MessageQueue::Request MessageQueue::classify(const QString &event)
+MessageQueue::Request MessageQueue::classify(const EventCatalogue &catalogue, const QString &event)
 {
-    if (event == kPickup || event == kInTransit || event == kDelivered)
+    if (const CapsEvent *e = catalogue.find(event); e && e->queue != QueueFor::Nobody)
         return Request::Queued;
     const QString folded = event.toLower();
     if (folded == QLatin1String("received") || folded == QLatin1String("recieved"))
@@ -154,7 +156,8 @@ Result<QString> MessageQueue::messageIdOf(const QJsonValue &payload)
 Result<MessageQueue::Enqueued> MessageQueue::enqueue(const QString &event, const QJsonValue &payload)
 {
     using R = Result<Enqueued>;
-    if (classify(event) != Request::Queued)
+    const CapsEvent *caps = m_catalogue->find(event);
+    if (!caps || caps->queue == QueueFor::Nobody)
         return R::failure(QStringLiteral("%1 is not a queued event").arg(event));
 
     Enqueued result;
@@ -169,9 +172,9 @@ Result<MessageQueue::Enqueued> MessageQueue::enqueue(const QString &event, const
     }
 
     QStringList queueIds;
-    if (event == kPickup) {
+    if (caps->queue == QueueFor::Drivers) {
         queueIds.append(kDriverQueue);
-        auto drivers = m_store.subscribers(kPickup);
+        auto drivers = m_store.subscribers(event);
         if (!drivers)
             return R::failure(drivers.error());
         for (const QString &driver : std::as_const(*drivers)) {
@@ -179,7 +182,7 @@ Result<MessageQueue::Enqueued> MessageQueue::enqueue(const QString &event, const
                 queueIds.append(driver);
         }
     } else {
-        auto store = payload.isObject() ? defaultQueueFor(event, payload.toObject()) : Result<QString>(QString());
+        auto store = payload.isObject() ? lookup(payload.toObject(), {kStoreKey}) : Result<QString>(QString());
         if (!store)
             return R::failure(QStringLiteral("%1: %2").arg(event, store.error()));
         if (store->isEmpty())
@@ -219,6 +222,49 @@ Result<MessageQueue::Acknowledgement> MessageQueue::parseReceived(const QJsonVal
         return R::failure(QStringLiteral("received: the payload names no messageId"));
     ack.messageId = *messageId;
     return ack;
+}
+
+Result<qint64> MessageQueue::settle(const QString &event, const QJsonValue &payload)
+{
+    using R = Result<qint64>;
+    const CapsEvent *caps = m_catalogue->find(event);
+    if (!caps || !caps->changesStatus())
+        return qint64(0);
+    auto messageId = messageIdOf(payload);
+    if (!messageId)
+        return R::failure(messageId.error());
+    if (messageId->isEmpty())
+        return qint64(0);
+    qint64 removed = 0;
+    for (const CapsEvent &earlier : m_catalogue->events()) {
+        if (!earlier.changesStatus() || earlier.to >= caps->to || earlier.queue == QueueFor::Nobody)
+            continue;
+        QStringList queueIds;
+        if (earlier.queue == QueueFor::Drivers) {
+            queueIds.append(kDriverQueue);
+            auto drivers = m_store.subscribers(earlier.name);
+            if (!drivers)
+                return R::failure(drivers.error());
+            queueIds.append(*drivers);
+        } else if (payload.isObject()) {
+            auto store = lookup(payload.toObject(), {kStoreKey});
+            if (!store)
+                return R::failure(store.error());
+            if (!store->isEmpty())
+                queueIds.append(*store);
+        }
+        for (const QString &queueId : std::as_const(queueIds)) {
+            if (queueId.isEmpty())
+                continue;
+            auto acked = m_store.acknowledge(queueId, earlier.name, *messageId);
+            if (!acked)
+                return R::failure(acked.error());
+            removed += *acked ? 1 : 0;
+        }
+    }
+    if (removed > 0)
+        qCDebug(lcQueue) << event << *messageId << "settled" << removed << "pending messages of earlier steps";
+    return removed;
 }
 
 Result<MessageQueue::Acknowledgement> MessageQueue::received(const QJsonValue &payload)
@@ -266,8 +312,9 @@ Result<MessageQueue::Backlog> MessageQueue::getAll(const QJsonValue &payload)
     if (!backlog)
         return backlog;
     // A driver asking for pickups under its own id gets its own queue from now on.
-    if (backlog->event == kPickup && backlog->queueId != kDriverQueue) {
-        auto added = m_store.subscribe(backlog->queueId, kPickup);
+    const CapsEvent *caps = m_catalogue->find(backlog->event);
+    if (caps && caps->queue == QueueFor::Drivers && backlog->queueId != kDriverQueue) {
+        auto added = m_store.subscribe(backlog->queueId, backlog->event);
         if (!added)
             return Result<Backlog>::failure(added.error());
         backlog->subscribed = *added;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "catalogue/eventcatalogue.h"
 #include "queue/messagestore.h"
 
 #include <QJsonValue>
@@ -12,8 +13,9 @@ namespace caps {
 // The lab's Phase 3 queue rules over a MessageStore, free of networking: the hub calls it from
 // its event handlers on namespace /caps and does the emitting itself.
 //
-//  - `pickup` is queued for queue "driver" and for every driver that announced its own client
-//    id (getAll { clientId, event: "pickup" }); `in-transit` and `delivered` for payload.store.
+//  - Which events are queued, and for whom, is the event catalogue's (CapsEvent::queue): `pickup`
+//    for queue "driver" and for every driver that announced its own client id (getAll
+//    { clientId, event: "pickup" }); `in-transit` and `delivered` for payload.store.
 //  - messageId: payload.messageId | messageID, else the order id (orderID | orderId), else a
 //    generated UUID.
 //  - `received` { clientId | queueId | clientID, event, messageId | messageID } acknowledges.
@@ -24,7 +26,7 @@ class MessageQueue
 public:
     enum class Request {
         Other,    // not the queue's business (join, track, ...)
-        Queued,   // pickup, in-transit, delivered: enqueue()
+        Queued,   // the catalogue's queued events (pickup, in-transit, delivered): enqueue()
         Received, // received, recieved: received()
         GetAll,   // getAll, getall, get-all: getAll()
     };
@@ -64,20 +66,26 @@ public:
     };
 
     static inline const QString kDriverQueue = QStringLiteral("driver");
-    static inline const QString kPickup = QStringLiteral("pickup");
-    static inline const QString kInTransit = QStringLiteral("in-transit");
-    static inline const QString kDelivered = QStringLiteral("delivered");
     // Ids and event names longer than this are refused (they come from the network).
     static constexpr qsizetype kMaxIdLength = 256;
 
-    explicit MessageQueue(MessageStore &store);
+    // `catalogue` (not owned) says which events are queued for whom.
+    explicit MessageQueue(MessageStore &store, const EventCatalogue *catalogue = &EventCatalogue::standard());
 
-    [[nodiscard]] static Request classify(const QString &event);
+    // By the standard catalogue, or by this queue's.
+    [[nodiscard]] static Request classify(const QString &event) { return classify(EventCatalogue::standard(), event); }
+    [[nodiscard]] static Request classify(const EventCatalogue &catalogue, const QString &event);
+    [[nodiscard]] Request classifyHere(const QString &event) const { return classify(*m_catalogue, event); }
 
     // Queues an inbound pickup / in-transit / delivered. When this returns a value the message
     // is stored (durably, with a persistent store) and the hub may acknowledge the sender.
     [[nodiscard]] Result<Enqueued> enqueue(const QString &event, const QJsonValue &payload);
     [[nodiscard]] Result<Acknowledgement> received(const QJsonValue &payload);
+    // The hub's lifecycle moved an order on with `event`: what is still pending for that order
+    // under the catalogue's earlier steps no longer means anything, and is acknowledged in every
+    // queue that keeps it (a taken order leaves every driver's queue; a delivered one leaves its
+    // in-transit in the store's). Returns how many messages went.
+    [[nodiscard]] Result<qint64> settle(const QString &event, const QJsonValue &payload);
     [[nodiscard]] Result<Backlog> getAll(const QJsonValue &payload);
 
     // The parsing halves of received() / getAll(), without touching the store.
@@ -90,6 +98,7 @@ public:
 
 private:
     MessageStore &m_store;
+    const EventCatalogue *m_catalogue;
 };
 
 } // namespace caps

@@ -33,7 +33,7 @@ Decision AccessPolicy::checkEvent(const std::optional<Principal> &principal, con
     if (Decision name = validateEventName(event, m_limits); !name)
         return name;
     const QJsonValue first = args.isEmpty() ? QJsonValue(QJsonValue::Undefined) : args.first();
-    if (isOrderEvent(event)) {
+    if (const CapsEvent *caps = m_catalogue->find(event); caps && caps->carriesOrder) {
         if (auto payload = validateOrderPayload(first, m_limits, m_rules); !payload)
             return Decision::deny(QStringLiteral("%1: %2").arg(event, payload.error()));
     } else if (event == u"join") {
@@ -49,6 +49,10 @@ Decision AccessPolicy::checkEvent(const std::optional<Principal> &principal, con
 Decision AccessPolicy::mayEmit(const std::optional<Principal> &principal, const QString &event,
                                const QJsonArray &args) const
 {
+    const CapsEvent *caps = m_catalogue->find(event);
+    // No client speaks for the hub, in any mode (drivers would drop orders on a forged `taken`).
+    if (caps && caps->senders == Senders(Sender::Hub))
+        return Decision::deny(QStringLiteral("Not allowed: only the hub sends %1").arg(event));
     if (!principal || principal->role == Role::Admin)
         return Decision::allow();
     const QJsonValue first = args.isEmpty() ? QJsonValue(QJsonValue::Undefined) : args.first();
@@ -58,25 +62,66 @@ Decision AccessPolicy::mayEmit(const std::optional<Principal> &principal, const 
             const auto room = validateJoinArgument(first, m_limits, m_rules);
             return room ? mayJoin(principal, *room) : Decision::deny(QStringLiteral("join: %1").arg(room.error()));
         }
-        if (event == u"pickup") {
+        if (caps && caps->senders.testFlag(Sender::Vendor)) {
             const QJsonValue store = first.toObject().value(QLatin1String("store"));
             if (store.isString() && store.toString() == principal->store)
                 return Decision::allow();
-            return Decision::deny(QStringLiteral("Not allowed: this vendor may emit pickup only for store %1").arg(principal->store));
+            return Decision::deny(
+                QStringLiteral("Not allowed: this vendor may emit %1 only for store %2").arg(event, principal->store));
         }
-        return Decision::deny(QStringLiteral("Not allowed: vendors may emit only pickup and join, not %1").arg(event));
+        return Decision::deny(QStringLiteral("Not allowed: vendors may emit only %1 and join, not %2")
+                                  .arg(eventsSentBy(Sender::Vendor), event));
     case Role::Driver:
-        if (event == u"in-transit" || event == u"delivered")
+        if (caps && caps->senders.testFlag(Sender::Driver))
             return Decision::allow();
-        return Decision::deny(QStringLiteral("Not allowed: drivers may emit only in-transit and delivered, not %1").arg(event));
+        return Decision::deny(
+            QStringLiteral("Not allowed: drivers may emit only %1, not %2").arg(eventsSentBy(Sender::Driver), event));
     case Role::Customer:
         if (event == u"track" || event == u"untrack")
             return mayTrack(principal, first);
+        if (caps && caps->senders.testFlag(Sender::Customer))
+            return Decision::allow();
         return Decision::deny(QStringLiteral("Not allowed: customers may emit only track and untrack, not %1").arg(event));
     case Role::Admin:
         break;
     }
     return Decision::allow();
+}
+
+QString AccessPolicy::eventsSentBy(Sender sender) const
+{
+    QStringList names;
+    for (const CapsEvent &e : m_catalogue->events()) {
+        if (e.senders.testFlag(sender))
+            names.append(e.name);
+    }
+    if (names.size() <= 1)
+        return names.join(QString());
+    const QString last = names.takeLast();
+    return names.join(QStringLiteral(", ")) + QStringLiteral(" and ") + last;
+}
+
+Decision AccessPolicy::mayUseQueue(const std::optional<Principal> &principal, const QString &queueId,
+                                   const QString &event) const
+{
+    if (!principal || principal->role == Role::Admin)
+        return Decision::allow();
+    const CapsEvent *caps = m_catalogue->find(event);
+    switch (principal->role) {
+    case Role::Vendor:
+        if (queueId == principal->store)
+            return Decision::allow();
+        break;
+    case Role::Driver:
+        // A driver's own queue (any client id it chose), for the events queued for drivers.
+        if ((caps && caps->queue == QueueFor::Drivers) || queueId.compare(QLatin1String("driver"), Qt::CaseInsensitive) == 0)
+            return Decision::allow();
+        break;
+    case Role::Customer:
+    case Role::Admin:
+        break;
+    }
+    return Decision::deny(QStringLiteral("Not allowed: queue %1").arg(queueId.left(64)));
 }
 
 Decision AccessPolicy::mayJoin(const std::optional<Principal> &principal, const QString &room) const

@@ -14,25 +14,12 @@ const QLatin1String kReservedPrefixes[] = {QLatin1String("order:"), QLatin1Strin
 
 } // namespace
 
-const QList<Audience::Rule> &Audience::rules()
-{
-    static const QList<Rule> table{
-        // Open: the lab's `pickup` to everyone but the customers. Tokens: no vendor reads
-        // another store's orders, no customer another customer's.
-        {QLatin1String("pickup"), L::Drivers | L::Trackers, L::Drivers | L::Store | L::Trackers | L::Admins},
-        {QLatin1String("in-transit"), L::Store | L::Trackers, L::Store | L::Trackers | L::Admins},
-        {QLatin1String("delivered"), L::Store | L::Trackers, L::Store | L::Trackers | L::Admins},
-    };
-    return table;
-}
-
 Audience::Listeners Audience::listeners(const QString &event) const
 {
-    for (const Rule &rule : rules()) {
-        if (event == rule.event)
-            return m_mode == Mode::Open ? rule.open : rule.tokens;
-    }
-    return {};
+    const CapsEvent *e = m_catalogue->find(event);
+    if (!e)
+        return {};
+    return m_mode == Mode::Open ? e->openListeners : e->tokenListeners;
 }
 
 QList<Audience::Clause> Audience::clauses(const Subject &subject) const

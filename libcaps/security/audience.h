@@ -13,8 +13,10 @@
 // what the customer token may track (trackRooms()), so that an order reaches a customer bound to
 // "Ada" only when Ada is its customer.
 //
-// A new event that others hear (the driver-taken notice, say) is one more row of rules().
+// Who hears each event is the event catalogue's (CapsEvent::openListeners / tokenListeners):
+// a new event that others hear is one more row there.
 
+#include "catalogue/eventcatalogue.h"
 #include "security/principal.h"
 
 #include <QFlags>
@@ -31,28 +33,8 @@ class Audience
 public:
     enum class Mode { Open, Tokens };
 
-    enum class Listener : unsigned {
-        // Token mode: every driver token. Open mode: every socket that tracks nothing (the
-        // lab's "everyone but the customers").
-        Drivers = 0x1,
-        // The room of payload.store: the store's vendors.
-        Store = 0x2,
-        // Those who track the order's ID or its customer's name, within what their token may
-        // track.
-        Trackers = 0x4,
-        // Token mode: admin tokens (open mode has no admins).
-        Admins = 0x8,
-    };
-    Q_DECLARE_FLAGS(Listeners, Listener)
-
-    // Who hears `event`, in each mode. One row per event that is sent to others.
-    struct Rule
-    {
-        QLatin1String event;
-        Listeners open;
-        Listeners tokens;
-    };
-    [[nodiscard]] static const QList<Rule> &rules();
+    using Listener = caps::Listener;
+    using Listeners = caps::Listeners;
 
     // What of an event decides who hears it.
     struct Subject
@@ -71,10 +53,15 @@ public:
         friend bool operator==(const Clause &, const Clause &) = default;
     };
 
-    explicit Audience(Mode mode = Mode::Open) : m_mode(mode) {}
+    explicit Audience(Mode mode = Mode::Open, const EventCatalogue *catalogue = &EventCatalogue::standard())
+        : m_mode(mode), m_catalogue(catalogue)
+    {
+    }
 
     [[nodiscard]] Mode mode() const { return m_mode; }
-    // Who hears `event` in this mode; none for an event that is not in rules().
+    [[nodiscard]] const EventCatalogue &catalogue() const { return *m_catalogue; }
+    // Who hears `event` in this mode (the catalogue's listeners); none for an event that is not
+    // in the catalogue.
     [[nodiscard]] Listeners listeners(const QString &event) const;
 
     // Whom a relay of `subject` reaches; empty: nobody.
@@ -101,8 +88,7 @@ public:
 
 private:
     Mode m_mode;
+    const EventCatalogue *m_catalogue;
 };
-
-Q_DECLARE_OPERATORS_FOR_FLAGS(Audience::Listeners)
 
 } // namespace caps

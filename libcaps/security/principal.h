@@ -23,8 +23,15 @@ struct Principal
     QString customer;
     // Free text from the token file, for log lines.
     QString name;
+    // Stable and unique per token (a prefix of its digest): who took an order, across the
+    // connections of one driver.
+    QString id;
 
-    friend bool operator==(const Principal &, const Principal &) = default;
+    // The same role and rights; `id` is the token's, not part of what a principal may do.
+    friend bool operator==(const Principal &a, const Principal &b)
+    {
+        return a.role == b.role && a.store == b.store && a.customer == b.customer && a.name == b.name;
+    }
 };
 
 // "vendor 1-206-flowers (Flowers shop)" for log lines.

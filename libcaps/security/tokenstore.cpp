@@ -102,7 +102,7 @@ Result<TokenStore> TokenStore::fromJson(QByteArrayView json)
         if (seen.contains(digest))
             return R::failure(QStringLiteral("%1: the same token hash appears twice").arg(where));
         seen.insert(digest);
-        store.m_entries.append({digest, Principal{*role, *storeName, *customer, *name}});
+        store.m_entries.append({digest, Principal{*role, *storeName, *customer, *name, QString::fromLatin1(digest.toHex().left(16))}});
     }
     return store;
 }

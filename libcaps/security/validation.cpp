@@ -1,5 +1,7 @@
 #include "security/validation.h"
 
+#include "catalogue/eventcatalogue.h"
+
 #include <QJsonObject>
 
 #include <cmath>
@@ -100,7 +102,8 @@ Result<OrderFields> validateLabOrderPayload(const QJsonValue &payload, const Sec
 
 bool isOrderEvent(QStringView event)
 {
-    return event == u"pickup" || event == u"in-transit" || event == u"delivered";
+    const CapsEvent *e = EventCatalogue::standard().find(event);
+    return e && e->carriesOrder;
 }
 
 Result<OrderFields> validateOrderPayload(const QJsonValue &payload, const SecurityLimits &limits, PayloadRules rules)

@@ -4,7 +4,7 @@
 #include "agents/queuehubprobe.h"
 #include "agents/vendoragent.h"
 #include "client/client.h"
-#include "server/capshub.h"
+#include "hub/capshub.h"
 #include "server/clientconnection.h"
 #include "server/namespace.h"
 #include "server/serverevent.h"

@@ -1,4 +1,4 @@
-#include "server/capshub.h"
+#include "hub/capshub.h"
 #include "server/server.h"
 
 #include <QProcess>

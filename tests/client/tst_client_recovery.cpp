@@ -4,7 +4,7 @@
 // unmodified socket.io-client; tst_client_node runs our client against Node's socket.io.)
 
 #include "client/client.h"
-#include "server/capshub.h"
+#include "hub/capshub.h"
 #include "server/clientconnection.h"
 #include "server/namespace.h"
 #include "server/server.h"

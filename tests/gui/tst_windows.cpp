@@ -10,7 +10,7 @@
 #include "agents/driveragent.h"
 #include "agents/vendoragent.h"
 #include "client/client.h"
-#include "server/capshub.h"
+#include "hub/capshub.h"
 #include "server/server.h"
 
 #include <QAbstractItemModel>

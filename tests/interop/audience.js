@@ -22,7 +22,9 @@ const path = option('path', 'live');
 const peers = JSON.parse(option('peers', '[]'));
 const senders = JSON.parse(option('senders', '{}'));
 const order = JSON.parse(option('order', '{}'));
-const events = ['pickup', 'in-transit', 'delivered'];
+const events = ['pickup', 'in-transit', 'delivered', 'taken'];
+// How far the order goes (--last-step): the backlog follows the lifecycle.
+const lastStep = option('last-step', 'delivered');
 const run = new ScriptRun();
 let step = 'connect';
 setTimeout(() => run.fail(`timed out at step "${step}"`), 30000);
@@ -69,6 +71,7 @@ async function sendOrder() {
   for (const [socket, event] of [[vendor, 'pickup'], [driver, 'in-transit'], [driver, 'delivered']]) {
     const answer = await ask(socket, event, order);
     if (!answer || !answer.ok) throw new Error(`${event} refused: ${JSON.stringify(answer)}`);
+    if (event === lastStep) break;
   }
 }
 

@@ -71,6 +71,7 @@ async function main() {
   // A delivery for its store reaches it, and gives it an offset to come back with. The same
   // broadcast reaches the client that did not ask.
   arrived = Promise.all([next(vendor, 'delivered', order(0).orderID), next(plain, 'delivered', order(0).orderID)]);
+  driver.emit('in-transit', order(0));   // the hub keeps an order's steps in order
   driver.emit('delivered', order(0));
   const [extra, plainExtra] = await arrived;
   if (!check(extra.length === 1 && typeof extra[0] === 'string',

@@ -69,6 +69,13 @@ private slots:
 
         QProcess run;
         run.setProcessChannelMode(QProcess::MergedChannels);
+        // The suites connect to "localhost", which Node 17+ resolves in the order of /etc/hosts
+        // (::1 first on a fresh Debian), while the echo server binds 127.0.0.1 only, as test
+        // servers here do.
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("NODE_OPTIONS"),
+                           (environment.value(QStringLiteral("NODE_OPTIONS")) + QStringLiteral(" --dns-result-order=ipv4first")).trimmed());
+        run.setProcessEnvironment(environment);
         run.start(QStringLiteral("bash"), {QDir(m_suites).filePath(QStringLiteral("run")), suite, port, m_workDir});
         QVERIFY(run.waitForStarted(5000));
         // npm ci the first time, then a mocha run of some seconds (its heartbeat cases wait).

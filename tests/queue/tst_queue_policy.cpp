@@ -195,10 +195,10 @@ private slots:
     {
         MemoryMessageStore store;
         MessageQueue queue(store);
-        QVERIFY(store.subscribe(QStringLiteral("driver-b"), MessageQueue::kPickup).value());
-        QVERIFY(store.subscribe(QStringLiteral("driver-a"), MessageQueue::kPickup).value());
-        QVERIFY(store.subscribe(QStringLiteral("acme"), MessageQueue::kDelivered).value()); // not a driver
-        const auto result = queue.enqueue(MessageQueue::kPickup, json(R"({"store":"acme","orderID":"o1"})"));
+        QVERIFY(store.subscribe(QStringLiteral("driver-b"), EventCatalogue::kPickup).value());
+        QVERIFY(store.subscribe(QStringLiteral("driver-a"), EventCatalogue::kPickup).value());
+        QVERIFY(store.subscribe(QStringLiteral("acme"), EventCatalogue::kDelivered).value()); // not a driver
+        const auto result = queue.enqueue(EventCatalogue::kPickup, json(R"({"store":"acme","orderID":"o1"})"));
         QVERIFY(result.ok());
         QCOMPARE(result->queues,
                  (QList<MessageQueue::QueueOutcome>{{QStringLiteral("driver"), EnqueueOutcome::Stored},
@@ -206,15 +206,15 @@ private slots:
                                                     {QStringLiteral("driver-b"), EnqueueOutcome::Stored}}));
         QCOMPARE(store.count(QStringLiteral("acme")).value(), 0);
         // One driver acknowledged: a re-sent pickup reaches only those who have not.
-        QVERIFY(store.acknowledge(QStringLiteral("driver-a"), MessageQueue::kPickup, QStringLiteral("o1")).value());
-        const auto again = queue.enqueue(MessageQueue::kPickup, json(R"({"store":"acme","orderID":"o1"})"));
+        QVERIFY(store.acknowledge(QStringLiteral("driver-a"), EventCatalogue::kPickup, QStringLiteral("o1")).value());
+        const auto again = queue.enqueue(EventCatalogue::kPickup, json(R"({"store":"acme","orderID":"o1"})"));
         QVERIFY(again.ok());
         QVERIFY(!again->isNew());
         QCOMPARE(again->queues.at(0).outcome, EnqueueOutcome::AlreadyQueued);
         QCOMPARE(again->queues.at(1).outcome, EnqueueOutcome::AlreadyAcknowledged);
         QCOMPARE(again->queues.at(2).outcome, EnqueueOutcome::AlreadyQueued);
         // A delivered never goes to driver queues.
-        const auto delivered = queue.enqueue(MessageQueue::kDelivered, json(R"({"store":"acme","orderID":"o1"})"));
+        const auto delivered = queue.enqueue(EventCatalogue::kDelivered, json(R"({"store":"acme","orderID":"o1"})"));
         QVERIFY(delivered.ok());
         QCOMPARE(delivered->queues.size(), 1);
         QCOMPARE(delivered->queues.first().queueId, QStringLiteral("acme"));
@@ -274,10 +274,10 @@ private slots:
         MemoryMessageStore store;
         MessageQueue queue(store);
         const QJsonValue order = json(R"({"store":"acme","orderID":"o1"})");
-        QVERIFY(store.subscribe(QStringLiteral("driver-7"), MessageQueue::kPickup).value());
-        QVERIFY(queue.enqueue(MessageQueue::kPickup, order).ok());    // driver, driver-7
-        QVERIFY(queue.enqueue(MessageQueue::kInTransit, order).ok()); // acme
-        QVERIFY(queue.enqueue(MessageQueue::kDelivered, order).ok()); // acme
+        QVERIFY(store.subscribe(QStringLiteral("driver-7"), EventCatalogue::kPickup).value());
+        QVERIFY(queue.enqueue(EventCatalogue::kPickup, order).ok());    // driver, driver-7
+        QVERIFY(queue.enqueue(EventCatalogue::kInTransit, order).ok()); // acme
+        QVERIFY(queue.enqueue(EventCatalogue::kDelivered, order).ok()); // acme
         QCOMPARE(store.count().value(), 4);
 
         const auto ack = queue.received(payload);
@@ -296,7 +296,7 @@ private slots:
         if (removed) {
             // Only that client's copy goes; and acknowledged, it does not come back.
             QCOMPARE(store.count(queueId).value(), queueId == QLatin1String("acme") ? 2 - (4 - remaining) : 0);
-            QVERIFY(!queue.enqueue(event.isEmpty() ? MessageQueue::kDelivered : event, order)->isNew());
+            QVERIFY(!queue.enqueue(event.isEmpty() ? EventCatalogue::kDelivered : event, order)->isNew());
             QCOMPARE(store.count().value(), remaining);
         }
     }
@@ -350,11 +350,11 @@ private slots:
         MessageQueue queue(store);
         for (const char *id : {"o1", "o2", "o3"}) {
             const QJsonValue order(QJsonObject{{QStringLiteral("store"), QStringLiteral("acme")}, {QStringLiteral("orderID"), QLatin1String(id)}});
-            QVERIFY(queue.enqueue(MessageQueue::kPickup, order).ok());
+            QVERIFY(queue.enqueue(EventCatalogue::kPickup, order).ok());
             if (qstrcmp(id, "o2") != 0) {
                 if (qstrcmp(id, "o1") == 0)
-                    QVERIFY(queue.enqueue(MessageQueue::kInTransit, order).ok());
-                QVERIFY(queue.enqueue(MessageQueue::kDelivered, order).ok());
+                    QVERIFY(queue.enqueue(EventCatalogue::kInTransit, order).ok());
+                QVERIFY(queue.enqueue(EventCatalogue::kDelivered, order).ok());
             }
         }
         QVERIFY(queue.received(json(R"({"clientId":"driver","event":"pickup","messageId":"o2"})"))->removed);
@@ -366,7 +366,7 @@ private slots:
             QVERIFY(!backlog.ok());
             QVERIFY2(backlog.error().contains(error), qPrintable(backlog.error()));
             QVERIFY(backlog.error().startsWith(QLatin1String("getAll: ")));
-            QCOMPARE(store.subscribers(MessageQueue::kPickup).value(), QStringList());
+            QCOMPARE(store.subscribers(EventCatalogue::kPickup).value(), QStringList());
             return;
         }
         QVERIFY2(backlog.ok(), qPrintable(backlog.error()));
@@ -380,8 +380,8 @@ private slots:
         }
         QCOMPARE(got, expected);
         if (subscribed) {
-            QCOMPARE(store.subscribers(MessageQueue::kPickup).value(), QStringList{queueId});
-            const auto next = queue.enqueue(MessageQueue::kPickup, json(R"({"orderID":"o4"})"));
+            QCOMPARE(store.subscribers(EventCatalogue::kPickup).value(), QStringList{queueId});
+            const auto next = queue.enqueue(EventCatalogue::kPickup, json(R"({"orderID":"o4"})"));
             QVERIFY(next.ok());
             QCOMPARE(next->queues.size(), 2);
             QCOMPARE(idsOf(queue.getAll(payload)->messages), QStringList{QStringLiteral("o4")});
@@ -393,8 +393,8 @@ private slots:
     {
         BrokenStore store;
         MessageQueue queue(store);
-        for (const auto &[event, payload] : {std::pair{MessageQueue::kPickup, json(R"({"orderID":"o1"})")},
-                                             std::pair{MessageQueue::kDelivered, json(R"({"store":"a","orderID":"o1"})")}}) {
+        for (const auto &[event, payload] : {std::pair{EventCatalogue::kPickup, json(R"({"orderID":"o1"})")},
+                                             std::pair{EventCatalogue::kDelivered, json(R"({"store":"a","orderID":"o1"})")}}) {
             const auto r = queue.enqueue(event, payload);
             QVERIFY(!r.ok());
             QCOMPARE(r.error(), QStringLiteral("disk I/O error"));
@@ -416,15 +416,15 @@ private slots:
             auto store = SqliteMessageStore::open(path);
             QVERIFY2(store.ok(), qPrintable(store.error()));
             MessageQueue queue(**store);
-            QVERIFY(queue.enqueue(MessageQueue::kPickup, o1)->isNew()); // no driver connected yet
+            QVERIFY(queue.enqueue(EventCatalogue::kPickup, o1)->isNew()); // no driver connected yet
             const auto first = queue.getAll(json(R"({"clientId":"driver-7","event":"pickup"})"));
             QVERIFY(first.ok() && first->subscribed && first->messages.isEmpty()); // its own queue starts now
             const auto shared = queue.getAll(json(R"({"clientId":"driver","event":"pickup"})"));
             QCOMPARE(idsOf(shared->messages), QStringList{QStringLiteral("o1")});
             QVERIFY(queue.received(json(R"({"clientId":"driver","event":"pickup","messageId":"o1"})"))->removed);
-            QCOMPARE(queue.enqueue(MessageQueue::kPickup, o2)->queues.size(), 2);
-            QVERIFY(queue.enqueue(MessageQueue::kInTransit, o1)->isNew());
-            QVERIFY(queue.enqueue(MessageQueue::kDelivered, o1)->isNew());
+            QCOMPARE(queue.enqueue(EventCatalogue::kPickup, o2)->queues.size(), 2);
+            QVERIFY(queue.enqueue(EventCatalogue::kInTransit, o1)->isNew());
+            QVERIFY(queue.enqueue(EventCatalogue::kDelivered, o1)->isNew());
         } // hub stops
         auto store = SqliteMessageStore::open(path);
         QVERIFY2(store.ok(), qPrintable(store.error()));
@@ -440,10 +440,10 @@ private slots:
         QCOMPARE(idsOf(queue.getAll(json(R"({"clientId":"driver-7","event":"pickup"})"))->messages), QStringList{QStringLiteral("o2")});
         QCOMPARE(idsOf(queue.getAll(json(R"("driver")"))->messages), QStringList{QStringLiteral("o2")});
         // A vendor re-sending the finished order does not resurrect it anywhere.
-        const auto resent = queue.enqueue(MessageQueue::kDelivered, o1);
+        const auto resent = queue.enqueue(EventCatalogue::kDelivered, o1);
         QVERIFY(resent.ok());
         QCOMPARE(resent->queues.first().outcome, EnqueueOutcome::AlreadyAcknowledged);
-        QCOMPARE(queue.enqueue(MessageQueue::kPickup, o1)->queues.first().outcome, EnqueueOutcome::AlreadyAcknowledged);
+        QCOMPARE(queue.enqueue(EventCatalogue::kPickup, o1)->queues.first().outcome, EnqueueOutcome::AlreadyAcknowledged);
     }
 };
 

@@ -12,7 +12,8 @@
 //   live         they stay connected;
 //   recovery     their connections drop before the order and come back with their session;
 //   getAll       they disconnect, and come back afterwards asking for the backlog (vendors their
-//                store's queue, drivers the driver queue, the others both);
+//                store's queue, drivers the driver queue, the others both); the backlog follows
+//                the lifecycle, so the order goes only as far as the row's event (lastStep());
 //   track answer they come back afterwards and track the order ID (the answer holds its latest
 //                event, `delivered`).
 
@@ -89,6 +90,13 @@ struct Row
     QStringList hearers; // in receivers() order
 };
 
+// How far Bob's order goes before the receivers look: the whole way, but on the getAll path only
+// to the row's event (a taken order leaves the drivers' queues, a delivered one its in-transit).
+inline QString lastStep(const QString &path, const QString &event)
+{
+    return path == kGetAll ? event : QStringLiteral("delivered");
+}
+
 inline QList<Row> rows()
 {
     QList<Row> out;
@@ -99,6 +107,8 @@ inline QList<Row> rows()
         out.append({true, path, "pickup", pickup});
         out.append({true, path, "in-transit", progress});
         out.append({true, path, "delivered", progress});
+        // The hub's notice that a driver took the order: the other drivers (and admins).
+        out.append({true, path, "taken", {kDriver, kAdmin}});
     }
     // Customers may read no queue; a vendor's queue holds what it asked for, but it is given
     // only its own store's share.
@@ -116,6 +126,9 @@ inline QList<Row> rows()
         out.append({false, path, "pickup", everyone});
         out.append({false, path, "in-transit", storeAndTrackers});
         out.append({false, path, "delivered", storeAndTrackers});
+        // Those who heard the pickup but the store's room (it hears the in-transit) and the
+        // trackers: with no roles, "drivers" are all who track nothing. { store, orderID } only.
+        out.append({false, path, "taken", {kOtherVendor, kDriver, kIdleCustomer, kAnonymous}});
     }
     // Anyone may read any queue; each vendor asked for pickups under its store's name.
     const QStringList readers{kVendor, kCustomer, kOtherCustomer, kIdleCustomer, kAnonymous};

@@ -11,7 +11,7 @@
 #include "security/accesspolicy.h"
 #include "security/audience.h"
 #include "security/tokenstore.h"
-#include "server/capshub.h"
+#include "hub/capshub.h"
 #include "server/namespace.h"
 #include "server/server.h"
 
@@ -169,7 +169,8 @@ private:
         return QTest::qWaitFor([&] { return m_hub->nsp->socket(sid) == nullptr; }, 5000);
     }
 
-    bool sendOrder()
+    // Bob's order through its steps, up to `lastStep`.
+    bool sendOrder(const QString &lastStep)
     {
         for (Peer *sender : {&m_senderVendor, &m_senderDriver}) {
             if (!connectPeer(*sender))
@@ -177,9 +178,17 @@ private:
         }
         SioClient &vendor = *m_senderVendor.client;
         SioClient &driver = *m_senderDriver.client;
-        return answeredOk(vendor.waitAck(vendor.emitWithAck("pickup", {bobsOrder()})))
-            && answeredOk(driver.waitAck(driver.emitWithAck("in-transit", {bobsOrder()})))
-            && answeredOk(driver.waitAck(driver.emitWithAck("delivered", {bobsOrder()})));
+        if (!answeredOk(vendor.waitAck(vendor.emitWithAck("pickup", {bobsOrder()}))))
+            return false;
+        for (const char *step : {"in-transit", "delivered"}) {
+            if (lastStep == QLatin1String("pickup"))
+                return true;
+            if (!answeredOk(driver.waitAck(driver.emitWithAck(QLatin1String(step), {bobsOrder()}))))
+                return false;
+            if (lastStep == QLatin1String(step))
+                return true;
+        }
+        return true;
     }
 
     // After the orders: what the peer does on `path`, and then the events of Bob's order it got.
@@ -232,7 +241,7 @@ private:
             return {};
         }
         QStringList heard;
-        for (const char *event : {"pickup", "in-transit", "delivered"}) {
+        for (const char *event : {"pickup", "in-transit", "delivered", "taken"}) {
             if (p.client->findOrderEvent(QLatin1String(event), kOrderId))
                 heard.append(QLatin1String(event));
         }
@@ -240,7 +249,7 @@ private:
     }
 
     // Runs the scenario of `path` in one mode: peer name -> the events of Bob's order it got.
-    bool run(bool tokens, const QString &path, QHash<QString, QStringList> *heard)
+    bool run(bool tokens, const QString &path, const QString &lastStep, QHash<QString, QStringList> *heard)
     {
         if (!startHub(tokens)) {
             m_error = QStringLiteral("the hub did not start");
@@ -260,7 +269,7 @@ private:
                 }
             }
         }
-        if (!sendOrder()) {
+        if (!sendOrder(lastStep)) {
             m_error = QStringLiteral("the order was not accepted");
             return false;
         }
@@ -292,11 +301,14 @@ private Q_SLOTS:
         QFETCH(QString, event);
         QFETCH(QStringList, hearers);
 
-        // One run per mode and path; its rows check one event each.
-        const QString key = QStringLiteral("%1 %2").arg(tokens).arg(path);
+        // One run per mode and path; its rows check one event each. The backlog follows the
+        // lifecycle (a taken order leaves the drivers' queues, a delivered one its in-transit),
+        // so for getAll the order goes only as far as the row's event.
+        const QString last = lastStep(path, event);
+        const QString key = QStringLiteral("%1 %2 %3").arg(tokens).arg(path, last);
         if (!m_runs.contains(key)) {
             QHash<QString, QStringList> heard;
-            QVERIFY2(run(tokens, path, &heard), qPrintable(m_error));
+            QVERIFY2(run(tokens, path, last, &heard), qPrintable(m_error));
             m_runs.insert(key, heard);
         }
         const QHash<QString, QStringList> &heard = m_runs[key];
@@ -342,9 +354,9 @@ private Q_SLOTS:
             for (const QString &room : audience.trackRooms(principal, kOrderId, name))
                 rooms.insert(room);
         }
-        QVERIFY(!Audience::rules().isEmpty());
-        for (const Audience::Rule &rule : Audience::rules()) {
-            const Audience::Subject subject{rule.event, kStore, kOrderId, kBob};
+        QVERIFY(!audience.catalogue().events().isEmpty());
+        for (const CapsEvent &rule : audience.catalogue().events()) {
+            const Audience::Subject subject{rule.name, kStore, kOrderId, kBob};
             bool reached = false;
             for (const Audience::Clause &clause : audience.clauses(subject)) {
                 const bool in = std::any_of(clause.rooms.cbegin(), clause.rooms.cend(),
@@ -353,7 +365,7 @@ private Q_SLOTS:
                                              [&](const QString &r) { return rooms.contains(r); });
                 reached = reached || (in && !out);
             }
-            QVERIFY2(reached == audience.mayHear(principal, subject), qPrintable(QString(rule.event)));
+            QVERIFY2(reached == audience.mayHear(principal, subject), qPrintable(rule.name));
         }
     }
 

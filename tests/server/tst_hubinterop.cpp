@@ -327,9 +327,12 @@ private slots:
     {
         QTest::addColumn<bool>("tokens");
         QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("lastStep");
         for (const bool tokens : {true, false}) {
-            for (const QString &path : {audiencetable::kLive, audiencetable::kRecovery, audiencetable::kGetAll, audiencetable::kTrack})
-                QTest::addRow("%s, %s", tokens ? "tokens" : "open", qPrintable(path)) << tokens << path;
+            for (const QString &path : {audiencetable::kLive, audiencetable::kRecovery, audiencetable::kTrack})
+                QTest::addRow("%s, %s", tokens ? "tokens" : "open", qPrintable(path)) << tokens << path << QStringLiteral("delivered");
+            for (const char *step : {"pickup", "in-transit", "delivered"})
+                QTest::addRow("%s, getAll up to %s", tokens ? "tokens" : "open", step) << tokens << audiencetable::kGetAll << QString(step);
         }
     }
 
@@ -338,6 +341,7 @@ private slots:
         using namespace audiencetable;
         QFETCH(bool, tokens);
         QFETCH(QString, path);
+        QFETCH(QString, lastStep);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         QJsonArray entries;
@@ -370,6 +374,7 @@ private slots:
         const auto json = [](const auto &value) { return QString::fromUtf8(QJsonDocument(value).toJson(QJsonDocument::Compact)); };
         QByteArray output;
         const int code = runNode("audience.js", {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--path", path,
+                                                 "--last-step", lastStep,
                                                  "--peers", json(peers), "--senders", json(senders), "--order", json(bobsOrder())},
                                  &output);
         QVERIFY2(code == 0, output.constData());
@@ -379,7 +384,7 @@ private slots:
         const QJsonObject heard = QJsonDocument::fromJson(m.captured(1).toUtf8()).object();
         int checked = 0;
         for (const Row &row : rows()) {
-            if (row.tokens != tokens || row.path != path)
+            if (row.tokens != tokens || row.path != path || audiencetable::lastStep(row.path, row.event) != lastStep)
                 continue;
             QStringList got;
             for (const PeerSpec &spec : audiencetable::receivers(tokens)) {

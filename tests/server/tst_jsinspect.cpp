@@ -1,8 +1,8 @@
 // The hub's log formats: util.inspect-like rendering of JSON text, and the log lines.
 
-#include "server/hubevent.h"
-#include "server/hubeventlog.h"
-#include "server/jsinspect.h"
+#include "hub/hubevent.h"
+#include "hub/hubeventlog.h"
+#include "hub/jsinspect.h"
 
 #include <QJsonDocument>
 #include <QtTest>

@@ -1,6 +1,6 @@
-#include "server/hubevent.h"
+#include "hub/hubevent.h"
 
-#include "server/jsinspect.h"
+#include "hub/jsinspect.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/hubevent.h"
+#include "hub/hubevent.h"
 
 #include <QObject>
 

@@ -1,4 +1,4 @@
-#include "server/hubeventlog.h"
+#include "hub/hubeventlog.h"
 
 namespace caps {
 

@@ -1,4 +1,4 @@
-#include "server/jsinspect.h"
+#include "hub/jsinspect.h"
 
 #include <QLocale>
 #include <QStringBuilder>

@@ -1,28 +1,28 @@
 #pragma once
 
-#include "core/result.h"
+#include "catalogue/eventcatalogue.h"
+#include "hub/hubevent.h"
+#include "hub/orderbook.h"
 #include "security/accesspolicy.h"
 #include "security/audience.h"
-#include "server/hubevent.h"
 
 #include <QHash>
 #include <QJsonValue>
 #include <QObject>
 #include <QPointer>
-#include <QTimer>
-
-#include <functional>
-#include <map>
-#include <vector>
 
 namespace caps {
 
 class MessageQueue;
 class Namespace;
 class ServerEvent;
+class GroupCommit;
 class ServerSocket;
 
-// The CAPS hub's routing on one namespace (the lab's Phase 2 hub plus customer tracking):
+// The CAPS hub on one namespace of the Socket.IO server: the lab's Phase 2 routing, customer
+// tracking, the Phase 3 queue and the order lifecycle. What each CAPS event is (who sends it,
+// who hears it, which queue keeps it, what it does to an order) is the event catalogue's
+// (Options::catalogue); this class applies it:
 //  - `join` (a room name, or an object with store / clientId / queueId / roomName) joins that room;
 //  - who hears `pickup`, `in-transit` and `delivered` is caps::Audience's rule (open mode, the
 //    lab's: `pickup` to every socket except those in room `customers`, `in-transit` and
@@ -32,6 +32,14 @@ class ServerSocket;
 //    Audience names for them (and `customers`); `track` is acknowledged with the latest known
 //    event of each matching order that the tracker may hear.
 // Payloads are relayed byte for byte. Every CAPS event is announced with eventReceived() first.
+//
+// The hub knows an order's life (OrderBook): the first `in-transit` for an order waiting for
+// pickup wins, `delivered` comes only after it and from the driver who took it. An event that
+// breaks the lifecycle is refused with its reason ({ ok: false, error }, or an `error` event)
+// and is neither relayed nor queued; a repeat of a step already made (a client's retry) is
+// answered { ok: true, repeat: true } and not relayed. When a driver takes an order every other
+// driver hears `taken` ({ store, orderID }). Orders the hub has never seen take any event, as
+// the lab's hub did.
 // The `getAll` backlog holds only what the asking socket may hear, by the same rule.
 //
 // With a message queue (Options::queue, docs/queue.md) nothing is lost: pickup / in-transit /
@@ -53,7 +61,7 @@ class CapsHub : public QObject
 public:
     struct Options
     {
-        // For `track`: the latest event of this many orders, holding at most this many payload
+        // For `track` and the lifecycle: this many orders, holding at most this many payload
         // bytes; the oldest are forgotten first.
         int maxRememberedOrders = 10000;
         AccessPolicy policy;               // who may emit what (open mode by default)
@@ -65,6 +73,9 @@ public:
         // Group commit: a batch is committed at the end of the event-loop pass, or as soon as it
         // holds this many events.
         int maxBatchEvents = 256;
+        // The CAPS events (not owned; the standard one unless set). The access policy and the
+        // queue should be given the same.
+        const EventCatalogue *catalogue = &EventCatalogue::standard();
     };
 
     explicit CapsHub(Namespace *nsp, QObject *parent = nullptr);
@@ -72,11 +83,15 @@ public:
     ~CapsHub() override;
 
     [[nodiscard]] Namespace *nsp() const;
-    [[nodiscard]] qsizetype rememberedOrderCount() const { return m_orders.size(); }
-    [[nodiscard]] qint64 rememberedBytes() const { return m_rememberedBytes; }
+    [[nodiscard]] qsizetype rememberedOrderCount() const { return m_book.size(); }
+    [[nodiscard]] qint64 rememberedBytes() const { return m_book.bytes(); }
     // The latest event of the order `orderId` and of every order of `customer` (either may be
     // empty), oldest first. Only the payload's text is kept (HubEvent::payload is empty).
-    [[nodiscard]] QList<HubEvent> latestEvents(const QString &orderId, const QString &customer) const;
+    [[nodiscard]] QList<HubEvent> latestEvents(const QString &orderId, const QString &customer) const
+    {
+        return m_book.latestEvents(orderId, customer);
+    }
+    [[nodiscard]] const OrderBook &orders() const { return m_book; }
 
     // The room a `join` argument names, empty if none (the Node hub's roomOf()).
     [[nodiscard]] static QString roomOf(const QJsonValue &argument);
@@ -85,68 +100,41 @@ public:
     [[nodiscard]] static QString customersRoom() { return Audience::customersRoom(); }
 
     // Events waiting for the open batch's commit (for tests and diagnostics).
-    [[nodiscard]] qsizetype pendingEvents() const { return qsizetype(m_deferred.size()); }
+    [[nodiscard]] qsizetype pendingEvents() const;
 
 signals:
     // An order event was accepted: with a queue, once it is durably stored (after the commit).
     void eventReceived(const caps::HubEvent &event);
 
 private:
-    struct Remembered
-    {
-        HubEvent event;
-        quint64 sequence = 0;
-    };
-    // What an event still has to do once the batch in front of it is committed.
-    struct Deferred
-    {
-        std::function<void()> committed;
-        // The commit failed; empty: the event stored nothing, `committed` runs anyway.
-        std::function<void(const QString &error)> failed;
-    };
-
     void onConnection(ServerSocket *socket);
     void onEvent(const ServerEvent &event);
     // Drops an event: ack { ok: false, error } if asked, else an `error` event; one log line.
     void refuse(const ServerEvent &event, const QString &error);
     [[nodiscard]] bool roomsLeft(ServerSocket *socket, qsizetype wanted) const;
     void onOtherEvent(const ServerEvent &event);
-    void onCapsEvent(const ServerEvent &event);
+    void onCapsEvent(const ServerEvent &event, const CapsEvent &caps);
+    [[nodiscard]] static HubEvent hubEventOf(const ServerEvent &event);
+    // Who the lifecycle holds to its word: the token in token mode, the socket otherwise.
+    [[nodiscard]] QString actorOf(const ServerSocket *socket) const;
     // An accepted order event: eventReceived(), remembered for `track`, relayed if `relayIt`.
-    void accept(const ServerEvent &event, const HubEvent &hubEvent, bool relayIt);
+    void accept(const ServerEvent &event, const CapsEvent &caps, const HubEvent &hubEvent, bool relayIt);
     void relay(const ServerEvent &event, const HubEvent &hubEvent);
-    // Opens the store batch for this pass if none is open yet.
-    [[nodiscard]] Result<bool> openBatch();
-    // Queues `deferred` behind the open batch; commits at once when the batch is full.
-    void defer(Deferred deferred);
-    // Runs `action` now, or after the pending batch if one is waiting, so that it keeps its place.
-    void inOrder(std::function<void()> action);
-    // Commits the open batch, then answers its events in arrival order.
-    void commitBatch();
+    // `taken` to every driver but the one who took the order.
+    void announceTaken(const ServerEvent &event, const HubEvent &hubEvent);
     void onReceived(const ServerEvent &event);
     void onGetAll(const ServerEvent &event);
-    // Whether this socket may read or acknowledge queue `queueId` (messages of `event`, "" = any).
-    [[nodiscard]] bool mayUseQueue(const ServerSocket *socket, const QString &queueId, const QString &event) const;
     // A queue request or store failure: ack { ok: false, error } if asked, else an `error` event.
     void queueError(const ServerEvent &event, const QString &error);
     void onTrack(const ServerEvent &event, bool track);
-    void remember(const HubEvent &event);
     [[nodiscard]] static Audience::Subject subjectOf(const HubEvent &event);
 
     QPointer<Namespace> m_nsp;
     Options m_options;
     Audience m_audience;
     QHash<const ServerSocket *, std::optional<Principal>> m_principals;
-    QHash<QString, Remembered> m_orders;         // by orderID
-    std::map<quint64, QString> m_orderAge;       // sequence -> orderID, oldest first
-    quint64 m_sequence = 0;
-    qint64 m_rememberedBytes = 0;
-
-    std::vector<Deferred> m_deferred; // the open batch's events, in arrival order
-    std::vector<Deferred> m_answering; // the batch being answered; kept to reuse its capacity
-    bool m_storeBatchOpen = false;
-    bool m_committing = false;
-    QTimer m_commitTimer; // zero interval: fires once the current event-loop pass is over
+    OrderBook m_book;
+    GroupCommit *m_commit;
 };
 
 } // namespace caps

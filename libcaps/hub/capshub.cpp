@@ -1,9 +1,10 @@
-#include "server/capshub.h"
+#include "hub/capshub.h"
 
 #include "core/logging.h"
+#include "hub/groupcommit.h"
+#include "hub/jsinspect.h"
 #include "queue/messagequeue.h"
 #include "security/securitylogging.h"
-#include "server/jsinspect.h"
 #include "server/namespace.h"
 #include "server/serverevent.h"
 #include "server/serversocket.h"
@@ -17,10 +18,6 @@
 namespace caps {
 
 namespace {
-
-const QString kPickup = QStringLiteral("pickup");
-const QString kInTransit = QStringLiteral("in-transit");
-const QString kDelivered = QStringLiteral("delivered");
 
 // JavaScript truthiness, for the Node hub's `payload.store || payload.clientId || ...`.
 bool truthy(const QJsonValue &v)
@@ -54,26 +51,19 @@ CapsHub::CapsHub(Namespace *nsp, const Options &options, QObject *parent)
     : QObject(parent)
     , m_nsp(nsp)
     , m_options(options)
-    , m_audience(options.policy.isOpen() ? Audience::Mode::Open : Audience::Mode::Tokens)
+    , m_audience(options.policy.isOpen() ? Audience::Mode::Open : Audience::Mode::Tokens, options.catalogue)
+    , m_book({options.maxRememberedOrders, options.maxRememberedBytes})
+    , m_commit(new GroupCommit(options.queue ? &options.queue->store() : nullptr, options.maxBatchEvents, this))
 {
+    m_options.policy.setCatalogue(options.catalogue);
     connect(nsp, &Namespace::connection, this, &CapsHub::onConnection);
-    // A zero-timer rather than QAbstractEventDispatcher::aboutToBlock: it fires after the socket
-    // notifiers of the current pass on every dispatcher (glib or not) and in nested loops, while
-    // aboutToBlock is not emitted as long as posted events keep the loop from sleeping, which
-    // under load could hold a batch (and its senders) back for a long time.
-    m_commitTimer.setSingleShot(true);
-    m_commitTimer.setInterval(0);
-    connect(&m_commitTimer, &QTimer::timeout, this, &CapsHub::commitBatch);
 }
 
-CapsHub::~CapsHub()
+CapsHub::~CapsHub() = default;
+
+qsizetype CapsHub::pendingEvents() const
 {
-    // Keep what was stored; the senders get no answer and re-send, which the queue absorbs
-    // (AlreadyQueued).
-    if (m_storeBatchOpen && m_options.queue) {
-        if (const auto committed = m_options.queue->store().commitBatch(); !committed)
-            qCWarning(lcQueue).noquote() << "queue: commit at shutdown failed:" << committed.error();
-    }
+    return m_commit->pending();
 }
 
 Namespace *CapsHub::nsp() const
@@ -117,7 +107,7 @@ void CapsHub::onEvent(const ServerEvent &event)
     const QString name = event.name();
     if (m_options.queue) {
         // The access policy knows only the Phase 2 events; queue requests are checked per queue.
-        switch (MessageQueue::classify(name)) {
+        switch (m_options.queue->classifyHere(name)) {
         case MessageQueue::Request::Received: onReceived(event); return;
         case MessageQueue::Request::GetAll: onGetAll(event); return;
         case MessageQueue::Request::Queued:
@@ -129,10 +119,10 @@ void CapsHub::onEvent(const ServerEvent &event)
         refuse(event, decision.error);
         return;
     }
-    if (name == kPickup || name == kInTransit || name == kDelivered)
-        onCapsEvent(event);
+    if (const CapsEvent *caps = m_options.catalogue->find(name))
+        onCapsEvent(event, *caps);
     else
-        inOrder([this, event] { onOtherEvent(event); });
+        m_commit->inOrder([this, event] { onOtherEvent(event); });
 }
 
 void CapsHub::onOtherEvent(const ServerEvent &event)
@@ -156,11 +146,14 @@ void CapsHub::onOtherEvent(const ServerEvent &event)
     }
 }
 
-void CapsHub::refuse(const ServerEvent &event, const QString &error)
+namespace {
+
+// { ok: false, error } as the ack when the sender asked for one, else an `error` event.
+void replyError(const ServerEvent &event, const QString &error)
 {
     ServerSocket *socket = event.socket();
-    qCInfo(lcSecurity).noquote() << "refused" << event.name().left(64) << "from" << describe(m_principals.value(socket))
-                                 << socket->id() << ":" << error;
+    if (!socket)
+        return;
     if (event.wantsAck())
         event.ack({QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), error}}});
     else
@@ -168,15 +161,25 @@ void CapsHub::refuse(const ServerEvent &event, const QString &error)
                                                                 {QStringLiteral("message"), error}}});
 }
 
+} // namespace
+
+void CapsHub::refuse(const ServerEvent &event, const QString &error)
+{
+    ServerSocket *socket = event.socket();
+    if (!socket)
+        return;
+    qCInfo(lcSecurity).noquote() << "refused" << event.name().left(64) << "from" << describe(m_principals.value(socket))
+                                 << socket->id() << ":" << error;
+    replyError(event, error);
+}
+
 bool CapsHub::roomsLeft(ServerSocket *socket, qsizetype wanted) const
 {
     return m_options.maxRoomsPerSocket <= 0 || socket->rooms().size() + wanted <= m_options.maxRoomsPerSocket;
 }
 
-void CapsHub::onCapsEvent(const ServerEvent &event)
+HubEvent CapsHub::hubEventOf(const ServerEvent &event)
 {
-    if (!m_nsp)
-        return;
     HubEvent hubEvent;
     hubEvent.event = event.name();
     hubEvent.time = QDateTime::currentDateTimeUtc();
@@ -193,28 +196,77 @@ void CapsHub::onCapsEvent(const ServerEvent &event)
         }
     }
     hubEvent.readPayloadFields();
-    if (!m_options.queue) {
-        accept(event, hubEvent, true);
+    return hubEvent;
+}
+
+QString CapsHub::actorOf(const ServerSocket *socket) const
+{
+    const std::optional<Principal> principal = m_principals.value(socket);
+    return principal ? QLatin1String("token:") + principal->id : QLatin1String("socket:") + socket->id();
+}
+
+void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
+{
+    if (!m_nsp)
+        return;
+    const HubEvent hubEvent = hubEventOf(event);
+    // The lifecycle is decided as the event arrives, in arrival order, so that of two drivers
+    // in one pass only the first takes the order; undone if its batch fails to commit.
+    const QString actor = actorOf(event.socket());
+    const auto gone = [this](const QString &taker) {
+        return taker.startsWith(QLatin1String("socket:")) && !m_nsp->socket(taker.sliced(7));
+    };
+    const OrderBook::Check check = m_book.check(caps, hubEvent.orderId, actor, gone);
+    if (check.verdict == OrderBook::Verdict::Refuse) {
+        refuse(event, check.reason);
         return;
     }
-    if (hubEvent.event != kPickup && hubEvent.store.isEmpty()) {
-        // No vendor queue to keep it for (docs/queue.md): live only, and the sender is told.
-        // It stores nothing, but waits its turn behind the events stored before it.
-        inOrder([this, event, hubEvent] {
+    if (check.verdict == OrderBook::Verdict::Repeat) {
+        m_commit->inOrder([event] {
             if (event.wantsAck())
-                event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("queued"), false}}});
-            accept(event, hubEvent, true);
+                event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("queued"), false}, {QStringLiteral("repeat"), true}}});
         });
         return;
     }
-    if (const auto opened = openBatch(); !opened) {
-        queueError(event, opened.error());
+    const OrderBook::Undo undo = m_book.apply(caps, hubEvent.orderId, actor);
+    const auto failed = [this, event, undo](const QString &error) {
+        m_book.undo(undo);
+        queueError(event, error);
+    };
+    if (!m_options.queue || caps.queue == QueueFor::Nobody) {
+        m_commit->inOrder([this, event, &caps, hubEvent] { accept(event, caps, hubEvent, true); });
+        return;
+    }
+    if (const auto opened = m_commit->open(); !opened) {
+        failed(opened.error());
+        return;
+    }
+    // The queue follows the lifecycle: a taken order leaves the drivers' queues, a delivered one
+    // leaves no in-transit behind. Part of the same batch: undone with it if the commit fails.
+    const auto settled = m_options.queue->settle(hubEvent.event, hubEvent.payload);
+    if (!settled) {
+        failed(settled.error());
+        return;
+    }
+    if (caps.queue == QueueFor::Store && hubEvent.store.isEmpty()) {
+        // No vendor queue to keep it for (docs/queue.md): live only, and the sender is told.
+        // What it settled is part of the batch and fails with it; if nothing, it stored
+        // nothing and goes out regardless, in its turn.
+        const auto live = [this, event, &caps, hubEvent] {
+            if (event.wantsAck())
+                event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("queued"), false}}});
+            accept(event, caps, hubEvent, true);
+        };
+        if (*settled > 0)
+            m_commit->defer({live, failed});
+        else
+            m_commit->inOrder(live);
         return;
     }
     const auto stored = m_options.queue->enqueue(hubEvent.event, hubEvent.payload);
     if (!stored) {
         // This write changed nothing; the rest of the batch stands (or fails at its commit).
-        queueError(event, stored.error());
+        failed(stored.error());
         return;
     }
     // A message every queue has acknowledged was delivered: sending it again would undo `received`.
@@ -225,21 +277,23 @@ void CapsHub::onCapsEvent(const ServerEvent &event)
     const QJsonObject reply{{QStringLiteral("ok"), true},
                             {QStringLiteral("queued"), stored->isNew()},
                             {QStringLiteral("messageId"), stored->messageId}};
-    defer({[this, event, hubEvent, relayIt, reply] {
-               if (event.wantsAck())
-                   event.ack({reply});
-               accept(event, hubEvent, relayIt);
-           },
-           [this, event](const QString &error) { queueError(event, error); }});
+    m_commit->defer({[this, event, &caps, hubEvent, relayIt, reply] {
+                         if (event.wantsAck())
+                             event.ack({reply});
+                         accept(event, caps, hubEvent, relayIt);
+                     },
+                     failed});
 }
 
-void CapsHub::accept(const ServerEvent &event, const HubEvent &hubEvent, bool relayIt)
+void CapsHub::accept(const ServerEvent &event, const CapsEvent &caps, const HubEvent &hubEvent, bool relayIt)
 {
     emit eventReceived(hubEvent);
-    if (!hubEvent.orderId.isEmpty())
-        remember(hubEvent);
-    if (relayIt)
-        relay(event, hubEvent);
+    m_book.remember(hubEvent);
+    if (!relayIt)
+        return;
+    relay(event, hubEvent);
+    if (caps.changesStatus() && caps.senders.testFlag(Sender::Driver) && caps.from.contains(OrderStatus::Ordered))
+        announceTaken(event, hubEvent);
 }
 
 void CapsHub::relay(const ServerEvent &event, const HubEvent &hubEvent)
@@ -259,70 +313,25 @@ void CapsHub::relay(const ServerEvent &event, const HubEvent &hubEvent)
     m_nsp->broadcast(targets, std::move(packet));
 }
 
+void CapsHub::announceTaken(const ServerEvent &event, const HubEvent &hubEvent)
+{
+    const HubEvent taken{EventCatalogue::kTaken, hubEvent.time, {}, {}, hubEvent.store, hubEvent.orderId, hubEvent.customer};
+    const QList<Audience::Clause> clauses = m_audience.clauses(subjectOf(taken));
+    if (clauses.isEmpty() || !m_nsp)
+        return;
+    // Nor the order's store: its vendors heard the in-transit itself.
+    QList<Namespace::Target> targets;
+    for (const Audience::Clause &clause : clauses)
+        targets.append({clause.rooms, clause.exceptRooms + QStringList{hubEvent.store}, {event.socket()}});
+    // Store and order only: the other drivers need no customer's name or address to drop it.
+    m_nsp->broadcast(targets, sio::Packet::event(m_nsp->name(), EventCatalogue::kTaken,
+                                                 {QJsonObject{{QStringLiteral("store"), hubEvent.store},
+                                                              {QStringLiteral("orderID"), hubEvent.orderId}}}));
+}
+
 Audience::Subject CapsHub::subjectOf(const HubEvent &event)
 {
     return {event.event, event.store, event.orderId, event.customer};
-}
-
-Result<bool> CapsHub::openBatch()
-{
-    if (m_storeBatchOpen)
-        return true;
-    if (auto begun = m_options.queue->store().beginBatch(); !begun)
-        return begun;
-    m_storeBatchOpen = true;
-    // Committed even if no event ends up waiting for it (every write of the pass refused).
-    m_commitTimer.start();
-    return true;
-}
-
-void CapsHub::defer(Deferred deferred)
-{
-    m_deferred.push_back(std::move(deferred));
-    if (!m_commitTimer.isActive())
-        m_commitTimer.start();
-    if (qsizetype(m_deferred.size()) >= std::max(1, m_options.maxBatchEvents) && !m_committing)
-        commitBatch();
-}
-
-void CapsHub::inOrder(std::function<void()> action)
-{
-    if (m_deferred.empty() && !m_committing) {
-        action();
-        return;
-    }
-    defer({std::move(action), {}});
-}
-
-void CapsHub::commitBatch()
-{
-    m_commitTimer.stop();
-    QString error;
-    if (m_storeBatchOpen) {
-        m_storeBatchOpen = false;
-        if (const auto committed = m_options.queue->store().commitBatch(); !committed) {
-            error = committed.error();
-            qCWarning(lcQueue).noquote() << "queue: commit of" << m_deferred.size() << "events failed:" << error;
-        }
-    }
-    // Answers may emit signals whose slots feed the hub again: what arrives meanwhile queues
-    // behind this batch (m_committing) instead of overtaking it.
-    // Swapped, not moved out: both vectors keep their capacity from one batch to the next.
-    std::vector<Deferred> batch;
-    batch.swap(m_answering);
-    batch.swap(m_deferred);
-    m_committing = true;
-    for (const Deferred &deferred : batch) {
-        if (error.isEmpty() || !deferred.failed)
-            deferred.committed();
-        else
-            deferred.failed(error);
-    }
-    m_committing = false;
-    batch.clear();
-    m_answering.swap(batch);
-    if (!m_deferred.empty() && !m_commitTimer.isActive())
-        m_commitTimer.start();
 }
 
 void CapsHub::onReceived(const ServerEvent &event)
@@ -332,11 +341,12 @@ void CapsHub::onReceived(const ServerEvent &event)
         queueError(event, parsed.error());
         return;
     }
-    if (!mayUseQueue(event.socket(), parsed->queueId, parsed->event)) {
-        refuse(event, QStringLiteral("Not allowed: received for queue %1").arg(parsed->queueId.left(64)));
+    if (const Decision may = m_options.policy.mayUseQueue(m_principals.value(event.socket()), parsed->queueId, parsed->event);
+        !may) {
+        refuse(event, QStringLiteral("received: %1").arg(may.error));
         return;
     }
-    if (const auto opened = openBatch(); !opened) {
+    if (const auto opened = m_commit->open(); !opened) {
         queueError(event, opened.error());
         return;
     }
@@ -347,7 +357,7 @@ void CapsHub::onReceived(const ServerEvent &event)
     }
     qCDebug(lcQueue) << "received" << acked->queueId << acked->event << acked->messageId << "removed:" << acked->removed;
     // `removed: true` promises that the message will not come back: only once that is durable.
-    defer({[event, removed = acked->removed] {
+    m_commit->defer({[event, removed = acked->removed] {
                if (event.wantsAck())
                    event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("removed"), removed}}});
            },
@@ -361,11 +371,12 @@ void CapsHub::onGetAll(const ServerEvent &event)
         queueError(event, parsed.error());
         return;
     }
-    if (!mayUseQueue(event.socket(), parsed->queueId, parsed->event)) {
-        refuse(event, QStringLiteral("Not allowed: getAll for queue %1").arg(parsed->queueId.left(64)));
+    if (const Decision may = m_options.policy.mayUseQueue(m_principals.value(event.socket()), parsed->queueId, parsed->event);
+        !may) {
+        refuse(event, QStringLiteral("getAll: %1").arg(may.error));
         return;
     }
-    if (const auto opened = openBatch(); !opened) {
+    if (const auto opened = m_commit->open(); !opened) {
         queueError(event, opened.error());
         return;
     }
@@ -391,7 +402,7 @@ void CapsHub::onGetAll(const ServerEvent &event)
     }
     qCDebug(lcQueue) << "getAll" << backlog->queueId << backlog->event << messages.size() << "of"
                      << backlog->messages.size() << "messages";
-    defer({[event, messages = std::move(messages)] {
+    m_commit->defer({[event, messages = std::move(messages)] {
                ServerSocket *socket = event.socket();
                if (!socket)
                    return;
@@ -403,32 +414,11 @@ void CapsHub::onGetAll(const ServerEvent &event)
            [this, event](const QString &error) { queueError(event, error); }});
 }
 
-bool CapsHub::mayUseQueue(const ServerSocket *socket, const QString &queueId, const QString &event) const
-{
-    const std::optional<Principal> principal = m_principals.value(socket);
-    if (!principal)
-        return true; // open mode
-    switch (principal->role) {
-    case Role::Admin: return true;
-    case Role::Vendor: return queueId == principal->store;
-    case Role::Driver:
-        return event == kPickup || queueId.compare(MessageQueue::kDriverQueue, Qt::CaseInsensitive) == 0;
-    case Role::Customer: return false;
-    }
-    return false;
-}
-
 void CapsHub::queueError(const ServerEvent &event, const QString &error)
 {
-    ServerSocket *socket = event.socket();
-    if (!socket)
-        return;
-    qCWarning(lcQueue).noquote() << "queue:" << event.name().left(64) << "from" << socket->id() << ":" << error;
-    if (event.wantsAck())
-        event.ack({QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), error}}});
-    else
-        socket->emitEvent(QStringLiteral("error"), {QJsonObject{{QStringLiteral("event"), event.name().left(64)},
-                                                                {QStringLiteral("message"), error}}});
+    if (const ServerSocket *socket = event.socket())
+        qCWarning(lcQueue).noquote() << "queue:" << event.name().left(64) << "from" << socket->id() << ":" << error;
+    replyError(event, error);
 }
 
 void CapsHub::onTrack(const ServerEvent &event, bool track)
@@ -480,54 +470,6 @@ void CapsHub::onTrack(const ServerEvent &event, bool track)
     }
     reply.append("]}]");
     event.ackRaw(reply);
-}
-
-void CapsHub::remember(const HubEvent &event)
-{
-    auto it = m_orders.find(event.orderId);
-    if (it != m_orders.end()) {
-        m_orderAge.erase(it->sequence);
-        m_rememberedBytes -= it->event.payloadJson.size();
-    }
-    // The parsed payload is not kept: the raw text is all the track ack needs, at half the memory.
-    HubEvent kept = event;
-    kept.payload = QJsonValue();
-    const quint64 sequence = ++m_sequence;
-    m_rememberedBytes += kept.payloadJson.size();
-    m_orders.insert(event.orderId, Remembered{std::move(kept), sequence});
-    m_orderAge.emplace(sequence, event.orderId);
-    while (!m_orderAge.empty()
-           && (m_orders.size() > std::max(1, m_options.maxRememberedOrders)
-               || m_rememberedBytes > m_options.maxRememberedBytes)) {
-        const auto oldest = m_orderAge.begin();
-        m_rememberedBytes -= m_orders.value(oldest->second).event.payloadJson.size();
-        m_orders.remove(oldest->second);
-        m_orderAge.erase(oldest);
-    }
-}
-
-QList<HubEvent> CapsHub::latestEvents(const QString &orderId, const QString &customer) const
-{
-    QList<const Remembered *> found;
-    if (!orderId.isEmpty()) {
-        const auto it = m_orders.constFind(orderId);
-        if (it != m_orders.constEnd())
-            found.append(&it.value());
-    }
-    if (!customer.isEmpty()) {
-        for (const Remembered &r : m_orders) {
-            if (r.event.customer == customer && r.event.orderId != orderId)
-                found.append(&r);
-        }
-    }
-    std::sort(found.begin(), found.end(), [](const Remembered *a, const Remembered *b) {
-        return a->sequence < b->sequence;
-    });
-    QList<HubEvent> out;
-    out.reserve(found.size());
-    for (const Remembered *r : found)
-        out.append(r->event);
-    return out;
 }
 
 } // namespace caps

@@ -1,0 +1,152 @@
+#include "hub/orderbook.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+
+namespace caps {
+
+namespace {
+
+QString statusText(OrderStatus status)
+{
+    switch (status) {
+    case OrderStatus::Unknown: return QStringLiteral("unknown");
+    case OrderStatus::Ordered: return QStringLiteral("waiting for pickup");
+    case OrderStatus::InTransit: return QStringLiteral("in transit");
+    case OrderStatus::Delivered: return QStringLiteral("delivered");
+    }
+    return {};
+}
+
+} // namespace
+
+OrderBook::Check OrderBook::check(const CapsEvent &event, const QString &orderId, const QString &actor,
+                                  const std::function<bool(const QString &)> &actorGone) const
+{
+    if (!event.changesStatus() || orderId.isEmpty())
+        return {};
+    const auto it = m_orders.constFind(orderId);
+    if (it == m_orders.constEnd() || it->status == OrderStatus::Unknown) {
+        if (event.acceptsUnknownOrder)
+            return {};
+        return {Verdict::Refuse, QStringLiteral("%1: order %2 is unknown").arg(event.name, orderId)};
+    }
+    const Entry &entry = *it;
+    // Only the driver who took the order speaks for it once it is taken (the driver's events are
+    // the ones that come after in-transit).
+    const bool byTaker = entry.taker.isEmpty() || entry.taker == actor || (actorGone && actorGone(entry.taker));
+    const bool driverStep = event.senders.testFlag(Sender::Driver) && entry.status != OrderStatus::Ordered;
+    if (driverStep && !byTaker)
+        return {Verdict::Refuse, QStringLiteral("%1: order %2 was taken by another driver").arg(event.name, orderId)};
+    if (event.allowedFrom(entry.status) && !(event.to == entry.status && entry.status != OrderStatus::Ordered))
+        return {};
+    if (entry.status >= event.to)
+        return {Verdict::Repeat, {}};
+    return {Verdict::Refuse, QStringLiteral("%1: order %2 is %3").arg(event.name, orderId, statusText(entry.status))};
+}
+
+OrderBook::Undo OrderBook::apply(const CapsEvent &event, const QString &orderId, const QString &actor)
+{
+    if (!event.changesStatus() || orderId.isEmpty())
+        return {};
+    Undo undo{orderId, std::nullopt, {}};
+    if (const auto it = m_orders.constFind(orderId); it != m_orders.constEnd()) {
+        undo.status = it->status;
+        undo.taker = it->taker;
+    }
+    Entry &entry = touch(orderId);
+    entry.status = std::max(entry.status, event.to);
+    if (event.senders.testFlag(Sender::Driver) && entry.taker.isEmpty())
+        entry.taker = actor;
+    forgetBeyondLimits();
+    return undo;
+}
+
+void OrderBook::undo(const Undo &undo)
+{
+    if (undo.orderId.isEmpty())
+        return;
+    const auto it = m_orders.find(undo.orderId);
+    if (it == m_orders.end())
+        return;
+    if (!undo.status && it->latest.event.isEmpty()) {
+        m_age.erase(it->sequence);
+        m_orders.erase(it);
+        return;
+    }
+    it->status = undo.status.value_or(OrderStatus::Unknown);
+    it->taker = undo.taker;
+}
+
+OrderBook::Entry &OrderBook::touch(const QString &orderId)
+{
+    auto it = m_orders.find(orderId);
+    if (it == m_orders.end())
+        it = m_orders.insert(orderId, Entry{});
+    else
+        m_age.erase(it->sequence);
+    it->sequence = ++m_sequence;
+    m_age.emplace(it->sequence, orderId);
+    return *it;
+}
+
+void OrderBook::remember(const HubEvent &event)
+{
+    if (event.orderId.isEmpty())
+        return;
+    Entry &entry = touch(event.orderId);
+    m_bytes -= entry.latest.payloadJson.size();
+    entry.latest = event;
+    entry.latest.payload = QJsonValue();
+    m_bytes += entry.latest.payloadJson.size();
+    forgetBeyondLimits();
+}
+
+void OrderBook::forgetBeyondLimits()
+{
+    while (!m_age.empty() && (m_orders.size() > std::max(1, m_limits.maxOrders) || m_bytes > m_limits.maxBytes)) {
+        const auto oldest = m_age.begin();
+        const auto it = m_orders.find(oldest->second);
+        if (it != m_orders.end()) {
+            m_bytes -= it->latest.payloadJson.size();
+            m_orders.erase(it);
+        }
+        m_age.erase(oldest);
+    }
+}
+
+QList<HubEvent> OrderBook::latestEvents(const QString &orderId, const QString &customer) const
+{
+    QList<const Entry *> found;
+    if (!orderId.isEmpty()) {
+        const auto it = m_orders.constFind(orderId);
+        if (it != m_orders.constEnd() && !it->latest.event.isEmpty())
+            found.append(&it.value());
+    }
+    if (!customer.isEmpty()) {
+        for (const Entry &e : m_orders) {
+            if (!e.latest.event.isEmpty() && e.latest.customer == customer && e.latest.orderId != orderId)
+                found.append(&e);
+        }
+    }
+    std::sort(found.begin(), found.end(), [](const Entry *a, const Entry *b) { return a->sequence < b->sequence; });
+    QList<HubEvent> out;
+    out.reserve(found.size());
+    for (const Entry *e : found)
+        out.append(e->latest);
+    return out;
+}
+
+std::optional<OrderStatus> OrderBook::status(const QString &orderId) const
+{
+    const auto it = m_orders.constFind(orderId);
+    return it == m_orders.constEnd() ? std::nullopt : std::optional<OrderStatus>(it->status);
+}
+
+QString OrderBook::taker(const QString &orderId) const
+{
+    return m_orders.value(orderId).taker;
+}
+
+} // namespace caps

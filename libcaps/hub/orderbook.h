@@ -1,0 +1,93 @@
+#pragma once
+
+#include "catalogue/eventcatalogue.h"
+#include "hub/hubevent.h"
+
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <map>
+#include <optional>
+
+namespace caps {
+
+// What the hub knows of each order: its status and the driver who took it (the lifecycle the
+// hub enforces), and its latest event (what `track` answers). Bounded: past maxOrders orders or
+// maxBytes of payload text the oldest are forgotten, and a forgotten order is treated as one the
+// hub has never seen.
+//
+// The lifecycle, read from the catalogue (CapsEvent::from / to):
+//  - an event for an order in one of its `from` statuses applies (in-transit: the first driver to
+//    take an order waiting for pickup has it, and only that driver may then deliver it);
+//  - an event the order is already at or past is a repeat (a client's retry: answered, not
+//    relayed), unless it comes from another driver than the one who took the order: refused;
+//  - any other is refused, with the reason;
+//  - an order the hub has never seen takes any event (a lab hub restarted without a queue), as
+//    the event's acceptsUnknownOrder says.
+class OrderBook
+{
+public:
+    struct Limits
+    {
+        int maxOrders = 10000;
+        qint64 maxBytes = 16 * 1024 * 1024;
+    };
+    enum class Verdict { Apply, Repeat, Refuse };
+    struct Check
+    {
+        Verdict verdict = Verdict::Apply;
+        QString reason;    // for Refuse
+    };
+    // What apply() changed, to undo it when the event could not be stored after all.
+    struct Undo
+    {
+        QString orderId;
+        std::optional<OrderStatus> status;   // nullopt: the order was not known before
+        QString taker;
+    };
+
+    explicit OrderBook(Limits limits) : m_limits(limits) {}
+
+    // `actor` names the sender the lifecycle holds to its word: a driver's token in token mode,
+    // its socket otherwise. `actorGone(taker)` tells whether the driver who took the order is
+    // no longer connected (open mode lets another connection of a driver finish the order then:
+    // the lab's driver that reconnected without recovery).
+    [[nodiscard]] Check check(const CapsEvent &event, const QString &orderId, const QString &actor,
+                              const std::function<bool(const QString &taker)> &actorGone = {}) const;
+    // Moves the order on (check() said Apply); returns how to undo it.
+    Undo apply(const CapsEvent &event, const QString &orderId, const QString &actor);
+    void undo(const Undo &undo);
+
+    // Remembers `event` as the order's latest (the payload text only: HubEvent::payload is
+    // dropped, at half the memory).
+    void remember(const HubEvent &event);
+    // The latest event of the order `orderId` and of every order of `customer` (either may be
+    // empty), oldest first.
+    [[nodiscard]] QList<HubEvent> latestEvents(const QString &orderId, const QString &customer) const;
+    [[nodiscard]] std::optional<OrderStatus> status(const QString &orderId) const;
+    [[nodiscard]] QString taker(const QString &orderId) const;
+
+    [[nodiscard]] qsizetype size() const { return m_orders.size(); }
+    [[nodiscard]] qint64 bytes() const { return m_bytes; }
+
+private:
+    struct Entry
+    {
+        OrderStatus status = OrderStatus::Unknown;
+        QString taker;          // who took it (in-transit); empty before
+        HubEvent latest;        // empty event name until remember()
+        quint64 sequence = 0;   // recency, for forgetting the oldest
+    };
+
+    Entry &touch(const QString &orderId);
+    void forgetBeyondLimits();
+
+    Limits m_limits;
+    QHash<QString, Entry> m_orders;          // by orderID
+    std::map<quint64, QString> m_age;        // sequence -> orderID, oldest first
+    quint64 m_sequence = 0;
+    qint64 m_bytes = 0;
+};
+
+} // namespace caps
