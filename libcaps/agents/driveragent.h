@@ -51,8 +51,6 @@ public:
     // Whether the hub keeps a queue, as far as the agent knows.
     [[nodiscard]] QueueHubProbe *queueProbe() const { return m_queueProbe; }
     void setAutoDrive(bool on);
-    [[nodiscard]] int pickupDelayMs() const { return m_pickupDelayMs; }
-    [[nodiscard]] int deliverDelayMs() const { return m_deliverDelayMs; }
     void setPickupDelayMs(int ms);
     void setDeliverDelayMs(int ms);
 

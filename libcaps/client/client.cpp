@@ -49,7 +49,6 @@ public:
     void onServerDisconnect();
     void onConnectionLost(const QString &reason);
     // After a failed attempt or a lost connection: schedules the next attempt or gives up.
-    // Returns the signals to emit once the state is consistent.
     void scheduleReconnect(quint64 epoch);
     void dropSentAcksWithoutTimeout();
 
