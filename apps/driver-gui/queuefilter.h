@@ -9,7 +9,6 @@ class QueueFilter : public QSortFilterProxyModel
 public:
     using QSortFilterProxyModel::QSortFilterProxyModel;
 
-    [[nodiscard]] bool showDelivered() const { return m_showDelivered; }
     void setShowDelivered(bool show);
 
 protected:

@@ -78,12 +78,6 @@ void DeliveryChart::setOrders(caps::OrderModel *orders)
     rebuild();
 }
 
-void DeliveryChart::setMaxPoints(int points)
-{
-    m_maxPoints = qMax(1, points);
-    rebuild();
-}
-
 QList<qreal> DeliveryChart::values() const
 {
     QList<qreal> result;
@@ -104,8 +98,8 @@ void DeliveryChart::rebuild()
     }
     std::sort(delivered.begin(), delivered.end(),
               [](const caps::Order &a, const caps::Order &b) { return a.deliveredAt < b.deliveredAt; });
-    if (delivered.size() > m_maxPoints)
-        delivered.remove(0, delivered.size() - m_maxPoints);
+    if (delivered.size() > kMaxPoints)
+        delivered.remove(0, delivered.size() - kMaxPoints);
 
     QList<QPointF> points;
     m_ids.clear();

@@ -20,8 +20,6 @@ public:
     explicit DeliveryChart(QWidget *parent = nullptr);
 
     void setOrders(caps::OrderModel *orders);
-    [[nodiscard]] int maxPoints() const { return m_maxPoints; }
-    void setMaxPoints(int points);
     // Seconds per point, oldest delivery first.
     [[nodiscard]] QList<qreal> values() const;
 
@@ -38,5 +36,5 @@ private:
     QDateTimeAxis *m_axisX;
     QValueAxis *m_axisY;
     QStringList m_ids;
-    int m_maxPoints = 30;
+    static constexpr int kMaxPoints = 30;
 };

@@ -115,7 +115,7 @@ void CustomerAgent::sendTrack(const QJsonObject &what)
                 self->applyRecord(record);
             Q_EMIT self->trackAnswered(label, true, QString());
         },
-        m_ackTimeoutMs,
+        kAckTimeoutMs,
         [self, label] {
             if (!self)
                 return;

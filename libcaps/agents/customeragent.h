@@ -34,9 +34,6 @@ public:
     [[nodiscard]] QStringList trackedCustomers() const { return m_customers; }
     [[nodiscard]] bool isTracked(const Order &order) const;
 
-    // How long to wait for the hub's answer to `track`.
-    void setAckTimeoutMs(int ms) { m_ackTimeoutMs = ms; }
-
 Q_SIGNALS:
     // Once per order and step.
     void statusChanged(const caps::Order &order);
@@ -54,7 +51,8 @@ private:
     EventLogModel m_log;
     QStringList m_orderIds;
     QStringList m_customers;
-    int m_ackTimeoutMs = 10000;
+    // How long to wait for the hub's answer to `track`.
+    static constexpr int kAckTimeoutMs = 10000;
 };
 
 } // namespace caps

@@ -6,16 +6,23 @@
 
 #include <QTimer>
 
-#include <algorithm>
-
 namespace caps {
 
 DriverAgent::DriverAgent(Client *client, QObject *parent)
     : QObject(parent)
     , m_client(client)
     , m_queueProbe(new QueueHubProbe(client, this))
+    , m_steps(client, m_queueProbe)
 {
-    connect(m_queueProbe, &QueueHubProbe::noQueue, this, &DriverAgent::forgetUnconfirmedFromEarlierConnections);
+    connect(&m_steps, &ConfirmedEmitter::confirmed, this, &DriverAgent::onConfirmed);
+    connect(&m_steps, &ConfirmedEmitter::retrying, this,
+            [this](const QString &event, const QString &orderId, const QString &error) {
+                m_log.logNote(tr("The hub refused %1 of order %2, trying again: %3").arg(event, orderId, error));
+            });
+    connect(&m_steps, &ConfirmedEmitter::abandoned, this,
+            [this](const QString &event, const QString &orderId, const QString &error) {
+                m_log.logNote(tr("The hub refused %1 of order %2, giving up: %3").arg(event, orderId, error));
+            });
     connect(client, &Client::connected, this, &DriverAgent::onConnected);
     connect(client, &Client::disconnected, this,
             [this](const QString &reason) { m_log.logNote(tr("Disconnected (%1)").arg(reason)); });
@@ -68,7 +75,7 @@ bool DriverAgent::advance(const QString &orderId, Order::Status step)
     QJsonObject payload = m_payloads.value(orderId);
     if (payload.isEmpty())
         payload = m_orders.order(orderId).toJson();
-    send(event, orderId, payload);
+    m_steps.send(event, orderId, payload);
     m_log.logSent(event, payload);
     m_orders.applyStep(step, m_orders.order(orderId));
     if (step == Order::Status::InTransit)
@@ -80,70 +87,20 @@ bool DriverAgent::advance(const QString &orderId, Order::Status step)
 
 void DriverAgent::onConnected()
 {
-    ++m_connection;
     m_log.logNote(ConnectionStatus::connectedNote(*m_client));
     // The shared queue: an order stays there until a driver has delivered it.
     m_queueProbe->ask(QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
                                      {QStringLiteral("event"), QStringLiteral("pickup")}});
-    // Sent on a connection that is gone without a confirmation: the hub may never have read them.
-    // A hub without a queue (the lab's Phase 2 hub) confirms nothing: sending everything again
-    // after each reconnection would only repeat old orders.
-    if (m_queueProbe->answer() == QueueHubProbe::Answer::NoQueue)
-        forgetUnconfirmedFromEarlierConnections();
-    const QList<Unconfirmed> lost = m_unconfirmed;
-    for (const Unconfirmed &u : lost) {
-        if (u.connection < m_connection)
-            send(u.event, u.orderId, u.payload);
-    }
+    m_steps.resendLost();
 }
 
-void DriverAgent::send(const QString &event, const QString &orderId, const QJsonObject &payload)
+void DriverAgent::onConfirmed(const QString &event, const QString &orderId)
 {
-    if (!m_client)
-        return;
-    // While offline the client buffers the emit and sends it on the next connection.
-    const quint64 connection = m_client->isConnected() ? m_connection : m_connection + 1;
-    const auto same = [&event, &orderId](const Unconfirmed &u) { return u.event == event && u.orderId == orderId; };
-    const auto it = std::find_if(m_unconfirmed.begin(), m_unconfirmed.end(), same);
-    if (it != m_unconfirmed.end())
-        it->connection = connection;
-    else
-        m_unconfirmed.append({event, orderId, payload, connection});
-    const QPointer<DriverAgent> self(this);
-    m_client->emitWithAck(event, {payload}, [self, event, orderId](const QJsonArray &reply) {
-        if (!self)
-            return;
-        const QJsonObject answer = reply.isEmpty() ? QJsonObject() : reply.first().toObject();
-        const auto same = [&event, &orderId](const Unconfirmed &u) { return u.event == event && u.orderId == orderId; };
-        const auto it = std::find_if(self->m_unconfirmed.begin(), self->m_unconfirmed.end(), same);
-        if (it == self->m_unconfirmed.end())
-            return;
-        if (!answer.value(QLatin1String("ok")).toBool(true)) {
-            // Not stored (the rate limit, a full disk): the vendor would never hear of it.
-            const QString error = answer.value(QLatin1String("error")).toString();
-            if (++it->refusals > kMaxRefusals) {
-                self->m_log.logNote(tr("The hub refused %1 of order %2, giving up: %3").arg(event, orderId, error));
-                self->m_unconfirmed.erase(it);
-                return;
-            }
-            if (it->refusals == 1)
-                self->m_log.logNote(tr("The hub refused %1 of order %2, trying again: %3").arg(event, orderId, error));
-            const QJsonObject payload = it->payload;
-            QTimer::singleShot(qMin(5000, 100 << qMin(it->refusals, 6)), self, [self, event, orderId, payload] {
-                if (self && std::any_of(self->m_unconfirmed.cbegin(), self->m_unconfirmed.cend(), [&](const Unconfirmed &u) {
-                        return u.event == event && u.orderId == orderId;
-                    }))
-                    self->send(event, orderId, payload);
-            });
-            return;
-        }
-        self->m_unconfirmed.erase(it);
-        // Stored for the vendor: this pickup is done for every driver.
-        if (event == Order::eventForStatus(Order::Status::Delivered)) {
-            self->m_confirmedDelivered.insert(orderId);
-            self->acknowledgePickup(orderId);
-        }
-    });
+    // Stored for the vendor: this pickup is done for every driver.
+    if (event == Order::eventForStatus(Order::Status::Delivered)) {
+        m_confirmedDelivered.insert(orderId);
+        acknowledgePickup(orderId);
+    }
 }
 
 void DriverAgent::acknowledgePickup(const QString &orderId)
@@ -247,11 +204,6 @@ void DriverAgent::onEvent(const QString &event, const QJsonArray &args)
     // A copy of a pickup this driver has delivered (its `received` was lost): acknowledge again.
     if (step == Order::Status::Ordered && m_confirmedDelivered.contains(order->orderId))
         acknowledgePickup(order->orderId);
-}
-
-void DriverAgent::forgetUnconfirmedFromEarlierConnections()
-{
-    m_unconfirmed.removeIf([this](const Unconfirmed &u) { return u.connection < m_connection; });
 }
 
 } // namespace caps

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agents/confirmedemitter.h"
 #include "client/client.h"
 #include "orders/eventlogmodel.h"
 #include "orders/order.h"
@@ -46,12 +47,10 @@ public:
 
     [[nodiscard]] bool autoDrive() const { return m_autoDrive; }
     // Emits the hub has not confirmed yet (sent again after a reconnection).
-    [[nodiscard]] qsizetype unconfirmedCount() const { return m_unconfirmed.size(); }
+    [[nodiscard]] qsizetype unconfirmedCount() const { return m_steps.unconfirmedCount(); }
     // Whether the hub keeps a queue, as far as the agent knows.
     [[nodiscard]] QueueHubProbe *queueProbe() const { return m_queueProbe; }
     void setAutoDrive(bool on);
-    [[nodiscard]] int pickupDelayMs() const { return m_pickupDelayMs; }
-    [[nodiscard]] int deliverDelayMs() const { return m_deliverDelayMs; }
     void setPickupDelayMs(int ms);
     void setDeliverDelayMs(int ms);
 
@@ -64,22 +63,8 @@ Q_SIGNALS:
     void ordersChanged();
 
 private:
-    struct Unconfirmed
-    {
-        QString event;
-        QString orderId;
-        QJsonObject payload;
-        quint64 connection = 0; // the connection it was (or will be) sent on
-        int refusals = 0;       // answers { ok: false } so far (rate limit, store error)
-    };
-    // A refused emit is tried again after a growing delay, up to this many times.
-    static constexpr int kMaxRefusals = 20;
-
     void onConnected();
-    // A hub without a queue confirms nothing: what earlier connections sent stays unconfirmed
-    // for ever, and sending it again after each reconnection would only repeat old orders.
-    void forgetUnconfirmedFromEarlierConnections();
-    void send(const QString &event, const QString &orderId, const QJsonObject &payload);
+    void onConfirmed(const QString &event, const QString &orderId);
     void acknowledgePickup(const QString &orderId);
     void onEvent(const QString &event, const QJsonArray &args);
     bool advance(const QString &orderId, Order::Status step);
@@ -92,10 +77,9 @@ private:
     // The payloads as received, so that in-transit/delivered carry the same fields back.
     QHash<QString, QJsonObject> m_payloads;
     QHash<QString, QTimer *> m_timers;
-    QList<Unconfirmed> m_unconfirmed; // in-transit / delivered not yet confirmed, oldest first
     QSet<QString> m_confirmedDelivered;
-    quint64 m_connection = 0;
     QueueHubProbe *m_queueProbe;      // whether the hub keeps and confirms messages
+    ConfirmedEmitter m_steps;         // in-transit and delivered
     bool m_autoDrive = false;
     int m_pickupDelayMs = 1000;
     int m_deliverDelayMs = 3000;

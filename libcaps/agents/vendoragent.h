@@ -1,5 +1,6 @@
 #pragma once
 
+#include "agents/confirmedemitter.h"
 #include "client/client.h"
 #include "orders/eventlogmodel.h"
 #include "orders/order.h"
@@ -36,7 +37,7 @@ public:
 
     [[nodiscard]] static QString thankYouText(const QString &orderId);
     // Emits the hub has not confirmed yet (sent again after a reconnection).
-    [[nodiscard]] qsizetype unconfirmedCount() const { return m_unconfirmed.size(); }
+    [[nodiscard]] qsizetype unconfirmedCount() const { return m_pickups.unconfirmedCount(); }
     // Whether the hub keeps a queue, as far as the agent knows.
     [[nodiscard]] QueueHubProbe *queueProbe() const { return m_queueProbe; }
 
@@ -46,21 +47,7 @@ Q_SIGNALS:
     void orderDelivered(const QString &orderId);
 
 private:
-    struct Unconfirmed
-    {
-        QString orderId;
-        QJsonObject payload;
-        quint64 connection = 0; // the connection it was (or will be) sent on
-        int refusals = 0;       // answers { ok: false } so far (rate limit, store error)
-    };
-    // A refused emit is tried again after a growing delay, up to this many times.
-    static constexpr int kMaxRefusals = 20;
-
     void onConnected();
-    // A hub without a queue confirms nothing: what earlier connections sent stays unconfirmed
-    // for ever, and sending it again after each reconnection would only repeat old orders.
-    void forgetUnconfirmedFromEarlierConnections();
-    void sendPickup(const QString &orderId, const QJsonObject &payload);
     void onEvent(const QString &event, const QJsonArray &args);
     void onStatusChanged(const QString &orderId, caps::Order::Status status);
 
@@ -68,9 +55,8 @@ private:
     QString m_store;
     OrderModel m_orders;
     EventLogModel m_log;
-    QList<Unconfirmed> m_unconfirmed; // pickups the hub has not acknowledged yet, oldest first
-    quint64 m_connection = 0;         // connections so far
     QueueHubProbe *m_queueProbe;      // whether the hub keeps and confirms messages
+    ConfirmedEmitter m_pickups;
 };
 
 } // namespace caps

@@ -25,8 +25,6 @@ public:
     void setCustomer(const QString &name) { m_customer = name; }
 
     void start();
-    [[nodiscard]] int placedCount() const { return int(m_placed.size()); }
-    [[nodiscard]] int deliveredCount() const { return m_delivered; }
 
 Q_SIGNALS:
     void finished(int exitCode);

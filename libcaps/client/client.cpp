@@ -1,18 +1,16 @@
 #include "client/client.h"
 
 #include "client/backoff.h"
+#include "client/enginetransport.h"
+#include "client/websockettransport.h"
 #include "core/logging.h"
-#include "protocol/engineio.h"
 #include "protocol/socketio.h"
 
 #include <QJsonDocument>
 #include <QPointer>
 #include <QTimer>
-#include <QUrlQuery>
-#include <QWebSocket>
 
 #include <algorithm>
-#include <limits>
 #include <map>
 #include <utility>
 
@@ -26,36 +24,23 @@ QString namespaceOf(const QUrl &url)
     return path.isEmpty() ? QStringLiteral("/") : path;
 }
 
-// socket.io-client's reasons, so that logs read the same on both sides.
-const QString kTransportClose = QStringLiteral("transport close");
-const QString kTransportError = QStringLiteral("transport error");
-const QString kPingTimeout = QStringLiteral("ping timeout");
-const QString kParseError = QStringLiteral("parse error");
+// socket.io-client's reasons, so that logs read the same on both sides (the transport's own are
+// EngineTransport's).
 const QString kConnectTimeout = QStringLiteral("timeout");
 const QString kServerDisconnect = QStringLiteral("io server disconnect");
 const QString kClientDisconnect = QStringLiteral("io client disconnect");
-
-// The server's numbers come off the wire: their sum must not overflow a timer interval.
-int heartbeatAllowance(const eio::Handshake &handshake)
-{
-    const qint64 sum = qint64(std::max(0, handshake.pingInterval)) + std::max(0, handshake.pingTimeout);
-    return int(std::min<qint64>(sum, std::numeric_limits<int>::max()));
-}
 
 } // namespace
 
 class ClientPrivate
 {
 public:
-    ClientPrivate(Client *client, const QUrl &u, const Client::Options &o);
-
-    [[nodiscard]] QUrl transportUrl() const;
+    ClientPrivate(Client *client, const QUrl &u, const Client::Options &o, EngineTransport *transport);
 
     void openTransport();
     void teardownTransport(bool graceful);
-    void onTextFrame(const QString &frame);
-    void onBinaryFrame(const QByteArray &frame);
-    void onEngineOpen(const QByteArray &data);
+    void onEngineOpen();
+    void onEngineMessage(const QByteArray &data, bool binary);
     void onSocketIoPacket(sio::Packet packet);
     void onNamespaceConnected(const QString &socketId, const QString &pid);
     void onAck(const sio::Packet &packet);
@@ -64,12 +49,10 @@ public:
     void onServerDisconnect();
     void onConnectionLost(const QString &reason);
     // After a failed attempt or a lost connection: schedules the next attempt or gives up.
-    // Returns the signals to emit once the state is consistent.
     void scheduleReconnect(quint64 epoch);
     void dropSentAcksWithoutTimeout();
 
     void sendPacket(const sio::Packet &packet);
-    void sendEngineText(const QByteArray &text);
     void setState(Client::State s);
     [[nodiscard]] bool still(quint64 epoch) const { return m_epoch == epoch; }
 
@@ -104,12 +87,9 @@ public:
     std::map<qint64, PendingAck> m_acks;
     qint64 m_nextAckId = 0;
 
-    QWebSocket *m_socket = nullptr;
-    bool m_engineOpen = false;
-    eio::Handshake m_handshake;
+    EngineTransport *m_transport;
     sio::Decoder m_decoder;
     QTimer *m_connectTimer;
-    QTimer *m_pingTimer;
     QTimer *m_reconnectTimer;
     // Bumped by every state change: a sequence of signal emissions stops when a slot has
     // changed the state under it (disconnectFromHub() from a `disconnected` slot, say).
@@ -117,46 +97,32 @@ public:
     const QList<QByteArray> *m_currentAttachments = nullptr;
 };
 
-ClientPrivate::ClientPrivate(Client *client, const QUrl &u, const Client::Options &o)
+ClientPrivate::ClientPrivate(Client *client, const QUrl &u, const Client::Options &o, EngineTransport *transport)
     : q(client)
     , m_url(u)
     , m_nsp(namespaceOf(u))
     , m_options(o)
     , m_backoff(o.reconnectionDelayMs, o.reconnectionDelayMaxMs, o.randomizationFactor)
+    , m_transport(transport ? transport : new WebSocketTransport(client))
     , m_connectTimer(new QTimer(client))
-    , m_pingTimer(new QTimer(client))
     , m_reconnectTimer(new QTimer(client))
 {
+    m_transport->setParent(client);
+    QObject::connect(m_transport, &EngineTransport::opened, q, [this] { onEngineOpen(); });
+    QObject::connect(m_transport, &EngineTransport::messageReceived, q,
+                     [this](const QByteArray &data, bool binary) { onEngineMessage(data, binary); });
+    QObject::connect(m_transport, &EngineTransport::closed, q,
+                     [this](const QString &reason) { onConnectionLost(reason); });
     m_connectTimer->setSingleShot(true);
-    m_pingTimer->setSingleShot(true);
     m_reconnectTimer->setSingleShot(true);
     // A coarse timer may fire (and report its remaining time) 5 % late; reconnectIn() should
     // never exceed the delay that reconnectScheduled() announced.
     m_reconnectTimer->setTimerType(Qt::PreciseTimer);
     QObject::connect(m_connectTimer, &QTimer::timeout, q, [this] { onConnectionLost(kConnectTimeout); });
-    QObject::connect(m_pingTimer, &QTimer::timeout, q, [this] { onConnectionLost(kPingTimeout); });
     QObject::connect(m_reconnectTimer, &QTimer::timeout, q, [this] {
         qCDebug(lcClient) << "reconnection attempt" << m_backoff.attempts() << "to" << m_url;
         openTransport();
     });
-}
-
-QUrl ClientPrivate::transportUrl() const
-{
-    QUrl ws = m_url;
-    const QString scheme = m_url.scheme().toLower();
-    ws.setScheme(scheme == QLatin1String("https") || scheme == QLatin1String("wss") ? QStringLiteral("wss")
-                                                                                      : QStringLiteral("ws"));
-    ws.setPath(QStringLiteral("/socket.io/"));
-    ws.setFragment(QString());
-    // The user's own query items travel with the handshake, as in socket.io-client.
-    QUrlQuery query(m_url);
-    query.removeAllQueryItems(QStringLiteral("EIO"));
-    query.removeAllQueryItems(QStringLiteral("transport"));
-    query.addQueryItem(QStringLiteral("EIO"), QString::number(eio::kProtocolVersion));
-    query.addQueryItem(QStringLiteral("transport"), QStringLiteral("websocket"));
-    ws.setQuery(query);
-    return ws;
 }
 
 void ClientPrivate::setState(Client::State s)
@@ -168,144 +134,44 @@ void ClientPrivate::setState(Client::State s)
 void ClientPrivate::openTransport()
 {
     teardownTransport(false);
-    m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, q);
-    QWebSocket *socket = m_socket;
-    QObject::connect(socket, &QWebSocket::textMessageReceived, q, [this](const QString &frame) { onTextFrame(frame); });
-    QObject::connect(socket, &QWebSocket::binaryMessageReceived, q,
-                     [this](const QByteArray &frame) { onBinaryFrame(frame); });
-    QObject::connect(socket, &QWebSocket::disconnected, q, [this] { onConnectionLost(kTransportClose); });
-    QObject::connect(socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), q,
-                     [this, socket](QAbstractSocket::SocketError error) {
-                         qCDebug(lcClient) << "transport error" << error << socket->errorString();
-                         onConnectionLost(kTransportError);
-                     });
     if (m_options.connectTimeoutMs >= 0)
         m_connectTimer->start(m_options.connectTimeoutMs);
-    const QUrl url = transportUrl();
-    qCDebug(lcClient) << "opening" << url;
-    socket->open(url);
+    m_transport->open(m_url);
 }
 
 void ClientPrivate::teardownTransport(bool graceful)
 {
     m_connectTimer->stop();
-    m_pingTimer->stop();
-    m_engineOpen = false;
     m_decoder.reset();
     m_id.clear();
     m_receiveBuffer.clear();
-    if (!m_socket)
-        return;
-    QWebSocket *socket = m_socket;
-    m_socket = nullptr;
-    QObject::disconnect(socket, nullptr, q, nullptr);
-    if (graceful && socket->state() == QAbstractSocket::ConnectedState) {
-        // Let the close handshake (and what was just written) go out before the socket dies.
-        socket->flush();
-        QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-        QTimer::singleShot(2000, socket, &QObject::deleteLater);
-        socket->close();
-    } else {
-        socket->abort();
-        socket->deleteLater();
-    }
-}
-
-void ClientPrivate::sendEngineText(const QByteArray &text)
-{
-    if (m_socket)
-        m_socket->sendTextMessage(QString::fromUtf8(text));
+    m_transport->close(graceful);
 }
 
 void ClientPrivate::sendPacket(const sio::Packet &packet)
 {
-    if (!m_socket)
-        return;
     const sio::Encoded encoded = sio::encode(packet);
-    sendEngineText(eio::encodeText(eio::Packet::message(encoded.text)));
+    m_transport->sendMessage(encoded.text);
     for (const QByteArray &attachment : encoded.attachments)
-        m_socket->sendBinaryMessage(attachment);
+        m_transport->sendMessage(attachment, true);
 }
 
-void ClientPrivate::onTextFrame(const QString &frame)
+void ClientPrivate::onEngineMessage(const QByteArray &data, bool binary)
 {
-    const QByteArray bytes = frame.toUtf8();
-    auto decoded = eio::decodeTextFrame(bytes);
-    if (!decoded) {
-        qCWarning(lcClient) << "bad Engine.IO frame from" << m_url << decoded.error();
-        onConnectionLost(kParseError);
-        return;
-    }
-    eio::Packet packet = std::move(decoded).value();
-    if (!m_engineOpen && packet.type != eio::PacketType::Open) {
-        qCWarning(lcClient) << "Engine.IO packet before OPEN from" << m_url;
-        onConnectionLost(kParseError);
-        return;
-    }
-    switch (packet.type) {
-    case eio::PacketType::Open:
-        if (m_engineOpen) {
-            qCWarning(lcClient) << "second Engine.IO OPEN from" << m_url;
-            onConnectionLost(kParseError);
-            return;
-        }
-        onEngineOpen(packet.data);
-        return;
-    case eio::PacketType::Close:
-        onConnectionLost(kTransportClose);
-        return;
-    case eio::PacketType::Ping:
-        sendEngineText(eio::encodeText(eio::Packet::of(eio::PacketType::Pong, packet.data)));
-        m_pingTimer->start(heartbeatAllowance(m_handshake));
-        return;
-    case eio::PacketType::Message: {
-        auto fed = m_decoder.feedText(packet.data);
-        if (!fed) {
-            qCWarning(lcClient) << "bad Socket.IO packet from" << m_url << fed.error();
-            onConnectionLost(kParseError);
-            return;
-        }
-        if (fed->has_value())
-            onSocketIoPacket(std::move(**fed));
-        return;
-    }
-    case eio::PacketType::Pong:
-    case eio::PacketType::Upgrade:
-    case eio::PacketType::Noop:
-        return;
-    }
-}
-
-void ClientPrivate::onBinaryFrame(const QByteArray &frame)
-{
-    if (!m_engineOpen) {
-        qCWarning(lcClient) << "binary frame before Engine.IO OPEN from" << m_url;
-        onConnectionLost(kParseError);
-        return;
-    }
-    auto fed = m_decoder.feedBinary(frame);
+    auto fed = binary ? m_decoder.feedBinary(data) : m_decoder.feedText(data);
     if (!fed) {
-        qCWarning(lcClient) << "unexpected binary frame from" << m_url << fed.error();
-        onConnectionLost(kParseError);
+        qCWarning(lcClient) << (binary ? "unexpected binary frame from" : "bad Socket.IO packet from") << m_url
+                            << fed.error();
+        onConnectionLost(EngineTransport::kParseError);
         return;
     }
     if (fed->has_value())
         onSocketIoPacket(std::move(**fed));
 }
 
-void ClientPrivate::onEngineOpen(const QByteArray &data)
+void ClientPrivate::onEngineOpen()
 {
-    auto handshake = eio::decodeHandshake(data);
-    if (!handshake) {
-        qCWarning(lcClient) << "bad Engine.IO handshake from" << m_url << handshake.error();
-        onConnectionLost(kParseError);
-        return;
-    }
-    m_handshake = std::move(handshake).value();
-    m_engineOpen = true;
-    // As engine.io-client: a server that has not pinged within interval + timeout is gone.
-    m_pingTimer->start(heartbeatAllowance(m_handshake));
-    qCDebug(lcClient) << "engine open, sid" << m_handshake.sid << "joining" << m_nsp;
+    qCDebug(lcClient) << "joining" << m_nsp;
     QJsonObject auth = m_auth;
     // A server with connection state recovery sends offsets (and a pid) only to clients that
     // ask; we keep both, so we always ask. Servers without it ignore the key.
@@ -334,7 +200,7 @@ void ClientPrivate::onSocketIoPacket(sio::Packet packet)
         const QString sid = packet.data.toObject().value(QLatin1String("sid")).toString();
         if (sid.isEmpty()) {
             qCWarning(lcClient) << "CONNECT without a sid from" << m_url;
-            onConnectionLost(kParseError);
+            onConnectionLost(EngineTransport::kParseError);
             return;
         }
         onNamespaceConnected(sid, packet.data.toObject().value(QLatin1String("pid")).toString());
@@ -568,8 +434,13 @@ Client::Client(const QUrl &url, QObject *parent)
 }
 
 Client::Client(const QUrl &url, const Options &options, QObject *parent)
+    : Client(url, options, nullptr, parent)
+{
+}
+
+Client::Client(const QUrl &url, const Options &options, EngineTransport *transport, QObject *parent)
     : QObject(parent)
-    , d(std::make_unique<ClientPrivate>(this, url, options))
+    , d(std::make_unique<ClientPrivate>(this, url, options, transport))
 {
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 
-// A Socket.IO v5 client over a QWebSocket (Engine.IO v4, WebSocket transport from the start),
-// with socket.io-client's reconnection policy. One Client is one socket on one namespace.
+// A Socket.IO v5 client with socket.io-client's reconnection policy. One Client is one socket on
+// one namespace. Engine.IO v4 is its EngineTransport's: a WebSocketTransport (WebSocket from the
+// start) unless another is given.
 
 #include <QAbstractSocket>
 #include <QByteArray>
@@ -18,6 +19,7 @@
 namespace caps {
 
 class ClientPrivate;
+class EngineTransport;
 
 class Client : public QObject
 {
@@ -45,6 +47,8 @@ public:
     // "/" when empty. The Engine.IO path is /socket.io/ as socket.io-client's default.
     explicit Client(const QUrl &url, QObject *parent = nullptr);
     Client(const QUrl &url, const Options &options, QObject *parent = nullptr);
+    // Over `transport` instead, which the Client takes over (it becomes its parent).
+    Client(const QUrl &url, const Options &options, EngineTransport *transport, QObject *parent);
     ~Client() override;
 
     [[nodiscard]] QUrl url() const;
