@@ -74,10 +74,12 @@ void ConfirmedEmitter::onAnswer(const QString &event, const QString &orderId, co
         Q_EMIT confirmed(event, orderId);
         return;
     }
-    // Not stored (the rate limit, a full disk): the order would be lost if we stopped here.
+    // Not stored (the rate limit, a full disk): the order would be lost if we stopped here. But
+    // a refusal the hub marks final (the access policy, the payload's shape, the order's
+    // lifecycle: another driver took it) would only be refused again.
     const QString error = answer.value(QLatin1String("error")).toString();
     Backoff &retry = m_unconfirmed[i].retry;
-    if (retry.attempts() >= kMaxRefusals) {
+    if (!answer.value(QLatin1String("retry")).toBool(true) || retry.attempts() >= kMaxRefusals) {
         m_unconfirmed.removeAt(i);
         Q_EMIT abandoned(event, orderId, error);
         return;

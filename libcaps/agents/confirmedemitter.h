@@ -16,7 +16,8 @@ class QueueHubProbe;
 // The emits of an order's steps that the hub must confirm (docs/queue.md), as the vendor's
 // `pickup` and the driver's `in-transit` / `delivered`: each goes with an acknowledgement and is
 // kept until the hub answers it with anything but { ok: false }. One the hub refuses (the rate
-// limit, a full disk) goes again after a growing delay, up to kMaxRefusals times; one sent on a
+// limit, a full disk) goes again after a growing delay, up to kMaxRefusals times, unless the hub
+// says the refusal is final ({ ok: false, retry: false }: it would refuse it again); one sent on a
 // connection that dropped before the answer goes again on the next (resendLost()). A hub without
 // a queue (the probe's NoQueue) confirms nothing: what earlier connections sent is forgotten
 // then, not repeated after every reconnection.
@@ -43,7 +44,7 @@ Q_SIGNALS:
     void confirmed(const QString &event, const QString &orderId);
     // The hub refused the emit for the first time: it is tried again.
     void retrying(const QString &event, const QString &orderId, const QString &error);
-    // Refused once more than kMaxRefusals: dropped.
+    // Refused for good (final, or once more than kMaxRefusals): dropped.
     void abandoned(const QString &event, const QString &orderId, const QString &error);
 
 private:

@@ -1,5 +1,7 @@
 #include "agents/driveragent.h"
 
+#include "catalogue/eventcatalogue.h"
+
 #include "agents/connectionstatus.h"
 #include "agents/queuehubprobe.h"
 #include "client/client.h"
@@ -22,6 +24,9 @@ DriverAgent::DriverAgent(Client *client, QObject *parent)
     connect(&m_steps, &ConfirmedEmitter::abandoned, this,
             [this](const QString &event, const QString &orderId, const QString &error) {
                 m_log.logNote(tr("The hub refused %1 of order %2, giving up: %3").arg(event, orderId, error));
+                // The hub keeps the order's life: a step it will not take (another driver has the
+                // order, say) leaves the order out of this driver's hands.
+                dropOrder(orderId);
             });
     connect(client, &Client::connected, this, &DriverAgent::onConnected);
     connect(client, &Client::disconnected, this,
@@ -183,8 +188,25 @@ void DriverAgent::cancel(const QString &orderId)
     }
 }
 
+void DriverAgent::dropOrder(const QString &orderId)
+{
+    cancel(orderId);
+    m_payloads.remove(orderId);
+    if (m_orders.removeOrder(orderId))
+        Q_EMIT ordersChanged();
+}
+
 void DriverAgent::onEvent(const QString &event, const QJsonArray &args)
 {
+    if (event == EventCatalogue::kTaken) {
+        // Another driver took it (the hub tells every driver but the one who did).
+        const Result<Order> taken = Order::fromJson(args.isEmpty() ? QJsonValue() : args.first());
+        if (taken && m_orders.contains(taken->orderId)) {
+            m_log.logNote(tr("Order %1 was taken by another driver").arg(taken->orderId));
+            dropOrder(taken->orderId);
+        }
+        return;
+    }
     const Order::Status step = Order::statusForEvent(event);
     if (step == Order::Status::Unknown)
         return;

@@ -63,6 +63,8 @@ Q_SIGNALS:
     void ordersChanged();
 
 private:
+    // Out of this driver's hands: off its list, no step scheduled for it.
+    void dropOrder(const QString &orderId);
     void onConnected();
     void onConfirmed(const QString &event, const QString &orderId);
     void acknowledgePickup(const QString &orderId);

@@ -148,14 +148,21 @@ void CapsHub::onOtherEvent(const ServerEvent &event)
 
 namespace {
 
-// { ok: false, error } as the ack when the sender asked for one, else an `error` event.
-void replyError(const ServerEvent &event, const QString &error)
+enum class Retry { Helps, Useless };
+
+// { ok: false, error } as the ack when the sender asked for one, else an `error` event. A
+// refusal that the same event would meet again says so with retry: false (clients that confirm
+// their emits then stop sending it); a failure of the store may pass.
+void replyError(const ServerEvent &event, const QString &error, Retry retry)
 {
     ServerSocket *socket = event.socket();
     if (!socket)
         return;
+    QJsonObject answer{{QStringLiteral("ok"), false}, {QStringLiteral("error"), error}};
+    if (retry == Retry::Useless)
+        answer.insert(QStringLiteral("retry"), false);
     if (event.wantsAck())
-        event.ack({QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), error}}});
+        event.ack({answer});
     else
         socket->emitEvent(QStringLiteral("error"), {QJsonObject{{QStringLiteral("event"), event.name().left(64)},
                                                                 {QStringLiteral("message"), error}}});
@@ -170,7 +177,7 @@ void CapsHub::refuse(const ServerEvent &event, const QString &error)
         return;
     qCInfo(lcSecurity).noquote() << "refused" << event.name().left(64) << "from" << describe(m_principals.value(socket))
                                  << socket->id() << ":" << error;
-    replyError(event, error);
+    replyError(event, error, Retry::Useless);
 }
 
 bool CapsHub::roomsLeft(ServerSocket *socket, qsizetype wanted) const
@@ -418,7 +425,7 @@ void CapsHub::queueError(const ServerEvent &event, const QString &error)
 {
     if (const ServerSocket *socket = event.socket())
         qCWarning(lcQueue).noquote() << "queue:" << event.name().left(64) << "from" << socket->id() << ":" << error;
-    replyError(event, error);
+    replyError(event, error, Retry::Helps);
 }
 
 void CapsHub::onTrack(const ServerEvent &event, bool track)
