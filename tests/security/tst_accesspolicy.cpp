@@ -220,6 +220,28 @@ private Q_SLOTS:
         QCOMPARE(describe(Principal{Role::Vendor, "s", {}, "Shop"}), QString("vendor s (Shop)"));
         QCOMPARE(describe(Principal{Role::Driver, {}, {}, {}}), QString("driver"));
     }
+
+    // Who may send an event is the catalogue's: one the catalogue gives to drivers is a driver's.
+    void sendersComeFromTheCatalogue()
+    {
+        static const caps::EventCatalogue catalogue = caps::EventCatalogue::standard().with(
+            {QStringLiteral("delayed"), caps::Sender::Driver, caps::Listener::Store, caps::Listener::Store,
+             caps::QueueFor::Nobody, true, {}, caps::OrderStatus::Unknown, true, "Delayed"});
+        caps::AccessPolicy policy(caps::TokenStore{});
+        policy.setCatalogue(&catalogue);
+        const QJsonArray args{QJsonObject{{"store", "s1"}, {"orderID", "o-1"}}};
+        const caps::Principal driver{caps::Role::Driver, {}, {}, {}};
+        const caps::Principal vendor{caps::Role::Vendor, QStringLiteral("s1"), {}, {}};
+        QVERIFY(policy.mayEmit(driver, QStringLiteral("delayed"), args));
+        const caps::Decision refused = policy.mayEmit(vendor, QStringLiteral("delayed"), args);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error, QStringLiteral("Not allowed: vendors may emit only pickup and join, not delayed"));
+        QCOMPARE(policy.mayEmit(vendor, QStringLiteral("taken"), args).error, QStringLiteral("Not allowed: only the hub sends taken"));
+        QCOMPARE(policy.mayEmit(driver, QStringLiteral("pickup"), args).error,
+                 QStringLiteral("Not allowed: drivers may emit only in-transit, delivered and delayed, not pickup"));
+        // No client sends the hub's own events, in open mode neither.
+        QVERIFY(!caps::AccessPolicy().mayEmit(std::nullopt, QStringLiteral("taken"), args));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAccessPolicy)

@@ -181,7 +181,7 @@ private:
         }
         auto q = std::make_unique<QueueHub>();
         q->store = std::make_unique<RecordingStore>(std::move(inner));
-        q->queue = std::make_unique<caps::MessageQueue>(*q->store);
+        q->queue = std::make_unique<caps::MessageQueue>(*q->store, options.catalogue);
         options.queue = q->queue.get();
         q->hub = startHub(options);
         if (!q->hub)
@@ -478,6 +478,44 @@ private slots:
         QCOMPARE(q->hub->hub->pendingEvents(), 0);
         QVERIFY(!q->store->inBatch());
         QCOMPARE(q->store->count(QStringLiteral("driver"), {}).value(), 0);
+    }
+
+    // An event that only the catalogue defines (nothing else in the hub names it) is checked,
+    // routed, queued and logged by its row.
+    void routesAnEventDefinedOnlyInTheCatalogue()
+    {
+        using caps::Listener;
+        static const caps::EventCatalogue catalogue = caps::EventCatalogue::standard().with(
+            {QStringLiteral("delayed"), caps::Sender::Driver, Listener::Store | Listener::Trackers,
+             Listener::Store | Listener::Trackers | Listener::Admins, caps::QueueFor::Store, true, {},
+             caps::OrderStatus::Unknown, true, "Delayed"});
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        caps::CapsHub::Options options;
+        options.catalogue = &catalogue;
+        auto q = startQueueHub(QStringLiteral("memory"), dir, options);
+        QVERIFY(q);
+        const quint16 port = q->hub->server.serverPort();
+        WsPeer vendor, otherVendor, driver, tracker;
+        for (WsPeer *p : {&vendor, &otherVendor, &driver, &tracker})
+            QVERIFY(join(*p, port));
+        vendor.send(R"(42/caps,["join","s1"])");
+        otherVendor.send(R"(42/caps,["join","acme"])");
+        QCOMPARE(ackOf(tracker, "track", R"({"orderID":"o-1"})", 9), QString(R"([{"ok":true,"orders":[]}])"));
+
+        driver.send(withAck(1, "delayed", order("o-1")));
+        QCOMPARE(describe(driver.next()), QStringLiteral("ack 1 ok queued"));
+        QCOMPARE(describe(vendor.next()), QStringLiteral("delayed o-1"));
+        QCOMPARE(describe(tracker.next()), QStringLiteral("delayed o-1"));
+        QVERIFY(quiet({&otherVendor, &driver}));
+        QCOMPARE(q->store->count(QStringLiteral("s1"), QStringLiteral("delayed")).value(), 1);
+        QCOMPARE(q->hub->logged.constLast().event, QStringLiteral("delayed"));
+        // Its payload is an order (carriesOrder), validated as one: here, an address over the limit.
+        driver.send(withAck(2, "delayed", QStringLiteral(R"({"store":"s1","orderID":"o-2","address":"%1"})").arg(QString(600, u'x'))));
+        QVERIFY(describe(driver.next()).startsWith(QStringLiteral("ack 2 error: delayed: ")));
+        // It changes no status: the order may still be picked up and go its way.
+        vendor.send(withAck(3, "pickup", order("o-1")));
+        QCOMPARE(describe(vendor.next()), QStringLiteral("ack 3 ok queued"));
     }
 
     void failedCommit_data() { groupCommit_data(); }
