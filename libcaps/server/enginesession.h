@@ -38,8 +38,6 @@ public:
     [[nodiscard]] QString id() const { return m_sid; }
     [[nodiscard]] Transport transport() const { return m_transport; }
     [[nodiscard]] int protocol() const { return m_protocol; }
-    [[nodiscard]] bool isOpen() const { return m_state == State::Open; }
-    [[nodiscard]] bool isUpgrading() const { return m_probe != nullptr; }
     // A polling session that no WebSocket is probing yet.
     [[nodiscard]] bool canUpgrade() const;
 
