@@ -119,27 +119,23 @@ void ClientConnection::onConnect(const sio::Packet &packet)
         qCDebug(lcServer) << "second CONNECT to" << target.nsp << "ignored";
         return;
     }
-    if (v4) {
-        // Socket.IO v4 has no connection state recovery, and its client names its socket
-        // itself: the session id, prefixed with "<nsp>#" outside the main namespace
-        // (socket.io-client 2's generateId(), which socket.io 4 follows for these clients).
-        const QString sid = target.nsp == QLatin1String("/") ? m_session->id() : target.nsp + QLatin1Char('#') + m_session->id();
-        const Namespace::Admission admission = nsp->admit(target.query, sid);
-        if (!admission.refusal.isEmpty())
-            refuse(admission.refusal);
-        else
-            open(nsp, admission, sio::Packet::connect(target.nsp));
-        return;
-    }
-    const Namespace::Admission admission = nsp->admit(target.query);
+    // Socket.IO v4 has no connection state recovery, and its client names its socket itself:
+    // the session id, prefixed with "<nsp>#" outside the main namespace (socket.io-client 2's
+    // generateId(), which socket.io 4 follows for these clients).
+    QString v4Id;
+    if (v4)
+        v4Id = target.nsp == QLatin1String("/") ? m_session->id() : target.nsp + QLatin1Char('#') + m_session->id();
+    const Namespace::Admission admission = nsp->admit(target.query, v4Id);
     if (!admission.refusal.isEmpty()) {
         refuse(admission.refusal);
         return;
     }
+    // v4's answer carries no data; v5's the id, and the pid for a socket that takes part in
+    // recovery.
     QJsonObject reply{{QStringLiteral("sid"), admission.socket.id}};
     if (!admission.socket.pid.isEmpty())
         reply.insert(QStringLiteral("pid"), admission.socket.pid);
-    open(nsp, admission, sio::Packet::connect(target.nsp, reply));
+    open(nsp, admission, v4 ? sio::Packet::connect(target.nsp) : sio::Packet::connect(target.nsp, reply));
 }
 
 void ClientConnection::open(Namespace *nsp, const Namespace::Admission &admission, const sio::Packet &reply)
