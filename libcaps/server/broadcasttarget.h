@@ -12,7 +12,7 @@ struct BroadcastTarget
     QStringList rooms;
     QStringList exceptRooms;
 
-    friend bool operator==(const BroadcastTarget &, const BroadcastTarget &) = default;
+    bool operator==(const BroadcastTarget &) const = default;
 };
 
 } // namespace caps
