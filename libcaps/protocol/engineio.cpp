@@ -131,6 +131,19 @@ QByteArray joinTextPackets(const QList<QByteArray> &textPackets)
     return out;
 }
 
+const ControlPackets &controlPackets()
+{
+    static const ControlPackets packets{
+        encodeText(Packet::of(PacketType::Noop)),
+        encodeText(Packet::of(PacketType::Close)),
+        encodeText(Packet::of(PacketType::Ping)),
+        encodeText(Packet::of(PacketType::Upgrade)),
+        encodeText(Packet::of(PacketType::Ping, QByteArrayLiteral("probe"))),
+        encodeText(Packet::of(PacketType::Pong, QByteArrayLiteral("probe"))),
+    };
+    return packets;
+}
+
 QByteArray encodeHandshake(const Handshake &handshake)
 {
     QJsonObject o;

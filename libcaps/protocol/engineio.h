@@ -50,6 +50,20 @@ struct Packet
 // One packet in text form, "b<base64>" allowed: the inverse of encodeText().
 [[nodiscard]] Result<Packet> decodeTextPacket(QByteArrayView text);
 
+// The packets a session sends or expects whose text form never changes (encodeText() of each),
+// made once: every heartbeat and upgrade uses them. The probe is the ping and pong of an upgrade
+// on the new WebSocket, "2probe" answered with "3probe".
+struct ControlPackets
+{
+    QByteArray noop;
+    QByteArray close;
+    QByteArray ping;
+    QByteArray upgrade;
+    QByteArray probePing;
+    QByteArray probePong;
+};
+[[nodiscard]] const ControlPackets &controlPackets();
+
 // The data of the OPEN packet.
 struct Handshake
 {

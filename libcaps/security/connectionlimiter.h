@@ -19,8 +19,6 @@ public:
 
     [[nodiscard]] int count(const QHostAddress &address) const;
     [[nodiscard]] int total() const { return m_total; }
-    [[nodiscard]] int maxPerAddress() const { return m_max; }
-    void setMaxPerAddress(int max) { m_max = max; }
 
     // ::ffff:1.2.3.4 and 1.2.3.4 are one peer; the IPv6 scope id does not count.
     [[nodiscard]] static QHostAddress normalized(const QHostAddress &address);

@@ -22,7 +22,6 @@ public:
 
     // A null configuration (the default) switches TLS off for later connections.
     void setSslConfiguration(const QSslConfiguration &configuration);
-    [[nodiscard]] QSslConfiguration sslConfiguration() const { return m_configuration; }
     [[nodiscard]] bool isSecure() const { return !m_configuration.isNull(); }
 
 protected:

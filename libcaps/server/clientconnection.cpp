@@ -8,21 +8,7 @@
 #include "server/server.h"
 #include "server/serversocket.h"
 
-#include <QRandomGenerator>
-
 namespace caps {
-
-namespace {
-
-QString socketId()
-{
-    QByteArray bytes(15, Qt::Uninitialized);
-    for (char &c : bytes)
-        c = char(QRandomGenerator::system()->bounded(256));
-    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-
-} // namespace
 
 ClientConnection::ClientConnection(EngineSession *session, Server *server)
     : QObject(server), m_session(session), m_server(server), m_decoder(server->options().parserLimits),
@@ -31,7 +17,6 @@ ClientConnection::ClientConnection(EngineSession *session, Server *server)
     m_clock.start();
     connect(session, &EngineSession::messageReceived, this, &ClientConnection::onMessage);
     connect(session, &EngineSession::closed, this, &ClientConnection::onEngineClosed);
-    server->m_connectDeadlines.add(this, 0);
     // Socket.IO v4 (socket.io 2.x): the main namespace is joined as soon as the session opens.
     if (isV4())
         onConnect(sio::Packet::connect(QStringLiteral("/")));
@@ -82,7 +67,7 @@ void ClientConnection::onMessage(const QByteArray &data, bool binary)
         qCDebug(lcServer) << "parse error:" << result.error();
         const auto sockets = m_sockets.values();
         for (ServerSocket *s : sockets)
-            s->onClose(QStringLiteral("parse error"));
+            s->handleClose(QStringLiteral("parse error"));
         close();
         return;
     }
@@ -113,7 +98,7 @@ void ClientConnection::onPacket(const sio::Packet &packet)
                                   {QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), QStringLiteral("Rate limit exceeded")}}}));
         return;
     }
-    socket->onPacket(packet);
+    socket->handlePacket(packet);
 }
 
 void ClientConnection::onConnect(const sio::Packet &packet)
@@ -134,69 +119,38 @@ void ClientConnection::onConnect(const sio::Packet &packet)
         qCDebug(lcServer) << "second CONNECT to" << target.nsp << "ignored";
         return;
     }
-    const QJsonObject &auth = target.query;
-    const QString refusal = nsp->checkConnect(auth);
-    if (!refusal.isEmpty()) {
-        refuse(refusal);
+    // Socket.IO v4 has no connection state recovery, and its client names its socket itself:
+    // the session id, prefixed with "<nsp>#" outside the main namespace (socket.io-client 2's
+    // generateId(), which socket.io 4 follows for these clients).
+    QString v4Id;
+    if (v4)
+        v4Id = target.nsp == QLatin1String("/") ? m_session->id() : target.nsp + QLatin1Char('#') + m_session->id();
+    const Namespace::Admission admission = nsp->admit(target.query, v4Id);
+    if (!admission.refusal.isEmpty()) {
+        refuse(admission.refusal);
         return;
     }
-    if (v4) {
-        connectV4(nsp, auth);
-        return;
-    }
-    // A pid and offsets only for a client that says it takes them (RecoveryLog::isRequestedBy).
-    RecoveryLog *recovery = nsp->recovery() && RecoveryLog::isRequestedBy(auth) ? nsp->recovery() : nullptr;
-    std::optional<RecoveryLog::Restored> restored;
-    if (recovery && auth.contains(QLatin1String("pid"))) {
-        restored = recovery->restore(auth);
-        // The old socket may not be gone yet (this client noticed the drop before we did).
-        if (restored && nsp->socket(restored->session.sid))
-            restored.reset();
-    }
-    auto *socket = new ServerSocket(restored ? restored->session.sid : socketId(), nsp, this, auth);
-    m_sockets.insert(target.nsp, socket);
-    nsp->add(socket);
-    QJsonObject reply{{QStringLiteral("sid"), socket->id()}};
-    if (recovery) {
-        socket->m_pid = restored ? restored->session.pid : socketId();
-        reply.insert(QStringLiteral("pid"), socket->m_pid);
-    }
-    if (restored) {
-        socket->m_recovered = true;
-        socket->m_resumeFrom = restored->resumeFrom;
-        socket->m_lastSentOffset = restored->lastSent;
-        for (auto it = restored->session.rooms.cbegin(); it != restored->session.rooms.cend(); ++it)
-            socket->join(it.key(), it.value());
-        socket->join(socket->id()); // a no-op unless the session somehow lacked it
-        qCDebug(lcServer) << socket->id() << "recovered with" << restored->missed.size() << "missed events";
-    } else {
-        if (recovery)
-            socket->m_resumeFrom = recovery->nextOffset();
-        socket->join(socket->id());
-    }
-    send(sio::Packet::connect(target.nsp, reply));
-    // After the CONNECT: a client drops events that come before it (socket.io-client would
-    // buffer them, but not every client does).
-    if (restored) {
-        for (const OutgoingMessage &missed : std::as_const(restored->missed))
-            send(missed);
-    }
-    emit nsp->connection(socket);
+    // v4's answer carries no data; v5's the id, and the pid for a socket that takes part in
+    // recovery.
+    QJsonObject reply{{QStringLiteral("sid"), admission.socket.id}};
+    if (!admission.socket.pid.isEmpty())
+        reply.insert(QStringLiteral("pid"), admission.socket.pid);
+    open(nsp, admission, v4 ? sio::Packet::connect(target.nsp) : sio::Packet::connect(target.nsp, reply));
 }
 
-// Socket.IO v4 has no connection state recovery, and its client names its socket itself: the
-// session id, prefixed with "<nsp>#" outside the main namespace (socket.io-client 2's
-// generateId(), which socket.io 4 follows for these clients).
-void ClientConnection::connectV4(Namespace *nsp, const QJsonObject &query)
+void ClientConnection::open(Namespace *nsp, const Namespace::Admission &admission, const sio::Packet &reply)
 {
-    const QString name = nsp->name();
-    const QString sid = name == QLatin1String("/") ? m_session->id() : name + QLatin1Char('#') + m_session->id();
-    auto *socket = new ServerSocket(sid, nsp, this, query);
-    m_sockets.insert(name, socket);
-    nsp->add(socket);
-    socket->join(socket->id());
-    send(sio::Packet::connect(name));
-    emit nsp->connection(socket);
+    auto *socket = new ServerSocket(admission.socket, nsp, this);
+    m_sockets.insert(nsp->name(), socket);
+    connect(socket, &ServerSocket::disconnected, this, [this, socket, name = nsp->name()] {
+        const auto it = m_sockets.find(name);
+        if (it != m_sockets.end() && it.value() == socket)
+            m_sockets.erase(it);
+    });
+    send(reply);
+    // After the CONNECT: a client drops events that come before it (socket.io-client would
+    // buffer them, but not every client does), so accept() sends the missed ones only now.
+    nsp->accept(socket, admission);
 }
 
 void ClientConnection::onEngineClosed(const QString &reason)
@@ -204,17 +158,10 @@ void ClientConnection::onEngineClosed(const QString &reason)
     m_connectTimeoutActive = false;
     const auto sockets = m_sockets.values();
     for (ServerSocket *s : sockets)
-        s->onClose(reason);
+        s->handleClose(reason);
     m_sockets.clear();
     m_session = nullptr;
     deleteLater();
-}
-
-void ClientConnection::removeSocket(ServerSocket *socket)
-{
-    const auto it = m_sockets.find(socket->nsp() ? socket->nsp()->name() : QString());
-    if (it != m_sockets.end() && it.value() == socket)
-        m_sockets.erase(it);
 }
 
 } // namespace caps

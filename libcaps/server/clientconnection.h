@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/socketio.h"
+#include "server/namespace.h"
 
 #include "security/ratelimiter.h"
 
@@ -12,7 +13,6 @@
 namespace caps {
 
 class EngineSession;
-class Namespace;
 class Server;
 class ServerSocket;
 struct OutgoingMessage;
@@ -34,20 +34,18 @@ public:
     void send(const OutgoingMessage &message);
     // Closes the Engine.IO session; every socket disconnects with "forced close".
     void close();
+    // The server's connectTimeout has passed (Server runs the deadlines of all connections):
+    // closes the connection if it has joined no namespace.
+    void onConnectTimeout();
 
 private:
-    friend class ServerSocket;
-    friend class Server;
-
     void onMessage(const QByteArray &data, bool binary);
     void onPacket(const sio::Packet &packet);
     void onConnect(const sio::Packet &packet);
-    void connectV4(Namespace *nsp, const QJsonObject &query);
     // The session speaks Engine.IO 3, so this connection Socket.IO v4 (socket.io 2.x).
     [[nodiscard]] bool isV4() const;
+    void open(Namespace *nsp, const Namespace::Admission &admission, const sio::Packet &reply);
     void onEngineClosed(const QString &reason);
-    void onConnectTimeout();
-    void removeSocket(ServerSocket *socket);
 
     QPointer<EngineSession> m_session;
     Server *m_server;

@@ -206,8 +206,7 @@ void EngineServer::onRequest(HttpConnection *connection)
     EngineSession *session = m_sessions.value(sid);
     // The ping timeout may be due without its timer having run yet (it is handled in a later
     // pass of the event loop): the session is over all the same.
-    if (session->heartbeatOverdue()) {
-        session->onPingTimeoutElapsed(session->heartbeatToken());
+    if (session->expireIfOverdue()) {
         connection->respondError(400, UnknownSid, errorMessage(UnknownSid));
         return;
     }

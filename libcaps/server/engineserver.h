@@ -34,9 +34,7 @@ public:
 
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     void close();
-    [[nodiscard]] bool isListening() const { return m_tcpServer.isListening(); }
     [[nodiscard]] quint16 serverPort() const { return m_tcpServer.serverPort(); }
-    [[nodiscard]] QHostAddress serverAddress() const { return m_tcpServer.serverAddress(); }
     [[nodiscard]] QString errorString() const { return m_tcpServer.errorString(); }
     [[nodiscard]] const ServerOptions &options() const { return m_options; }
     [[nodiscard]] qsizetype sessionCount() const { return m_sessions.size(); }

@@ -15,16 +15,9 @@ namespace caps {
 
 namespace {
 
-const QByteArray kNoop = QByteArrayLiteral("6");
-const QByteArray kClose = QByteArrayLiteral("1");
-const QByteArray kPing = QByteArrayLiteral("2");
-const QByteArray kProbePing = QByteArrayLiteral("2probe");
-const QByteArray kProbePong = QByteArrayLiteral("3probe");
-const QByteArray kUpgrade = QByteArrayLiteral("5");
-
-bool isBinaryText(const QByteArray &packet)
+const eio::ControlPackets &wire()
 {
-    return packet.startsWith('b');
+    return eio::controlPackets();
 }
 
 } // namespace
@@ -73,7 +66,7 @@ QByteArray EngineSession::openPacket(const QStringList &upgrades) const
     handshake.pingInterval = m_options.pingInterval;
     handshake.pingTimeout = m_options.pingTimeout;
     handshake.maxPayload = m_options.maxPayload;
-    return '0' + eio::encodeHandshake(handshake);
+    return eio::encodeText(eio::Packet::of(eio::PacketType::Open, eio::encodeHandshake(handshake)));
 }
 
 void EngineSession::openPolling(HttpConnection *handshakeRequest)
@@ -119,11 +112,13 @@ void EngineSession::drainBufferTo(QWebSocket *socket)
 {
     const QList<QByteArray> pending = std::exchange(m_buffer, {});
     m_bufferedBytes = 0;
-    for (const QByteArray &packet : pending) {
-        if (isBinaryText(packet))
-            sendBinaryFrame(socket, QByteArray::fromBase64(packet.sliced(1)));
+    for (const QByteArray &text : pending) {
+        // What this session buffered itself: always a packet in text form.
+        const auto packet = eio::decodeTextPacket(text);
+        if (packet && packet->binary)
+            sendBinaryFrame(socket, packet->data);
         else
-            socket->sendTextMessage(QString::fromUtf8(packet));
+            socket->sendTextMessage(QString::fromUtf8(text));
     }
 }
 
@@ -154,7 +149,7 @@ void EngineSession::handlePoll(HttpConnection *request)
     if (m_state == State::Closing || !m_buffer.isEmpty())
         flush();
     else if (m_probed)
-        respondToPoll({kNoop});   // let the client finish its pause quickly
+        respondToPoll({wire().noop});   // let the client finish its pause quickly
 }
 
 void EngineSession::handleData(HttpConnection *request)
@@ -193,14 +188,14 @@ void EngineSession::onProbeText(const QString &text)
     if (!m_probe)
         return;
     const QByteArray frame = text.toUtf8();
-    if (!m_probed && frame == kProbePing) {
-        m_probe->sendTextMessage(QString::fromLatin1(kProbePong));
+    if (!m_probed && frame == wire().probePing) {
+        m_probe->sendTextMessage(QString::fromLatin1(wire().probePong));
         m_probed = true;
         if (m_poll && m_buffer.isEmpty())
-            respondToPoll({kNoop});
+            respondToPoll({wire().noop});
         return;
     }
-    if (m_probed && frame == kUpgrade) {
+    if (m_probed && frame == wire().upgrade) {
         finishUpgrade();
         return;
     }
@@ -217,7 +212,7 @@ void EngineSession::finishUpgrade()
     m_probed = false;
     m_transport = Transport::WebSocket;
     if (m_poll)
-        respondToPoll({kNoop});
+        respondToPoll({wire().noop});
     attachWebSocket(socket);
     qCDebug(lcEngine) << m_sid << "upgraded to websocket";
     drainBufferTo(socket);
@@ -251,7 +246,7 @@ void EngineSession::send(const OutgoingMessage &message)
             m_bufferedBytes += message.text.size();
         }
         for (const QByteArray &attachment : message.attachments) {
-            m_buffer.append('b' + attachment.toBase64());
+            m_buffer.append(eio::encodeText(eio::Packet::binaryMessage(attachment)));
             m_bufferedBytes += m_buffer.constLast().size();
         }
         scheduleFlush();
@@ -347,7 +342,7 @@ void EngineSession::flush()
     if (!m_poll)
         return;
     if (m_state == State::Closing) {
-        m_buffer.append(kClose);
+        m_buffer.append(wire().close);
         m_bufferedBytes = 0;
         respondToPoll(std::exchange(m_buffer, {}));
         onClose(QStringLiteral("forced close"));
@@ -431,7 +426,7 @@ void EngineSession::onPacket(const eio::Packet &packet)
     case eio::PacketType::Ping:
         if (isV3()) {
             expectClientPing();
-            sendText("3" + packet.data);
+            sendText(eio::encodeText(eio::Packet::of(eio::PacketType::Pong, packet.data)));
             break;
         }
         // Engine.IO v4 heartbeats go from server to client only.
@@ -457,16 +452,21 @@ void EngineSession::expectClientPing()
     m_server->scheduleHeartbeat(this, EngineServer::Heartbeat::ClientPingTimeout, ++m_heartbeatToken);
 }
 
-bool EngineSession::heartbeatOverdue() const
+bool EngineSession::expireIfOverdue()
 {
-    return m_heartbeatDeadline >= 0 && m_server->elapsed() >= m_heartbeatDeadline;
+    if (m_state == State::Closed)
+        return true;
+    if (m_heartbeatDeadline < 0 || m_server->elapsed() < m_heartbeatDeadline)
+        return false;
+    onClose(QStringLiteral("ping timeout"));
+    return true;
 }
 
 void EngineSession::onPingIntervalElapsed(quint64 token)
 {
     if (token != m_heartbeatToken)
         return;
-    sendText(kPing);
+    sendText(wire().ping);
     m_heartbeatDeadline = m_server->elapsed() + m_options.pingTimeout;
     m_server->scheduleHeartbeat(this, EngineServer::Heartbeat::PingTimeout, ++m_heartbeatToken);
 }
@@ -523,7 +523,7 @@ void EngineSession::onClose(const QString &reason)
     else if (m_poll)
         // engine.io ends a waiting GET with a noop when the client itself closed (it has its
         // close packet already), and with a close packet otherwise.
-        respondToPoll({m_closedByPeer ? kNoop : kClose});
+        respondToPoll({m_closedByPeer ? wire().noop : wire().close});
     abortProbe();
     if (QWebSocket *socket = m_socket) {
         m_socket = nullptr;

@@ -38,8 +38,6 @@ public:
     [[nodiscard]] QString id() const { return m_sid; }
     [[nodiscard]] Transport transport() const { return m_transport; }
     [[nodiscard]] int protocol() const { return m_protocol; }
-    [[nodiscard]] bool isOpen() const { return m_state == State::Open; }
-    [[nodiscard]] bool isUpgrading() const { return m_probe != nullptr; }
     // A polling session that no WebSocket is probing yet.
     [[nodiscard]] bool canUpgrade() const;
 
@@ -54,6 +52,14 @@ public:
     // Server-side close: what is buffered is still delivered, then the transport closes.
     void close();
 
+    // The heartbeat, as EngineServer's shared deadline queues run it (scheduleHeartbeat()): a
+    // token that is not the current one was cancelled.
+    void onPingIntervalElapsed(quint64 token);
+    void onPingTimeoutElapsed(quint64 token);
+    // Closes the session ("ping timeout") if its ping timeout has passed, whether or not its
+    // deadline has been handled yet; true if it did (or was closed already).
+    bool expireIfOverdue();
+
 signals:
     void messageReceived(const QByteArray &data, bool binary);
     // Once, with engine.io's reason: "transport close", "ping timeout", "parse error",
@@ -64,14 +70,10 @@ protected:
     void timerEvent(QTimerEvent *event) override;
 
 private:
-    friend class EngineServer;
     enum class State { Open, Closing, Closed };
 
     [[nodiscard]] QByteArray openPacket(const QStringList &upgrades) const;
     [[nodiscard]] bool isV3() const { return m_protocol == eio::v3::kProtocolVersion; }
-    // The ping timeout has passed, whether or not its deadline has been handled yet.
-    [[nodiscard]] bool heartbeatOverdue() const;
-    [[nodiscard]] quint64 heartbeatToken() const { return m_heartbeatToken; }
     void sendBinaryFrame(QWebSocket *socket, const QByteArray &data);
     void sendDelayedOpen();
     // Sends what the polling buffer holds over the WebSocket, and empties it.
@@ -95,9 +97,6 @@ private:
         ++m_heartbeatToken;
         m_heartbeatDeadline = -1;
     }
-    // From EngineServer's deadline queues; a token that is not the current one was cancelled.
-    void onPingIntervalElapsed(quint64 token);
-    void onPingTimeoutElapsed(quint64 token);
     void releaseWebSocket(QWebSocket *socket);
     [[nodiscard]] qint64 pendingBytes() const;
     void checkStalled();

@@ -24,7 +24,6 @@ public:
     ~HttpConnection() override;
 
     [[nodiscard]] const HttpRequest &request() const { return m_request; }
-    [[nodiscard]] bool isAwaitingResponse() const { return m_state == State::Handling; }
 
     // Answers the current request. CORS headers are added when the options ask for them.
     void respond(int status, const QByteArray &body, const QByteArray &contentType = "text/plain; charset=UTF-8");

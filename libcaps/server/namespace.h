@@ -14,19 +14,15 @@
 
 #include <functional>
 #include <memory>
-
-class QTimer;
+#include <optional>
 
 namespace caps {
 
-struct OutgoingMessage;
+class Adapter;
 
-// A Socket.IO namespace: its sockets and rooms, and broadcasting to them. A broadcast is
-// encoded once; every recipient gets the same bytes. With connection state recovery enabled
-// (enableRecovery()), every event sent without an acknowledgement is kept in recovery() for
-// the sockets that asked for recovery (ServerSocket::takesOffsets()), should they drop and
-// come back, and reaches them with an offset; the others get it as emitted. A broadcast is
-// then encoded twice at most: with the offset and without.
+// A Socket.IO namespace: its sockets, who may connect, and broadcasting to them. Rooms,
+// broadcasts and connection state recovery go through its Adapter (InMemoryAdapter unless the
+// server was given another, ServerOptions::adapterFactory), as in socket.io.
 class Namespace : public QObject
 {
     Q_OBJECT
@@ -41,19 +37,24 @@ public:
     };
     // Decides on a CONNECT: an empty string admits, anything else is the CONNECT_ERROR message.
     using ConnectGuard = std::function<QString(const QJsonObject &auth)>;
+    // What a CONNECT opens (admit()).
+    struct Admission
+    {
+        QString refusal;   // not empty: refused, with this CONNECT_ERROR message
+        ServerSocket::Init socket;
+        std::optional<RecoveryLog::Restored> restored;   // the session it takes back
+    };
 
-    explicit Namespace(const QString &name, QObject *parent = nullptr);
+    // `adapter` null: an InMemoryAdapter without recovery.
+    explicit Namespace(const QString &name, std::unique_ptr<Adapter> adapter = {}, QObject *parent = nullptr);
     ~Namespace() override;
 
     [[nodiscard]] QString name() const { return m_name; }
+    [[nodiscard]] Adapter *adapter() const { return m_adapter.get(); }
     [[nodiscard]] qsizetype socketCount() const { return m_sockets.size(); }
     [[nodiscard]] QList<ServerSocket *> sockets() const { return m_sockets.values(); }
     [[nodiscard]] ServerSocket *socket(const QString &id) const { return m_sockets.value(id); }
-    [[nodiscard]] QSet<ServerSocket *> socketsIn(const QString &room) const { return m_rooms.value(room); }
-    [[nodiscard]] QList<ServerSocket *> recipients(const Target &target) const;
-    // The sockets any of `targets` reaches, each once.
-    [[nodiscard]] QList<ServerSocket *> recipients(const QList<Target> &targets) const;
-    [[nodiscard]] static bool reaches(const Target &target, const ServerSocket *socket);
+    [[nodiscard]] QSet<ServerSocket *> socketsIn(const QString &room) const;
 
     void emitEvent(const QString &event, const QJsonArray &args = {}, const QList<QByteArray> &attachments = {});
     void broadcast(const Target &target, const QString &event, const QJsonArray &args = {},
@@ -63,33 +64,30 @@ public:
     // packet with rawData keeps its bytes (plus the recovery offset, for those that take it).
     void broadcast(const QList<Target> &targets, sio::Packet packet);
 
-    // Connection state recovery; off until enabled (Server::of() enables it when
-    // ServerOptions::recoveryWindow > 0).
-    void enableRecovery(const RecoveryLog::Options &options);
-    [[nodiscard]] RecoveryLog *recovery() const { return m_recovery.get(); }
-
     void setConnectGuard(ConnectGuard guard) { m_connectGuard = std::move(guard); }
     [[nodiscard]] QString checkConnect(const QJsonObject &auth) const;
 
+    // A client's CONNECT with `auth` (socket.io's Namespace._add()): the connect guard's
+    // verdict, and the socket to open: with connection state recovery and an auth that asks for
+    // it (RecoveryLog::isRequestedBy), a pid and maybe the session it comes back for (same id,
+    // rooms and the events it missed). `id` is for a Socket.IO v4 client, which names its
+    // socket itself and has no recovery; otherwise a new id is made.
+    [[nodiscard]] Admission admit(const QJsonObject &auth, const QString &id = {});
+    // Takes in a socket made from admit()'s answer once its client has it and has sent the
+    // CONNECT answer: puts it in its rooms (the room of its id, or the session's), sends what
+    // it missed, and announces it with connection().
+    void accept(ServerSocket *socket, const Admission &admission);
+    // Forgets a socket that is closing or gone: it leaves every room.
+    void remove(ServerSocket *socket);
+
 signals:
     void connection(caps::ServerSocket *socket);
-    void disconnection(caps::ServerSocket *socket, const QString &reason);
 
 private:
-    friend class ServerSocket;
-    friend class ClientConnection;
-
-    void add(ServerSocket *socket);
-    void remove(ServerSocket *socket);
-    void addToRoom(const QString &room, ServerSocket *socket);
-    void removeFromRoom(const QString &room, ServerSocket *socket);
-
     const QString m_name;
+    std::unique_ptr<Adapter> m_adapter;
     QHash<QString, ServerSocket *> m_sockets;
-    QHash<QString, QSet<ServerSocket *>> m_rooms;
     ConnectGuard m_connectGuard;
-    std::unique_ptr<RecoveryLog> m_recovery;
-    QTimer *m_recoveryPruner = nullptr;
 };
 
 } // namespace caps

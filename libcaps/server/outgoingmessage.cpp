@@ -1,14 +1,13 @@
 #include "server/outgoingmessage.h"
 
+#include "protocol/engineio.h"
+
 namespace caps {
 
 OutgoingMessage OutgoingMessage::fromPacket(const sio::Packet &packet)
 {
     sio::Encoded encoded = sio::encode(packet);
-    OutgoingMessage m;
-    m.text.reserve(encoded.text.size() + 1);
-    m.text.append('4').append(encoded.text);
-    m.webSocketText = QString::fromUtf8(m.text);
+    OutgoingMessage m = engineMessage(encoded.text, false);
     m.attachments = std::move(encoded.attachments);
     return m;
 }
@@ -20,8 +19,7 @@ OutgoingMessage OutgoingMessage::engineMessage(const QByteArray &data, bool bina
         m.attachments.append(data);
         return m;
     }
-    m.text.reserve(data.size() + 1);
-    m.text.append('4').append(data);
+    m.text = eio::encodeText(eio::Packet::message(data));
     m.webSocketText = QString::fromUtf8(m.text);
     return m;
 }

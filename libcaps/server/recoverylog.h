@@ -1,5 +1,6 @@
 #pragma once
 
+#include "server/broadcasttarget.h"
 #include "server/outgoingmessage.h"
 
 #include <QHash>
@@ -40,13 +41,8 @@ public:
         qint64 maxBytes = 64 * 1024 * 1024;
         int maxSessions = 100000;
     };
-    // Who a kept event was for: sockets in any of `rooms` (every socket when empty), less those
-    // in any of `exceptRooms`. An event for several audiences keeps one Clause per audience.
-    struct Clause
-    {
-        QStringList rooms;
-        QStringList exceptRooms;
-    };
+    // Who a kept event was for, as it was broadcast: one Clause per target.
+    using Clause = BroadcastTarget;
     // What a socket leaves behind, and gets back.
     struct Session
     {

@@ -3,6 +3,7 @@
 #include "server/clientconnection.h"
 #include "server/engineserver.h"
 #include "server/enginesession.h"
+#include "server/inmemoryadapter.h"
 #include "server/namespace.h"
 
 namespace caps {
@@ -60,10 +61,13 @@ Namespace *Server::of(const QString &name)
         key.prepend(QLatin1Char('/'));
     if (Namespace *existing = m_namespaces.value(key))
         return existing;
-    auto *nsp = new Namespace(key, this);
     const ServerOptions &o = options();
-    if (o.recoveryWindow > 0)
-        nsp->enableRecovery({o.recoveryWindow, o.recoveryMaxBytes, o.recoveryMaxSessions});
+    std::unique_ptr<Adapter> adapter;
+    if (o.adapterFactory)
+        adapter = o.adapterFactory(key);
+    else if (o.recoveryWindow > 0)
+        adapter = std::make_unique<InMemoryAdapter>(RecoveryLog::Options{o.recoveryWindow, o.recoveryMaxBytes, o.recoveryMaxSessions});
+    auto *nsp = new Namespace(key, std::move(adapter), this);
     m_namespaces.insert(key, nsp);
     return nsp;
 }
@@ -75,7 +79,7 @@ qsizetype Server::connectionCount() const
 
 void Server::onEngineConnection(EngineSession *session)
 {
-    new ClientConnection(session, this);
+    m_connectDeadlines.add(new ClientConnection(session, this), 0);
 }
 
 } // namespace caps

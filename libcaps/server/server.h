@@ -38,8 +38,6 @@ public:
     [[nodiscard]] qsizetype connectionCount() const;
 
 private:
-    friend class ClientConnection;
-
     void onEngineConnection(EngineSession *session);
 
     EngineServer *m_engine;

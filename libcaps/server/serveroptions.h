@@ -5,9 +5,13 @@
 #include <QSslConfiguration>
 #include <QString>
 
+#include <functional>
+#include <memory>
 #include <optional>
 
 namespace caps {
+
+class Adapter;
 
 // Everything a Server can be tuned with. Defaults are those of Node's socket.io 4 / engine.io 6,
 // so that a socket.io-client program meets the same timings against us as against Node.
@@ -34,6 +38,10 @@ struct ServerOptions
     int recoveryWindow = 0;
     qint64 recoveryMaxBytes = 64 * 1024 * 1024;
     int recoveryMaxSessions = 100000;
+    // Makes the Adapter of each namespace (its rooms, broadcasts and recovery sessions), given
+    // the namespace's name: the seam where several hubs share them. Empty: an InMemoryAdapter,
+    // with recovery as set above.
+    std::function<std::unique_ptr<Adapter>(const QString &nsp)> adapterFactory;
 
     // Plain HTTP and WebSocket handshakes
     qint64 maxHeaderSize = 16384;       // bytes of request line + headers

@@ -1,6 +1,7 @@
 #include "server/serversocket.h"
 
 #include "core/logging.h"
+#include "server/adapter.h"
 #include "server/clientconnection.h"
 #include "server/namespace.h"
 #include "server/outgoingmessage.h"
@@ -9,8 +10,8 @@
 
 namespace caps {
 
-ServerSocket::ServerSocket(const QString &id, Namespace *nsp, ClientConnection *client, const QJsonObject &auth)
-    : QObject(client), m_id(id), m_nsp(nsp), m_client(client), m_auth(auth)
+ServerSocket::ServerSocket(Init init, Namespace *nsp, ClientConnection *client)
+    : QObject(client), m_init(std::move(init)), m_nsp(nsp), m_client(client)
 {
 }
 
@@ -26,33 +27,34 @@ ClientConnection *ServerSocket::client() const
 
 ServerSocket::~ServerSocket()
 {
+    // Destroyed without a close (its server is going away), it must not stay in its namespace;
+    // after a close there is nothing left to remove.
     if (m_nsp)
         m_nsp->remove(this);
     for (const PendingAck &pending : std::as_const(m_pendingAcks))
         delete pending.timer;
 }
 
-void ServerSocket::join(const QString &room)
+QSet<QString> ServerSocket::rooms() const
 {
-    join(room, -1);
+    return m_nsp ? m_nsp->adapter()->socketRooms(this) : QSet<QString>();
 }
 
-void ServerSocket::join(const QString &room, qint64 since)
+bool ServerSocket::isIn(const QString &room) const
 {
-    if (!m_connected || !m_nsp || m_rooms.contains(room))
-        return;
-    m_rooms.insert(room);
-    m_nsp->addToRoom(room, this);
-    if (const RecoveryLog *recovery = m_nsp->recovery(); recovery && takesOffsets())
-        m_joinedAt.insert(room, since >= 0 ? since : recovery->nextOffset());
+    return m_nsp && m_nsp->adapter()->isIn(this, room);
+}
+
+void ServerSocket::join(const QString &room)
+{
+    if (m_connected && m_nsp)
+        m_nsp->adapter()->addAll(this, {room});
 }
 
 void ServerSocket::leave(const QString &room)
 {
-    if (!m_rooms.remove(room) || !m_nsp)
-        return;
-    m_joinedAt.remove(room);
-    m_nsp->removeFromRoom(room, this);
+    if (m_nsp)
+        m_nsp->adapter()->del(this, room);
 }
 
 void ServerSocket::emitEvent(const QString &event, const QJsonArray &args, const QList<QByteArray> &attachments)
@@ -60,10 +62,10 @@ void ServerSocket::emitEvent(const QString &event, const QJsonArray &args, const
     if (!m_nsp || !m_connected)
         return;
     sio::Packet packet = sio::Packet::event(m_nsp->name(), event, args, -1, attachments);
-    if (m_nsp->recovery() && takesOffsets()) {
+    if (takesOffsets()) {
         // As socket.io with connectionStateRecovery: through the namespace to this socket's own
         // room, so it is kept and offset like any broadcast.
-        m_nsp->broadcast(QList<Namespace::Target>{Namespace::Target{{m_id}, {}, {}}}, std::move(packet));
+        m_nsp->broadcast(QList<Namespace::Target>{Namespace::Target{{m_init.id}, {}, {}}}, std::move(packet));
         return;
     }
     send(packet);
@@ -113,7 +115,7 @@ void ServerSocket::disconnectSocket(bool closeConnection)
     QPointer<ClientConnection> client = m_client;
     if (m_nsp)
         send(sio::Packet::disconnect(m_nsp->name()));
-    onClose(QStringLiteral("server namespace disconnect"));
+    handleClose(QStringLiteral("server namespace disconnect"));
     if (closeConnection && client)
         client->close();
 }
@@ -126,7 +128,7 @@ void ServerSocket::sendAck(const sio::Packet &ack)
     send(ack);
 }
 
-void ServerSocket::onPacket(const sio::Packet &packet)
+void ServerSocket::handlePacket(const sio::Packet &packet)
 {
     switch (packet.type) {
     case sio::PacketType::Event:
@@ -141,7 +143,7 @@ void ServerSocket::onPacket(const sio::Packet &packet)
         onAck(packet);
         break;
     case sio::PacketType::Disconnect:
-        onClose(QStringLiteral("client namespace disconnect"));
+        handleClose(QStringLiteral("client namespace disconnect"));
         break;
     case sio::PacketType::Connect:
     case sio::PacketType::ConnectError:
@@ -153,7 +155,7 @@ void ServerSocket::onAck(const sio::Packet &packet)
 {
     auto it = m_pendingAcks.find(packet.id);
     if (it == m_pendingAcks.end()) {
-        qCDebug(lcServer) << m_id << "ack for unknown id" << packet.id;
+        qCDebug(lcServer) << m_init.id << "ack for unknown id" << packet.id;
         return;
     }
     const PendingAck pending = std::move(it.value());
@@ -163,31 +165,20 @@ void ServerSocket::onAck(const sio::Packet &packet)
         pending.callback(packet);
 }
 
-void ServerSocket::onClose(const QString &reason)
+void ServerSocket::handleClose(const QString &reason)
 {
     if (!m_connected)
         return;
     m_connected = false;
-    qCDebug(lcServer) << m_id << "disconnected:" << reason;
+    qCDebug(lcServer) << m_init.id << "disconnected:" << reason;
     // socket.io's RECOVERABLE_DISCONNECT_REASONS: the client did not mean to leave.
     static const QSet<QString> recoverable{QStringLiteral("transport error"), QStringLiteral("transport close"),
                                            QStringLiteral("forced close"), QStringLiteral("ping timeout"),
                                            QStringLiteral("server shutting down"), QStringLiteral("forced server close")};
-    if (m_nsp && m_nsp->recovery() && !m_pid.isEmpty() && recoverable.contains(reason)) {
-        RecoveryLog::Session session;
-        session.sid = m_id;
-        session.pid = m_pid;
-        session.rooms = m_joinedAt;
-        session.token = m_auth.value(QLatin1String("token")).toString();
-        session.resumeFrom = m_resumeFrom;
-        session.lastSent = m_lastSentOffset;
-        m_nsp->recovery()->persist(std::move(session));
-    }
+    if (m_nsp && takesOffsets() && recoverable.contains(reason))
+        m_nsp->adapter()->persistSession(this);
     if (m_nsp)
         m_nsp->remove(this);
-    m_rooms.clear();
-    if (m_client)
-        m_client->removeSocket(this);
     const auto pending = std::exchange(m_pendingAcks, {});
     for (const PendingAck &p : pending) {
         delete p.timer;
@@ -195,8 +186,6 @@ void ServerSocket::onClose(const QString &reason)
             p.callback(Result<sio::Packet>::failure(QStringLiteral("socket has been disconnected")));
     }
     emit disconnected(reason);
-    if (m_nsp)
-        emit m_nsp->disconnection(this, reason);
     deleteLater();
 }
 

@@ -21,7 +21,8 @@ class ClientConnection;
 class Namespace;
 struct OutgoingMessage;
 
-// One client's socket on one namespace (socket.io's server-side Socket).
+// One client's socket on one namespace (socket.io's server-side Socket). Its rooms are kept by
+// the namespace's Adapter; join() and leave() go there.
 class ServerSocket : public QObject
 {
     Q_OBJECT
@@ -30,24 +31,39 @@ public:
     // or disconnection.
     using AckCallback = std::function<void(const Result<sio::Packet> &reply)>;
 
-    ServerSocket(const QString &id, Namespace *nsp, ClientConnection *client, const QJsonObject &auth);
+    // Who the socket is, as Namespace::admit() decided.
+    struct Init
+    {
+        QString id;
+        // The auth object of the CONNECT packet (for Socket.IO v4, the handshake query).
+        QJsonObject auth;
+        // Connection state recovery: the private session id sent only to this client; empty
+        // when the socket takes no part (see takesOffsets()).
+        QString pid;
+        // It took back the session of `pid` (id, rooms, missed events).
+        bool recovered = false;
+    };
+
+    // A child of `client`. It is not in its namespace until Namespace::accept().
+    ServerSocket(Init init, Namespace *nsp, ClientConnection *client);
     ~ServerSocket() override;
 
-    [[nodiscard]] QString id() const { return m_id; }
+    [[nodiscard]] QString id() const { return m_init.id; }
     [[nodiscard]] Namespace *nsp() const;
     [[nodiscard]] ClientConnection *client() const;
     // The auth object of the CONNECT packet (socket.handshake.auth), {} when none was sent.
-    [[nodiscard]] const QJsonObject &auth() const { return m_auth; }
-    [[nodiscard]] const QSet<QString> &rooms() const { return m_rooms; }
-    [[nodiscard]] bool isIn(const QString &room) const { return m_rooms.contains(room); }
+    [[nodiscard]] const QJsonObject &auth() const { return m_init.auth; }
+    [[nodiscard]] QSet<QString> rooms() const;
+    [[nodiscard]] bool isIn(const QString &room) const;
     [[nodiscard]] bool isConnected() const { return m_connected; }
     // Whether this socket took back the id, rooms and missed events of one that dropped
     // (connection state recovery; socket.io's socket.recovered).
-    [[nodiscard]] bool isRecovered() const { return m_recovered; }
+    [[nodiscard]] bool isRecovered() const { return m_init.recovered; }
     // Whether this socket asked for connection state recovery (RecoveryLog::isRequestedBy) on
     // a namespace that has it: it got a pid, its events carry offsets and it leaves a session
     // when it drops. Every other socket gets events with exactly the arguments emitted.
-    [[nodiscard]] bool takesOffsets() const { return !m_pid.isEmpty(); }
+    [[nodiscard]] bool takesOffsets() const { return !m_init.pid.isEmpty(); }
+    [[nodiscard]] QString pid() const { return m_init.pid; }
 
     void join(const QString &room);
     void leave(const QString &room);
@@ -60,10 +76,17 @@ public:
                      const QList<QByteArray> &attachments = {});
     void send(const sio::Packet &packet);
     void send(const OutgoingMessage &message);
+    // Answers the client's event `ack.id` (ServerEvent::ack()); a second answer is dropped.
+    void sendAck(const sio::Packet &ack);
 
     // socket.disconnect(close): the client gets a DISCONNECT for this namespace; with
     // closeConnection the whole Engine.IO connection goes too.
     void disconnectSocket(bool closeConnection = false);
+
+    // What its ClientConnection hands on: a packet for this namespace (not CONNECT), and the
+    // end of the connection, with socket.io's reason.
+    void handlePacket(const sio::Packet &packet);
+    void handleClose(const QString &reason);
 
 signals:
     void eventReceived(const caps::ServerEvent &event);
@@ -72,39 +95,21 @@ signals:
     void disconnected(const QString &reason);
 
 private:
-    friend class ClientConnection;
-    friend class ServerEvent;
-    friend class Namespace;
-
     struct PendingAck
     {
         AckCallback callback;
         QTimer *timer = nullptr;
     };
 
-    void onPacket(const sio::Packet &packet);
     void onAck(const sio::Packet &packet);
-    void onClose(const QString &reason);
-    void sendAck(const sio::Packet &ack);
-    // Joins `room` as of `since` (an offset of the namespace's recovery log; -1: now).
-    void join(const QString &room, qint64 since);
 
-    const QString m_id;
+    const Init m_init;
     QPointer<Namespace> m_nsp;
     QPointer<ClientConnection> m_client;
-    const QJsonObject m_auth;
-    QSet<QString> m_rooms;
     bool m_connected = true;
     qint64 m_nextAckId = 0;
     QHash<qint64, PendingAck> m_pendingAcks;   // our emits waiting for the client's ack
     QSet<qint64> m_acksOwed;                   // the client's emits waiting for our ack
-
-    // Connection state recovery (RecoveryLog), when the namespace has it.
-    QString m_pid;                             // private session id, sent only to this client; empty: no recovery
-    bool m_recovered = false;
-    qint64 m_resumeFrom = 0;                   // the first offset this socket may not have handled
-    qint64 m_lastSentOffset = -1;
-    QHash<QString, qint64> m_joinedAt;         // room -> the first offset sent while in it
 };
 
 } // namespace caps

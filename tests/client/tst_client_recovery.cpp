@@ -6,6 +6,7 @@
 #include "client/client.h"
 #include "hub/capshub.h"
 #include "server/clientconnection.h"
+#include "server/inmemoryadapter.h"
 #include "server/namespace.h"
 #include "server/server.h"
 #include "server/serversocket.h"
@@ -52,6 +53,8 @@ class TestClientRecovery : public QObject
         caps::Server server;
         caps::CapsHub hub;
         [[nodiscard]] caps::Namespace *nsp() { return server.of(QStringLiteral("/caps")); }
+        // Its kept events and sessions (the default adapter's).
+        [[nodiscard]] caps::RecoveryLog *recovery() { return qobject_cast<caps::InMemoryAdapter *>(nsp()->adapter())->recovery(); }
         [[nodiscard]] QUrl url() const { return localUrl(server.serverPort(), QStringLiteral("/caps")); }
     };
 
@@ -162,10 +165,10 @@ private Q_SLOTS:
         QVERIFY(p.connectBoth());
         const QString firstId = p.vendor.id();
         QVERIFY(drop(hub, p.vendor));
-        QCOMPARE(hub.nsp()->recovery()->sessionCount(), 1);
+        QCOMPARE(hub.recovery()->sessionCount(), 1);
         QVERIFY(relay(p.driver, {{QStringLiteral("delivered"), order(QStringLiteral("B-0"))}}));
         // The namespace's own timer lets the session go once the window is over.
-        QTRY_COMPARE_WITH_TIMEOUT(hub.nsp()->recovery()->sessionCount(), 0, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(hub.recovery()->sessionCount(), 0, 5000);
         p.vendor.disconnectFromHub();
         p.vendor.connectToHub();
         QTRY_VERIFY(p.vendor.isConnected());
@@ -182,7 +185,7 @@ private Q_SLOTS:
         // Off by default, as in socket.io: events carry exactly what was emitted.
         Hub hub(0);
         QVERIFY(hub.server.listen(QHostAddress::LocalHost, 0));
-        QVERIFY(!hub.nsp()->recovery());
+        QVERIFY(!hub.nsp()->adapter()->hasRecovery());
         Client vendor(hub.url(), fastOptions());
         QSignalSpy vendorEvents(&vendor, &Client::eventReceived);
         vendor.connectToHub();

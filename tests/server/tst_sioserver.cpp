@@ -2,6 +2,7 @@
 // attachments, disconnects, connect timeout, and malformed packets.
 
 #include "server/clientconnection.h"
+#include "server/inmemoryadapter.h"
 #include "server/namespace.h"
 #include "server/server.h"
 #include "server/serversocket.h"
@@ -14,6 +15,34 @@
 
 using namespace testpeers;
 
+namespace {
+
+// An adapter shaped as a cluster's: what this hub broadcasts is published (here: kept), the
+// joins are seen, and a broadcast "from another hub" is delivered through the in-memory base.
+class PublishingAdapter : public caps::InMemoryAdapter
+{
+public:
+    void addAll(caps::ServerSocket *socket, const QStringList &rooms) override
+    {
+        joined += rooms;
+        InMemoryAdapter::addAll(socket, rooms);
+    }
+    void broadcast(caps::sio::Packet packet, const QList<caps::BroadcastTarget> &targets) override
+    {
+        published.append({packet, targets});
+        InMemoryAdapter::broadcast(std::move(packet), targets);
+    }
+    void fromAnotherHub(caps::sio::Packet packet, const QList<caps::BroadcastTarget> &targets)
+    {
+        InMemoryAdapter::broadcast(std::move(packet), targets);
+    }
+
+    QStringList joined;
+    QList<std::pair<caps::sio::Packet, QList<caps::BroadcastTarget>>> published;
+};
+
+} // namespace
+
 class TestSioServer : public QObject
 {
     Q_OBJECT
@@ -25,6 +54,13 @@ private:
         if (!server->listen(QHostAddress::LocalHost, 0))
             return nullptr;
         return server;
+    }
+
+    // The kept events and sessions of a namespace on the default adapter.
+    static caps::RecoveryLog *recoveryOf(caps::Namespace *nsp)
+    {
+        auto *adapter = qobject_cast<caps::InMemoryAdapter *>(nsp->adapter());
+        return adapter ? adapter->recovery() : nullptr;
     }
 
 private slots:
@@ -201,6 +237,49 @@ private slots:
         QVERIFY(nsp->socketsIn("red").isEmpty());
     }
 
+    // ServerOptions::adapterFactory: every namespace's rooms and broadcasts go through the
+    // adapter it makes, with targets in room names only, and a broadcast handed to it from
+    // elsewhere reaches this hub's sockets.
+    void adapterSeam()
+    {
+        caps::ServerOptions options;
+        QHash<QString, PublishingAdapter *> adapters;
+        options.adapterFactory = [&adapters](const QString &nsp) {
+            auto adapter = std::make_unique<PublishingAdapter>();
+            adapters.insert(nsp, adapter.get());
+            return adapter;
+        };
+        auto server = startServer(options);
+        QVERIFY(server);
+        caps::Namespace *nsp = server->of("/r");
+        PublishingAdapter *adapter = adapters.value("/r");
+        QVERIFY(adapter && adapters.contains("/"));
+        QCOMPARE(nsp->adapter(), adapter);
+        QSignalSpy connections(nsp, &caps::Namespace::connection);
+        WsPeer a, b;
+        for (WsPeer *p : {&a, &b}) {
+            QVERIFY(p->open(server->serverPort()));
+            QVERIFY(p->connectNamespace("/r").startsWith("40/r,"));
+        }
+        auto *sa = connections.at(0).at(0).value<caps::ServerSocket *>();
+        auto *sb = connections.at(1).at(0).value<caps::ServerSocket *>();
+        sa->join("red");
+        sb->join("red");
+        QCOMPARE(adapter->joined, (QStringList{sa->id(), sb->id(), "red", "red"}));
+
+        nsp->broadcast({{"red"}, {}, {sb}}, "local", {1});
+        QCOMPARE(a.next(), QString(R"(42/r,["local",1])"));
+        QCOMPARE(adapter->published.size(), 1);
+        QCOMPARE(adapter->published.at(0).first.nsp, QString("/r"));
+        // The spared socket goes as the room of its id: a name every hub understands.
+        QCOMPARE(adapter->published.at(0).second, (QList<caps::BroadcastTarget>{{{"red"}, {sb->id()}}}));
+
+        adapter->fromAnotherHub(caps::sio::Packet::event("/r", "remote", {2}), {{{"red"}, {sa->id()}}});
+        QCOMPARE(b.next(), QString(R"(42/r,["remote",2])"));
+        QCOMPARE(adapter->published.size(), 1);
+        QVERIFY(!QTest::qWaitFor([&] { return !a.texts.isEmpty() || !b.texts.isEmpty(); }, 200));
+    }
+
     // With connection state recovery on, only a socket whose CONNECT asks for it gets a pid
     // and offsets; every other one gets events with exactly the arguments emitted (a Python
     // handler `def on_pickup(payload)` raises TypeError on one more), and leaves no session.
@@ -243,7 +322,7 @@ private slots:
         QCOMPARE(plain.next(), QString(R"(42/r,["relayed",{"b":1,"a":2}])"));
         QCOMPARE(notTrue.next(), QString(R"(42/r,["relayed",{"b":1,"a":2}])"));
         QCOMPARE(taker.next(), QString(R"(42/r,["relayed",{"b":1,"a":2},"1"])"));
-        QCOMPARE(nsp->recovery()->eventCount(), 2);
+        QCOMPARE(recoveryOf(nsp)->eventCount(), 2);
 
         // To one socket.
         sPlain->emitEvent("direct", {2});
@@ -253,16 +332,16 @@ private slots:
         // Nobody can come back for what only the others got.
         nsp->broadcast({{sNotTrue->id()}, {}, {}}, "private");
         QCOMPARE(notTrue.next(), QString(R"(42/r,["private"])"));
-        QCOMPARE(nsp->recovery()->eventCount(), 3);
+        QCOMPARE(recoveryOf(nsp)->eventCount(), 3);
 
         // Dropped, only the taker leaves a session behind, and gets back what it missed.
         const QString takerId = sTaker->id();
         plain.socket.close();
         QTRY_COMPARE(nsp->socketCount(), 2);
-        QCOMPARE(nsp->recovery()->sessionCount(), 0);
+        QCOMPARE(recoveryOf(nsp)->sessionCount(), 0);
         taker.socket.close();
         QTRY_COMPARE(nsp->socketCount(), 1);
-        QCOMPARE(nsp->recovery()->sessionCount(), 1);
+        QCOMPARE(recoveryOf(nsp)->sessionCount(), 1);
         nsp->broadcast({{"red"}, {}, {}}, "missed", {3});
         QCOMPARE(notTrue.next(), QString(R"(42/r,["missed",3])"));
         WsPeer back;

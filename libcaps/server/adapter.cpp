@@ -1,0 +1,7 @@
+#include "server/adapter.h"
+
+namespace caps {
+
+Adapter::~Adapter() = default;
+
+} // namespace caps

@@ -1,0 +1,292 @@
+#include "server/inmemoryadapter.h"
+
+#include "server/outgoingmessage.h"
+#include "server/serversocket.h"
+
+#include <QJsonArray>
+#include <QTimer>
+#include <QVarLengthArray>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace caps {
+
+namespace {
+
+// Appends the recovery offset (a string, as socket.io's) to the arguments of an event that is
+// about to be encoded and dropped: in the received bytes when the packet still has them (so a
+// relayed payload keeps its bytes, and `data`, which encode() then does not read, is left
+// alone), else in `data`.
+void appendOffset(sio::Packet &packet, qint64 offset)
+{
+    qsizetype end = packet.rawData.size();
+    while (end > 0 && QChar::isSpace(uchar(packet.rawData.at(end - 1))))
+        --end;
+    if (end > 0 && packet.rawData.at(end - 1) == ']') {
+        char digits[24];
+        const int length = std::snprintf(digits, sizeof digits, "%lld", static_cast<long long>(offset));
+        QByteArray raw;
+        raw.reserve(end + length + 4);
+        raw.append(packet.rawData.constData(), end - 1).append(",\"").append(digits, length).append("\"]");
+        packet.rawData = std::move(raw);
+        return;
+    }
+    packet.rawData.clear(); // none, or not an array after all: encode() writes `data`
+    QJsonArray data = packet.data.toArray();
+    data.append(RecoveryLog::offsetText(offset));
+    packet.data = data;
+}
+
+// The hashes are keyed by the sockets we send to; a const pointer is only ever looked up.
+ServerSocket *key(const ServerSocket *socket)
+{
+    return const_cast<ServerSocket *>(socket);
+}
+
+} // namespace
+
+struct InMemoryAdapter::Resolved
+{
+    bool everyone = false;                                    // no rooms: every socket
+    QVarLengthArray<const QSet<ServerSocket *> *, 4> rooms;   // those of its rooms that exist
+    QVarLengthArray<const QSet<ServerSocket *> *, 4> excluded;
+};
+
+InMemoryAdapter::InMemoryAdapter(const std::optional<RecoveryLog::Options> &recovery, QObject *parent)
+    : Adapter(parent)
+{
+    if (!recovery)
+        return;
+    m_recovery = std::make_unique<RecoveryLog>(*recovery);
+    // Kept events and sessions go when they expire even when nothing happens on the namespace.
+    m_recoveryPruner = new QTimer(this);
+    connect(m_recoveryPruner, &QTimer::timeout, this, [this] { m_recovery->prune(); });
+    m_recoveryPruner->start(std::clamp(recovery->windowMs / 2, 1000, 30000));
+}
+
+InMemoryAdapter::~InMemoryAdapter() = default;
+
+InMemoryAdapter::Member &InMemoryAdapter::member(ServerSocket *socket)
+{
+    auto it = m_members.find(socket);
+    if (it == m_members.end()) {
+        it = m_members.insert(socket, Member{});
+        if (m_recovery)
+            it->resumeFrom = m_recovery->nextOffset();
+    }
+    return it.value();
+}
+
+void InMemoryAdapter::join(ServerSocket *socket, Member &member, const QString &room, qint64 since)
+{
+    if (member.rooms.contains(room))
+        return;
+    member.rooms.insert(room);
+    m_rooms[room].insert(socket);
+    if (m_recovery && socket->takesOffsets())
+        member.joinedAt.insert(room, since >= 0 ? since : m_recovery->nextOffset());
+}
+
+void InMemoryAdapter::addAll(ServerSocket *socket, const QStringList &rooms)
+{
+    Member &m = member(socket);
+    for (const QString &room : rooms)
+        join(socket, m, room, -1);
+}
+
+void InMemoryAdapter::removeFromRoom(ServerSocket *socket, const QString &room)
+{
+    const auto it = m_rooms.find(room);
+    if (it == m_rooms.end())
+        return;
+    it->remove(socket);
+    if (it->isEmpty())
+        m_rooms.erase(it);
+}
+
+void InMemoryAdapter::del(ServerSocket *socket, const QString &room)
+{
+    const auto member = m_members.find(socket);
+    if (member == m_members.end() || !member->rooms.remove(room))
+        return;
+    member->joinedAt.remove(room);
+    removeFromRoom(socket, room);
+}
+
+void InMemoryAdapter::delAll(ServerSocket *socket)
+{
+    const auto member = m_members.find(socket);
+    if (member == m_members.end())
+        return;
+    for (const QString &room : std::as_const(member->rooms))
+        removeFromRoom(socket, room);
+    m_members.erase(member);
+}
+
+QSet<QString> InMemoryAdapter::socketRooms(const ServerSocket *socket) const
+{
+    const auto it = m_members.constFind(key(socket));
+    return it == m_members.constEnd() ? QSet<QString>() : it->rooms;
+}
+
+bool InMemoryAdapter::isIn(const ServerSocket *socket, const QString &room) const
+{
+    const auto it = m_members.constFind(key(socket));
+    return it != m_members.constEnd() && it->rooms.contains(room);
+}
+
+QSet<ServerSocket *> InMemoryAdapter::sockets(const QString &room) const
+{
+    return m_rooms.value(room);
+}
+
+InMemoryAdapter::Resolved InMemoryAdapter::resolve(const BroadcastTarget &target) const
+{
+    Resolved resolved;
+    resolved.everyone = target.rooms.isEmpty();
+    for (const QString &room : target.rooms) {
+        const auto it = m_rooms.constFind(room);
+        if (it != m_rooms.constEnd())
+            resolved.rooms.append(&it.value());
+    }
+    for (const QString &room : target.exceptRooms) {
+        const auto it = m_rooms.constFind(room);
+        if (it != m_rooms.constEnd())
+            resolved.excluded.append(&it.value());
+    }
+    return resolved;
+}
+
+bool InMemoryAdapter::reaches(const Resolved &target, ServerSocket *socket)
+{
+    if (!target.everyone
+        && std::none_of(target.rooms.cbegin(), target.rooms.cend(), [socket](const auto *room) { return room->contains(socket); }))
+        return false;
+    return std::none_of(target.excluded.cbegin(), target.excluded.cend(),
+                        [socket](const auto *room) { return room->contains(socket); });
+}
+
+QList<ServerSocket *> InMemoryAdapter::recipients(const QList<BroadcastTarget> &targets) const
+{
+    // This runs for every relayed event, so nothing is copied or built unless the targets need
+    // it: each room is looked up once, and a socket an earlier target reached is left out by
+    // its membership of that target's rooms, with no set of all recipients built per event.
+    QVarLengthArray<Resolved, 4> resolved;
+    for (const BroadcastTarget &target : targets)
+        resolved.append(resolve(target));
+    QList<ServerSocket *> out;
+    for (qsizetype i = 0; i < resolved.size(); ++i) {
+        const Resolved &target = resolved.at(i);
+        const auto admit = [&](ServerSocket *s) {
+            for (const QSet<ServerSocket *> *room : target.excluded) {
+                if (room->contains(s))
+                    return false;
+            }
+            for (qsizetype j = 0; j < i; ++j) {
+                if (reaches(resolved.at(j), s))
+                    return false;
+            }
+            return true;
+        };
+        if (target.everyone) {
+            out.reserve(out.size() + m_members.size());
+            for (auto it = m_members.cbegin(); it != m_members.cend(); ++it) {
+                if (admit(it.key()))
+                    out.append(it.key());
+            }
+        } else if (target.rooms.size() == 1) {
+            const QSet<ServerSocket *> &room = *target.rooms.first();
+            out.reserve(out.size() + room.size());
+            for (ServerSocket *s : room) {
+                if (admit(s))
+                    out.append(s);
+            }
+        } else {
+            // A socket in several of the rooms gets the packet once.
+            QSet<ServerSocket *> seen;
+            for (const QSet<ServerSocket *> *room : target.rooms) {
+                for (ServerSocket *s : *room) {
+                    if (!seen.contains(s) && admit(s)) {
+                        seen.insert(s);
+                        out.append(s);
+                    }
+                }
+            }
+        }
+    }
+    return out;
+}
+
+void InMemoryAdapter::broadcast(sio::Packet packet, const QList<BroadcastTarget> &targets)
+{
+    const QList<ServerSocket *> to = recipients(targets);
+    // As socket.io: an event waiting for an acknowledgement gets no offset and is not kept (the
+    // callback would not survive).
+    const bool isEvent = packet.type == sio::PacketType::Event || packet.type == sio::PacketType::BinaryEvent;
+    const bool offsetable = m_recovery && isEvent && packet.id < 0;
+    // Only the sockets that asked for recovery get the offset (ServerSocket::takesOffsets()),
+    // the others the event as emitted: two encodings at most, each made only if needed.
+    bool offsetWanted = false;
+    bool plainWanted = !offsetable && !to.isEmpty();
+    for (qsizetype i = 0; offsetable && i < to.size() && !(offsetWanted && plainWanted); ++i)
+        (to.at(i)->takesOffsets() ? offsetWanted : plainWanted) = true;
+    // Kept for those who may come back for it; nobody else can.
+    const bool keep = offsetable && (offsetWanted || m_recovery->hasSessions());
+    std::optional<OutgoingMessage> plain;
+    if (plainWanted)
+        plain = OutgoingMessage::fromPacket(packet);   // before appendOffset() changes the packet
+    if (!keep) {
+        for (ServerSocket *s : to)
+            s->send(*plain);
+        return;
+    }
+    const qint64 offset = m_recovery->nextOffset();
+    appendOffset(packet, offset);
+    const OutgoingMessage message = OutgoingMessage::fromPacket(packet);
+    m_recovery->record(targets, message);
+    for (ServerSocket *s : to) {
+        if (s->takesOffsets()) {
+            // The send may have closed a socket that came earlier and taken it out of here.
+            if (const auto member = m_members.find(s); member != m_members.end())
+                member->lastSent = offset;
+            s->send(message);
+        } else {
+            s->send(*plain);
+        }
+    }
+}
+
+void InMemoryAdapter::persistSession(const ServerSocket *socket)
+{
+    const auto member = m_members.constFind(key(socket));
+    if (!m_recovery || member == m_members.constEnd())
+        return;
+    RecoveryLog::Session session;
+    session.sid = socket->id();
+    session.pid = socket->pid();
+    session.rooms = member->joinedAt;
+    session.token = socket->auth().value(QLatin1String("token")).toString();
+    session.resumeFrom = member->resumeFrom;
+    session.lastSent = member->lastSent;
+    m_recovery->persist(std::move(session));
+}
+
+std::optional<RecoveryLog::Restored> InMemoryAdapter::restoreSession(const QJsonObject &auth)
+{
+    return m_recovery ? m_recovery->restore(auth) : std::nullopt;
+}
+
+void InMemoryAdapter::resume(ServerSocket *socket, const RecoveryLog::Restored &restored)
+{
+    Member &m = member(socket);
+    m.resumeFrom = restored.resumeFrom;
+    m.lastSent = restored.lastSent;
+    for (auto it = restored.session.rooms.cbegin(); it != restored.session.rooms.cend(); ++it)
+        join(socket, m, it.key(), it.value());
+    join(socket, m, socket->id(), -1); // a no-op unless the session somehow lacked it
+    for (const OutgoingMessage &missed : restored.missed)
+        socket->send(missed);
+}
+
+} // namespace caps

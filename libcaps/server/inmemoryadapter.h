@@ -1,0 +1,75 @@
+#pragma once
+
+#include "server/adapter.h"
+
+#include <QHash>
+
+#include <memory>
+#include <optional>
+
+class QTimer;
+
+namespace caps {
+
+// The default Adapter: rooms, broadcasts and (when made with recovery options) connection state
+// recovery in this process, as socket.io-adapter's in-memory (session-aware) adapter.
+//
+// A broadcast is encoded once; every recipient gets the same bytes. With recovery, every event
+// sent without an acknowledgement is kept in recovery() for the sockets that asked for it
+// (ServerSocket::takesOffsets()), should they drop and come back, and reaches them with an
+// offset; the others get it as emitted. A broadcast is then encoded twice at most: with the
+// offset and without, each form only if someone gets it (or, with the offset, if it is kept).
+class InMemoryAdapter : public Adapter
+{
+    Q_OBJECT
+public:
+    // No recovery without `recovery`.
+    explicit InMemoryAdapter(const std::optional<RecoveryLog::Options> &recovery = std::nullopt,
+                             QObject *parent = nullptr);
+    ~InMemoryAdapter() override;
+
+    void addAll(ServerSocket *socket, const QStringList &rooms) override;
+    void del(ServerSocket *socket, const QString &room) override;
+    void delAll(ServerSocket *socket) override;
+    [[nodiscard]] QSet<QString> socketRooms(const ServerSocket *socket) const override;
+    [[nodiscard]] bool isIn(const ServerSocket *socket, const QString &room) const override;
+    [[nodiscard]] QSet<ServerSocket *> sockets(const QString &room) const override;
+
+    void broadcast(sio::Packet packet, const QList<BroadcastTarget> &targets) override;
+    // The sockets any of `targets` reaches, each once: whom broadcast() sends to.
+    [[nodiscard]] QList<ServerSocket *> recipients(const QList<BroadcastTarget> &targets) const;
+
+    [[nodiscard]] bool hasRecovery() const override { return m_recovery != nullptr; }
+    void persistSession(const ServerSocket *socket) override;
+    [[nodiscard]] std::optional<RecoveryLog::Restored> restoreSession(const QJsonObject &auth) override;
+    void resume(ServerSocket *socket, const RecoveryLog::Restored &restored) override;
+    // The kept events and sessions; nullptr without recovery.
+    [[nodiscard]] RecoveryLog *recovery() const { return m_recovery.get(); }
+
+private:
+    struct Member
+    {
+        QSet<QString> rooms;
+        // Connection state recovery, for a socket that takes offsets:
+        QHash<QString, qint64> joinedAt;   // room -> the first offset sent while in it
+        qint64 resumeFrom = 0;             // the first offset this socket may not have handled
+        qint64 lastSent = -1;              // the newest offset sent to it
+    };
+    // A target with its rooms looked up once, for the per-recipient checks of a broadcast.
+    struct Resolved;
+
+    [[nodiscard]] Resolved resolve(const BroadcastTarget &target) const;
+    [[nodiscard]] static bool reaches(const Resolved &target, ServerSocket *socket);
+    void appendRecipients(const Resolved &target, QList<ServerSocket *> &out) const;
+    Member &member(ServerSocket *socket);
+    void join(ServerSocket *socket, Member &member, const QString &room, qint64 since);
+    // The room's side of a leave; an empty room goes.
+    void removeFromRoom(ServerSocket *socket, const QString &room);
+
+    QHash<ServerSocket *, Member> m_members;
+    QHash<QString, QSet<ServerSocket *>> m_rooms;
+    std::unique_ptr<RecoveryLog> m_recovery;
+    QTimer *m_recoveryPruner = nullptr;
+};
+
+} // namespace caps
