@@ -40,6 +40,7 @@ private Q_SLOTS:
     void vendorThanksOncePerOrder();
     void driverStepsInOrder();
     void driverAutoDrive();
+    void secondDriverLosesATakenOrder();
     void customerFiltersWhatItTracks();
     void customerTrackAckFillsCurrentStep();
     void customerTracksAgainAfterReconnect();
@@ -190,6 +191,36 @@ void TestAgents::driverAutoDrive()
     QTRY_VERIFY(driver.orders()->contains(second.orderId));
     QVERIFY(!pickedUp.wait(400));
     QVERIFY(driver.canConfirmPickup(second.orderId));
+}
+
+// Two drivers see the same pickup; once one takes it the hub tells the other (`taken`) and the
+// order leaves its list: it can neither confirm nor deliver it. The first delivers as usual.
+void TestAgents::secondDriverLosesATakenOrder()
+{
+    Client vendorClient(url(m_server->serverPort()));
+    Client firstClient(url(m_server->serverPort()));
+    Client secondClient(url(m_server->serverPort()));
+    caps::VendorAgent vendor(&vendorClient, QStringLiteral("two-drivers"));
+    caps::DriverAgent first(&firstClient);
+    caps::DriverAgent second(&secondClient);
+    QSignalSpy thanked(&vendor, &caps::VendorAgent::orderDelivered);
+    for (Client *c : {&vendorClient, &firstClient, &secondClient}) {
+        QSignalSpy connected(c, &Client::connected);
+        c->connectToHub();
+        QVERIFY(connected.wait());
+    }
+    const Order placed = vendor.placeOrder(Order{});
+    QTRY_VERIFY(first.canConfirmPickup(placed.orderId));
+    QTRY_VERIFY(second.canConfirmPickup(placed.orderId));
+
+    QVERIFY(first.confirmPickup(placed.orderId));
+    QTRY_VERIFY(!second.orders()->contains(placed.orderId));
+    QVERIFY(!second.confirmPickup(placed.orderId));
+    QVERIFY(!second.markDelivered(placed.orderId));
+    QVERIFY(first.markDelivered(placed.orderId));
+    QVERIFY(thanked.wait());
+    QCOMPARE(thanked.count(), 1);
+    QVERIFY(!second.orders()->contains(placed.orderId));
 }
 
 void TestAgents::customerFiltersWhatItTracks()

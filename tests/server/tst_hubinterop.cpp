@@ -491,6 +491,31 @@ private slots:
         QVERIFY(stop(hub));
     }
 
+    // The order lifecycle with two drivers, as socket.io-client peers see it: acknowledged steps
+    // (refusals, `taken`, a repeat) and lab-style drivers that both take every order, whose
+    // vendor still hears each step once. Against the default hub.
+    void lifecycleWithTwoDrivers_data()
+    {
+        QTest::addColumn<QString>("client");
+        QTest::addRow("socket.io-client 4") << "4";
+        QTest::addRow("socket.io-client 2") << "2";
+    }
+
+    void lifecycleWithTwoDrivers()
+    {
+        QFETCH(QString, client);
+        QProcess hub;
+        const quint16 port = startServer(hub, m_binaryDir + "/apps/hub/caps-hub", {"--db", ":memory:"}, "caps-hub listening");
+        QVERIFY2(port != 0, m_banner.constData());
+        QByteArray output;
+        const int code = runNode("lifecycle.js", {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--orders", "20",
+                                                  "--client", client},
+                                 &output);
+        QVERIFY2(code == 0, output.constData());
+        QVERIFY(output.contains("OK lifecycle held"));
+        QVERIFY(stop(hub));
+    }
+
     // The hub serves socket.io 2.x (Engine.IO 3) by default; --no-eio3 refuses it as socket.io does.
     void noEio3RefusesEngineIo3()
     {
