@@ -52,11 +52,12 @@ npm_ci() {
     fi
 }
 
-# build [target...]: configure once, then build those targets (everything when none).
+# build [target...]: configure once (CMakePresets.json's "release", in $CAPS_BUILD), then build
+# those targets (everything when none).
 build() {
-    local gen=() targets=()
-    [ -f "$CAPS_BUILD/CMakeCache.txt" ] || gen=(-G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo)
-    cmake -S "$CAPS_ROOT" -B "$CAPS_BUILD" "${gen[@]}" >/dev/null
+    local preset=() targets=()
+    [ -f "$CAPS_BUILD/CMakeCache.txt" ] || preset=(--preset release)
+    (cd "$CAPS_ROOT" && cmake "${preset[@]}" -S "$CAPS_ROOT" -B "$CAPS_BUILD" >/dev/null)
     [ $# -gt 0 ] && targets=(--target "$@")
     cmake --build "$CAPS_BUILD" -j"$(nproc)" "${targets[@]}"
 }
