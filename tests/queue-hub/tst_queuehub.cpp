@@ -48,6 +48,7 @@ public:
     caps::Result<bool> unsubscribe(const QString &q, const QString &e) override { return m_inner.unsubscribe(q, e); }
     caps::Result<QStringList> subscribers(const QString &e) const override { return m_inner.subscribers(e); }
     caps::Result<qint64> pruneTombstones(const QDateTime &now) override { return m_inner.pruneTombstones(now); }
+    caps::Result<caps::PendingPruned> prunePending(const QDateTime &now) override { return m_inner.prunePending(now); }
     caps::Result<bool> beginBatch() override { return m_inner.beginBatch(); }
     caps::Result<bool> commitBatch() override { return m_inner.commitBatch(); }
     void rollbackBatch() override { m_inner.rollbackBatch(); }

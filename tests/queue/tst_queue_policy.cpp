@@ -60,6 +60,7 @@ public:
     Result<bool> unsubscribe(const QString &, const QString &) override { return broken<bool>(); }
     Result<QStringList> subscribers(const QString &) const override { return broken<QStringList>(); }
     Result<qint64> pruneTombstones(const QDateTime &) override { return broken<qint64>(); }
+    Result<PendingPruned> prunePending(const QDateTime &) override { return broken<PendingPruned>(); }
     Result<bool> beginBatch() override { return broken<bool>(); }
     Result<bool> commitBatch() override { return broken<bool>(); }
     void rollbackBatch() override {}

@@ -108,6 +108,15 @@ public:
     caps::Result<bool> unsubscribe(const QString &q, const QString &e) override { return m_inner->unsubscribe(q, e); }
     caps::Result<QStringList> subscribers(const QString &e) const override { return m_inner->subscribers(e); }
     caps::Result<qint64> pruneTombstones(const QDateTime &now) override { return m_inner->pruneTombstones(now); }
+    // Logged when it drops something, with whether a batch was open.
+    caps::Result<caps::PendingPruned> prunePending(const QDateTime &now) override
+    {
+        m_inner->setPendingRetention(pendingRetention());
+        auto pruned = m_inner->prunePending(now);
+        if (pruned && pruned->total() > 0)
+            log.append(QStringLiteral("prune %1%2").arg(pruned->total()).arg(inBatch() ? QStringLiteral(" in a batch") : QString()));
+        return pruned;
+    }
     caps::Result<bool> beginBatch() override
     {
         log.append(QStringLiteral("begin"));
