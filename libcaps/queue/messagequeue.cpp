@@ -16,11 +16,16 @@ namespace {
 QString ageText(std::chrono::milliseconds age)
 {
     const qint64 ms = age.count();
-    const std::initializer_list<std::pair<qint64, const char *>> units = {
-        {86400000, "days"}, {3600000, "hours"}, {60000, "minutes"}, {1000, "s"}};
-    for (const auto &[size, name] : units) {
-        if (ms >= size && ms % size == 0)
-            return QStringLiteral("%1 %2").arg(ms / size).arg(QLatin1String(name));
+    struct Unit
+    {
+        qint64 size;
+        const char *one;
+        const char *many;
+    };
+    for (const Unit &unit : {Unit{86400000, "day", "days"}, Unit{3600000, "hour", "hours"}, Unit{60000, "minute", "minutes"},
+                             Unit{1000, "s", "s"}}) {
+        if (ms >= unit.size && ms % unit.size == 0)
+            return QStringLiteral("%1 %2").arg(ms / unit.size).arg(QLatin1String(ms == unit.size ? unit.one : unit.many));
     }
     return QStringLiteral("%1 ms").arg(ms);
 }
