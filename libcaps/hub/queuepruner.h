@@ -19,8 +19,6 @@ class QueuePruner : public QObject
 public:
     QueuePruner(MessageQueue &queue, GroupCommit *commit, QObject *parent = nullptr);
 
-    [[nodiscard]] int interval() const { return m_timer.interval(); }
-
 private:
     void afterCommit();
     void onTimer();
