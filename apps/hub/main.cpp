@@ -16,6 +16,7 @@
 #include <QCoreApplication>
 #include <QTimer>
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -47,6 +48,19 @@ int main(int argc, char *argv[])
                                                                           "\":memory:\" for none that survives the hub (default %1).")
                                           .arg(caps::SqliteMessageStore::defaultPath()),
                                       QStringLiteral("path"), caps::SqliteMessageStore::defaultPath());
+    const caps::PendingRetention retentionDefaults;
+    const QCommandLineOption maxAgeOption(
+        QStringLiteral("queue-max-age"),
+        QCoreApplication::translate("main", "Drop a queued message nobody acknowledged after this many milliseconds "
+                                            "(default %1: 7 days).")
+            .arg(retentionDefaults.maxAge.count()),
+        QStringLiteral("ms"), QString::number(retentionDefaults.maxAge.count()));
+    const QCommandLineOption maxMessagesOption(
+        QStringLiteral("queue-max-messages"),
+        QCoreApplication::translate("main", "Keep at most this many queued messages, every queue together; the oldest "
+                                            "go first (default %1).")
+            .arg(retentionDefaults.maxCount),
+        QStringLiteral("count"), QString::number(retentionDefaults.maxCount));
     const QCommandLineOption quietOption(QStringLiteral("quiet"), QCoreApplication::translate("main", "Do not log events."));
     // --port, --host, the timings, and connection state recovery (on for two minutes by default,
     // where socket.io has it off: a vendor or driver whose network blinks should miss nothing).
@@ -54,7 +68,7 @@ int main(int argc, char *argv[])
     // were written with them.
     const caps::ServerCommandLine serverCommandLine({.recoveryWindow = 120000, .allowEio3 = true});
     serverCommandLine.addTo(parser);
-    parser.addOptions({nspOption, logFormatOption, dbOption, quietOption});
+    parser.addOptions({nspOption, logFormatOption, dbOption, maxAgeOption, maxMessagesOption, quietOption});
     // --tokens, --insecure, --tls-cert, --tls-key and every limit, --max-payload included (docs/security.md).
     caps::SecurityOptions::addTo(parser);
     parser.process(app);
@@ -74,6 +88,15 @@ int main(int argc, char *argv[])
     if (logFormat != QLatin1String("inspect") && logFormat != QLatin1String("json")) {
         std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "Unknown --log-format: %1").arg(logFormat)));
         return 2;
+    }
+    // Up to ten years, and a billion messages: beyond either the bound means nothing.
+    const auto maxAge = caps::wholeNumberOption(parser, maxAgeOption.names().first(), 1, qint64(3650) * 24 * 3600 * 1000);
+    const auto maxMessages = caps::wholeNumberOption(parser, maxMessagesOption.names().first(), 1, 1000000000);
+    for (const auto *value : {&maxAge, &maxMessages}) {
+        if (!*value) {
+            std::fprintf(stderr, "caps-hub: %s\n", qPrintable(value->error()));
+            return 2;
+        }
     }
     const QHostAddress host = endpoint->host;
 
@@ -115,6 +138,7 @@ int main(int argc, char *argv[])
         }
         store = std::move(opened).value();
     }
+    store->setPendingRetention({std::chrono::milliseconds(*maxAge), *maxMessages});
     caps::MessageQueue queue(*store);
 
     caps::Server server(options);

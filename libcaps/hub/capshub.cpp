@@ -3,6 +3,7 @@
 #include "core/logging.h"
 #include "hub/groupcommit.h"
 #include "hub/jsinspect.h"
+#include "hub/queuepruner.h"
 #include "queue/messagequeue.h"
 #include "security/securitylogging.h"
 #include "server/namespace.h"
@@ -56,6 +57,8 @@ CapsHub::CapsHub(Namespace *nsp, const Options &options, QObject *parent)
     , m_commit(new GroupCommit(options.queue ? &options.queue->store() : nullptr, options.maxBatchEvents, this))
 {
     m_options.policy.setCatalogue(options.catalogue);
+    if (options.queue)
+        new QueuePruner(*options.queue, m_commit, this); // pending retention, docs/queue.md
     connect(nsp, &Namespace::connection, this, &CapsHub::onConnection);
 }
 

@@ -86,6 +86,7 @@ void GroupCommit::commit()
     m_answering.swap(batch);
     if (!m_waiting.empty() && !m_timer.isActive())
         m_timer.start();
+    emit committed();
 }
 
 } // namespace caps

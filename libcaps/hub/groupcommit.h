@@ -42,6 +42,11 @@ public:
     void inOrder(std::function<void()> action);
     [[nodiscard]] qsizetype pending() const { return qsizetype(m_waiting.size()); }
 
+signals:
+    // A batch was committed (or failed) and its steps have run. A step may have opened the
+    // next batch meanwhile: see MessageStore::inBatch().
+    void committed();
+
 private:
     void commit();
 

@@ -3,6 +3,7 @@
 #include <QSet>
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 
 namespace caps {
@@ -145,6 +146,8 @@ Result<QList<QueuedMessage>> MemoryMessageStore::pending(const QString &queueId,
 
 Result<qint64> MemoryMessageStore::count(const QString &queueId, const QString &event) const
 {
+    if (queueId.isEmpty() && event.isEmpty())
+        return qint64(m_messages.size());
     return qint64(std::count_if(m_messages.cbegin(), m_messages.cend(), [&](const auto &entry) {
         return (queueId.isEmpty() || entry.second.queueId == queueId)
             && (event.isEmpty() || entry.second.event == event);
@@ -224,6 +227,41 @@ Result<qint64> MemoryMessageStore::pruneTombstones(const QDateTime &now)
         removed += excess;
     }
     return removed;
+}
+
+void MemoryMessageStore::drop(std::map<qint64, QueuedMessage>::iterator it)
+{
+    const Key key{it->second.queueId, it->second.event, it->second.messageId};
+    if (m_inBatch) {
+        onRollback([this, key, message = it->second] {
+            m_index.emplace(key, message.sequence);
+            m_messages.emplace(message.sequence, message);
+        });
+    }
+    m_index.erase(key);
+    m_messages.erase(it);
+}
+
+Result<PendingPruned> MemoryMessageStore::prunePending(const QDateTime &now)
+{
+    PendingPruned pruned;
+    const qint64 cutoff = now.toMSecsSinceEpoch() - pendingRetention().maxAge.count();
+    // Every message is looked at: the wall clock may have stepped back between two enqueues.
+    for (auto it = m_messages.begin(); it != m_messages.end();) {
+        auto next = std::next(it);
+        if (it->second.enqueuedAt.toMSecsSinceEpoch() < cutoff) {
+            drop(it);
+            ++pruned.byAge;
+        }
+        it = next;
+    }
+    const qint64 keep = std::max<qint64>(0, pendingRetention().maxCount);
+    while (qint64(m_messages.size()) > keep) {
+        drop(m_messages.begin()); // by sequence: the oldest first
+        ++pruned.byCount;
+    }
+    pruned.remaining = qint64(m_messages.size());
+    return pruned;
 }
 
 } // namespace caps

@@ -36,6 +36,7 @@ public:
     [[nodiscard]] Result<QStringList> subscribers(const QString &event) const override;
     [[nodiscard]] Result<qint64> pruneTombstones(const QDateTime &now) override;
     using MessageStore::pruneTombstones;
+    [[nodiscard]] Result<PendingPruned> prunePending(const QDateTime &now) override;
     [[nodiscard]] Result<bool> beginBatch() override;
     [[nodiscard]] Result<bool> commitBatch() override;
     void rollbackBatch() override;
@@ -59,6 +60,8 @@ private:
         std::function<void()> other;
     };
 
+    // Removes one pending message (by sequence), undoably inside a batch.
+    void drop(std::map<qint64, QueuedMessage>::iterator it);
     EnqueueOutcome insert(const Key &key, const QJsonValue &payload, qint64 nowMs);
     // Inside a batch: how to take back one change if the batch is rolled back.
     void onRollback(std::function<void()> undo);

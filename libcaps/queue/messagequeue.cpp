@@ -12,6 +12,24 @@ namespace caps {
 
 namespace {
 
+// "7 days", "90 minutes", "1500 ms": the largest unit that divides the age.
+QString ageText(std::chrono::milliseconds age)
+{
+    const qint64 ms = age.count();
+    struct Unit
+    {
+        qint64 size;
+        const char *one;
+        const char *many;
+    };
+    for (const Unit &unit : {Unit{86400000, "day", "days"}, Unit{3600000, "hour", "hours"}, Unit{60000, "minute", "minutes"},
+                             Unit{1000, "s", "s"}}) {
+        if (ms >= unit.size && ms % unit.size == 0)
+            return QStringLiteral("%1 %2").arg(ms / unit.size).arg(QLatin1String(ms == unit.size ? unit.one : unit.many));
+    }
+    return QStringLiteral("%1 ms").arg(ms);
+}
+
 const QStringList kMessageIdKeys = {QStringLiteral("messageId"), QStringLiteral("messageID"),
                                     QStringLiteral("orderID"), QStringLiteral("orderId")};
 const QStringList kClientIdKeys = {QStringLiteral("clientId"), QStringLiteral("queueId"), QStringLiteral("clientID")};
@@ -193,8 +211,11 @@ Result<MessageQueue::Enqueued> MessageQueue::enqueue(const QString &event, const
     auto outcomes = m_store.enqueueMany(queueIds, event, result.messageId, payload);
     if (!outcomes)
         return R::failure(outcomes.error());
-    for (qsizetype i = 0; i < queueIds.size(); ++i)
+    for (qsizetype i = 0; i < queueIds.size(); ++i) {
         result.queues.append({queueIds.at(i), outcomes->at(i)});
+        if (outcomes->at(i) == EnqueueOutcome::Stored)
+            ++m_storedSincePrune;
+    }
     qCDebug(lcQueue) << "queued" << event << result.messageId << "for" << queueIds;
     return result;
 }
@@ -324,6 +345,40 @@ Result<MessageQueue::Backlog> MessageQueue::getAll(const QJsonValue &payload)
         return Result<Backlog>::failure(messages.error());
     backlog->messages = std::move(*messages);
     return backlog;
+}
+
+bool MessageQueue::pruneDue() const
+{
+    if (m_pendingAfterPrune < 0)
+        return true;
+    const qint64 maxCount = m_store.pendingRetention().maxCount;
+    return m_pendingAfterPrune + m_storedSincePrune > maxCount + maxCount / kPruneSlack;
+}
+
+Result<PendingPruned> MessageQueue::prunePending(const QDateTime &now)
+{
+    auto pruned = m_store.prunePending(now);
+    if (!pruned) {
+        qCWarning(lcQueue).noquote() << "queue: dropping old pending messages failed:" << pruned.error();
+        return pruned;
+    }
+    m_pendingAfterPrune = pruned->remaining;
+    m_storedSincePrune = 0;
+    if (pruned->total() == 0)
+        return pruned;
+    m_droppedPending += pruned->total();
+    const PendingRetention &retention = m_store.pendingRetention();
+    QStringList why;
+    if (pruned->byAge > 0)
+        why.append(QStringLiteral("%1 older than %2").arg(pruned->byAge).arg(ageText(retention.maxAge)));
+    if (pruned->byCount > 0)
+        why.append(QStringLiteral("%1 over %2 messages").arg(pruned->byCount).arg(retention.maxCount));
+    qCInfo(lcQueue).noquote() << QStringLiteral("queue: dropped %1 pending messages (%2), %3 left, %4 dropped in all")
+                                     .arg(pruned->total())
+                                     .arg(why.join(QLatin1String(", ")))
+                                     .arg(pruned->remaining)
+                                     .arg(m_droppedPending);
+    return pruned;
 }
 
 } // namespace caps

@@ -96,9 +96,29 @@ public:
 
     [[nodiscard]] MessageStore &store() const { return m_store; }
 
+    // Pending retention (the store's PendingRetention): drops what is too old or over the count,
+    // logs "queue: dropped N pending messages (...)" on caps.queue and adds N to droppedPending().
+    // Run it outside a store batch: inside one, a rolled-back batch would take the drop back
+    // after it was counted and logged.
+    [[nodiscard]] Result<PendingPruned> prunePending(const QDateTime &now);
+    [[nodiscard]] Result<PendingPruned> prunePending() { return prunePending(QDateTime::currentDateTimeUtc()); }
+    // Whether the count may be over the retention's, by what enqueue() stored since the last
+    // prunePending() (acknowledgements are not subtracted: a rolled-back batch restores them,
+    // and an estimate too high only costs an early prune). True before the first prune.
+    // A queue at its limit is pruned once per kPruneSlack-th of maxCount new messages rather
+    // than after every batch, so the count may pass maxCount by that much plus one batch.
+    [[nodiscard]] bool pruneDue() const;
+    // Pending messages dropped by prunePending() since this queue was made.
+    [[nodiscard]] qint64 droppedPending() const { return m_droppedPending; }
+
+    static constexpr qint64 kPruneSlack = 64;
+
 private:
     MessageStore &m_store;
     const EventCatalogue *m_catalogue;
+    qint64 m_pendingAfterPrune = -1; // unknown until the first prune
+    qint64 m_storedSincePrune = 0;
+    qint64 m_droppedPending = 0;
 };
 
 } // namespace caps

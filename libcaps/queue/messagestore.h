@@ -28,6 +28,23 @@ struct TombstoneRetention
     qint64 maxCount = 100000;
 };
 
+// How long, and how many, messages stay pending that nobody acknowledges (clients that never
+// send `received`, such as the lab's Phase 2 programs). Without a bound such a queue only grows.
+struct PendingRetention
+{
+    std::chrono::milliseconds maxAge = std::chrono::hours(24 * 7);
+    qint64 maxCount = 100000;
+};
+
+// What prunePending() dropped, and what it left.
+struct PendingPruned
+{
+    qint64 byAge = 0;     // enqueued before now - maxAge
+    qint64 byCount = 0;   // the oldest beyond maxCount, after those
+    qint64 remaining = 0; // pending messages in the store afterwards, every queue
+    [[nodiscard]] qint64 total() const { return byAge + byCount; }
+};
+
 // Durable per-client message queues for the hub (the lab's Phase 3 queue).
 //
 // A message is identified by (queueId, event, messageId). Writes are atomic and, for the
@@ -98,6 +115,15 @@ public:
 
     static constexpr int kPruneInterval = 256;
 
+    // Pending messages enqueued before now - retention.maxAge go, then the oldest (lowest
+    // sequence, every queue together) beyond maxCount. They leave no tombstone: they were never
+    // acknowledged, and one that is sent again is new. Works inside a batch (rolled back with it)
+    // and outside one; no store runs it by itself: the owner decides when (the hub: outside its
+    // batches, see CapsHub and docs/queue.md).
+    [[nodiscard]] virtual Result<PendingPruned> prunePending(const QDateTime &now) = 0;
+    void setPendingRetention(const PendingRetention &retention) { m_pendingRetention = retention; }
+    [[nodiscard]] const PendingRetention &pendingRetention() const { return m_pendingRetention; }
+
     // Any JSON value, stored as compact JSON text (a top-level scalar is kept inside a
     // one-element array since QJsonDocument holds only objects and arrays).
     [[nodiscard]] static QByteArray encodePayload(const QJsonValue &payload);
@@ -113,6 +139,7 @@ protected:
 
 private:
     TombstoneRetention m_retention;
+    PendingRetention m_pendingRetention;
     quint64 m_acksSincePrune = 0;
 };
 

@@ -51,6 +51,11 @@ const QList<QList<const char *>> &schemaSteps()
             "CREATE TABLE subscriptions (event TEXT NOT NULL, queue_id TEXT NOT NULL,"
             " PRIMARY KEY (event, queue_id)) WITHOUT ROWID",
         },
+        // 2 -> 3: pending retention by age (prunePending) finds the old messages without
+        // reading the whole table.
+        {
+            "CREATE INDEX messages_by_age ON messages (enqueued_at)",
+        },
     };
     return steps;
 }
@@ -67,7 +72,7 @@ struct SqliteMessageStore::Statements
     explicit Statements(const QSqlDatabase &db)
         : begin(db), commit(db), rollback(db), savepoint(db), release(db), rollbackTo(db), findTombstone(db), insert(db), tombstoneFromPending(db),
           deletePending(db), pending(db), count(db), queueIds(db), subscribe(db), unsubscribe(db), subscribers(db),
-          pruneByAge(db), pruneByCount(db)
+          pruneByAge(db), pruneByCount(db), dropPendingByAge(db), dropOldestPending(db)
     {
     }
 
@@ -89,6 +94,8 @@ struct SqliteMessageStore::Statements
     QSqlQuery subscribers;
     QSqlQuery pruneByAge;
     QSqlQuery pruneByCount;
+    QSqlQuery dropPendingByAge;
+    QSqlQuery dropOldestPending;
 };
 
 SqliteMessageStore::SqliteMessageStore(QString path, QString connectionName)
@@ -266,6 +273,8 @@ Result<bool> SqliteMessageStore::prepareStatements()
         // Keeps the newest N: everything at or below the id of the (N+1)-th newest goes.
         {&s.pruneByCount, "DELETE FROM acknowledged WHERE id <= (SELECT id FROM acknowledged ORDER BY id DESC"
                           " LIMIT 1 OFFSET ?)"},
+        {&s.dropPendingByAge, "DELETE FROM messages WHERE enqueued_at < ?"},
+        {&s.dropOldestPending, "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages ORDER BY seq LIMIT ?)"},
     };
     for (const auto &[query, text] : sql) {
         query->setForwardOnly(true);
@@ -638,6 +647,43 @@ Result<qint64> SqliteMessageStore::pruneTombstones(const QDateTime &now)
     if (auto ok = commit(); !ok)
         return Result<qint64>::failure(ok.error());
     return removed;
+}
+
+Result<PendingPruned> SqliteMessageStore::prunePending(const QDateTime &now)
+{
+    using R = Result<PendingPruned>;
+    if (auto ok = begin(); !ok)
+        return R::failure(ok.error());
+    PendingPruned pruned;
+    QSqlQuery &byAge = m_statements->dropPendingByAge;
+    byAge.bindValue(0, now.toMSecsSinceEpoch() - pendingRetention().maxAge.count());
+    if (!byAge.exec()) {
+        auto failure = sqlFailure<PendingPruned>(QStringLiteral("drop pending by age"), byAge);
+        rollback();
+        return failure;
+    }
+    pruned.byAge = byAge.numRowsAffected();
+    // Counted first so that the delete touches only the excess (the oldest by seq, the primary key).
+    auto total = count();
+    if (!total) {
+        rollback();
+        return R::failure(total.error());
+    }
+    const qint64 excess = *total - std::max<qint64>(0, pendingRetention().maxCount);
+    if (excess > 0) {
+        QSqlQuery &oldest = m_statements->dropOldestPending;
+        oldest.bindValue(0, excess);
+        if (!oldest.exec()) {
+            auto failure = sqlFailure<PendingPruned>(QStringLiteral("drop pending over the count"), oldest);
+            rollback();
+            return failure;
+        }
+        pruned.byCount = oldest.numRowsAffected();
+    }
+    pruned.remaining = *total - pruned.byCount;
+    if (auto ok = commit(); !ok)
+        return R::failure(ok.error());
+    return pruned;
 }
 
 } // namespace caps

@@ -15,7 +15,7 @@ namespace caps {
 class SqliteMessageStore final : public MessageStore
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Opens (creating the file, its folder and the schema, or upgrading an older schema) the
     // database at `path`; ":memory:" keeps everything in RAM for this instance only.
@@ -49,6 +49,7 @@ public:
     [[nodiscard]] Result<QStringList> subscribers(const QString &event) const override;
     [[nodiscard]] Result<qint64> pruneTombstones(const QDateTime &now) override;
     using MessageStore::pruneTombstones;
+    [[nodiscard]] Result<PendingPruned> prunePending(const QDateTime &now) override;
     [[nodiscard]] Result<bool> beginBatch() override;
     [[nodiscard]] Result<bool> commitBatch() override;
     void rollbackBatch() override;

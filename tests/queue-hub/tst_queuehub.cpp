@@ -7,6 +7,7 @@
 #include "orders/orderfaker.h"
 #include "queue/memorymessagestore.h"
 #include "queue/messagequeue.h"
+#include "queue/sqlitemessagestore.h"
 #include "security/accesspolicy.h"
 #include "security/tokenstore.h"
 #include "server/namespace.h"
@@ -48,6 +49,7 @@ public:
     caps::Result<bool> unsubscribe(const QString &q, const QString &e) override { return m_inner.unsubscribe(q, e); }
     caps::Result<QStringList> subscribers(const QString &e) const override { return m_inner.subscribers(e); }
     caps::Result<qint64> pruneTombstones(const QDateTime &now) override { return m_inner.pruneTombstones(now); }
+    caps::Result<caps::PendingPruned> prunePending(const QDateTime &now) override { return m_inner.prunePending(now); }
     caps::Result<bool> beginBatch() override { return m_inner.beginBatch(); }
     caps::Result<bool> commitBatch() override { return m_inner.commitBatch(); }
     void rollbackBatch() override { m_inner.rollbackBatch(); }
@@ -119,6 +121,7 @@ private Q_SLOTS:
     void queueAccessInTokenMode();
     void hubKilledMidStream();
     void hubKilledWhileClientsDrop();
+    void labClientsThenPhase3Driver();
 
 private:
     QTemporaryDir m_dir;
@@ -385,6 +388,107 @@ void TestQueueHub::hubKilledWhileClientsDrop()
     QVERIFY2(summary.ok(), qPrintable(summary.text()));
     QVERIFY(summary.clientDrops > 0);
     QCOMPARE(summary.pendingInHub, 0);
+}
+
+// Issue #12's run: the lab's Phase 2 vendors and drivers, which never send `received`, complete
+// orders against the durable hub; then a Phase 3 driver asks for its backlog. It must get only
+// the orders still waiting (no order already taken: the queue follows the lifecycle), and the
+// queue must stay within --queue-max-messages (+ what one batch stores before the prune that
+// follows its commit).
+void TestQueueHub::labClientsThenPhase3Driver()
+{
+    constexpr int kLimit = 50;
+    constexpr int kBatch = 256; // CapsHub::Options::maxBatchEvents, one message each (no subscribed drivers)
+    constexpr int kOrdersPerVendor = 200;
+    constexpr int kWaiting = 5;
+    const QString db = m_dir.filePath(QStringLiteral("lab.sqlite"));
+    HubProcess hub(HubProcess::defaultProgram(), db);
+    hub.setExtraArguments({QStringLiteral("--queue-max-messages"), QString::number(kLimit), QStringLiteral("--events-per-second"),
+                           QStringLiteral("0")});
+    QVERIFY2(hub.start(), qPrintable(hub.errorString()));
+    // A second connection to the hub's file, as any process may have: the committed count.
+    auto reader = caps::SqliteMessageStore::open(db);
+    QVERIFY2(reader.ok(), qPrintable(reader.error()));
+    qint64 highest = 0;
+    const auto sample = [&] {
+        highest = std::max(highest, (*reader)->count().value());
+        return highest;
+    };
+
+    const QStringList stores{QStringLiteral("lab-1"), QStringLiteral("lab-2")};
+    std::vector<std::unique_ptr<Peer>> vendors;
+    for (const QString &store : stores) {
+        vendors.push_back(std::make_unique<Peer>(hub.url()));
+        vendors.back()->client.joinRoom(store);
+        QVERIFY(vendors.back()->connect());
+    }
+    // The lab's driver: in-transit then delivered for every pickup it hears, no ack asked, no
+    // `received`. Two of them: the second is refused each order the first took.
+    std::vector<std::unique_ptr<Peer>> drivers;
+    for (int i = 0; i < 2; ++i) {
+        drivers.push_back(std::make_unique<Peer>(hub.url()));
+        caps::Client *client = &drivers.back()->client;
+        QObject::connect(client, &caps::Client::eventReceived, client, [client](const QString &event, const QJsonArray &args, qint64) {
+            if (event != u"pickup")
+                return;
+            client->emitEvent(QStringLiteral("in-transit"), {args.at(0)});
+            client->emitEvent(QStringLiteral("delivered"), {args.at(0)});
+        });
+        QVERIFY(drivers.back()->connect());
+    }
+    const auto delivered = [&] {
+        qsizetype n = 0;
+        for (const auto &vendor : vendors)
+            n += vendor->events.filter(QStringLiteral("delivered ")).size();
+        return n;
+    };
+    // Paced as the lab's vendor is (a few orders on the way at a time), so that pickups,
+    // in-transits and delivereds of different orders interleave in the queue, as in a real run.
+    constexpr int kInFlight = 4;
+    std::vector<int> sent(stores.size(), 0);
+    const auto sendNext = [&](size_t v) {
+        if (sent[v] < kOrdersPerVendor) {
+            vendors[v]->client.emitEvent(QStringLiteral("pickup"), {order(stores[v], QStringLiteral("%1-%2").arg(stores[v]).arg(sent[v]))});
+            ++sent[v];
+        }
+    };
+    QList<QMetaObject::Connection> pacers;
+    for (size_t v = 0; v < vendors.size(); ++v) {
+        caps::Client *client = &vendors[v]->client;
+        pacers << QObject::connect(client, &caps::Client::eventReceived, client, [&sendNext, v](const QString &event, const QJsonArray &, qint64) {
+            if (event == u"delivered")
+                sendNext(v);
+        });
+        for (int i = 0; i < kInFlight; ++i)
+            sendNext(v);
+    }
+    QVERIFY(QTest::qWaitFor([&] {
+        sample();
+        return delivered() >= kOrdersPerVendor * stores.size();
+    }, 60000));
+    QCOMPARE(delivered(), kOrdersPerVendor * stores.size());
+    QVERIFY2(highest <= kLimit + kBatch, qPrintable(QStringLiteral("%1 pending at most").arg(highest)));
+
+    // The drivers leave; a few orders come that nobody takes.
+    drivers.clear();
+    for (const QMetaObject::Connection &pacing : std::as_const(pacers))
+        QObject::disconnect(pacing);
+    for (int i = 0; i < kWaiting; ++i)
+        vendors[0]->client.emitEvent(QStringLiteral("pickup"), {order(stores[0], QStringLiteral("waiting-%1").arg(i))});
+    QVERIFY(QTest::qWaitFor([&] { return vendors[0]->events.filter(QStringLiteral("pickup waiting-")).size() == kWaiting; }, 10000));
+
+    Peer phase3(hub.url());
+    QVERIFY(phase3.connect());
+    const QJsonObject reply = phase3.call(QStringLiteral("getAll"), QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                                                               {QStringLiteral("event"), QStringLiteral("pickup")}});
+    QStringList waiting;
+    for (int i = 0; i < kWaiting; ++i)
+        waiting.append(QStringLiteral("pickup waiting-%1").arg(i));
+    QCOMPARE(phase3.events, waiting);
+    QCOMPARE(reply.value(QLatin1String("count")).toInt(-1), kWaiting);
+    // Once the hub is quiet its last prune has run: within the limit itself.
+    QVERIFY2(sample() <= kLimit + kBatch, qPrintable(QStringLiteral("%1 pending at most").arg(highest)));
+    QCOMPARE((*reader)->count().value(), kLimit);
 }
 
 QTEST_GUILESS_MAIN(TestQueueHub)

@@ -60,6 +60,7 @@ public:
     Result<bool> unsubscribe(const QString &, const QString &) override { return broken<bool>(); }
     Result<QStringList> subscribers(const QString &) const override { return broken<QStringList>(); }
     Result<qint64> pruneTombstones(const QDateTime &) override { return broken<qint64>(); }
+    Result<PendingPruned> prunePending(const QDateTime &) override { return broken<PendingPruned>(); }
     Result<bool> beginBatch() override { return broken<bool>(); }
     Result<bool> commitBatch() override { return broken<bool>(); }
     void rollbackBatch() override {}
@@ -444,6 +445,34 @@ private slots:
         QVERIFY(resent.ok());
         QCOMPARE(resent->queues.first().outcome, EnqueueOutcome::AlreadyAcknowledged);
         QCOMPARE(queue.enqueue(EventCatalogue::kPickup, o1)->queues.first().outcome, EnqueueOutcome::AlreadyAcknowledged);
+    }
+
+    // prunePending on the queue: counted, logged, and due again only once what was stored since
+    // passes the limit by a 64th.
+    void pruneDueAndCounted()
+    {
+        MemoryMessageStore store;
+        store.setPendingRetention({std::chrono::hours(1), 128});
+        MessageQueue queue(store);
+        QVERIFY(queue.pruneDue()); // nothing known yet
+        QCOMPARE(queue.prunePending()->total(), 0);
+        QVERIFY(!queue.pruneDue());
+        for (int i = 0; i < 130; ++i)
+            QVERIFY(queue.enqueue(EventCatalogue::kPickup, json(QStringLiteral(R"({"orderID":"o%1"})").arg(i).toUtf8().constData()))->isNew());
+        QVERIFY(!queue.pruneDue()); // 130 <= 128 + 128 / 64
+        // A re-sent message stores nothing and counts nothing.
+        QVERIFY(!queue.enqueue(EventCatalogue::kPickup, json(R"({"orderID":"o0"})"))->isNew());
+        QVERIFY(!queue.pruneDue());
+        QVERIFY(queue.enqueue(EventCatalogue::kPickup, json(R"({"orderID":"o130"})"))->isNew());
+        QVERIFY(queue.pruneDue());
+        QTest::ignoreMessage(QtInfoMsg, "queue: dropped 3 pending messages (3 over 128 messages), 128 left, 3 dropped in all");
+        QCOMPARE(queue.prunePending()->byCount, 3);
+        QCOMPARE(queue.droppedPending(), 3);
+        QVERIFY(!queue.pruneDue());
+        QTest::ignoreMessage(QtInfoMsg, "queue: dropped 128 pending messages (128 older than 1 hour), 0 left, 131 dropped in all");
+        QCOMPARE(queue.prunePending(QDateTime::currentDateTimeUtc().addSecs(7200))->byAge, 128);
+        QCOMPARE(queue.droppedPending(), 131);
+        QCOMPARE(store.count().value(), 0);
     }
 };
 

@@ -197,8 +197,9 @@ private slots:
             QVERIFY(store->pending(QStringLiteral("driver")).value().last().sequence > lastOld);
         }
         RawDatabase raw(path);
-        QCOMPARE(raw.scalar(QStringLiteral("SELECT version FROM schema_version")).toInt(), 2);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT version FROM schema_version")).toInt(), SqliteMessageStore::kSchemaVersion);
         QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM schema_version")).toInt(), 1);
+        QVERIFY(raw.column(QStringLiteral("PRAGMA index_list(messages)"), 1).contains(QStringLiteral("messages_by_age")));
         QVERIFY(raw.column(QStringLiteral("PRAGMA table_info(messages)"), 1).contains(QStringLiteral("enqueued_at")));
         QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM messages WHERE enqueued_at = 0")).toInt(), 0);
         QCOMPARE(raw.column(QStringLiteral("SELECT message_id FROM acknowledged")), QStringList{QStringLiteral("o1")});
@@ -214,8 +215,8 @@ private slots:
         QTest::addColumn<QStringList>("sql");
         QTest::addColumn<QString>("error");
         QTest::addRow("newer schema") << QStringList{QStringLiteral("CREATE TABLE schema_version (version INTEGER NOT NULL)"),
-                                                     QStringLiteral("INSERT INTO schema_version VALUES (3)")}
-                                      << QStringLiteral("schema version 3 is newer");
+                                                     QStringLiteral("INSERT INTO schema_version VALUES (%1)").arg(SqliteMessageStore::kSchemaVersion + 1)}
+                                      << QStringLiteral("schema version %1 is newer").arg(SqliteMessageStore::kSchemaVersion + 1);
         QTest::addRow("foreign tables") << QStringList{QStringLiteral("CREATE TABLE orders (id TEXT)")}
                                         << QStringLiteral("not a CAPS queue database");
     }
@@ -344,7 +345,7 @@ private slots:
             QCOMPARE(store->count(queue).value(), 50);
         store.reset();
         RawDatabase raw(path);
-        QCOMPARE(raw.column(QStringLiteral("SELECT version FROM schema_version")), QStringList{QStringLiteral("2")});
+        QCOMPARE(raw.column(QStringLiteral("SELECT version FROM schema_version")), QStringList{QString::number(SqliteMessageStore::kSchemaVersion)});
     }
 
     // A batch is one transaction: another connection sees nothing of it before the commit.

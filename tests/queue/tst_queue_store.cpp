@@ -441,6 +441,79 @@ private slots:
         QCOMPARE(m_store->isAcknowledged(q, e, QString::number(MessageStore::kPruneInterval - 10)).value(), true);
         QCOMPARE(m_store->isAcknowledged(q, e, QString::number(MessageStore::kPruneInterval - 11)).value(), false);
     }
+
+    // Pending messages nobody acknowledges are bounded by age: what was enqueued before
+    // now - maxAge goes, in every queue, and leaves no tombstone.
+    void pendingBoundedByAge()
+    {
+        m_store->setPendingRetention({std::chrono::hours(1), 1000});
+        const QString e = QStringLiteral("pickup");
+        QVERIFY(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("a"), {}).ok());
+        QVERIFY(m_store->enqueue(QStringLiteral("s1"), QStringLiteral("delivered"), QStringLiteral("a"), {}).ok());
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        auto pruned = m_store->prunePending(now.addSecs(30 * 60));
+        QVERIFY2(pruned.ok(), qPrintable(pruned.error()));
+        QCOMPARE(pruned->total(), 0);
+        QCOMPARE(pruned->remaining, 2);
+        pruned = m_store->prunePending(now.addSecs(2 * 3600));
+        QVERIFY2(pruned.ok(), qPrintable(pruned.error()));
+        QCOMPARE(pruned->byAge, 2);
+        QCOMPARE(pruned->byCount, 0);
+        QCOMPARE(pruned->remaining, 0);
+        QCOMPARE(m_store->count().value(), 0);
+        QCOMPARE(m_store->isAcknowledged(QStringLiteral("driver"), e, QStringLiteral("a")).value(), false);
+        // Sent again, it is new.
+        QCOMPARE(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("a"), {}).value(), EnqueueOutcome::Stored);
+    }
+
+    // ... and by count: the oldest beyond maxCount go first, every queue together, after those
+    // too old.
+    void pendingBoundedByCount()
+    {
+        m_store->setPendingRetention({std::chrono::hours(1), 3});
+        const QString e = QStringLiteral("pickup");
+        for (const QString &id : {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c"), QStringLiteral("d")})
+            QVERIFY(m_store->enqueue(QStringLiteral("driver"), e, id, {}).ok());
+        QVERIFY(m_store->enqueue(QStringLiteral("s1"), QStringLiteral("delivered"), QStringLiteral("e"), {}).ok());
+        auto pruned = m_store->prunePending(QDateTime::currentDateTimeUtc());
+        QVERIFY2(pruned.ok(), qPrintable(pruned.error()));
+        QCOMPARE(pruned->byAge, 0);
+        QCOMPARE(pruned->byCount, 2);
+        QCOMPARE(pruned->remaining, 3);
+        QCOMPARE(idsOf(m_store->pending(QStringLiteral("driver")).value()), (QStringList{QStringLiteral("c"), QStringLiteral("d")}));
+        QCOMPARE(idsOf(m_store->pending(QStringLiteral("s1")).value()), QStringList{QStringLiteral("e")});
+        QCOMPARE(m_store->prunePending(QDateTime::currentDateTimeUtc()).value().total(), 0);
+        // Age first, then the count of what is left: nothing young is dropped for an old one.
+        m_store->setPendingRetention({std::chrono::hours(1), 2});
+        pruned = m_store->prunePending(QDateTime::currentDateTimeUtc().addSecs(2 * 3600));
+        QCOMPARE(pruned.value().byAge, 3);
+        QCOMPARE(pruned.value().byCount, 0);
+    }
+
+    // Inside a batch a prune is part of it: rolled back with it, committed with it.
+    void pendingPruneInBatch()
+    {
+        m_store->setPendingRetention({std::chrono::hours(1), 1});
+        const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("a"), {}).ok());
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("b"), {}).ok());
+        const auto before = m_store->pending(q).value();
+        QVERIFY(m_store->beginBatch().ok());
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("c"), {}).ok());
+        QCOMPARE(m_store->prunePending(QDateTime::currentDateTimeUtc()).value().byCount, 2);
+        QCOMPARE(idsOf(m_store->pending(q).value()), QStringList{QStringLiteral("c")});
+        m_store->rollbackBatch();
+        const auto after = m_store->pending(q).value();
+        QCOMPARE(idsOf(after), (QStringList{QStringLiteral("a"), QStringLiteral("b")}));
+        QCOMPARE(after.first().sequence, before.first().sequence);
+        QCOMPARE(after.last().enqueuedAt, before.last().enqueuedAt);
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("a"), {}).value(), EnqueueOutcome::AlreadyQueued);
+
+        QVERIFY(m_store->beginBatch().ok());
+        QCOMPARE(m_store->prunePending(QDateTime::currentDateTimeUtc()).value().byCount, 1);
+        QVERIFY(m_store->commitBatch().ok());
+        QCOMPARE(idsOf(m_store->pending(q).value()), QStringList{QStringLiteral("b")});
+    }
 };
 
 QTEST_GUILESS_MAIN(TestQueueStore)

@@ -62,6 +62,14 @@ QString order(const QString &id, const QString &store = QStringLiteral("s1"))
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
+QStringList idsOf(const QList<caps::QueuedMessage> &messages)
+{
+    QStringList ids;
+    for (const caps::QueuedMessage &m : messages)
+        ids.append(m.messageId);
+    return ids;
+}
+
 QString withAck(int id, const QString &name, const QString &arg)
 {
     return QStringLiteral(R"(42/caps,%1["%2",%3])").arg(id).arg(name, arg);
@@ -108,6 +116,15 @@ public:
     caps::Result<bool> unsubscribe(const QString &q, const QString &e) override { return m_inner->unsubscribe(q, e); }
     caps::Result<QStringList> subscribers(const QString &e) const override { return m_inner->subscribers(e); }
     caps::Result<qint64> pruneTombstones(const QDateTime &now) override { return m_inner->pruneTombstones(now); }
+    // Logged when it drops something, with whether a batch was open.
+    caps::Result<caps::PendingPruned> prunePending(const QDateTime &now) override
+    {
+        m_inner->setPendingRetention(pendingRetention());
+        auto pruned = m_inner->prunePending(now);
+        if (pruned && pruned->total() > 0)
+            log.append(QStringLiteral("prune %1%2").arg(pruned->total()).arg(inBatch() ? QStringLiteral(" in a batch") : QString()));
+        return pruned;
+    }
     caps::Result<bool> beginBatch() override
     {
         log.append(QStringLiteral("begin"));
@@ -168,7 +185,8 @@ private:
         std::unique_ptr<caps::MessageQueue> queue;
         std::unique_ptr<Hub> hub;
     };
-    std::unique_ptr<QueueHub> startQueueHub(const QString &backend, const QTemporaryDir &dir, caps::CapsHub::Options options = {})
+    std::unique_ptr<QueueHub> startQueueHub(const QString &backend, const QTemporaryDir &dir, caps::CapsHub::Options options = {},
+                                            const caps::PendingRetention &retention = {})
     {
         std::unique_ptr<caps::MessageStore> inner;
         if (backend == QLatin1String("sqlite")) {
@@ -181,6 +199,7 @@ private:
         }
         auto q = std::make_unique<QueueHub>();
         q->store = std::make_unique<RecordingStore>(std::move(inner));
+        q->store->setPendingRetention(retention);
         q->queue = std::make_unique<caps::MessageQueue>(*q->store, options.catalogue);
         options.queue = q->queue.get();
         q->hub = startHub(options);
@@ -586,6 +605,56 @@ private slots:
                  (QStringList{"begin", "enqueue pickup p1", "enqueue pickup p2", "commit", "event pickup p1", "event pickup p2",
                               "begin", "enqueue pickup p3", "enqueue pickup p4", "commit", "event pickup p3", "event pickup p4",
                               "begin", "enqueue pickup p5", "commit", "event pickup p5"}));
+    }
+
+    // Over maxCount, the hub drops the oldest pending messages once the batch is committed and
+    // answered, outside any batch; it logs and counts them.
+    void pendingRetentionByCount_data() { groupCommit_data(); }
+    void pendingRetentionByCount()
+    {
+        QFETCH(QString, backend);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto q = startQueueHub(backend, dir, {}, {std::chrono::hours(1), 3});
+        QVERIFY(q);
+        WsPeer vendor;
+        QVERIFY(join(vendor, q->hub->server.serverPort()));
+        q->store->log.clear();
+        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral(
+                                            R"(^queue: dropped 3 pending messages \(3 over 3 messages\), 3 left, 3 dropped in all$)")));
+        for (int i = 1; i <= 6; ++i)
+            vendor.send(withAck(i, "pickup", order(QStringLiteral("p%1").arg(i))));
+        QStringList expected;
+        for (int i = 1; i <= 6; ++i)
+            expected << QStringLiteral("ack %1 ok queued").arg(i) << QStringLiteral("pickup p%1").arg(i);
+        QCOMPARE(framesOf(vendor, 12), expected);
+        QTRY_COMPARE(q->queue->droppedPending(), 3);
+        QCOMPARE(q->store->log.mid(q->store->log.indexOf(QStringLiteral("commit"))),
+                 (QStringList{"commit", "event pickup p1", "event pickup p2", "event pickup p3", "event pickup p4",
+                              "event pickup p5", "event pickup p6", "prune 3"}));
+        QCOMPARE(idsOf(q->store->pending(QStringLiteral("driver"), {}).value()), (QStringList{"p4", "p5", "p6"}));
+        // Under the limit, commits prune nothing (no store call).
+        q->store->log.clear();
+        QVERIFY(ackOf(vendor, "received", R"({"clientId":"driver","event":"pickup","messageId":"p4"})", 7).contains("true"));
+        QCOMPARE(q->store->log, (QStringList{"begin", "ack driver p4", "commit"}));
+        QCOMPARE(q->queue->droppedPending(), 3);
+    }
+
+    // Older than maxAge, dropped by the hub's timer (an eighth of the age, at least 100 ms).
+    void pendingRetentionByAge()
+    {
+        QTemporaryDir dir;
+        auto q = startQueueHub(QStringLiteral("memory"), dir, {}, {std::chrono::milliseconds(300), 1000});
+        QVERIFY(q);
+        WsPeer vendor;
+        QVERIFY(join(vendor, q->hub->server.serverPort()));
+        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral(R"(^queue: dropped 1 pending messages \(1 older than 300 ms\))")));
+        QCOMPARE(ackOf(vendor, "pickup", order(QStringLiteral("old")), 1), QString(R"([{"messageId":"old","ok":true,"queued":true}])"));
+        const QDateTime stored = QDateTime::currentDateTimeUtc();
+        QTRY_COMPARE_WITH_TIMEOUT(q->queue->droppedPending(), 1, 5000);
+        QVERIFY(stored.msecsTo(QDateTime::currentDateTimeUtc()) >= 300);
+        QCOMPARE(q->store->count({}, {}).value(), 0);
+        QVERIFY(q->store->log.contains(QStringLiteral("prune 1")));
     }
 
     void otherEventsAndNamespacesAreIgnored()
