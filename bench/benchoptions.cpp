@@ -7,38 +7,61 @@
 bool BenchOptions::parse(const QStringList &arguments, QString *error)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("main",
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main",
         "Load generator for Socket.IO CAPS hubs: vendors emit pickup, one driver per order answers "
         "in-transit and delivered; measures orders/s, order lifecycle latency, lost orders, and the "
         "hub's CPU and memory (with --hub-pid)."));
     parser.addHelpOption();
     parser.addVersionOption();
     auto tr = [](const char *s) { return QCoreApplication::translate("main", s); };
-    const QCommandLineOption urlOpt(QStringLiteral("url"), tr("Hub URL http://127.0.0.1:PORT/NAMESPACE (loopback only)."), tr("url"));
-    const QCommandLineOption portOpt(QStringLiteral("port"), tr("Hub port on 127.0.0.1 (instead of --url)."), tr("port"));
-    const QCommandLineOption vendorsOpt(QStringLiteral("vendors"), tr("Vendors, each in its own store room (default 10)."), tr("n"));
-    const QCommandLineOption driversOpt(QStringLiteral("drivers"), tr("Drivers; driver i answers orders whose hash % drivers == i (default 10)."), tr("n"));
-    const QCommandLineOption customersOpt(QStringLiteral("customers"), tr("Customers that only listen (default 0)."), tr("n"));
-    const QCommandLineOption trackOpt(QStringLiteral("track"), tr("Customers emit track {customer} (caps-hub extension)."));
-    const QCommandLineOption idleOpt(QStringLiteral("idle"), tr("Idle connections opened before the run (default 0)."), tr("n"));
-    const QCommandLineOption sourcesOpt(QStringLiteral("sources"), tr("Loopback source addresses for idle connections, 127.0.0.2 and up (default 4)."), tr("n"));
-    const QCommandLineOption rateOpt(QStringLiteral("rate"), tr("Aggregate orders per second; 0 = as fast as the hub allows (default 0)."), tr("r"));
-    const QCommandLineOption inflightOpt(QStringLiteral("inflight"), tr("Orders in flight at once over all vendors (default 200)."), tr("n"));
-    const QCommandLineOption durationOpt(QStringLiteral("duration"), tr("Seconds of emitting, warm-up included (default 10)."), tr("s"));
-    const QCommandLineOption warmupOpt(QStringLiteral("warmup"), tr("Seconds at the start not measured (default 1)."), tr("s"));
-    const QCommandLineOption drainOpt(QStringLiteral("drain"), tr("Seconds to wait for orders in flight after emitting stops (default 10)."), tr("s"));
-    const QCommandLineOption fanoutOpt(QStringLiteral("fanout"), tr("Measure per order the time until every driver received the pickup."));
-    const QCommandLineOption concurrencyOpt(QStringLiteral("connect-concurrency"), tr("Handshakes in progress at once per process (default 64)."), tr("n"));
-    const QCommandLineOption connectTimeoutOpt(QStringLiteral("connect-timeout"), tr("Seconds allowed for all connections to open (default 60)."), tr("s"));
-    const QCommandLineOption hubPidOpt(QStringLiteral("hub-pid"), tr("PID of the hub process, for its CPU time and memory."), tr("pid"));
-    const QCommandLineOption procsOpt(QStringLiteral("procs"), tr("Worker processes to spread connections over (default 1)."), tr("n"));
+    const QCommandLineOption urlOpt(QStringLiteral("url"),
+                                    tr("Hub URL http://127.0.0.1:PORT/NAMESPACE (loopback only)."), tr("url"));
+    const QCommandLineOption portOpt(QStringLiteral("port"), tr("Hub port on 127.0.0.1 (instead of --url)."),
+                                     tr("port"));
+    const QCommandLineOption vendorsOpt(QStringLiteral("vendors"),
+                                        tr("Vendors, each in its own store room (default 10)."), tr("n"));
+    const QCommandLineOption driversOpt(QStringLiteral("drivers"),
+                                        tr("Drivers; driver i answers orders whose hash % drivers == i (default 10)."),
+                                        tr("n"));
+    const QCommandLineOption customersOpt(QStringLiteral("customers"), tr("Customers that only listen (default 0)."),
+                                          tr("n"));
+    const QCommandLineOption trackOpt(QStringLiteral("track"),
+                                      tr("Customers emit track {customer} (caps-hub extension)."));
+    const QCommandLineOption idleOpt(QStringLiteral("idle"), tr("Idle connections opened before the run (default 0)."),
+                                     tr("n"));
+    const QCommandLineOption sourcesOpt(
+        QStringLiteral("sources"), tr("Loopback source addresses for idle connections, 127.0.0.2 and up (default 4)."),
+        tr("n"));
+    const QCommandLineOption rateOpt(
+        QStringLiteral("rate"), tr("Aggregate orders per second; 0 = as fast as the hub allows (default 0)."), tr("r"));
+    const QCommandLineOption inflightOpt(QStringLiteral("inflight"),
+                                         tr("Orders in flight at once over all vendors (default 200)."), tr("n"));
+    const QCommandLineOption durationOpt(QStringLiteral("duration"),
+                                         tr("Seconds of emitting, warm-up included (default 10)."), tr("s"));
+    const QCommandLineOption warmupOpt(QStringLiteral("warmup"), tr("Seconds at the start not measured (default 1)."),
+                                       tr("s"));
+    const QCommandLineOption drainOpt(QStringLiteral("drain"),
+                                      tr("Seconds to wait for orders in flight after emitting stops (default 10)."),
+                                      tr("s"));
+    const QCommandLineOption fanoutOpt(QStringLiteral("fanout"),
+                                       tr("Measure per order the time until every driver received the pickup."));
+    const QCommandLineOption concurrencyOpt(QStringLiteral("connect-concurrency"),
+                                            tr("Handshakes in progress at once per process (default 64)."), tr("n"));
+    const QCommandLineOption connectTimeoutOpt(
+        QStringLiteral("connect-timeout"), tr("Seconds allowed for all connections to open (default 60)."), tr("s"));
+    const QCommandLineOption hubPidOpt(QStringLiteral("hub-pid"),
+                                       tr("PID of the hub process, for its CPU time and memory."), tr("pid"));
+    const QCommandLineOption procsOpt(QStringLiteral("procs"),
+                                      tr("Worker processes to spread connections over (default 1)."), tr("n"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), tr("Print the result as one JSON object."));
-    const QCommandLineOption labelOpt(QStringLiteral("label"), tr("A name for this run, copied into the result."), tr("text"));
+    const QCommandLineOption labelOpt(QStringLiteral("label"), tr("A name for this run, copied into the result."),
+                                      tr("text"));
     QCommandLineOption workerOpt(QStringLiteral("worker-index"), tr("Internal: run as worker N."), tr("n"));
     workerOpt.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({urlOpt, portOpt, vendorsOpt, driversOpt, customersOpt, trackOpt, idleOpt, sourcesOpt,
-                       rateOpt, inflightOpt, durationOpt, warmupOpt, drainOpt, fanoutOpt, concurrencyOpt,
-                       connectTimeoutOpt, hubPidOpt, procsOpt, jsonOpt, labelOpt, workerOpt});
+    parser.addOptions({urlOpt,         portOpt,           vendorsOpt,  driversOpt,  customersOpt, trackOpt, idleOpt,
+                       sourcesOpt,     rateOpt,           inflightOpt, durationOpt, warmupOpt,    drainOpt, fanoutOpt,
+                       concurrencyOpt, connectTimeoutOpt, hubPidOpt,   procsOpt,    jsonOpt,      labelOpt, workerOpt});
     parser.process(arguments);
 
     bool ok = true;

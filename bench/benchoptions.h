@@ -15,16 +15,16 @@ struct BenchOptions
     int vendors = 10;
     int drivers = 10;
     int customers = 0;
-    bool track = false;          // customers emit `track` {customer} (a caps-hub extension)
+    bool track = false; // customers emit `track` {customer} (a caps-hub extension)
     int idle = 0;
-    int sources = 4;             // idle connections come from 127.0.0.2 .. 127.0.0.(1+sources)
+    int sources = 4; // idle connections come from 127.0.0.2 .. 127.0.0.(1+sources)
 
-    double rate = 0;             // aggregate orders/s; 0: as fast as the in-flight window allows
-    int inflight = 200;          // orders in flight at once, over all vendors
+    double rate = 0; // aggregate orders/s; 0: as fast as the in-flight window allows
+    int inflight = 200; // orders in flight at once, over all vendors
     double durationS = 10;
     double warmupS = 1;
     double drainS = 10;
-    bool fanout = false;         // per-order "all drivers received" times
+    bool fanout = false; // per-order "all drivers received" times
     int connectConcurrency = 64; // handshakes in progress at once, per process
     int connectTimeoutS = 60;
 
@@ -33,7 +33,7 @@ struct BenchOptions
     bool json = false;
     QString label;
 
-    int workerIndex = -1;        // >= 0 in a worker process
+    int workerIndex = -1; // >= 0 in a worker process
 
     // Parses `arguments` (argv including the program name); on error returns false with `error`
     // set. Handles --help/--version itself (exits).

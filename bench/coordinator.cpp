@@ -14,7 +14,9 @@
 #include <ctime>
 
 Coordinator::Coordinator(const BenchOptions &options, const QStringList &arguments, QObject *parent)
-    : QObject(parent), m_options(options), m_arguments(arguments)
+    : QObject(parent)
+    , m_options(options)
+    , m_arguments(arguments)
 {
     m_deadline = new QTimer(this);
     m_deadline->setSingleShot(true);
@@ -195,9 +197,9 @@ QJsonObject Coordinator::merge() const
     QJsonArray samples;
     constexpr int kSummed = 12;
     qint64 sums[kSummed] = {};
-    const char *summed[kSummed] = {"vendorsReady", "driversReady", "customersReady", "idleReady", "emitted",
-                                   "emittedMeasured", "skipped", "completed", "completedMeasured", "lost", "answered",
-                                   "late"};
+    const char *summed[kSummed]
+        = {"vendorsReady", "driversReady", "customersReady",    "idleReady", "emitted",  "emittedMeasured",
+           "skipped",      "completed",    "completedMeasured", "lost",      "answered", "late"};
     qint64 measureStart = std::numeric_limits<qint64>::max();
     qint64 lastDelivered = 0;
     double benchCpu = 0;
@@ -221,7 +223,8 @@ QJsonObject Coordinator::merge() const
             errors.insert(it.key(), errors.value(it.key()).toInteger() + it.value().toInteger());
         for (const auto &s : r.value(QStringLiteral("errorSamples")).toArray())
             samples.append(s);
-        if (r.value(QStringLiteral("emittedMeasured")).toInteger() > 0 || r.value(QStringLiteral("completedMeasured")).toInteger() > 0)
+        if (r.value(QStringLiteral("emittedMeasured")).toInteger() > 0
+            || r.value(QStringLiteral("completedMeasured")).toInteger() > 0)
             measureStart = std::min(measureStart, r.value(QStringLiteral("measureStartNs")).toInteger());
         lastDelivered = std::max(lastDelivered, r.value(QStringLiteral("lastDeliveredNs")).toInteger());
         benchCpu += r.value(QStringLiteral("benchCpuMeasuredS")).toDouble();
@@ -250,7 +253,8 @@ QJsonObject Coordinator::merge() const
         out.insert(QLatin1String(summed[i]), sums[i]);
     const qint64 completedMeasured = sums[8];
     const double window = (lastDelivered > measureStart && measureStart != std::numeric_limits<qint64>::max())
-        ? double(lastDelivered - measureStart) / 1e9 : 0;
+        ? double(lastDelivered - measureStart) / 1e9
+        : 0;
     out.insert(QStringLiteral("measuredS"), window);
     out.insert(QStringLiteral("ordersPerS"), window > 0 ? double(completedMeasured) / window : 0.0);
     auto ms = [](double micros) { return micros / 1000.0; };
@@ -290,18 +294,23 @@ QJsonObject Coordinator::merge() const
         const double hubCpu = m_hubAtEnd.cpuSeconds - m_hubAtMeasure.cpuSeconds;
         out.insert(QStringLiteral("hubPid"), m_options.hubPid);
         out.insert(QStringLiteral("hubCpuS"), hubCpu);
-        out.insert(QStringLiteral("hubCpuUsPerOrder"), completedMeasured > 0 ? hubCpu * 1e6 / double(completedMeasured) : 0.0);
+        out.insert(QStringLiteral("hubCpuUsPerOrder"),
+                   completedMeasured > 0 ? hubCpu * 1e6 / double(completedMeasured) : 0.0);
         out.insert(QStringLiteral("hubPeakRssKb"), m_hubAtEnd.peakRssKb);
         const double orders = double(std::max<qint64>(completedMeasured, 1));
-        out.insert(QStringLiteral("hubWakeupsPerOrder"), double(m_hubAtEnd.contextSwitches - m_hubAtMeasure.contextSwitches) / orders);
-        out.insert(QStringLiteral("hubReadCallsPerOrder"), double(m_hubAtEnd.readCalls - m_hubAtMeasure.readCalls) / orders);
-        out.insert(QStringLiteral("hubWriteCallsPerOrder"), double(m_hubAtEnd.writeCalls - m_hubAtMeasure.writeCalls) / orders);
+        out.insert(QStringLiteral("hubWakeupsPerOrder"),
+                   double(m_hubAtEnd.contextSwitches - m_hubAtMeasure.contextSwitches) / orders);
+        out.insert(QStringLiteral("hubReadCallsPerOrder"),
+                   double(m_hubAtEnd.readCalls - m_hubAtMeasure.readCalls) / orders);
+        out.insert(QStringLiteral("hubWriteCallsPerOrder"),
+                   double(m_hubAtEnd.writeCalls - m_hubAtMeasure.writeCalls) / orders);
         out.insert(QStringLiteral("hubRssBeforeIdleKb"), m_hubBeforeIdle.rssKb);
         out.insert(QStringLiteral("hubRssAfterIdleKb"), m_hubAfterIdle.rssKb);
         out.insert(QStringLiteral("hubIdleCpuS"), m_hubAfterIdle.cpuSeconds - m_hubBeforeIdle.cpuSeconds);
         const qint64 idleReady = sums[3];
         out.insert(QStringLiteral("hubBytesPerIdleConnection"),
-                   idleReady > 0 ? double(m_hubAfterIdle.rssKb - m_hubBeforeIdle.rssKb) * 1024.0 / double(idleReady) : 0.0);
+                   idleReady > 0 ? double(m_hubAfterIdle.rssKb - m_hubBeforeIdle.rssKb) * 1024.0 / double(idleReady)
+                                 : 0.0);
     }
     const qint64 lost = sums[9];
     out.insert(QStringLiteral("ok"), lost == 0 && errorCount == 0);
@@ -318,25 +327,32 @@ void Coordinator::printTable(const QJsonObject &r) const
         return QString::number(r.value(QLatin1String(key)).toDouble(), 'f', decimals);
     };
     out << tr("caps-bench: %1 vendors, %2 drivers, %3 customers, %4 idle; %5 process(es)")
-               .arg(m_options.vendors).arg(m_options.drivers).arg(m_options.customers).arg(m_options.idle)
-               .arg(m_options.procs) << '\n';
+               .arg(m_options.vendors)
+               .arg(m_options.drivers)
+               .arg(m_options.customers)
+               .arg(m_options.idle)
+               .arg(m_options.procs)
+        << '\n';
     row(tr("orders emitted / completed"), num("emitted") + QLatin1String(" / ") + num("completed"));
     row(tr("lost orders"), num("lost"));
-    row(tr("errors"), num("errorCount") + QLatin1Char(' ')
-        + QString::fromUtf8(QJsonDocument(r.value(QStringLiteral("errors")).toObject()).toJson(QJsonDocument::Compact)));
+    row(tr("errors"),
+        num("errorCount") + QLatin1Char(' ')
+            + QString::fromUtf8(
+                QJsonDocument(r.value(QStringLiteral("errors")).toObject()).toJson(QJsonDocument::Compact)));
     for (const auto &sample : r.value(QStringLiteral("errorSamples")).toArray())
         row(QString(), sample.toString());
     if (r.value(QStringLiteral("skipped")).toInteger() > 0)
         row(tr("orders skipped (window full)"), num("skipped"));
     row(tr("completed orders/s"), num("ordersPerS", 1));
     row(tr("lifecycle latency p50/p99/p99.9/max"),
-        tr("%1 / %2 / %3 / %4 ms").arg(num("latencyP50Ms", 3), num("latencyP99Ms", 3), num("latencyP999Ms", 3), num("latencyMaxMs", 3)));
+        tr("%1 / %2 / %3 / %4 ms")
+            .arg(num("latencyP50Ms", 3), num("latencyP99Ms", 3), num("latencyP999Ms", 3), num("latencyMaxMs", 3)));
     row(tr("pickup latency per driver p50/p99/max"),
         tr("%1 / %2 / %3 ms").arg(num("pickupP50Ms", 3), num("pickupP99Ms", 3), num("pickupMaxMs", 3)));
     if (m_options.fanout) {
         row(tr("fan-out: all drivers received p50/max"),
-            tr("%1 / %2 ms (%3 orders, %4 incomplete)").arg(num("fanoutAllP50Ms", 3), num("fanoutAllMaxMs", 3),
-                                                           num("fanoutOrders"), num("fanoutIncomplete")));
+            tr("%1 / %2 ms (%3 orders, %4 incomplete)")
+                .arg(num("fanoutAllP50Ms", 3), num("fanoutAllMaxMs", 3), num("fanoutOrders"), num("fanoutIncomplete")));
     }
     row(tr("connect time active / idle"), tr("%1 / %2 ms").arg(num("activeConnectMs", 1), num("idleConnectMs", 1)));
     if (m_options.idle > 0)
@@ -346,15 +362,20 @@ void Coordinator::printTable(const QJsonObject &r) const
         row(tr("hub CPU (measured part)"), num("hubCpuS", 2) + QLatin1String(" s"));
         row(tr("hub CPU per order"), num("hubCpuUsPerOrder", 1) + QLatin1String(" us"));
         row(tr("hub per order: wake-ups, reads, writes"),
-            tr("%1, %2, %3").arg(num("hubWakeupsPerOrder", 1), num("hubReadCallsPerOrder", 1), num("hubWriteCallsPerOrder", 1)));
-        row(tr("hub peak RSS"), QString::number(r.value(QStringLiteral("hubPeakRssKb")).toDouble() / 1024, 'f', 1) + QLatin1String(" MiB"));
+            tr("%1, %2, %3")
+                .arg(num("hubWakeupsPerOrder", 1), num("hubReadCallsPerOrder", 1), num("hubWriteCallsPerOrder", 1)));
+        row(tr("hub peak RSS"),
+            QString::number(r.value(QStringLiteral("hubPeakRssKb")).toDouble() / 1024, 'f', 1) + QLatin1String(" MiB"));
         if (m_options.idle > 0) {
             row(tr("hub RSS before / after idle"),
-                tr("%1 / %2 MiB").arg(r.value(QStringLiteral("hubRssBeforeIdleKb")).toDouble() / 1024, 0, 'f', 1)
+                tr("%1 / %2 MiB")
+                    .arg(r.value(QStringLiteral("hubRssBeforeIdleKb")).toDouble() / 1024, 0, 'f', 1)
                     .arg(r.value(QStringLiteral("hubRssAfterIdleKb")).toDouble() / 1024, 0, 'f', 1));
             row(tr("hub memory per idle connection"), num("hubBytesPerIdleConnection") + QLatin1String(" B"));
             row(tr("hub CPU to accept the idle ones"), num("hubIdleCpuS", 2) + QLatin1String(" s"));
         }
     }
-    out << (r.value(QStringLiteral("ok")).toBool() ? tr("OK: no lost orders, no errors") : tr("FAILED: lost orders or errors")) << '\n';
+    out << (r.value(QStringLiteral("ok")).toBool() ? tr("OK: no lost orders, no errors")
+                                                   : tr("FAILED: lost orders or errors"))
+        << '\n';
 }

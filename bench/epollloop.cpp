@@ -5,7 +5,8 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-EpollLoop::EpollLoop(QObject *parent) : QObject(parent)
+EpollLoop::EpollLoop(QObject *parent)
+    : QObject(parent)
 {
     m_epoll = epoll_create1(EPOLL_CLOEXEC);
     if (m_epoll >= 0) {

@@ -8,13 +8,13 @@ namespace {
 constexpr int kLinear = 128;
 constexpr int kSubBits = 6;
 constexpr int kSub = 1 << kSubBits;
-}
+} // namespace
 
 int LatencyHistogram::indexOf(std::int64_t micros)
 {
     if (micros < kLinear)
         return int(std::max<std::int64_t>(micros, 0));
-    const int msb = 63 - std::countl_zero(std::uint64_t(micros));   // >= 7
+    const int msb = 63 - std::countl_zero(std::uint64_t(micros)); // >= 7
     const int shift = msb - kSubBits;
     return kLinear + (msb - 7) * kSub + int((micros >> shift) - kSub);
 }

@@ -39,7 +39,8 @@ int main(int argc, char *argv[])
         return QCoreApplication::exec();
     }
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0
-        && rlim_t(options.idle / options.procs + options.vendors + options.drivers + options.customers + 64) > limit.rlim_cur) {
+        && rlim_t(options.idle / options.procs + options.vendors + options.drivers + options.customers + 64)
+            > limit.rlim_cur) {
         QTextStream(stderr) << "caps-bench: warning: " << limit.rlim_cur
                             << " file descriptors per process are too few; use more --procs" << Qt::endl;
     }

@@ -9,12 +9,12 @@
 struct ProcStats
 {
     bool valid = false;
-    double cpuSeconds = 0;   // utime + stime
-    qint64 rssKb = 0;        // VmRSS
-    qint64 peakRssKb = 0;    // VmHWM
-    qint64 contextSwitches = 0;   // voluntary + involuntary, main thread: roughly its wake-ups
-    qint64 readCalls = 0;    // syscr: read-like system calls, all threads
-    qint64 writeCalls = 0;   // syscw
+    double cpuSeconds = 0; // utime + stime
+    qint64 rssKb = 0; // VmRSS
+    qint64 peakRssKb = 0; // VmHWM
+    qint64 contextSwitches = 0; // voluntary + involuntary, main thread: roughly its wake-ups
+    qint64 readCalls = 0; // syscr: read-like system calls, all threads
+    qint64 writeCalls = 0; // syscw
 
     [[nodiscard]] static ProcStats read(qint64 pid);
     // CPU seconds this process has used so far (getrusage), for the bench's own share.

@@ -72,7 +72,9 @@ bool parseOrderId(QByteArrayView id, qint64 *vendor, qint64 *seq, qint64 *ns)
 
 } // namespace
 
-Worker::Worker(const BenchOptions &options, QObject *parent) : QObject(parent), m_options(options)
+Worker::Worker(const BenchOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
 {
     m_ticker = new QTimer(this);
     m_ticker->setTimerType(Qt::PreciseTimer);
@@ -182,7 +184,8 @@ void Worker::connectionLost(WsConnection *connection, const QString &reason)
         if (m_errorSamples.size() < 5)
             m_errorSamples.append(reason);
         openNext();
-        if ((m_phase == Phase::ConnectingActive || m_phase == Phase::ConnectingIdle) && m_toOpen.empty() && m_opening == 0)
+        if ((m_phase == Phase::ConnectingActive || m_phase == Phase::ConnectingIdle) && m_toOpen.empty()
+            && m_opening == 0)
             phaseConnected();
         return;
     }
@@ -197,7 +200,8 @@ void Worker::phaseConnected()
 {
     const qint64 elapsed = nowNs() - m_phaseStartNs;
     m_phaseTimer->stop();
-    QJsonObject o{{QStringLiteral("ok"), m_openedOk}, {QStringLiteral("failed"), m_openFailed},
+    QJsonObject o{{QStringLiteral("ok"), m_openedOk},
+                  {QStringLiteral("failed"), m_openFailed},
                   {QStringLiteral("ms"), double(elapsed) / 1e6}};
     const QByteArray json = QJsonDocument(o).toJson(QJsonDocument::Compact);
     if (m_phase == Phase::ConnectingActive) {
@@ -277,8 +281,7 @@ void Worker::startRun(qint64 startNs)
     }
     if (m_options.rate <= 0) {
         for (Vendor &vendor : m_vendors) {
-            while (vendor.inflight < m_window && emitOrder(vendor)) {
-            }
+            while (vendor.inflight < m_window && emitOrder(vendor)) { }
         }
     }
     // Paces the emits at a set rate; in the closed loop it only ends the run on time.
@@ -309,7 +312,7 @@ void Worker::tick()
                 sent = emitOrder(vendor);
         }
         if (!sent)
-            ++m_skipped;   // every vendor's window is full: the hub is not keeping up
+            ++m_skipped; // every vendor's window is full: the hub is not keeping up
     }
 }
 
@@ -373,7 +376,7 @@ void Worker::vendorEvent(Vendor &vendor, QByteArrayView name, QByteArrayView pay
 {
     const bool delivered = name == QByteArrayView("delivered");
     if (!delivered && name != QByteArrayView("in-transit"))
-        return;   // every vendor also hears every pickup
+        return; // every vendor also hears every pickup
     qint64 v = 0, seq = 0, ns = 0;
     if (!parseOrderId(orderIdOf(payload), &v, &seq, &ns)) {
         error(QStringLiteral("bad-payload"));
@@ -386,7 +389,8 @@ void Worker::vendorEvent(Vendor &vendor, QByteArrayView name, QByteArrayView pay
     quint8 &progress = vendor.progress[size_t(seq)];
     if (!delivered) {
         if (progress != 0)
-            error(progress == 2 ? QStringLiteral("in-transit-after-delivered") : QStringLiteral("duplicate-in-transit"));
+            error(progress == 2 ? QStringLiteral("in-transit-after-delivered")
+                                : QStringLiteral("duplicate-in-transit"));
         else
             progress = 1;
         return;
@@ -489,10 +493,18 @@ void Worker::report()
         if (!slot.connection || !slot.connection->isReady())
             continue;
         switch (slot.role) {
-        case Role::Vendor: ++vendorsReady; break;
-        case Role::Driver: ++driversReady; break;
-        case Role::Customer: ++customersReady; break;
-        case Role::Idle: ++idleReady; break;
+        case Role::Vendor:
+            ++vendorsReady;
+            break;
+        case Role::Driver:
+            ++driversReady;
+            break;
+        case Role::Customer:
+            ++customersReady;
+            break;
+        case Role::Idle:
+            ++idleReady;
+            break;
         }
     }
     const QJsonObject result{

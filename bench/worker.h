@@ -41,7 +41,7 @@ private:
     struct Slot
     {
         Role role;
-        int local;   // index in m_vendors / m_drivers / m_customers, or -1 for idle
+        int local; // index in m_vendors / m_drivers / m_customers, or -1 for idle
         WsConnection *connection = nullptr;
         bool everReady = false;
     };
@@ -50,8 +50,8 @@ private:
         int global = 0;
         int slot = 0;
         QByteArray store;
-        std::vector<qint64> sentNs;     // by order sequence number
-        std::vector<quint8> progress;   // 0 sent, 1 in-transit seen, 2 delivered
+        std::vector<qint64> sentNs; // by order sequence number
+        std::vector<quint8> progress; // 0 sent, 1 in-transit seen, 2 delivered
         int inflight = 0;
     };
     struct Driver
@@ -113,10 +113,10 @@ private:
     qint64 m_emitted = 0;
     qint64 m_emittedMeasured = 0;
     qint64 m_completed = 0;
-    qint64 m_completedMeasured = 0;   // deliveries that happened after the warm-up
+    qint64 m_completedMeasured = 0; // deliveries that happened after the warm-up
     qint64 m_inflight = 0;
     qint64 m_lostAtDrain = 0;
-    qint64 m_late = 0;   // delivered after the drain period: counted as lost
+    qint64 m_late = 0; // delivered after the drain period: counted as lost
     qint64 m_pickupsReceived = 0;
     qint64 m_answered = 0;
     qint64 m_customerEvents = 0;

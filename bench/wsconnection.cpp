@@ -32,9 +32,11 @@ bool startsWith(QByteArrayView view, QByteArrayView prefix)
 } // namespace
 
 WsConnection::WsConnection(Handler *handler, EpollLoop *loop, int index, QObject *parent)
-    : QObject(parent), m_handler(handler), m_loop(loop), m_index(index)
-{
-}
+    : QObject(parent)
+    , m_handler(handler)
+    , m_loop(loop)
+    , m_index(index)
+{ }
 
 WsConnection::~WsConnection()
 {
@@ -49,7 +51,8 @@ void WsConnection::open(const QHostAddress &host, quint16 port, const QByteArray
     m_hostHeader = host.toString().toLatin1() + ':' + QByteArray::number(port);
     auto failLater = [this](const QString &reason) {
         // Reported from the event loop, like every other failure, not from inside open().
-        QMetaObject::invokeMethod(this, [this, reason] { fail(reason); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, reason] { fail(reason); }, Qt::QueuedConnection);
     };
     m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (m_fd < 0) {
@@ -170,7 +173,8 @@ void WsConnection::readyRead()
         m_in.resize(old);
         if (n < 0 && (errno == EAGAIN || errno == EINTR))
             return;
-        fail(n == 0 ? QStringLiteral("transport close") : QStringLiteral("recv: ") + QString::fromLocal8Bit(std::strerror(errno)));
+        fail(n == 0 ? QStringLiteral("transport close")
+                    : QStringLiteral("recv: ") + QString::fromLocal8Bit(std::strerror(errno)));
         return;
     }
     m_in.resize(old + n);
@@ -198,11 +202,12 @@ bool WsConnection::parseHandshakeResponse()
     }
     const QByteArrayView head(m_in.constData(), end);
     if (!startsWith(head, "HTTP/1.1 101")) {
-        fail(QStringLiteral("handshake refused: ") + QString::fromLatin1(head.first(std::max<qsizetype>(head.indexOf('\r'), 0))));
+        fail(QStringLiteral("handshake refused: ")
+             + QString::fromLatin1(head.first(std::max<qsizetype>(head.indexOf('\r'), 0))));
         return false;
     }
-    const QByteArray accept = QCryptographicHash::hash(m_key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
-                                                       QCryptographicHash::Sha1).toBase64();
+    const QByteArray accept
+        = QCryptographicHash::hash(m_key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1).toBase64();
     if (m_in.left(end).toLower().indexOf(accept.toLower()) < 0) {
         fail(QStringLiteral("bad Sec-WebSocket-Accept"));
         return false;
@@ -255,7 +260,7 @@ void WsConnection::parseFrames()
         const QByteArrayView data(payload, qsizetype(length));
         m_inPos += header + qsizetype(length);
         switch (opcode) {
-        case 0x0:   // continuation
+        case 0x0: // continuation
             m_fragment += data;
             if (fin) {
                 const QByteArray whole = std::exchange(m_fragment, {});
@@ -268,7 +273,7 @@ void WsConnection::parseFrames()
             else
                 m_fragment = data.toByteArray();
             break;
-        case 0x2:   // binary attachments: the bench sends none and ignores any
+        case 0x2: // binary attachments: the bench sends none and ignores any
             break;
         case 0x8:
             sendFrame(0x8, {});
@@ -291,7 +296,7 @@ void WsConnection::handleText(QByteArrayView message)
     case '4':
         handleSocketIo(message.sliced(1));
         break;
-    case '2':   // Engine.IO ping: pong with the same data
+    case '2': // Engine.IO ping: pong with the same data
         sendText(QByteArray("3").append(message.sliced(1)));
         break;
     case '0':
@@ -340,10 +345,10 @@ void WsConnection::handleSocketIo(QByteArrayView packet)
     case '2':
         break;
     default:
-        return;   // acks and binary packets are not used by the bench
+        return; // acks and binary packets are not used by the bench
     }
     while (!packet.isEmpty() && packet.front() >= '0' && packet.front() <= '9')
-        packet = packet.sliced(1);   // an ack id the bench never asks for
+        packet = packet.sliced(1); // an ack id the bench never asks for
     // ["name"] or ["name",payload]; event names here carry no escapes.
     if (packet.size() < 4 || packet.front() != '[' || packet[1] != '"' || packet.back() != ']') {
         m_handler->eventReceived(this, {}, packet);

@@ -29,7 +29,8 @@ const caps::AccessPolicy &policy()
     static const caps::AccessPolicy p = [] {
         QJsonArray list;
         for (const char *role : {"vendor", "driver", "customer", "admin"}) {
-            QJsonObject o{{"sha256", QString::fromLatin1(caps::TokenStore::hashHex(QString::fromLatin1(role)))}, {"role", role}};
+            QJsonObject o{{"sha256", QString::fromLatin1(caps::TokenStore::hashHex(QString::fromLatin1(role)))},
+                          {"role", role}};
             if (QByteArrayView(role) == "vendor")
                 o.insert("store", "1-206-flowers");
             list.append(o);
@@ -63,7 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (const auto room = caps::validateJoinArgument(first, limits))
         CAPS_FUZZ_CHECK(clean(*room, limits.maxRoomNameLength));
     if (const auto target = caps::validateTrackRequest(first, limits))
-        CAPS_FUZZ_CHECK(target->room().startsWith(QLatin1String("order:")) || target->room().startsWith(QLatin1String("customer:")));
+        CAPS_FUZZ_CHECK(target->room().startsWith(QLatin1String("order:"))
+                        || target->room().startsWith(QLatin1String("customer:")));
 
     // Lab rules (open mode): strings within bounds, anything else goes.
     if (const auto order = caps::validateOrderPayload(first, limits, caps::PayloadRules::Lab)) {

@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CAPS_FUZZ_CHECK(!store->authenticate(u"not a token in any file"));
     // Any file the parser accepts takes one more entry and stays acceptable.
     const QString token = caps::TokenStore::generateToken();
-    const auto appended = caps::TokenStore::appendEntry(json, caps::TokenStore::entry(token, caps::Principal{caps::Role::Driver, {}, {}, {}}));
+    const auto appended = caps::TokenStore::appendEntry(
+        json, caps::TokenStore::entry(token, caps::Principal{caps::Role::Driver, {}, {}, {}}));
     CAPS_FUZZ_CHECK(appended.ok());
     const auto again = caps::TokenStore::fromJson(*appended);
     CAPS_FUZZ_CHECK(again.ok());

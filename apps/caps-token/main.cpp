@@ -19,27 +19,39 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(CAPS_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("main",
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main",
         "Makes a random CAPS hub token. Prints the token (give it to the client; it is not kept anywhere) "
         "and the entry for the hub's token file (--tokens), which holds only its SHA-256."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("role"), QCoreApplication::translate("main", "vendor, driver, customer or admin."), QStringLiteral("role")});
-    parser.addOption({QStringLiteral("store"), QCoreApplication::translate("main", "The store a vendor acts for (its room)."), QStringLiteral("store")});
-    parser.addOption({QStringLiteral("customer"), QCoreApplication::translate("main", "The only customer name a customer token may track (optional)."), QStringLiteral("name")});
-    parser.addOption({QStringLiteral("name"), QCoreApplication::translate("main", "Who holds the token, for the hub's log."), QStringLiteral("text")});
-    parser.addOption({QStringLiteral("append"), QCoreApplication::translate("main", "Add the entry to this token file (created if missing)."), QStringLiteral("file")});
+    parser.addOption({QStringLiteral("role"), QCoreApplication::translate("main", "vendor, driver, customer or admin."),
+                      QStringLiteral("role")});
+    parser.addOption({QStringLiteral("store"),
+                      QCoreApplication::translate("main", "The store a vendor acts for (its room)."),
+                      QStringLiteral("store")});
+    parser.addOption(
+        {QStringLiteral("customer"),
+         QCoreApplication::translate("main", "The only customer name a customer token may track (optional)."),
+         QStringLiteral("name")});
+    parser.addOption({QStringLiteral("name"),
+                      QCoreApplication::translate("main", "Who holds the token, for the hub's log."),
+                      QStringLiteral("text")});
+    parser.addOption({QStringLiteral("append"),
+                      QCoreApplication::translate("main", "Add the entry to this token file (created if missing)."),
+                      QStringLiteral("file")});
     parser.process(app);
 
     QTextStream out(stdout);
     QTextStream err(stderr);
     const auto role = caps::roleFromName(parser.value(QStringLiteral("role")));
     if (!role) {
-        err << QCoreApplication::translate("main", "caps-token: --role must be vendor, driver, customer or admin") << Qt::endl;
+        err << QCoreApplication::translate("main", "caps-token: --role must be vendor, driver, customer or admin")
+            << Qt::endl;
         return 2;
     }
-    const caps::Principal principal{*role, parser.value(QStringLiteral("store")), parser.value(QStringLiteral("customer")),
-                                    parser.value(QStringLiteral("name"))};
+    const caps::Principal principal{*role, parser.value(QStringLiteral("store")),
+                                    parser.value(QStringLiteral("customer")), parser.value(QStringLiteral("name"))};
     const QString token = caps::TokenStore::generateToken();
     const QJsonObject entry = caps::TokenStore::entry(token, principal);
 
@@ -48,7 +60,9 @@ int main(int argc, char *argv[])
         QByteArray existing;
         if (QFile file(path); file.exists()) {
             if (!file.open(QIODevice::ReadOnly)) {
-                err << QCoreApplication::translate("main", "caps-token: cannot read %1: %2").arg(path, file.errorString()) << Qt::endl;
+                err << QCoreApplication::translate("main", "caps-token: cannot read %1: %2")
+                           .arg(path, file.errorString())
+                    << Qt::endl;
                 return 1;
             }
             existing = file.readAll();
@@ -61,7 +75,8 @@ int main(int argc, char *argv[])
         // QSaveFile: the hub never reads a half-written file.
         QSaveFile file(path);
         if (!file.open(QIODevice::WriteOnly) || file.write(*updated) != updated->size() || !file.commit()) {
-            err << QCoreApplication::translate("main", "caps-token: cannot write %1: %2").arg(path, file.errorString()) << Qt::endl;
+            err << QCoreApplication::translate("main", "caps-token: cannot write %1: %2").arg(path, file.errorString())
+                << Qt::endl;
             return 1;
         }
         out << token << Qt::endl;
@@ -77,8 +92,10 @@ int main(int argc, char *argv[])
     }
     out << token << Qt::endl;
     out << QJsonDocument(entry).toJson(QJsonDocument::Compact) << Qt::endl;
-    err << QCoreApplication::translate("main",
+    err << QCoreApplication::translate(
+        "main",
         "The first line is the token (a client sends it as auth { token }); the second goes into the "
-        "\"tokens\" array of the hub's token file.") << Qt::endl;
+        "\"tokens\" array of the hub's token file.")
+        << Qt::endl;
     return 0;
 }

@@ -34,7 +34,8 @@ class ClientProgram
 {
 public:
     ClientProgram(int &argc, char **argv, const char *program)
-        : headless(caps::ProgramOptions::isHeadless(argc, argv)), m_program(program)
+        : headless(caps::ProgramOptions::isHeadless(argc, argv))
+        , m_program(program)
     {
 #ifdef CAPS_WITH_GUI
         if (!headless)
@@ -61,7 +62,8 @@ public:
         token = caps::ProgramOptions::token(parser);
         hub = caps::ProgramOptions::hubUrl(parser, *m_settings);
         if (!hub.isValid() || hub.host().isEmpty())
-            return failed(QCoreApplication::translate("main", "invalid hub URL %1").arg(parser.value(QStringLiteral("hub"))));
+            return failed(
+                QCoreApplication::translate("main", "invalid hub URL %1").arg(parser.value(QStringLiteral("hub"))));
         connectTimeout = caps::ProgramOptions::intOption(parser, QStringLiteral("connect-timeout"), 0);
         if (connectTimeout < 0)
             return failed(QCoreApplication::translate("main", "--connect-timeout needs a number of milliseconds"));
@@ -69,11 +71,26 @@ public:
     }
 
     // An error message on stderr; returns the exit code for main().
-    int fail(const QString &message) { return m_exitCode = caps::ProgramOptions::fail(m_program, message); }
-    [[nodiscard]] int exitCode() const { return m_exitCode; }
-    [[nodiscard]] QString name() const { return QString::fromLatin1(m_program); }
-    [[nodiscard]] const QSettings &settings() const { return *m_settings; }
-    int exec() { return app->exec(); }
+    int fail(const QString &message)
+    {
+        return m_exitCode = caps::ProgramOptions::fail(m_program, message);
+    }
+    [[nodiscard]] int exitCode() const
+    {
+        return m_exitCode;
+    }
+    [[nodiscard]] QString name() const
+    {
+        return QString::fromLatin1(m_program);
+    }
+    [[nodiscard]] const QSettings &settings() const
+    {
+        return *m_settings;
+    }
+    int exec()
+    {
+        return app->exec();
+    }
 
 #ifdef CAPS_WITH_GUI
     // The desktop's view of the program (title, icon, .desktop file) and the token its windows

@@ -133,10 +133,11 @@ void CustomerWindow::startSession(const QStringList &customers, const QStringLis
     connect(orders, &QAbstractItemModel::rowsRemoved, this, &CustomerWindow::syncCards);
     connect(orders, &QAbstractItemModel::dataChanged, this, &CustomerWindow::syncCards);
     connect(orders, &QAbstractItemModel::modelReset, this, &CustomerWindow::syncCards);
-    connect(m_agent, &caps::CustomerAgent::trackAnswered, this, [this](const QString &what, bool ok, const QString &error) {
-        if (!ok)
-            statusBar()->showMessage(tr("Cannot track %1: %2").arg(what, error), 10000);
-    });
+    connect(m_agent, &caps::CustomerAgent::trackAnswered, this,
+            [this](const QString &what, bool ok, const QString &error) {
+                if (!ok)
+                    statusBar()->showMessage(tr("Cannot track %1: %2").arg(what, error), 10000);
+            });
     connect(m_agent, &caps::CustomerAgent::statusChanged, this, [this](const caps::Order &order) {
         if (order.status == caps::Order::Status::Delivered)
             notify(tr("Order delivered"), tr("Your order %1 has been delivered").arg(order.orderId));

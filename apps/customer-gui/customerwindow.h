@@ -16,7 +16,7 @@ namespace caps {
 class Client;
 class CustomerAgent;
 class EventLogView;
-}
+} // namespace caps
 
 // caps-customer's window: follow orders by id or by customer name; each one shows its progress
 // (ordered -> picked up -> in transit -> delivered) with times, live.

@@ -28,7 +28,8 @@ int main(int argc, char *argv[])
         const QStringList orderIds = parser.values(QStringLiteral("track"));
         const QString customer = parser.value(QStringLiteral("customer")).trimmed();
         if (orderIds.isEmpty() && customer.isEmpty())
-            return program.fail(QCoreApplication::translate("main", "--headless needs --track ORDER or --customer NAME"));
+            return program.fail(
+                QCoreApplication::translate("main", "--headless needs --track ORDER or --customer NAME"));
         if (parser.isSet(QStringLiteral("until-delivered")) && orderIds.isEmpty())
             return program.fail(QCoreApplication::translate("main", "--until-delivered needs --track ORDER"));
 

@@ -25,7 +25,6 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-
 DriverWindow::DriverWindow(const QUrl &hub, QWidget *parent)
     : caps::CapsMainWindow(QStringLiteral("driver"), parent)
     , m_hub(hub)
@@ -101,8 +100,7 @@ DriverWindow::DriverWindow(const QUrl &hub, QWidget *parent)
         m_agent->setAutoDrive(on);
         saveDriving();
     });
-    connect(m_showDeliveredCheck, &QCheckBox::toggled, this,
-            [this](bool show) { m_proxy->setShowDelivered(show); });
+    connect(m_showDeliveredCheck, &QCheckBox::toggled, this, [this](bool show) { m_proxy->setShowDelivered(show); });
 
     m_proxy->setSortRole(caps::OrderModel::SortRole);
     m_queueView->setObjectName(QStringLiteral("queueView"));
@@ -179,14 +177,14 @@ void DriverWindow::startSession()
     m_queueView->horizontalHeader()->setSectionResizeMode(caps::OrderModel::AddressColumn, QHeaderView::Stretch);
     // A UUID is long; its middle is elided and the tooltip has it whole.
     m_queueView->horizontalHeader()->setSectionResizeMode(caps::OrderModel::OrderIdColumn, QHeaderView::Interactive);
-    m_queueView->setColumnWidth(caps::OrderModel::OrderIdColumn, fontMetrics().horizontalAdvance(QLatin1Char('0')) * 16);
+    m_queueView->setColumnWidth(caps::OrderModel::OrderIdColumn,
+                                fontMetrics().horizontalAdvance(QLatin1Char('0')) * 16);
     m_queueView->hideColumn(caps::OrderModel::TotalColumn);
     m_logView->setLog(m_agent->log());
     connect(m_agent, &caps::DriverAgent::ordersChanged, this, &DriverWindow::updateActions);
     connect(m_agent, &caps::DriverAgent::autoDriveChanged, m_autoDriveCheck, &QCheckBox::setChecked);
-    connect(m_agent, &caps::DriverAgent::delivered, this, [this](const QString &orderId) {
-        statusBar()->showMessage(tr("Delivered %1").arg(orderId), 5000);
-    });
+    connect(m_agent, &caps::DriverAgent::delivered, this,
+            [this](const QString &orderId) { statusBar()->showMessage(tr("Delivered %1").arg(orderId), 5000); });
     watchConnection(m_client);
     updateActions();
     m_client->connectToHub();
@@ -213,8 +211,8 @@ bool DriverWindow::selectOrder(const QString &orderId)
     for (int row = 0; row < m_proxy->rowCount(); ++row) {
         const QModelIndex index = m_proxy->index(row, 0);
         if (index.data(caps::OrderModel::OrderIdRole).toString() == orderId) {
-            m_queueView->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect
-                                                             | QItemSelectionModel::Rows);
+            m_queueView->selectionModel()->select(index,
+                                                  QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
             m_queueView->setCurrentIndex(index);
             return true;
         }

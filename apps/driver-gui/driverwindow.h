@@ -16,7 +16,7 @@ namespace caps {
 class Client;
 class DriverAgent;
 class EventLogView;
-}
+} // namespace caps
 
 // caps-driver's window: the orders waiting for pickup, "Confirm pickup" and "Mark delivered"
 // for the selected one (enabled only when that is its next step), auto-drive, the event log.

@@ -13,12 +13,14 @@ int main(int argc, char *argv[])
     ClientProgram program(argc, argv, "caps-driver");
     QCommandLineParser &parser = program.parser;
     parser.setApplicationDescription(QCoreApplication::translate("main", "CAPS driver: picks up and delivers orders."));
-    parser.addOption({QStringLiteral("pickup-delay"),
-                      QCoreApplication::translate("main", "Headless: milliseconds from pickup to in-transit (default 1000)."),
-                      QCoreApplication::translate("main", "MS"), QStringLiteral("1000")});
-    parser.addOption({QStringLiteral("deliver-delay"),
-                      QCoreApplication::translate("main", "Headless: milliseconds from pickup to delivered (default 3000)."),
-                      QCoreApplication::translate("main", "MS"), QStringLiteral("3000")});
+    parser.addOption(
+        {QStringLiteral("pickup-delay"),
+         QCoreApplication::translate("main", "Headless: milliseconds from pickup to in-transit (default 1000)."),
+         QCoreApplication::translate("main", "MS"), QStringLiteral("1000")});
+    parser.addOption(
+        {QStringLiteral("deliver-delay"),
+         QCoreApplication::translate("main", "Headless: milliseconds from pickup to delivered (default 3000)."),
+         QCoreApplication::translate("main", "MS"), QStringLiteral("3000")});
     if (!program.start())
         return program.exitCode();
 

@@ -34,34 +34,43 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
-        "main", "The CAPS hub: a Socket.IO server (HTTP long-polling and WebSocket on one port) that routes "
-                "pickup, in-transit and delivered events between vendors, drivers and customers."));
+        "main",
+        "The CAPS hub: a Socket.IO server (HTTP long-polling and WebSocket on one port) that routes "
+        "pickup, in-transit and delivered events between vendors, drivers and customers."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption nspOption(QStringLiteral("namespace"), QCoreApplication::translate("main", "Socket.IO namespace of the hub (default /caps)."),
-                                       QStringLiteral("name"), QStringLiteral("/caps"));
-    const QCommandLineOption logFormatOption(QStringLiteral("log-format"),
-                                             QCoreApplication::translate("main", "Event log format: inspect (the lab's EVENT lines, default) or json."),
-                                             QStringLiteral("format"), QStringLiteral("inspect"));
-    const QCommandLineOption dbOption(QStringLiteral("db"),
-                                      QCoreApplication::translate("main", "Message queue database (SQLite), kept across restarts; "
-                                                                          "\":memory:\" for none that survives the hub (default %1).")
-                                          .arg(caps::SqliteMessageStore::defaultPath()),
-                                      QStringLiteral("path"), caps::SqliteMessageStore::defaultPath());
+    const QCommandLineOption nspOption(
+        QStringLiteral("namespace"),
+        QCoreApplication::translate("main", "Socket.IO namespace of the hub (default /caps)."), QStringLiteral("name"),
+        QStringLiteral("/caps"));
+    const QCommandLineOption logFormatOption(
+        QStringLiteral("log-format"),
+        QCoreApplication::translate("main", "Event log format: inspect (the lab's EVENT lines, default) or json."),
+        QStringLiteral("format"), QStringLiteral("inspect"));
+    const QCommandLineOption dbOption(
+        QStringLiteral("db"),
+        QCoreApplication::translate("main",
+                                    "Message queue database (SQLite), kept across restarts; "
+                                    "\":memory:\" for none that survives the hub (default %1).")
+            .arg(caps::SqliteMessageStore::defaultPath()),
+        QStringLiteral("path"), caps::SqliteMessageStore::defaultPath());
     const caps::PendingRetention retentionDefaults;
     const QCommandLineOption maxAgeOption(
         QStringLiteral("queue-max-age"),
-        QCoreApplication::translate("main", "Drop a queued message nobody acknowledged after this many milliseconds "
-                                            "(default %1: 7 days).")
+        QCoreApplication::translate("main",
+                                    "Drop a queued message nobody acknowledged after this many milliseconds "
+                                    "(default %1: 7 days).")
             .arg(retentionDefaults.maxAge.count()),
         QStringLiteral("ms"), QString::number(retentionDefaults.maxAge.count()));
     const QCommandLineOption maxMessagesOption(
         QStringLiteral("queue-max-messages"),
-        QCoreApplication::translate("main", "Keep at most this many queued messages, every queue together; the oldest "
-                                            "go first (default %1).")
+        QCoreApplication::translate("main",
+                                    "Keep at most this many queued messages, every queue together; the oldest "
+                                    "go first (default %1).")
             .arg(retentionDefaults.maxCount),
         QStringLiteral("count"), QString::number(retentionDefaults.maxCount));
-    const QCommandLineOption quietOption(QStringLiteral("quiet"), QCoreApplication::translate("main", "Do not log events."));
+    const QCommandLineOption quietOption(QStringLiteral("quiet"),
+                                         QCoreApplication::translate("main", "Do not log events."));
     // --port, --host, the timings, and connection state recovery (on for two minutes by default,
     // where socket.io has it off: a vendor or driver whose network blinks should miss nothing).
     // Unlike socket.io, the hub serves socket.io 2.x clients unless told not to: many CAPS labs
@@ -86,11 +95,13 @@ int main(int argc, char *argv[])
     }
     const QString logFormat = parser.value(logFormatOption);
     if (logFormat != QLatin1String("inspect") && logFormat != QLatin1String("json")) {
-        std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "Unknown --log-format: %1").arg(logFormat)));
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate("main", "Unknown --log-format: %1").arg(logFormat)));
         return 2;
     }
     // Up to ten years, and a billion messages: beyond either the bound means nothing.
-    const auto maxAge = caps::wholeNumberOption(parser, maxAgeOption.names().first(), 1, qint64(3650) * 24 * 3600 * 1000);
+    const auto maxAge
+        = caps::wholeNumberOption(parser, maxAgeOption.names().first(), 1, qint64(3650) * 24 * 3600 * 1000);
     const auto maxMessages = caps::wholeNumberOption(parser, maxMessagesOption.names().first(), 1, 1000000000);
     for (const auto *value : {&maxAge, &maxMessages}) {
         if (!*value) {
@@ -132,8 +143,10 @@ int main(int argc, char *argv[])
     } else {
         auto opened = caps::SqliteMessageStore::open(parser.value(dbOption));
         if (!opened) {
-            std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "caps-hub: cannot open the message queue %1: %2")
-                                                        .arg(parser.value(dbOption), opened.error())));
+            std::fprintf(
+                stderr, "%s\n",
+                qPrintable(QCoreApplication::translate("main", "caps-hub: cannot open the message queue %1: %2")
+                               .arg(parser.value(dbOption), opened.error())));
             return 1;
         }
         store = std::move(opened).value();
@@ -163,8 +176,11 @@ int main(int argc, char *argv[])
         QObject::connect(&hub, &caps::CapsHub::eventReceived, &log, &caps::HubEventLog::write);
 
     if (!server.listen(host, endpoint->port)) {
-        std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "caps-hub: cannot listen on %1:%2: %3")
-                                                    .arg(host.toString()).arg(endpoint->port).arg(server.errorString())));
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate("main", "caps-hub: cannot listen on %1:%2: %3")
+                                    .arg(host.toString())
+                                    .arg(endpoint->port)
+                                    .arg(server.errorString())));
         return 1;
     }
 
@@ -175,10 +191,11 @@ int main(int argc, char *argv[])
         QTimer::singleShot(100, QCoreApplication::instance(), &QCoreApplication::quit);
     });
 
-    const QString hostText = host.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + host.toString() + QLatin1Char(']')
-                                                                              : host.toString();
-    std::printf("caps-hub listening on %s://%s:%u%s\n", options.tls ? "https" : "http", qPrintable(hostText), unsigned(server.serverPort()),
-                qPrintable(hub.nsp()->name()));
+    const QString hostText = host.protocol() == QAbstractSocket::IPv6Protocol
+        ? QLatin1Char('[') + host.toString() + QLatin1Char(']')
+        : host.toString();
+    std::printf("caps-hub listening on %s://%s:%u%s\n", options.tls ? "https" : "http", qPrintable(hostText),
+                unsigned(server.serverPort()), qPrintable(hub.nsp()->name()));
     std::fflush(stdout);
     return app.exec();
 }

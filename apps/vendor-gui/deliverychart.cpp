@@ -54,8 +54,7 @@ DeliveryChart::DeliveryChart(QWidget *parent)
         if (index >= m_ids.size())
             return;
         QToolTip::showText(QCursor::pos(),
-                           tr("%1\n%2 s from pickup to delivery").arg(m_ids.at(index)).arg(point.y(), 0, 'f', 1),
-                           this);
+                           tr("%1\n%2 s from pickup to delivery").arg(m_ids.at(index)).arg(point.y(), 0, 'f', 1), this);
     });
     setMinimumSize(340, 220);
     applyPalette();

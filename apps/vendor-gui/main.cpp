@@ -21,14 +21,16 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("count"),
                       QCoreApplication::translate("main", "Headless: place N orders, exit 0 once all are delivered."),
                       QCoreApplication::translate("main", "N")});
-    parser.addOption({QStringLiteral("customer"),
-                      QCoreApplication::translate("main", "Headless: every order for this customer (default: random names)."),
-                      QCoreApplication::translate("main", "NAME")});
+    parser.addOption(
+        {QStringLiteral("customer"),
+         QCoreApplication::translate("main", "Headless: every order for this customer (default: random names)."),
+         QCoreApplication::translate("main", "NAME")});
     if (!program.start())
         return program.exitCode();
-    const QString store = caps::ProgramOptions::stringOption(parser, QStringLiteral("store"), program.settings(),
-                                                             QStringLiteral("vendor/store"),
-                                                             QStringLiteral("1-206-flowers")).trimmed();
+    const QString store
+        = caps::ProgramOptions::stringOption(parser, QStringLiteral("store"), program.settings(),
+                                             QStringLiteral("vendor/store"), QStringLiteral("1-206-flowers"))
+              .trimmed();
     if (store.isEmpty())
         return program.fail(QCoreApplication::translate("main", "the store name must not be empty"));
 
@@ -36,7 +38,8 @@ int main(int argc, char *argv[])
         const int interval = caps::ProgramOptions::intOption(parser, QStringLiteral("interval"), 5000);
         const int count = caps::ProgramOptions::intOption(parser, QStringLiteral("count"), -1);
         if (interval <= 0)
-            return program.fail(QCoreApplication::translate("main", "--interval needs a positive number of milliseconds"));
+            return program.fail(
+                QCoreApplication::translate("main", "--interval needs a positive number of milliseconds"));
         if (parser.isSet(QStringLiteral("count")) && count < 0)
             return program.fail(QCoreApplication::translate("main", "--count needs a number"));
 

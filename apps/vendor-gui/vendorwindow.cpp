@@ -40,8 +40,8 @@ VendorWindow::VendorWindow(const QUrl &hub, const QString &store, QWidget *paren
 
     m_newOrderAction->setObjectName(QStringLiteral("newOrderAction"));
     m_newOrderAction->setShortcut(QKeySequence::New);
-    m_newOrderAction->setIcon(QIcon::fromTheme(QStringLiteral("document-new"),
-                                               style()->standardIcon(QStyle::SP_FileIcon)));
+    m_newOrderAction->setIcon(
+        QIcon::fromTheme(QStringLiteral("document-new"), style()->standardIcon(QStyle::SP_FileIcon)));
     m_newOrderAction->setToolTip(tr("Prepare a new order for pickup (%1)")
                                      .arg(QKeySequence(QKeySequence::New).toString(QKeySequence::NativeText)));
     connect(m_newOrderAction, &QAction::triggered, this, &VendorWindow::newOrder);
@@ -131,7 +131,8 @@ void VendorWindow::startSession()
     header->setSectionResizeMode(caps::OrderModel::AddressColumn, QHeaderView::Stretch);
     // A UUID is long; its middle is elided and the tooltip has it whole.
     header->setSectionResizeMode(caps::OrderModel::OrderIdColumn, QHeaderView::Interactive);
-    m_ordersView->setColumnWidth(caps::OrderModel::OrderIdColumn, fontMetrics().horizontalAdvance(QLatin1Char('0')) * 16);
+    m_ordersView->setColumnWidth(caps::OrderModel::OrderIdColumn,
+                                 fontMetrics().horizontalAdvance(QLatin1Char('0')) * 16);
     m_ordersView->sortByColumn(caps::OrderModel::OrderedAtColumn, Qt::DescendingOrder);
     m_logView->setLog(m_agent->log());
     m_chart->setOrders(m_agent->orders());

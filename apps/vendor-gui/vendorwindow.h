@@ -15,7 +15,7 @@ namespace caps {
 class Client;
 class EventLogView;
 class VendorAgent;
-}
+} // namespace caps
 class DeliveryChart;
 class NewOrderDialog;
 

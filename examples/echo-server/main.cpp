@@ -37,14 +37,17 @@ void serveEcho(caps::Namespace *nsp)
                 event.ack(event.args(), event.attachments());
             } else if (event.name() == QLatin1String("ask")) {
                 QPointer<caps::ServerSocket> guard(socket);
-                socket->emitWithAck(QStringLiteral("question"), event.args(), [guard](const caps::Result<caps::sio::Packet> &reply) {
-                    if (!guard)
-                        return;
-                    if (reply)
-                        guard->emitEvent(QStringLiteral("answer"), reply->data.toArray(), reply->attachments);
-                    else
-                        guard->emitEvent(QStringLiteral("answer-timeout"), {reply.error()});
-                }, 2000, event.attachments());
+                socket->emitWithAck(
+                    QStringLiteral("question"), event.args(),
+                    [guard](const caps::Result<caps::sio::Packet> &reply) {
+                        if (!guard)
+                            return;
+                        if (reply)
+                            guard->emitEvent(QStringLiteral("answer"), reply->data.toArray(), reply->attachments);
+                        else
+                            guard->emitEvent(QStringLiteral("answer-timeout"), {reply.error()});
+                    },
+                    2000, event.attachments());
             }
         });
     });
@@ -53,8 +56,10 @@ void serveEcho(caps::Namespace *nsp)
 int serve(QCoreApplication &app, auto &server, const caps::ServerCommandLine::Endpoint &endpoint)
 {
     if (!server.listen(endpoint.host, endpoint.port)) {
-        std::fprintf(stderr, "%s\n", qPrintable(QCoreApplication::translate("main", "caps-echo-server: cannot listen: %1")
-                                                    .arg(server.errorString())));
+        std::fprintf(
+            stderr, "%s\n",
+            qPrintable(
+                QCoreApplication::translate("main", "caps-echo-server: cannot listen: %1").arg(server.errorString())));
         return 1;
     }
     caps::SignalWatcher signalWatcher;
@@ -83,7 +88,9 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     const QCommandLineOption engineIoOption(
         QStringLiteral("engine-io"),
-        QCoreApplication::translate("main", "Be a raw Engine.IO echo server at /engine.io/ (no Socket.IO): every message goes back as it came."));
+        QCoreApplication::translate(
+            "main",
+            "Be a raw Engine.IO echo server at /engine.io/ (no Socket.IO): every message goes back as it came."));
     parser.addOption(engineIoOption);
     // Connection state recovery off and Engine.IO 3 refused unless asked for, as in socket.io.
     const caps::ServerCommandLine serverCommandLine;
@@ -101,9 +108,10 @@ int main(int argc, char *argv[])
         options.path = QStringLiteral("/engine.io/");
         caps::EngineServer server(options);
         QObject::connect(&server, &caps::EngineServer::connection, &server, [](caps::EngineSession *session) {
-            QObject::connect(session, &caps::EngineSession::messageReceived, session, [session](const QByteArray &data, bool binary) {
-                session->send(caps::OutgoingMessage::engineMessage(data, binary));
-            });
+            QObject::connect(session, &caps::EngineSession::messageReceived, session,
+                             [session](const QByteArray &data, bool binary) {
+                                 session->send(caps::OutgoingMessage::engineMessage(data, binary));
+                             });
         });
         return serve(app, server, *endpoint);
     }

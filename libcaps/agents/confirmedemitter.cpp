@@ -57,9 +57,8 @@ void ConfirmedEmitter::resendLost()
 
 qsizetype ConfirmedEmitter::indexOf(const QString &event, const QString &orderId) const
 {
-    const auto it = std::find_if(m_unconfirmed.cbegin(), m_unconfirmed.cend(), [&](const Unconfirmed &u) {
-        return u.event == event && u.orderId == orderId;
-    });
+    const auto it = std::find_if(m_unconfirmed.cbegin(), m_unconfirmed.cend(),
+                                 [&](const Unconfirmed &u) { return u.event == event && u.orderId == orderId; });
     return it == m_unconfirmed.cend() ? -1 : it - m_unconfirmed.cbegin();
 }
 

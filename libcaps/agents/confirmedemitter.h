@@ -53,8 +53,8 @@ private:
         QString event;
         QString orderId;
         QJsonObject payload;
-        quint64 connection = 0;  // the connection it was (or will be) sent on
-        Backoff retry;           // counts the refusals ({ ok: false }), gives the delays
+        quint64 connection = 0; // the connection it was (or will be) sent on
+        Backoff retry; // counts the refusals ({ ok: false }), gives the delays
     };
 
     // -1: none.
@@ -64,8 +64,8 @@ private:
 
     QPointer<Client> m_client;
     QueueHubProbe *m_probe;
-    QList<Unconfirmed> m_unconfirmed;  // oldest first
-    quint64 m_connection = 0;          // connections so far
+    QList<Unconfirmed> m_unconfirmed; // oldest first
+    quint64 m_connection = 0; // connections so far
     int m_firstRetryMs = 200;
     int m_maxRetryMs = 5000;
 };

@@ -17,8 +17,7 @@ CustomerAgent::CustomerAgent(Client *client, QObject *parent)
     : QObject(parent)
     , m_client(client)
 {
-    connect(client, &Client::connected, this,
-            [this] { m_log.logNote(ConnectionStatus::connectedNote(*m_client)); });
+    connect(client, &Client::connected, this, [this] { m_log.logNote(ConnectionStatus::connectedNote(*m_client)); });
     connect(client, &Client::disconnected, this,
             [this](const QString &reason) { m_log.logNote(tr("Disconnected (%1)").arg(reason)); });
     connect(client, &Client::eventReceived, this,

@@ -95,7 +95,7 @@ void DriverAgent::onConnected()
     m_log.logNote(ConnectionStatus::connectedNote(*m_client));
     // The shared queue: an order stays there until a driver has delivered it.
     m_queueProbe->ask(QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
-                                     {QStringLiteral("event"), QStringLiteral("pickup")}});
+                                  {QStringLiteral("event"), QStringLiteral("pickup")}});
     m_steps.resendLost();
 }
 
@@ -117,9 +117,10 @@ void DriverAgent::acknowledgePickup(const QString &orderId)
         messageId = m_payloads.value(orderId).value(QLatin1String("messageID"));
     if (!messageId.isString() && !messageId.isDouble())
         messageId = orderId;
-    m_client->emitEvent(QStringLiteral("received"), {QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
-                                                                 {QStringLiteral("event"), QStringLiteral("pickup")},
-                                                                 {QStringLiteral("messageId"), messageId}}});
+    m_client->emitEvent(QStringLiteral("received"),
+                        {QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                     {QStringLiteral("event"), QStringLiteral("pickup")},
+                                     {QStringLiteral("messageId"), messageId}}});
 }
 
 void DriverAgent::setAutoDrive(bool on)
@@ -160,8 +161,9 @@ void DriverAgent::schedule(const QString &orderId)
         // Counted from the pickup event, as the lab's setTimeout calls are.
         delay = m_pickupDelayMs - int(order.orderedAt.msecsTo(QDateTime::currentDateTimeUtc()));
     } else if (order.status == Order::Status::InTransit) {
-        const QDateTime due = order.orderedAt.isValid() ? order.orderedAt.addMSecs(m_deliverDelayMs)
-                                                        : order.inTransitAt.addMSecs(m_deliverDelayMs - m_pickupDelayMs);
+        const QDateTime due = order.orderedAt.isValid()
+            ? order.orderedAt.addMSecs(m_deliverDelayMs)
+            : order.inTransitAt.addMSecs(m_deliverDelayMs - m_pickupDelayMs);
         delay = int(QDateTime::currentDateTimeUtc().msecsTo(due));
     } else {
         return;

@@ -80,8 +80,8 @@ private:
     QHash<QString, QJsonObject> m_payloads;
     QHash<QString, QTimer *> m_timers;
     QSet<QString> m_confirmedDelivered;
-    QueueHubProbe *m_queueProbe;      // whether the hub keeps and confirms messages
-    ConfirmedEmitter m_steps;         // in-transit and delivered
+    QueueHubProbe *m_queueProbe; // whether the hub keeps and confirms messages
+    ConfirmedEmitter m_steps; // in-transit and delivered
     bool m_autoDrive = false;
     int m_pickupDelayMs = 1000;
     int m_deliverDelayMs = 3000;

@@ -30,15 +30,17 @@ void ProgramOptions::addCommonOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("hub"),
                       QCoreApplication::translate("caps", "Hub URL (default %1).").arg(defaultHubUrl()),
                       QCoreApplication::translate("caps", "URL")});
-    parser.addOption({QStringLiteral("headless"),
-                      QCoreApplication::translate("caps", "Run in the terminal, without a window.")});
+    parser.addOption(
+        {QStringLiteral("headless"), QCoreApplication::translate("caps", "Run in the terminal, without a window.")});
     parser.addOption({QStringLiteral("connect-timeout"),
-                      QCoreApplication::translate("caps", "Give up (exit code 2) when the hub stays unreachable "
-                                                          "this long; 0 retries for ever (default)."),
+                      QCoreApplication::translate("caps",
+                                                  "Give up (exit code 2) when the hub stays unreachable "
+                                                  "this long; 0 retries for ever (default)."),
                       QCoreApplication::translate("caps", "MS"), QStringLiteral("0")});
     parser.addOption({QStringLiteral("token"),
-                      QCoreApplication::translate("caps", "Access token for a hub in token mode (default: the "
-                                                          "CAPS_TOKEN environment variable)."),
+                      QCoreApplication::translate("caps",
+                                                  "Access token for a hub in token mode (default: the "
+                                                  "CAPS_TOKEN environment variable)."),
                       QCoreApplication::translate("caps", "TOKEN")});
 }
 
@@ -57,8 +59,8 @@ void ProgramOptions::applyToken(Client &client, const QString &token)
 
 QUrl ProgramOptions::hubUrl(const QCommandLineParser &parser, const QSettings &settings)
 {
-    const QString text = stringOption(parser, QStringLiteral("hub"), settings, QStringLiteral("hub/url"),
-                                      defaultHubUrl());
+    const QString text
+        = stringOption(parser, QStringLiteral("hub"), settings, QStringLiteral("hub/url"), defaultHubUrl());
     return QUrl::fromUserInput(text);
 }
 
@@ -71,8 +73,8 @@ int ProgramOptions::intOption(const QCommandLineParser &parser, const QString &n
     return ok ? value : -1;
 }
 
-QString ProgramOptions::stringOption(const QCommandLineParser &parser, const QString &name,
-                                     const QSettings &settings, const QString &key, const QString &fallback)
+QString ProgramOptions::stringOption(const QCommandLineParser &parser, const QString &name, const QSettings &settings,
+                                     const QString &key, const QString &fallback)
 {
     if (parser.isSet(name))
         return parser.value(name);

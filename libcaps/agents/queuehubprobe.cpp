@@ -4,7 +4,10 @@
 
 namespace caps {
 
-QueueHubProbe::QueueHubProbe(Client *client, QObject *parent) : QObject(parent), m_client(client) {}
+QueueHubProbe::QueueHubProbe(Client *client, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+{ }
 
 void QueueHubProbe::ask(const QJsonObject &request)
 {

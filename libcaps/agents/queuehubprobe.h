@@ -36,7 +36,7 @@ Q_SIGNALS:
 private:
     QPointer<Client> m_client;
     Answer m_answer = Answer::Unknown;
-    quint64 m_asked = 0;   // connections asked on
+    quint64 m_asked = 0; // connections asked on
     int m_timeoutMs = 10000;
 };
 

@@ -82,9 +82,10 @@ void VendorAgent::onEvent(const QString &event, const QJsonArray &args)
             messageId = o.value(QLatin1String("messageID"));
         if (!messageId.isString() && !messageId.isDouble())
             messageId = order->orderId;
-        m_client->emitEvent(QStringLiteral("received"), {QJsonObject{{QStringLiteral("clientId"), m_store},
-                                                                     {QStringLiteral("event"), event},
-                                                                     {QStringLiteral("messageId"), messageId}}});
+        m_client->emitEvent(QStringLiteral("received"),
+                            {QJsonObject{{QStringLiteral("clientId"), m_store},
+                                         {QStringLiteral("event"), event},
+                                         {QStringLiteral("messageId"), messageId}}});
     }
 }
 

@@ -55,7 +55,7 @@ private:
     QString m_store;
     OrderModel m_orders;
     EventLogModel m_log;
-    QueueHubProbe *m_queueProbe;      // whether the hub keeps and confirms messages
+    QueueHubProbe *m_queueProbe; // whether the hub keeps and confirms messages
     ConfirmedEmitter m_pickups;
 };
 

@@ -45,8 +45,7 @@ void VendorConsole::placeOne()
         fake.customer = m_customer;
     const Order order = m_agent->placeOrder(fake);
     m_placed.insert(order.orderId);
-    m_out << "VENDOR: new order " << order.orderId << " for " << order.customer << ", " << order.address
-          << Qt::endl;
+    m_out << "VENDOR: new order " << order.orderId << " for " << order.customer << ", " << order.address << Qt::endl;
     if (m_count >= 0 && m_placed.size() >= m_count)
         m_timer.stop();
 }

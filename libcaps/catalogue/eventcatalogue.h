@@ -21,8 +21,8 @@ namespace caps {
 // Where an order is in its life. The hub enforces the order of steps (CapsEvent::from).
 // In event order; a status never goes back. (Order::Status is this.)
 enum class OrderStatus {
-    Unknown,   // not seen yet
-    Ordered,   // `pickup`: the vendor has a parcel waiting for a driver
+    Unknown, // not seen yet
+    Ordered, // `pickup`: the vendor has a parcel waiting for a driver
     InTransit, // `in-transit`: a driver took it
     Delivered, // `delivered`
 };
@@ -30,10 +30,10 @@ QDebug operator<<(QDebug debug, OrderStatus status);
 
 // Who may send an event when the hub has tokens (open mode: anyone; admins: anything).
 enum class Sender : unsigned {
-    Vendor = 0x1,   // for its own store only
+    Vendor = 0x1, // for its own store only
     Driver = 0x2,
     Customer = 0x4,
-    Hub = 0x8,      // the hub itself; no client may send it
+    Hub = 0x8, // the hub itself; no client may send it
 };
 Q_DECLARE_FLAGS(Senders, Sender)
 
@@ -55,15 +55,15 @@ Q_DECLARE_FLAGS(Listeners, Listener)
 enum class QueueFor {
     Nobody,
     Drivers, // every driver queue (`getAll { event: "pickup" }`)
-    Store,   // the queue named after payload.store, the vendor's
+    Store, // the queue named after payload.store, the vendor's
 };
 
 struct CapsEvent
 {
     QString name;
     Senders senders;
-    Listeners openListeners;   // the lab's routing, for the hub without tokens
-    Listeners tokenListeners;  // with tokens: only those whose role entitles them to it
+    Listeners openListeners; // the lab's routing, for the hub without tokens
+    Listeners tokenListeners; // with tokens: only those whose role entitles them to it
     QueueFor queue = QueueFor::Nobody;
     // The payload is an order ({ store, orderID, customer, address }), validated as one.
     bool carriesOrder = true;
@@ -90,7 +90,9 @@ public:
     [[nodiscard]] static const EventCatalogue &standard();
 
     EventCatalogue() = default;
-    explicit EventCatalogue(QList<CapsEvent> events) : m_events(std::move(events)) {}
+    explicit EventCatalogue(QList<CapsEvent> events)
+        : m_events(std::move(events))
+    { }
 
     [[nodiscard]] const QList<CapsEvent> &events() const { return m_events; }
     [[nodiscard]] const CapsEvent *find(QStringView name) const;

@@ -71,7 +71,7 @@ public:
     bool m_recovered = false;
     QString m_errorString;
     QStringList m_rooms;
-    QStringList m_roomsAddedOffline;   // joinRoom() while not connected: a recovered session lacks them
+    QStringList m_roomsAddedOffline; // joinRoom() while not connected: a recovered session lacks them
     QList<sio::Packet> m_sendBuffer;
     // Events that came on this connection before the namespace's CONNECT: socket.io sends a
     // recovered session's missed events first. Handed on once connected, as socket.io-client's
@@ -328,8 +328,8 @@ void ClientPrivate::dropSentAcksWithoutTimeout()
     // report it, as the API promises, the others would wait forever.
     for (auto it = m_acks.begin(); it != m_acks.end();) {
         const qint64 ackId = it->first;
-        const bool buffered =
-            std::any_of(m_sendBuffer.cbegin(), m_sendBuffer.cend(), [ackId](const sio::Packet &p) { return p.id == ackId; });
+        const bool buffered = std::any_of(m_sendBuffer.cbegin(), m_sendBuffer.cend(),
+                                          [ackId](const sio::Packet &p) { return p.id == ackId; });
         if (!buffered && !it->second.timer)
             it = m_acks.erase(it);
         else
@@ -430,19 +430,16 @@ void ClientPrivate::scheduleReconnect(quint64 epoch)
 
 Client::Client(const QUrl &url, QObject *parent)
     : Client(url, Options{}, parent)
-{
-}
+{ }
 
 Client::Client(const QUrl &url, const Options &options, QObject *parent)
     : Client(url, options, nullptr, parent)
-{
-}
+{ }
 
 Client::Client(const QUrl &url, const Options &options, EngineTransport *transport, QObject *parent)
     : QObject(parent)
     , d(std::make_unique<ClientPrivate>(this, url, options, transport))
-{
-}
+{ }
 
 Client::~Client()
 {

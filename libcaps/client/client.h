@@ -26,20 +26,20 @@ class Client : public QObject
     Q_OBJECT
 public:
     enum class State {
-        Disconnected,   // not started, or stopped with disconnectFromHub()
-        Connecting,     // first attempt under way
-        Connected,      // namespace joined
-        Reconnecting,   // lost; the next attempt is scheduled (see reconnectIn())
+        Disconnected, // not started, or stopped with disconnectFromHub()
+        Connecting, // first attempt under way
+        Connected, // namespace joined
+        Reconnecting, // lost; the next attempt is scheduled (see reconnectIn())
     };
     Q_ENUM(State)
 
     struct Options
     {
         bool reconnection = true;
-        int reconnectionDelayMs = 1000;       // socket.io-client defaults
+        int reconnectionDelayMs = 1000; // socket.io-client defaults
         int reconnectionDelayMaxMs = 5000;
         double randomizationFactor = 0.5;
-        int reconnectionAttempts = -1;        // -1: forever
+        int reconnectionAttempts = -1; // -1: forever
         int connectTimeoutMs = 20000;
     };
 
@@ -81,8 +81,8 @@ public:
     // With an acknowledgement; `onTimeout` runs instead of `onAck` if no ack comes within
     // `timeoutMs` (-1: wait forever). Callbacks run on this object's thread; they are dropped
     // with the Client.
-    void emitWithAck(const QString &event, const QJsonArray &args, AckCallback onAck,
-                     int timeoutMs = -1, AckTimeoutCallback onTimeout = {});
+    void emitWithAck(const QString &event, const QJsonArray &args, AckCallback onAck, int timeoutMs = -1,
+                     AckTimeoutCallback onTimeout = {});
 
     // Rooms this client asks to be in: emits `join` with the room now (or when connected) and
     // again after every reconnection, since a new server-side socket starts in no room.

@@ -74,8 +74,8 @@ private:
     QTimer *m_pingTimer;
     QUrl m_endpoint;
     eio::Handshake m_handshake;
-    bool m_active = false;  // between open() and the end of that session
-    bool m_open = false;    // the server's OPEN has come
+    bool m_active = false; // between open() and the end of that session
+    bool m_open = false; // the server's OPEN has come
 };
 
 } // namespace caps

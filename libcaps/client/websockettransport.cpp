@@ -9,8 +9,7 @@ namespace caps {
 
 WebSocketTransport::WebSocketTransport(QObject *parent)
     : EngineTransport(parent)
-{
-}
+{ }
 
 WebSocketTransport::~WebSocketTransport()
 {

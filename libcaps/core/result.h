@@ -9,11 +9,12 @@ namespace caps {
 
 // A value or an error message. Decoders return this instead of throwing: nothing that a
 // peer sends may raise an exception into the Qt event loop.
-template<typename T>
-class Result
+template <typename T> class Result
 {
 public:
-    Result(T value) : m_value(std::move(value)) {} // NOLINT(google-explicit-constructor)
+    Result(T value)
+        : m_value(std::move(value))
+    { } // NOLINT(google-explicit-constructor)
     [[nodiscard]] static Result failure(QString error)
     {
         Result r;

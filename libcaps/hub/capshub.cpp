@@ -24,13 +24,18 @@ namespace {
 bool truthy(const QJsonValue &v)
 {
     switch (v.type()) {
-    case QJsonValue::Bool: return v.toBool();
-    case QJsonValue::Double: return v.toDouble() != 0 && !std::isnan(v.toDouble());
-    case QJsonValue::String: return !v.toString().isEmpty();
+    case QJsonValue::Bool:
+        return v.toBool();
+    case QJsonValue::Double:
+        return v.toDouble() != 0 && !std::isnan(v.toDouble());
+    case QJsonValue::String:
+        return !v.toString().isEmpty();
     case QJsonValue::Array:
-    case QJsonValue::Object: return true;
+    case QJsonValue::Object:
+        return true;
     case QJsonValue::Null:
-    case QJsonValue::Undefined: return false;
+    case QJsonValue::Undefined:
+        return false;
     }
     return false;
 }
@@ -46,7 +51,9 @@ QString idText(const QJsonValue &v)
 
 } // namespace
 
-CapsHub::CapsHub(Namespace *nsp, QObject *parent) : CapsHub(nsp, Options{}, parent) {}
+CapsHub::CapsHub(Namespace *nsp, QObject *parent)
+    : CapsHub(nsp, Options{}, parent)
+{ }
 
 CapsHub::CapsHub(Namespace *nsp, const Options &options, QObject *parent)
     : QObject(parent)
@@ -111,10 +118,15 @@ void CapsHub::onEvent(const ServerEvent &event)
     if (m_options.queue) {
         // The access policy knows only the Phase 2 events; queue requests are checked per queue.
         switch (m_options.queue->classifyHere(name)) {
-        case MessageQueue::Request::Received: onReceived(event); return;
-        case MessageQueue::Request::GetAll: onGetAll(event); return;
+        case MessageQueue::Request::Received:
+            onReceived(event);
+            return;
+        case MessageQueue::Request::GetAll:
+            onGetAll(event);
+            return;
         case MessageQueue::Request::Queued:
-        case MessageQueue::Request::Other: break;
+        case MessageQueue::Request::Other:
+            break;
         }
     }
     const Decision decision = m_options.policy.checkEvent(m_principals.value(socket), name, event.args());
@@ -167,8 +179,9 @@ void replyError(const ServerEvent &event, const QString &error, Retry retry)
     if (event.wantsAck())
         event.ack({answer});
     else
-        socket->emitEvent(QStringLiteral("error"), {QJsonObject{{QStringLiteral("event"), event.name().left(64)},
-                                                                {QStringLiteral("message"), error}}});
+        socket->emitEvent(
+            QStringLiteral("error"),
+            {QJsonObject{{QStringLiteral("event"), event.name().left(64)}, {QStringLiteral("message"), error}}});
 }
 
 } // namespace
@@ -234,7 +247,9 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
     if (check.verdict == OrderBook::Verdict::Repeat) {
         m_commit->inOrder([event] {
             if (event.wantsAck())
-                event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("queued"), false}, {QStringLiteral("repeat"), true}}});
+                event.ack({QJsonObject{{QStringLiteral("ok"), true},
+                                       {QStringLiteral("queued"), false},
+                                       {QStringLiteral("repeat"), true}}});
         });
         return;
     }
@@ -280,10 +295,12 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
         return;
     }
     // A message every queue has acknowledged was delivered: sending it again would undo `received`.
-    const bool relayIt = std::any_of(stored->queues.cbegin(), stored->queues.cend(), [](const MessageQueue::QueueOutcome &q) {
-        return q.outcome != EnqueueOutcome::AlreadyAcknowledged;
-    });
-    qCDebug(lcQueue) << "queued" << hubEvent.event << stored->messageId << "new:" << stored->isNew() << "relay:" << relayIt;
+    const bool relayIt
+        = std::any_of(stored->queues.cbegin(), stored->queues.cend(), [](const MessageQueue::QueueOutcome &q) {
+              return q.outcome != EnqueueOutcome::AlreadyAcknowledged;
+          });
+    qCDebug(lcQueue) << "queued" << hubEvent.event << stored->messageId << "new:" << stored->isNew()
+                     << "relay:" << relayIt;
     const QJsonObject reply{{QStringLiteral("ok"), true},
                             {QStringLiteral("queued"), stored->isNew()},
                             {QStringLiteral("messageId"), stored->messageId}};
@@ -325,7 +342,8 @@ void CapsHub::relay(const ServerEvent &event, const HubEvent &hubEvent)
 
 void CapsHub::announceTaken(const ServerEvent &event, const HubEvent &hubEvent)
 {
-    const HubEvent taken{EventCatalogue::kTaken, hubEvent.time, {}, {}, hubEvent.store, hubEvent.orderId, hubEvent.customer};
+    const HubEvent taken{EventCatalogue::kTaken, hubEvent.time,    {}, {}, hubEvent.store,
+                         hubEvent.orderId,       hubEvent.customer};
     const QList<Audience::Clause> clauses = m_audience.clauses(subjectOf(taken));
     if (clauses.isEmpty() || !m_nsp)
         return;
@@ -334,9 +352,10 @@ void CapsHub::announceTaken(const ServerEvent &event, const HubEvent &hubEvent)
     for (const Audience::Clause &clause : clauses)
         targets.append({clause.rooms, clause.exceptRooms + QStringList{hubEvent.store}, {event.socket()}});
     // Store and order only: the other drivers need no customer's name or address to drop it.
-    m_nsp->broadcast(targets, sio::Packet::event(m_nsp->name(), EventCatalogue::kTaken,
-                                                 {QJsonObject{{QStringLiteral("store"), hubEvent.store},
-                                                              {QStringLiteral("orderID"), hubEvent.orderId}}}));
+    m_nsp->broadcast(targets,
+                     sio::Packet::event(m_nsp->name(), EventCatalogue::kTaken,
+                                        {QJsonObject{{QStringLiteral("store"), hubEvent.store},
+                                                     {QStringLiteral("orderID"), hubEvent.orderId}}}));
 }
 
 Audience::Subject CapsHub::subjectOf(const HubEvent &event)
@@ -351,7 +370,8 @@ void CapsHub::onReceived(const ServerEvent &event)
         queueError(event, parsed.error());
         return;
     }
-    if (const Decision may = m_options.policy.mayUseQueue(m_principals.value(event.socket()), parsed->queueId, parsed->event);
+    if (const Decision may
+        = m_options.policy.mayUseQueue(m_principals.value(event.socket()), parsed->queueId, parsed->event);
         !may) {
         refuse(event, QStringLiteral("received: %1").arg(may.error));
         return;
@@ -365,13 +385,15 @@ void CapsHub::onReceived(const ServerEvent &event)
         queueError(event, acked.error());
         return;
     }
-    qCDebug(lcQueue) << "received" << acked->queueId << acked->event << acked->messageId << "removed:" << acked->removed;
+    qCDebug(lcQueue) << "received" << acked->queueId << acked->event << acked->messageId
+                     << "removed:" << acked->removed;
     // `removed: true` promises that the message will not come back: only once that is durable.
-    m_commit->defer({[event, removed = acked->removed] {
-               if (event.wantsAck())
-                   event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("removed"), removed}}});
-           },
-           [this, event](const QString &error) { queueError(event, error); }});
+    m_commit->defer(
+        {[event, removed = acked->removed] {
+             if (event.wantsAck())
+                 event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("removed"), removed}}});
+         },
+         [this, event](const QString &error) { queueError(event, error); }});
 }
 
 void CapsHub::onGetAll(const ServerEvent &event)
@@ -381,7 +403,8 @@ void CapsHub::onGetAll(const ServerEvent &event)
         queueError(event, parsed.error());
         return;
     }
-    if (const Decision may = m_options.policy.mayUseQueue(m_principals.value(event.socket()), parsed->queueId, parsed->event);
+    if (const Decision may
+        = m_options.policy.mayUseQueue(m_principals.value(event.socket()), parsed->queueId, parsed->event);
         !may) {
         refuse(event, QStringLiteral("getAll: %1").arg(may.error));
         return;
@@ -412,16 +435,17 @@ void CapsHub::onGetAll(const ServerEvent &event)
     }
     qCDebug(lcQueue) << "getAll" << backlog->queueId << backlog->event << messages.size() << "of"
                      << backlog->messages.size() << "messages";
-    m_commit->defer({[event, messages = std::move(messages)] {
-               ServerSocket *socket = event.socket();
-               if (!socket)
-                   return;
-               for (const QueuedMessage &message : messages)
-                   socket->emitEvent(message.event, {message.payload});
-               if (event.wantsAck())
-                   event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("count"), messages.size()}}});
-           },
-           [this, event](const QString &error) { queueError(event, error); }});
+    m_commit->defer(
+        {[event, messages = std::move(messages)] {
+             ServerSocket *socket = event.socket();
+             if (!socket)
+                 return;
+             for (const QueuedMessage &message : messages)
+                 socket->emitEvent(message.event, {message.payload});
+             if (event.wantsAck())
+                 event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("count"), messages.size()}}});
+         },
+         [this, event](const QString &error) { queueError(event, error); }});
 }
 
 void CapsHub::queueError(const ServerEvent &event, const QString &error)

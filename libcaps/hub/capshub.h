@@ -64,8 +64,8 @@ public:
         // For `track` and the lifecycle: this many orders, holding at most this many payload
         // bytes; the oldest are forgotten first.
         int maxRememberedOrders = 10000;
-        AccessPolicy policy;               // who may emit what (open mode by default)
-        int maxRoomsPerSocket = 0;         // 0: no limit
+        AccessPolicy policy; // who may emit what (open mode by default)
+        int maxRoomsPerSocket = 0; // 0: no limit
         qint64 maxRememberedBytes = 16 * 1024 * 1024;
         // Not owned, outlives the hub, serves this hub only (the hub owns its store's batches);
         // nullptr: live routing only.

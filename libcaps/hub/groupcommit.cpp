@@ -8,7 +8,9 @@
 namespace caps {
 
 GroupCommit::GroupCommit(MessageStore *store, int maxEvents, QObject *parent)
-    : QObject(parent), m_store(store), m_maxEvents(std::max(1, maxEvents))
+    : QObject(parent)
+    , m_store(store)
+    , m_maxEvents(std::max(1, maxEvents))
 {
     // A zero-timer rather than QAbstractEventDispatcher::aboutToBlock: it fires after the socket
     // notifiers of the current pass on every dispatcher (glib or not) and in nested loops, while

@@ -52,7 +52,7 @@ private:
 
     MessageStore *m_store;
     int m_maxEvents;
-    std::vector<Step> m_waiting;   // the open batch's steps, in arrival order
+    std::vector<Step> m_waiting; // the open batch's steps, in arrival order
     std::vector<Step> m_answering; // the batch being answered; kept to reuse its capacity
     bool m_storeBatchOpen = false;
     bool m_committing = false;

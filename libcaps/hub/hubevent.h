@@ -10,13 +10,13 @@ namespace caps {
 // One CAPS event as the hub saw it: what it logs, relays and remembers for tracking.
 struct HubEvent
 {
-    QString event;              // "pickup", "in-transit", "delivered"
-    QDateTime time;             // when the hub received it (UTC)
-    QByteArray payloadJson;     // the payload's JSON text exactly as the client sent it; empty if none
-    QJsonValue payload;         // the same, parsed
-    QString store;              // payload.store
-    QString orderId;            // payload.orderID (or orderId)
-    QString customer;           // payload.customer
+    QString event; // "pickup", "in-transit", "delivered"
+    QDateTime time; // when the hub received it (UTC)
+    QByteArray payloadJson; // the payload's JSON text exactly as the client sent it; empty if none
+    QJsonValue payload; // the same, parsed
+    QString store; // payload.store
+    QString orderId; // payload.orderID (or orderId)
+    QString customer; // payload.customer
 
     // The lab's log line: EVENT { event: 'pickup', time: 2026-..Z, payload: { store: '...', ... } }
     [[nodiscard]] QByteArray toLogLine() const;

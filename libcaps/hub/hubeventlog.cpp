@@ -3,9 +3,10 @@
 namespace caps {
 
 HubEventLog::HubEventLog(Format format, std::FILE *stream, QObject *parent)
-    : QObject(parent), m_format(format), m_stream(stream)
-{
-}
+    : QObject(parent)
+    , m_format(format)
+    , m_stream(stream)
+{ }
 
 void HubEventLog::write(const HubEvent &event)
 {

@@ -9,9 +9,9 @@ namespace caps::jsinspect {
 
 namespace {
 
-constexpr int kMaxDepth = 64;          // guards the recursion; the codec already caps nesting at 32
-constexpr int kInspectDepth = 2;       // util.inspect's default `depth`
-constexpr int kMaxArrayItems = 100;    // util.inspect's default `maxArrayLength`
+constexpr int kMaxDepth = 64; // guards the recursion; the codec already caps nesting at 32
+constexpr int kInspectDepth = 2; // util.inspect's default `depth`
+constexpr int kMaxArrayItems = 100; // util.inspect's default `maxArrayLength`
 
 bool isIdentifier(const QString &key)
 {
@@ -31,7 +31,9 @@ bool isIdentifier(const QString &key)
 class Reader
 {
 public:
-    explicit Reader(QByteArrayView text) : m_s(text) {}
+    explicit Reader(QByteArrayView text)
+        : m_s(text)
+    { }
 
     void skipSpace()
     {
@@ -82,14 +84,30 @@ public:
                 return std::nullopt;
             const char e = m_s[m_i++];
             switch (e) {
-            case '"': utf8.append('"'); break;
-            case '\\': utf8.append('\\'); break;
-            case '/': utf8.append('/'); break;
-            case 'b': utf8.append('\b'); break;
-            case 'f': utf8.append('\f'); break;
-            case 'n': utf8.append('\n'); break;
-            case 'r': utf8.append('\r'); break;
-            case 't': utf8.append('\t'); break;
+            case '"':
+                utf8.append('"');
+                break;
+            case '\\':
+                utf8.append('\\');
+                break;
+            case '/':
+                utf8.append('/');
+                break;
+            case 'b':
+                utf8.append('\b');
+                break;
+            case 'f':
+                utf8.append('\f');
+                break;
+            case 'n':
+                utf8.append('\n');
+                break;
+            case 'r':
+                utf8.append('\r');
+                break;
+            case 't':
+                utf8.append('\t');
+                break;
             case 'u': {
                 if (m_i + 4 > m_s.size())
                     return std::nullopt;
@@ -164,7 +182,14 @@ public:
             if (m_i >= size)
                 return false;
             switch (data[m_i++]) {
-            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+            case '"':
+            case '\\':
+            case '/':
+            case 'b':
+            case 'f':
+            case 'n':
+            case 'r':
+            case 't':
                 break;
             case 'u': {
                 if (m_i + 4 > size)
@@ -339,7 +364,8 @@ private:
         if (inner) {
             if (count > kMaxArrayItems) {
                 const int more = count - kMaxArrayItems;
-                *inner += QStringLiteral(", ... %1 more item%2").arg(more).arg(more > 1 ? QStringLiteral("s") : QString());
+                *inner
+                    += QStringLiteral(", ... %1 more item%2").arg(more).arg(more > 1 ? QStringLiteral("s") : QString());
             }
             *inner += QLatin1String(" ]");
         }
@@ -425,11 +451,16 @@ QString quote(const QString &s)
         } else if (u == '\f') {
             out += QLatin1String("\\f");
         } else if (u < 0x20 || u == 0x7f) {
-            out += QStringLiteral("\\x%1").arg(u, 2, 16, QLatin1Char('0')).toUpper().replace(QLatin1String("\\X"), QLatin1String("\\x"));
-        } else if (c.isSurrogate()
-                   && !(c.isHighSurrogate() && i + 1 < s.size() && s.at(i + 1).isLowSurrogate())
+            out += QStringLiteral("\\x%1")
+                       .arg(u, 2, 16, QLatin1Char('0'))
+                       .toUpper()
+                       .replace(QLatin1String("\\X"), QLatin1String("\\x"));
+        } else if (c.isSurrogate() && !(c.isHighSurrogate() && i + 1 < s.size() && s.at(i + 1).isLowSurrogate())
                    && !(c.isLowSurrogate() && i > 0 && s.at(i - 1).isHighSurrogate())) {
-            out += QStringLiteral("\\u%1").arg(u, 4, 16, QLatin1Char('0')).toUpper().replace(QLatin1String("\\U"), QLatin1String("\\u"));
+            out += QStringLiteral("\\u%1")
+                       .arg(u, 4, 16, QLatin1Char('0'))
+                       .toUpper()
+                       .replace(QLatin1String("\\U"), QLatin1String("\\u"));
         } else {
             out += c;
         }

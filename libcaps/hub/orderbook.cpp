@@ -11,10 +11,14 @@ namespace {
 QString statusText(OrderStatus status)
 {
     switch (status) {
-    case OrderStatus::Unknown: return QStringLiteral("unknown");
-    case OrderStatus::Ordered: return QStringLiteral("waiting for pickup");
-    case OrderStatus::InTransit: return QStringLiteral("in transit");
-    case OrderStatus::Delivered: return QStringLiteral("delivered");
+    case OrderStatus::Unknown:
+        return QStringLiteral("unknown");
+    case OrderStatus::Ordered:
+        return QStringLiteral("waiting for pickup");
+    case OrderStatus::InTransit:
+        return QStringLiteral("in transit");
+    case OrderStatus::Delivered:
+        return QStringLiteral("delivered");
     }
     return {};
 }

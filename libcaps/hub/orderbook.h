@@ -37,17 +37,19 @@ public:
     struct Check
     {
         Verdict verdict = Verdict::Apply;
-        QString reason;    // for Refuse
+        QString reason; // for Refuse
     };
     // What apply() changed, to undo it when the event could not be stored after all.
     struct Undo
     {
         QString orderId;
-        std::optional<OrderStatus> status;   // nullopt: the order was not known before
+        std::optional<OrderStatus> status; // nullopt: the order was not known before
         QString taker;
     };
 
-    explicit OrderBook(Limits limits) : m_limits(limits) {}
+    explicit OrderBook(Limits limits)
+        : m_limits(limits)
+    { }
 
     // `actor` names the sender the lifecycle holds to its word: a driver's token in token mode,
     // its socket otherwise. `actorGone(taker)` tells whether the driver who took the order is
@@ -75,17 +77,17 @@ private:
     struct Entry
     {
         OrderStatus status = OrderStatus::Unknown;
-        QString taker;          // who took it (in-transit); empty before
-        HubEvent latest;        // empty event name until remember()
-        quint64 sequence = 0;   // recency, for forgetting the oldest
+        QString taker; // who took it (in-transit); empty before
+        HubEvent latest; // empty event name until remember()
+        quint64 sequence = 0; // recency, for forgetting the oldest
     };
 
     Entry &touch(const QString &orderId);
     void forgetBeyondLimits();
 
     Limits m_limits;
-    QHash<QString, Entry> m_orders;          // by orderID
-    std::map<quint64, QString> m_age;        // sequence -> orderID, oldest first
+    QHash<QString, Entry> m_orders; // by orderID
+    std::map<quint64, QString> m_age; // sequence -> orderID, oldest first
     quint64 m_sequence = 0;
     qint64 m_bytes = 0;
 };

@@ -9,7 +9,8 @@
 namespace caps {
 
 QueuePruner::QueuePruner(MessageQueue &queue, GroupCommit *commit, QObject *parent)
-    : QObject(parent), m_queue(queue)
+    : QObject(parent)
+    , m_queue(queue)
 {
     using namespace std::chrono;
     const milliseconds age = queue.store().pendingRetention().maxAge;

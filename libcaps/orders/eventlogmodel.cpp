@@ -48,8 +48,7 @@ QString arrowOf(EventLogModel::Direction direction)
 
 EventLogModel::EventLogModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 int EventLogModel::rowCount(const QModelIndex &parent) const
 {

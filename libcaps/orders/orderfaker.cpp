@@ -8,21 +8,18 @@
 namespace caps {
 
 namespace {
-constexpr std::array firstNames{"Ada", "Grace", "Alan", "Linus", "Margaret", "Dennis", "Barbara", "Ken",
-                                "Frances", "Edsger", "Radia", "Bjarne", "Hedy", "Guido", "Katherine",
-                                "Tim", "Annie", "Donald", "Shafi", "Niklaus"};
-constexpr std::array lastNames{"Lovelace", "Hopper", "Turing", "Torvalds", "Hamilton", "Ritchie",
-                               "Liskov", "Thompson", "Allen", "Dijkstra", "Perlman", "Stroustrup",
-                               "Lamarr", "van Rossum", "Johnson", "Berners-Lee", "Easley", "Knuth",
-                               "Goldwasser", "Wirth"};
-constexpr std::array streets{"Pine St", "Maple Ave", "Elm St", "Cedar Ln", "Oak Dr", "Lake View Rd",
-                             "Harbor Way", "Main St", "Union St", "Summit Ave", "Rainier Ave",
-                             "Madison St"};
-constexpr std::array cities{"Seattle, WA", "Tacoma, WA", "Bellevue, WA", "Redmond, WA", "Everett, WA",
-                            "Olympia, WA", "Spokane, WA", "Portland, OR"};
+constexpr std::array firstNames{"Ada",       "Grace",   "Alan",   "Linus",  "Margaret", "Dennis", "Barbara",
+                                "Ken",       "Frances", "Edsger", "Radia",  "Bjarne",   "Hedy",   "Guido",
+                                "Katherine", "Tim",     "Annie",  "Donald", "Shafi",    "Niklaus"};
+constexpr std::array lastNames{"Lovelace", "Hopper",      "Turing",   "Torvalds", "Hamilton",   "Ritchie", "Liskov",
+                               "Thompson", "Allen",       "Dijkstra", "Perlman",  "Stroustrup", "Lamarr",  "van Rossum",
+                               "Johnson",  "Berners-Lee", "Easley",   "Knuth",    "Goldwasser", "Wirth"};
+constexpr std::array streets{"Pine St",    "Maple Ave", "Elm St",   "Cedar Ln",   "Oak Dr",      "Lake View Rd",
+                             "Harbor Way", "Main St",   "Union St", "Summit Ave", "Rainier Ave", "Madison St"};
+constexpr std::array cities{"Seattle, WA", "Tacoma, WA",  "Bellevue, WA", "Redmond, WA",
+                            "Everett, WA", "Olympia, WA", "Spokane, WA",  "Portland, OR"};
 
-template<std::size_t N>
-QString pick(QRandomGenerator &random, const std::array<const char *, N> &list)
+template <std::size_t N> QString pick(QRandomGenerator &random, const std::array<const char *, N> &list)
 {
     return QString::fromUtf8(list[random.bounded(quint32(N))]);
 }
@@ -30,13 +27,11 @@ QString pick(QRandomGenerator &random, const std::array<const char *, N> &list)
 
 OrderFaker::OrderFaker()
     : m_random(QRandomGenerator::securelySeeded())
-{
-}
+{ }
 
 OrderFaker::OrderFaker(quint32 seed)
     : m_random(seed)
-{
-}
+{ }
 
 QString OrderFaker::customerName()
 {

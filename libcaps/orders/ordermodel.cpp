@@ -6,8 +6,7 @@ namespace caps {
 
 OrderModel::OrderModel(QObject *parent)
     : QAbstractTableModel(parent)
-{
-}
+{ }
 
 int OrderModel::rowCount(const QModelIndex &parent) const
 {
@@ -147,8 +146,7 @@ QHash<int, QByteArray> OrderModel::roleNames() const
     return names;
 }
 
-OrderModel::Outcome OrderModel::applyEvent(const QString &event, const QJsonValue &payload,
-                                           const QDateTime &time)
+OrderModel::Outcome OrderModel::applyEvent(const QString &event, const QJsonValue &payload, const QDateTime &time)
 {
     const Order::Status step = Order::statusForEvent(event);
     if (step == Order::Status::Unknown)
@@ -184,8 +182,7 @@ OrderModel::Outcome OrderModel::applyStep(Order::Status step, const Order &paylo
     Order &order = m_orders[row];
     bool changed = false;
     // A later payload may carry what a placeholder or an odd client left out.
-    for (auto [field, value] : {std::pair{&order.store, &payload.store},
-                                std::pair{&order.customer, &payload.customer},
+    for (auto [field, value] : {std::pair{&order.store, &payload.store}, std::pair{&order.customer, &payload.customer},
                                 std::pair{&order.address, &payload.address}}) {
         if (field->isEmpty() && !value->isEmpty()) {
             *field = *value;
@@ -255,8 +252,8 @@ void OrderModel::clear()
 
 int OrderModel::countWithStatus(Order::Status status) const
 {
-    return int(std::count_if(m_orders.cbegin(), m_orders.cend(),
-                             [status](const Order &o) { return o.status == status; }));
+    return int(
+        std::count_if(m_orders.cbegin(), m_orders.cend(), [status](const Order &o) { return o.status == status; }));
 }
 
 void OrderModel::reindex()

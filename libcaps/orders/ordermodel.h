@@ -25,8 +25,8 @@ public:
         StatusColumn,
         OrderedAtColumn,
         PickupWaitColumn, // ordered -> in transit
-        TransitColumn,    // in transit -> delivered
-        TotalColumn,      // ordered -> delivered
+        TransitColumn, // in transit -> delivered
+        TotalColumn, // ordered -> delivered
         ColumnCount
     };
     Q_ENUM(Column)
@@ -39,11 +39,11 @@ public:
     };
 
     enum class Outcome {
-        Added,      // first event of a new order
-        Advanced,   // a known order moved on
-        Duplicate,  // that step again: nothing changed
+        Added, // first event of a new order
+        Advanced, // a known order moved on
+        Duplicate, // that step again: nothing changed
         Regression, // an earlier step after a later one: the status stays
-        Invalid,    // not an order event, or no order id
+        Invalid, // not an order event, or no order id
     };
     Q_ENUM(Outcome)
 

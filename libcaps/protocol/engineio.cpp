@@ -26,8 +26,8 @@ Result<Packet> decodeText(QByteArrayView text, bool allowBase64)
     if (first == 'b') {
         if (!allowBase64)
             return Result<Packet>::failure(QStringLiteral("base64 packet outside a polling payload"));
-        auto decoded = QByteArray::fromBase64Encoding(text.sliced(1).toByteArray(),
-                                                      QByteArray::AbortOnBase64DecodingErrors);
+        auto decoded
+            = QByteArray::fromBase64Encoding(text.sliced(1).toByteArray(), QByteArray::AbortOnBase64DecodingErrors);
         if (!decoded)
             return Result<Packet>::failure(QStringLiteral("invalid base64 in binary packet"));
         return Packet::binaryMessage(std::move(decoded.decoded));
@@ -195,7 +195,7 @@ namespace v3 {
 
 namespace {
 
-constexpr int kMaxLengthDigits = 10;   // engine.io-parser 2 stops at 310; no payload here is that long
+constexpr int kMaxLengthDigits = 10; // engine.io-parser 2 stops at 310; no payload here is that long
 constexpr unsigned char kLengthEnd = 0xff;
 
 // A text packet of the v3 polling form: as v4's, but a binary message is "b<type digit><base64>".
@@ -206,8 +206,8 @@ Result<Packet> decodeTextPacket(QByteArrayView text)
     if (text.size() >= 2 && text.front() == 'b') {
         if (text.at(1) != '0' + int(PacketType::Message))
             return Result<Packet>::failure(QStringLiteral("binary packet that is not a message"));
-        auto decoded = QByteArray::fromBase64Encoding(text.sliced(2).toByteArray(),
-                                                      QByteArray::AbortOnBase64DecodingErrors);
+        auto decoded
+            = QByteArray::fromBase64Encoding(text.sliced(2).toByteArray(), QByteArray::AbortOnBase64DecodingErrors);
         if (!decoded)
             return Result<Packet>::failure(QStringLiteral("invalid base64 in binary packet"));
         return Packet::binaryMessage(std::move(decoded.decoded));
@@ -258,7 +258,8 @@ Result<QList<Packet>> decodeTextPayload(QByteArrayView payload)
         if (length > 0) {
             auto packet = decodeTextPacket(text.sliced(i, length).toUtf8());
             if (!packet)
-                return R::failure(QStringLiteral("packet %1 of payload: %2").arg(packets.size() + 1).arg(packet.error()));
+                return R::failure(
+                    QStringLiteral("packet %1 of payload: %2").arg(packets.size() + 1).arg(packet.error()));
             packets.append(std::move(packet).value());
         }
         i += length;

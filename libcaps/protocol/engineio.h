@@ -27,7 +27,10 @@ struct Packet
     bool binary = false;
 
     [[nodiscard]] static Packet message(QByteArray text) { return {PacketType::Message, std::move(text), false}; }
-    [[nodiscard]] static Packet binaryMessage(QByteArray bytes) { return {PacketType::Message, std::move(bytes), true}; }
+    [[nodiscard]] static Packet binaryMessage(QByteArray bytes)
+    {
+        return {PacketType::Message, std::move(bytes), true};
+    }
     [[nodiscard]] static Packet of(PacketType type, QByteArray data = {}) { return {type, std::move(data), false}; }
 
     friend bool operator==(const Packet &, const Packet &) = default;

@@ -44,8 +44,8 @@ struct Packet
     // sorts keys, and the hub promises to relay verbatim. Whoever changes `data` clears it.
     QByteArray rawData;
 
-    [[nodiscard]] static Packet event(const QString &nsp, const QString &name, const QJsonArray &args,
-                                      qint64 id = -1, QList<QByteArray> attachments = {});
+    [[nodiscard]] static Packet event(const QString &nsp, const QString &name, const QJsonArray &args, qint64 id = -1,
+                                      QList<QByteArray> attachments = {});
     [[nodiscard]] static Packet ack(const QString &nsp, qint64 id, const QJsonArray &args,
                                     QList<QByteArray> attachments = {});
     [[nodiscard]] static Packet connect(const QString &nsp, const QJsonObject &data = {});
@@ -60,8 +60,7 @@ struct Packet
     // Equal in meaning: rawData is a cache of `data` and does not count.
     friend bool operator==(const Packet &a, const Packet &b)
     {
-        return a.type == b.type && a.nsp == b.nsp && a.id == b.id && a.data == b.data
-            && a.attachments == b.attachments;
+        return a.type == b.type && a.nsp == b.nsp && a.id == b.id && a.data == b.data && a.attachments == b.attachments;
     }
 };
 
@@ -70,16 +69,16 @@ struct Packet
 
 struct Encoded
 {
-    QByteArray text;                 // goes in one Engine.IO text Message
-    QList<QByteArray> attachments;   // each goes in one Engine.IO binary Message, in order
+    QByteArray text; // goes in one Engine.IO text Message
+    QList<QByteArray> attachments; // each goes in one Engine.IO binary Message, in order
 };
 // An Event or Ack with attachments is written as BinaryEvent/BinaryAck with their count.
 [[nodiscard]] Encoded encode(const Packet &packet);
 
 struct Limits
 {
-    int maxAttachments = 10;   // as socket.io-parser's default
-    int maxNestingDepth = 32;  // JSON arrays/objects inside each other
+    int maxAttachments = 10; // as socket.io-parser's default
+    int maxNestingDepth = 32; // JSON arrays/objects inside each other
 };
 
 // Decodes one text packet. For BinaryEvent/BinaryAck the returned packet has no attachments
@@ -96,7 +95,9 @@ struct Header
 class Decoder
 {
 public:
-    explicit Decoder(Limits limits = {}) : m_limits(limits) {}
+    explicit Decoder(Limits limits = {})
+        : m_limits(limits)
+    { }
 
     // nullopt inside the result: more attachments are awaited.
     [[nodiscard]] Result<std::optional<Packet>> feedText(QByteArrayView text);

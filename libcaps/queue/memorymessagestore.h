@@ -18,8 +18,8 @@ class MemoryMessageStore final : public MessageStore
 public:
     MemoryMessageStore() = default;
 
-    [[nodiscard]] Result<EnqueueOutcome> enqueue(const QString &queueId, const QString &event,
-                                                 const QString &messageId, const QJsonValue &payload) override;
+    [[nodiscard]] Result<EnqueueOutcome> enqueue(const QString &queueId, const QString &event, const QString &messageId,
+                                                 const QJsonValue &payload) override;
     [[nodiscard]] Result<QList<EnqueueOutcome>> enqueueMany(const QStringList &queueIds, const QString &event,
                                                             const QString &messageId,
                                                             const QJsonValue &payload) override;
@@ -67,7 +67,7 @@ private:
     void onRollback(std::function<void()> undo);
 
     std::map<qint64, QueuedMessage> m_messages; // by sequence
-    std::map<Key, qint64> m_index;              // key -> sequence
+    std::map<Key, qint64> m_index; // key -> sequence
     std::map<Key, Tombstone> m_tombstones;
     std::set<std::pair<QString, QString>> m_subscriptions; // event, queue
     qint64 m_nextSequence = 1;

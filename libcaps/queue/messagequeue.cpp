@@ -22,16 +22,18 @@ QString ageText(std::chrono::milliseconds age)
         const char *one;
         const char *many;
     };
-    for (const Unit &unit : {Unit{86400000, "day", "days"}, Unit{3600000, "hour", "hours"}, Unit{60000, "minute", "minutes"},
-                             Unit{1000, "s", "s"}}) {
+    for (const Unit &unit : {Unit{86400000, "day", "days"}, Unit{3600000, "hour", "hours"},
+                             Unit{60000, "minute", "minutes"}, Unit{1000, "s", "s"}}) {
         if (ms >= unit.size && ms % unit.size == 0)
-            return QStringLiteral("%1 %2").arg(ms / unit.size).arg(QLatin1String(ms == unit.size ? unit.one : unit.many));
+            return QStringLiteral("%1 %2")
+                .arg(ms / unit.size)
+                .arg(QLatin1String(ms == unit.size ? unit.one : unit.many));
     }
     return QStringLiteral("%1 ms").arg(ms);
 }
 
-const QStringList kMessageIdKeys = {QStringLiteral("messageId"), QStringLiteral("messageID"),
-                                    QStringLiteral("orderID"), QStringLiteral("orderId")};
+const QStringList kMessageIdKeys
+    = {QStringLiteral("messageId"), QStringLiteral("messageID"), QStringLiteral("orderID"), QStringLiteral("orderId")};
 const QStringList kClientIdKeys = {QStringLiteral("clientId"), QStringLiteral("queueId"), QStringLiteral("clientID")};
 const QString kStoreKey = QStringLiteral("store");
 const QString kEventKey = QStringLiteral("event");
@@ -40,13 +42,20 @@ const QString kPayloadKey = QStringLiteral("payload");
 QString typeName(const QJsonValue &value)
 {
     switch (value.type()) {
-    case QJsonValue::Null: return QStringLiteral("null");
-    case QJsonValue::Bool: return QStringLiteral("a boolean");
-    case QJsonValue::Double: return QStringLiteral("a number");
-    case QJsonValue::String: return QStringLiteral("a string");
-    case QJsonValue::Array: return QStringLiteral("an array");
-    case QJsonValue::Object: return QStringLiteral("an object");
-    case QJsonValue::Undefined: break;
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
     }
     return QStringLiteral("nothing");
 }
@@ -114,9 +123,12 @@ Result<QString> defaultQueueFor(const QString &event, const QJsonObject &payload
 {
     const CapsEvent *e = EventCatalogue::standard().find(event);
     switch (e ? e->queue : QueueFor::Nobody) {
-    case QueueFor::Drivers: return MessageQueue::kDriverQueue;
-    case QueueFor::Store: return lookup(payload, {kStoreKey});
-    case QueueFor::Nobody: break;
+    case QueueFor::Drivers:
+        return MessageQueue::kDriverQueue;
+    case QueueFor::Store:
+        return lookup(payload, {kStoreKey});
+    case QueueFor::Nobody:
+        break;
     }
     return QString();
 }
@@ -138,7 +150,8 @@ Result<QString> clientQueueOf(const QJsonObject &object, const QString &event, c
             return Result<QString>::failure(QStringLiteral("%1: %2").arg(request, queueId.error()));
     }
     if (queueId->isEmpty())
-        return Result<QString>::failure(QStringLiteral("%1: the payload names no client (clientId or queueId)").arg(request));
+        return Result<QString>::failure(
+            QStringLiteral("%1: the payload names no client (clientId or queueId)").arg(request));
     return normaliseQueueId(*queueId);
 }
 
@@ -150,7 +163,10 @@ bool MessageQueue::Enqueued::isNew() const
                        [](const QueueOutcome &q) { return q.outcome == EnqueueOutcome::Stored; });
 }
 
-MessageQueue::MessageQueue(MessageStore &store, const EventCatalogue *catalogue) : m_store(store), m_catalogue(catalogue) {}
+MessageQueue::MessageQueue(MessageStore &store, const EventCatalogue *catalogue)
+    : m_store(store)
+    , m_catalogue(catalogue)
+{ }
 
 MessageQueue::Request MessageQueue::classify(const EventCatalogue &catalogue, const QString &event)
 {
@@ -204,7 +220,8 @@ Result<MessageQueue::Enqueued> MessageQueue::enqueue(const QString &event, const
         if (!store)
             return R::failure(QStringLiteral("%1: %2").arg(event, store.error()));
         if (store->isEmpty())
-            return R::failure(QStringLiteral("%1: the payload names no store, so no vendor queue to keep it for").arg(event));
+            return R::failure(
+                QStringLiteral("%1: the payload names no store, so no vendor queue to keep it for").arg(event));
         queueIds.append(*store);
     }
 

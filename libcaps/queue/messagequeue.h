@@ -25,10 +25,10 @@ class MessageQueue
 {
 public:
     enum class Request {
-        Other,    // not the queue's business (join, track, ...)
-        Queued,   // the catalogue's queued events (pickup, in-transit, delivered): enqueue()
+        Other, // not the queue's business (join, track, ...)
+        Queued, // the catalogue's queued events (pickup, in-transit, delivered): enqueue()
         Received, // received, recieved: received()
-        GetAll,   // getAll, getall, get-all: getAll()
+        GetAll, // getAll, getall, get-all: getAll()
     };
 
     struct QueueOutcome

@@ -15,8 +15,8 @@
 namespace caps {
 
 enum class EnqueueOutcome {
-    Stored,              // new message, now pending
-    AlreadyQueued,       // the same (queue, event, messageId) is pending: nothing changed
+    Stored, // new message, now pending
+    AlreadyQueued, // the same (queue, event, messageId) is pending: nothing changed
     AlreadyAcknowledged, // it was acknowledged before (tombstone): not queued again
 };
 
@@ -39,8 +39,8 @@ struct PendingRetention
 // What prunePending() dropped, and what it left.
 struct PendingPruned
 {
-    qint64 byAge = 0;     // enqueued before now - maxAge
-    qint64 byCount = 0;   // the oldest beyond maxCount, after those
+    qint64 byAge = 0; // enqueued before now - maxAge
+    qint64 byCount = 0; // the oldest beyond maxCount, after those
     qint64 remaining = 0; // pending messages in the store afterwards, every queue
     [[nodiscard]] qint64 total() const { return byAge + byCount; }
 };
@@ -61,18 +61,20 @@ public:
 
     // Queues one message. Idempotent: see EnqueueOutcome. Empty ids or event are errors.
     [[nodiscard]] virtual Result<EnqueueOutcome> enqueue(const QString &queueId, const QString &event,
-                                                         const QString &messageId, const QJsonValue &payload) = 0;
+                                                         const QString &messageId, const QJsonValue &payload)
+        = 0;
     // Fan-out: the same message for several queues in one transaction (all or none).
     // One outcome per queue id, in the given order; a queue id listed twice is AlreadyQueued
     // the second time. Any invalid id fails the whole call before anything is written.
     [[nodiscard]] virtual Result<QList<EnqueueOutcome>> enqueueMany(const QStringList &queueIds, const QString &event,
-                                                                    const QString &messageId,
-                                                                    const QJsonValue &payload) = 0;
+                                                                    const QString &messageId, const QJsonValue &payload)
+        = 0;
     // Removes the pending message and remembers it as acknowledged. true: something was removed;
     // false: nothing pending under that id (unknown, or acknowledged already). An empty event
     // matches the messageId under every event of the queue.
     [[nodiscard]] virtual Result<bool> acknowledge(const QString &queueId, const QString &event,
-                                                   const QString &messageId) = 0;
+                                                   const QString &messageId)
+        = 0;
     // Pending messages of one queue in insertion order; an empty event means all events.
     [[nodiscard]] virtual Result<QList<QueuedMessage>> pending(const QString &queueId,
                                                                const QString &event = {}) const = 0;

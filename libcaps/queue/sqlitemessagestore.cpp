@@ -18,8 +18,7 @@ namespace caps {
 
 namespace {
 
-template<typename T>
-Result<T> sqlFailure(const QString &what, const QSqlQuery &query)
+template <typename T> Result<T> sqlFailure(const QString &what, const QSqlQuery &query)
 {
     return Result<T>::failure(QStringLiteral("%1: %2").arg(what, query.lastError().text()));
 }
@@ -70,11 +69,27 @@ QString textOf(const QVariant &value)
 struct SqliteMessageStore::Statements
 {
     explicit Statements(const QSqlDatabase &db)
-        : begin(db), commit(db), rollback(db), savepoint(db), release(db), rollbackTo(db), findTombstone(db), insert(db), tombstoneFromPending(db),
-          deletePending(db), pending(db), count(db), queueIds(db), subscribe(db), unsubscribe(db), subscribers(db),
-          pruneByAge(db), pruneByCount(db), dropPendingByAge(db), dropOldestPending(db)
-    {
-    }
+        : begin(db)
+        , commit(db)
+        , rollback(db)
+        , savepoint(db)
+        , release(db)
+        , rollbackTo(db)
+        , findTombstone(db)
+        , insert(db)
+        , tombstoneFromPending(db)
+        , deletePending(db)
+        , pending(db)
+        , count(db)
+        , queueIds(db)
+        , subscribe(db)
+        , unsubscribe(db)
+        , subscribers(db)
+        , pruneByAge(db)
+        , pruneByCount(db)
+        , dropPendingByAge(db)
+        , dropOldestPending(db)
+    { }
 
     QSqlQuery begin;
     QSqlQuery commit;
@@ -99,9 +114,9 @@ struct SqliteMessageStore::Statements
 };
 
 SqliteMessageStore::SqliteMessageStore(QString path, QString connectionName)
-    : m_path(std::move(path)), m_connectionName(std::move(connectionName))
-{
-}
+    : m_path(std::move(path))
+    , m_connectionName(std::move(connectionName))
+{ }
 
 SqliteMessageStore::~SqliteMessageStore()
 {
@@ -196,7 +211,8 @@ Result<bool> SqliteMessageStore::upgradeSchema()
         };
 
         int version = 0;
-        if (!query.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"))
+        if (!query.exec(
+                QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"))
             || !query.next())
             return fail(QStringLiteral("read schema"));
         if (query.value(0).toInt() == 1) {
@@ -208,7 +224,8 @@ Result<bool> SqliteMessageStore::upgradeSchema()
                 return fail(QStringLiteral("read schema"));
             if (query.value(0).toInt() != 0) {
                 QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
-                return Result<bool>::failure(QStringLiteral("not a CAPS queue database (it has tables but no schema_version)"));
+                return Result<bool>::failure(
+                    QStringLiteral("not a CAPS queue database (it has tables but no schema_version)"));
             }
         }
         query.finish();
@@ -253,26 +270,32 @@ Result<bool> SqliteMessageStore::prepareStatements()
         {&s.release, "RELEASE caps_write"},
         {&s.rollbackTo, "ROLLBACK TO caps_write"},
         {&s.findTombstone, "SELECT 1 FROM acknowledged WHERE queue_id = ? AND event = ? AND message_id = ?"},
-        {&s.insert, "INSERT OR IGNORE INTO messages (queue_id, event, message_id, payload, enqueued_at)"
-                    " VALUES (?, ?, ?, ?, ?)"},
-        {&s.tombstoneFromPending, "INSERT OR REPLACE INTO acknowledged (queue_id, event, message_id, acked_at)"
-                                  " SELECT queue_id, event, message_id, ? FROM messages"
-                                  " WHERE queue_id = ? AND message_id = ? AND (ifnull(?, '') = '' OR event = ?)"
-                                  " ORDER BY seq"},
-        {&s.deletePending, "DELETE FROM messages WHERE queue_id = ? AND message_id = ?"
-                           " AND (ifnull(?, '') = '' OR event = ?)"},
-        {&s.pending, "SELECT seq, event, message_id, payload, enqueued_at FROM messages"
-                     " WHERE queue_id = ? AND (ifnull(?, '') = '' OR event = ?) ORDER BY seq"},
-        {&s.count, "SELECT count(*) FROM messages WHERE (ifnull(?, '') = '' OR queue_id = ?)"
-                   " AND (ifnull(?, '') = '' OR event = ?)"},
+        {&s.insert,
+         "INSERT OR IGNORE INTO messages (queue_id, event, message_id, payload, enqueued_at)"
+         " VALUES (?, ?, ?, ?, ?)"},
+        {&s.tombstoneFromPending,
+         "INSERT OR REPLACE INTO acknowledged (queue_id, event, message_id, acked_at)"
+         " SELECT queue_id, event, message_id, ? FROM messages"
+         " WHERE queue_id = ? AND message_id = ? AND (ifnull(?, '') = '' OR event = ?)"
+         " ORDER BY seq"},
+        {&s.deletePending,
+         "DELETE FROM messages WHERE queue_id = ? AND message_id = ?"
+         " AND (ifnull(?, '') = '' OR event = ?)"},
+        {&s.pending,
+         "SELECT seq, event, message_id, payload, enqueued_at FROM messages"
+         " WHERE queue_id = ? AND (ifnull(?, '') = '' OR event = ?) ORDER BY seq"},
+        {&s.count,
+         "SELECT count(*) FROM messages WHERE (ifnull(?, '') = '' OR queue_id = ?)"
+         " AND (ifnull(?, '') = '' OR event = ?)"},
         {&s.queueIds, "SELECT queue_id FROM messages UNION SELECT queue_id FROM subscriptions"},
         {&s.subscribe, "INSERT OR IGNORE INTO subscriptions (event, queue_id) VALUES (?, ?)"},
         {&s.unsubscribe, "DELETE FROM subscriptions WHERE event = ? AND queue_id = ?"},
         {&s.subscribers, "SELECT queue_id FROM subscriptions WHERE event = ?"},
         {&s.pruneByAge, "DELETE FROM acknowledged WHERE acked_at < ?"},
         // Keeps the newest N: everything at or below the id of the (N+1)-th newest goes.
-        {&s.pruneByCount, "DELETE FROM acknowledged WHERE id <= (SELECT id FROM acknowledged ORDER BY id DESC"
-                          " LIMIT 1 OFFSET ?)"},
+        {&s.pruneByCount,
+         "DELETE FROM acknowledged WHERE id <= (SELECT id FROM acknowledged ORDER BY id DESC"
+         " LIMIT 1 OFFSET ?)"},
         {&s.dropPendingByAge, "DELETE FROM messages WHERE enqueued_at < ?"},
         {&s.dropOldestPending, "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages ORDER BY seq LIMIT ?)"},
     };

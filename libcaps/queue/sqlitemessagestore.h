@@ -31,8 +31,8 @@ public:
     // The journal mode SQLite reports ("wal" for files, "memory" for ":memory:").
     [[nodiscard]] QString journalMode() const { return m_journalMode; }
 
-    [[nodiscard]] Result<EnqueueOutcome> enqueue(const QString &queueId, const QString &event,
-                                                 const QString &messageId, const QJsonValue &payload) override;
+    [[nodiscard]] Result<EnqueueOutcome> enqueue(const QString &queueId, const QString &event, const QString &messageId,
+                                                 const QJsonValue &payload) override;
     [[nodiscard]] Result<QList<EnqueueOutcome>> enqueueMany(const QStringList &queueIds, const QString &event,
                                                             const QString &messageId,
                                                             const QJsonValue &payload) override;

@@ -10,8 +10,7 @@ AccessPolicy::AccessPolicy(TokenStore tokens, SecurityLimits limits)
     : m_tokens(std::move(tokens))
     , m_limits(limits)
     , m_rules(PayloadRules::Strict)
-{
-}
+{ }
 
 Result<std::optional<Principal>> AccessPolicy::authenticate(const QJsonValue &auth) const
 {
@@ -81,7 +80,8 @@ Decision AccessPolicy::mayEmit(const std::optional<Principal> &principal, const 
             return mayTrack(principal, first);
         if (caps && caps->senders.testFlag(Sender::Customer))
             return Decision::allow();
-        return Decision::deny(QStringLiteral("Not allowed: customers may emit only track and untrack, not %1").arg(event));
+        return Decision::deny(
+            QStringLiteral("Not allowed: customers may emit only track and untrack, not %1").arg(event));
     case Role::Admin:
         break;
     }
@@ -114,7 +114,8 @@ Decision AccessPolicy::mayUseQueue(const std::optional<Principal> &principal, co
         break;
     case Role::Driver:
         // A driver's own queue (any client id it chose), for the events queued for drivers.
-        if ((caps && caps->queue == QueueFor::Drivers) || queueId.compare(QLatin1String("driver"), Qt::CaseInsensitive) == 0)
+        if ((caps && caps->queue == QueueFor::Drivers)
+            || queueId.compare(QLatin1String("driver"), Qt::CaseInsensitive) == 0)
             return Decision::allow();
         break;
     case Role::Customer:

@@ -9,8 +9,8 @@ namespace {
 
 using L = Audience::Listener;
 
-const QLatin1String kReservedPrefixes[] = {QLatin1String("order:"), QLatin1String("customer:"),
-                                           QLatin1String("tracked:"), QLatin1String("role:")};
+const QLatin1String kReservedPrefixes[]
+    = {QLatin1String("order:"), QLatin1String("customer:"), QLatin1String("tracked:"), QLatin1String("role:")};
 
 } // namespace
 
@@ -71,9 +71,12 @@ bool Audience::mayHear(const std::optional<Principal> &principal, const Subject 
         return false;
     const Listeners who = listeners(subject.event);
     switch (principal->role) {
-    case Role::Admin: return who.testFlag(L::Admins);
-    case Role::Driver: return who.testFlag(L::Drivers);
-    case Role::Vendor: return who.testFlag(L::Store) && subject.store == principal->store;
+    case Role::Admin:
+        return who.testFlag(L::Admins);
+    case Role::Driver:
+        return who.testFlag(L::Drivers);
+    case Role::Vendor:
+        return who.testFlag(L::Store) && subject.store == principal->store;
     case Role::Customer:
         return who.testFlag(L::Trackers) && (principal->customer.isEmpty() || subject.customer == principal->customer);
     }
@@ -86,9 +89,11 @@ QStringList Audience::roleRooms(const std::optional<Principal> &principal) const
         return {};
     switch (principal->role) {
     case Role::Driver:
-    case Role::Admin: return {roleRoom(principal->role)};
+    case Role::Admin:
+        return {roleRoom(principal->role)};
     case Role::Vendor:
-    case Role::Customer: break;
+    case Role::Customer:
+        break;
     }
     return {};
 }
@@ -96,8 +101,8 @@ QStringList Audience::roleRooms(const std::optional<Principal> &principal) const
 QStringList Audience::trackRooms(const std::optional<Principal> &principal, const QString &orderId,
                                  const QString &customer) const
 {
-    const bool bound = m_mode == Mode::Tokens && principal && principal->role == Role::Customer
-        && !principal->customer.isEmpty();
+    const bool bound
+        = m_mode == Mode::Tokens && principal && principal->role == Role::Customer && !principal->customer.isEmpty();
     QStringList rooms;
     if (!orderId.isEmpty())
         rooms.append(bound ? customerOrderRoom(orderId, principal->customer) : orderRoom(orderId));

@@ -54,9 +54,9 @@ public:
     };
 
     explicit Audience(Mode mode = Mode::Open, const EventCatalogue *catalogue = &EventCatalogue::standard())
-        : m_mode(mode), m_catalogue(catalogue)
-    {
-    }
+        : m_mode(mode)
+        , m_catalogue(catalogue)
+    { }
 
     [[nodiscard]] Mode mode() const { return m_mode; }
     [[nodiscard]] const EventCatalogue &catalogue() const { return *m_catalogue; }

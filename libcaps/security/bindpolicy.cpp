@@ -20,15 +20,24 @@ Decision checkBindAddress(const QHostAddress &address, bool tokensConfigured, bo
     const QString where = address.toString();
     if (!tokensConfigured) {
         if (!insecure)
-            return Decision::deny(QCoreApplication::translate("caps::checkBindAddress",
-                "Refusing to listen on %1 without authentication: anyone who can reach it could act as any vendor "
-                "or driver. Give a token file with --tokens, listen on 127.0.0.1, or pass --insecure.").arg(where));
-        return Decision::allow(QCoreApplication::translate("caps::checkBindAddress",
-            "Listening on %1 with no authentication (--insecure): anyone who can reach it may do anything.").arg(where));
+            return Decision::deny(
+                QCoreApplication::translate(
+                    "caps::checkBindAddress",
+                    "Refusing to listen on %1 without authentication: anyone who can reach it could act as any vendor "
+                    "or driver. Give a token file with --tokens, listen on 127.0.0.1, or pass --insecure.")
+                    .arg(where));
+        return Decision::allow(
+            QCoreApplication::translate(
+                "caps::checkBindAddress",
+                "Listening on %1 with no authentication (--insecure): anyone who can reach it may do anything.")
+                .arg(where));
     }
     if (!tlsEnabled)
-        return Decision::allow(QCoreApplication::translate("caps::checkBindAddress",
-            "Listening on %1 without TLS: tokens and orders cross the network in clear text (see --tls-cert).").arg(where));
+        return Decision::allow(
+            QCoreApplication::translate(
+                "caps::checkBindAddress",
+                "Listening on %1 without TLS: tokens and orders cross the network in clear text (see --tls-cert).")
+                .arg(where));
     return Decision::allow();
 }
 

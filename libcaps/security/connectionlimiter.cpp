@@ -4,8 +4,7 @@ namespace caps {
 
 ConnectionLimiter::ConnectionLimiter(int maxPerAddress)
     : m_max(maxPerAddress)
-{
-}
+{ }
 
 QHostAddress ConnectionLimiter::normalized(const QHostAddress &address)
 {

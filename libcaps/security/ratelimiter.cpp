@@ -8,8 +8,7 @@ RateLimiter::RateLimiter(double ratePerSecond, int burst)
     : m_rate(ratePerSecond)
     , m_burst(std::max(1, burst))
     , m_tokens(m_burst)
-{
-}
+{ }
 
 double RateLimiter::available(qint64 nowMs) const
 {

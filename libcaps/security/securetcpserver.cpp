@@ -8,8 +8,7 @@ namespace caps {
 
 SecureTcpServer::SecureTcpServer(QObject *parent)
     : QTcpServer(parent)
-{
-}
+{ }
 
 void SecureTcpServer::setSslConfiguration(const QSslConfiguration &configuration)
 {

@@ -47,10 +47,10 @@ struct SecurityLimits
     // One command-line option per field.
     struct Option
     {
-        QString name;      // "max-payload"
+        QString name; // "max-payload"
         QString help;
         std::variant<int SecurityLimits::*, qint64 SecurityLimits::*> field;
-        qint64 minimum;    // smallest accepted value
+        qint64 minimum; // smallest accepted value
         qint64 maximum;
     };
     [[nodiscard]] static const QList<Option> &options();

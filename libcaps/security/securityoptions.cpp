@@ -23,8 +23,9 @@ QString tr(const char *text)
 
 void SecurityOptions::addTo(QCommandLineParser &parser)
 {
-    parser.addOption({kTokens, tr("Require a token on CONNECT; <file> lists the SHA-256 of each token and its role "
-                                  "(caps-token makes them). Without it anyone may do anything (open mode)."),
+    parser.addOption({kTokens,
+                      tr("Require a token on CONNECT; <file> lists the SHA-256 of each token and its role "
+                         "(caps-token makes them). Without it anyone may do anything (open mode)."),
                       QStringLiteral("file")});
     parser.addOption({kInsecure, tr("Allow open mode (no --tokens) on an address other than loopback.")});
     parser.addOption({kTlsCert, tr("Serve HTTPS/WSS with the PEM certificate (and chain) in <file>; needs --tls-key."),
@@ -32,9 +33,8 @@ void SecurityOptions::addTo(QCommandLineParser &parser)
     parser.addOption({kTlsKey, tr("The PEM private key of --tls-cert."), QStringLiteral("file")});
     const SecurityLimits defaults;
     for (const SecurityLimits::Option &option : SecurityLimits::options()) {
-        parser.addOption({option.name,
-                          tr("%1 Default: %2.").arg(option.help).arg(defaults.value(option)),
-                          QStringLiteral("n")});
+        parser.addOption(
+            {option.name, tr("%1 Default: %2.").arg(option.help).arg(defaults.value(option)), QStringLiteral("n")});
     }
 }
 
@@ -44,8 +44,11 @@ Result<qint64> wholeNumberOption(const QCommandLineParser &parser, const QString
     bool ok = false;
     const qint64 value = text.toLongLong(&ok);
     if (!ok || value < minimum || value > maximum)
-        return Result<qint64>::failure(
-            tr("--%1: expected a whole number from %2 to %3, got \"%4\"").arg(name).arg(minimum).arg(maximum).arg(text));
+        return Result<qint64>::failure(tr("--%1: expected a whole number from %2 to %3, got \"%4\"")
+                                           .arg(name)
+                                           .arg(minimum)
+                                           .arg(maximum)
+                                           .arg(text));
     return value;
 }
 

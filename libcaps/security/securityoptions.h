@@ -30,18 +30,18 @@ namespace caps {
 // What the hub needs at run time, made from SecurityOptions.
 struct SecuritySetup
 {
-    AccessPolicy policy;                    // open mode or token mode, with the limits
-    std::optional<QSslConfiguration> tls;   // set when --tls-cert/--tls-key were given
-    QStringList warnings;                   // for the log, once at start-up
+    AccessPolicy policy; // open mode or token mode, with the limits
+    std::optional<QSslConfiguration> tls; // set when --tls-cert/--tls-key were given
+    QStringList warnings; // for the log, once at start-up
 };
 
 struct SecurityOptions
 {
     SecurityLimits limits;
-    QString tokensPath;     // --tokens
-    bool insecure = false;  // --insecure
-    QString tlsCertPath;    // --tls-cert
-    QString tlsKeyPath;     // --tls-key
+    QString tokensPath; // --tokens
+    bool insecure = false; // --insecure
+    QString tlsCertPath; // --tls-cert
+    QString tlsKeyPath; // --tls-key
 
     static void addTo(QCommandLineParser &parser);
     [[nodiscard]] static Result<SecurityOptions> fromParser(const QCommandLineParser &parser);

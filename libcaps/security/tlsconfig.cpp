@@ -30,19 +30,22 @@ Result<QByteArray> readSmallFile(const QString &path, const QString &what)
     if (!file.open(QIODevice::ReadOnly))
         return Result<QByteArray>::failure(QStringLiteral("cannot read %1 %2: %3").arg(what, path, file.errorString()));
     if (file.size() > kMaxPemFile)
-        return Result<QByteArray>::failure(QStringLiteral("%1 %2 is larger than %3 bytes").arg(what, path).arg(kMaxPemFile));
+        return Result<QByteArray>::failure(
+            QStringLiteral("%1 %2 is larger than %3 bytes").arg(what, path).arg(kMaxPemFile));
     return file.readAll();
 }
 
 #ifdef CAPS_HAVE_OPENSSL
 // nullopt: OpenSSL could not read one of them (Qt's own checks report that better).
-std::optional<bool> keyMatchesCertificate(const QByteArray &certPem, const QByteArray &keyPem, const QByteArray &passphrase)
+std::optional<bool> keyMatchesCertificate(const QByteArray &certPem, const QByteArray &keyPem,
+                                          const QByteArray &passphrase)
 {
     BIO *certBio = BIO_new_mem_buf(certPem.constData(), int(certPem.size()));
     BIO *keyBio = BIO_new_mem_buf(keyPem.constData(), int(keyPem.size()));
     X509 *cert = certBio ? PEM_read_bio_X509(certBio, nullptr, nullptr, nullptr) : nullptr;
-    EVP_PKEY *key = keyBio ? PEM_read_bio_PrivateKey(keyBio, nullptr, nullptr,
-                                                     const_cast<char *>(passphrase.constData())) : nullptr;
+    EVP_PKEY *key = keyBio
+        ? PEM_read_bio_PrivateKey(keyBio, nullptr, nullptr, const_cast<char *>(passphrase.constData()))
+        : nullptr;
     std::optional<bool> result;
     if (cert && key)
         result = X509_check_private_key(cert, key) == 1;
@@ -87,9 +90,11 @@ Result<QSslConfiguration> serverTlsConfiguration(const QString &certPath, const 
     const QSslCertificate &leaf = certs->first();
     const QDateTime now = QDateTime::currentDateTimeUtc();
     if (leaf.expiryDate() < now)
-        return R::failure(QStringLiteral("certificate %1 expired on %2").arg(certPath, leaf.expiryDate().toString(Qt::ISODate)));
+        return R::failure(
+            QStringLiteral("certificate %1 expired on %2").arg(certPath, leaf.expiryDate().toString(Qt::ISODate)));
     if (leaf.effectiveDate() > now)
-        return R::failure(QStringLiteral("certificate %1 is not valid before %2").arg(certPath, leaf.effectiveDate().toString(Qt::ISODate)));
+        return R::failure(QStringLiteral("certificate %1 is not valid before %2")
+                              .arg(certPath, leaf.effectiveDate().toString(Qt::ISODate)));
 
     // QSslKey wants to be told the algorithm; the certificate's public key tells it.
     const QSsl::KeyAlgorithm algorithm = leaf.publicKey().algorithm();
@@ -97,11 +102,13 @@ Result<QSslConfiguration> serverTlsConfiguration(const QString &certPath, const 
     if (key.isNull()) {
         for (QSsl::KeyAlgorithm other : {QSsl::Rsa, QSsl::Ec, QSsl::Dsa}) {
             if (other != algorithm && !QSslKey(*keyPem, other, QSsl::Pem, QSsl::PrivateKey, passphrase).isNull())
-                return R::failure(QStringLiteral("key %1 does not belong to certificate %2 (different key type)").arg(keyPath, certPath));
+                return R::failure(QStringLiteral("key %1 does not belong to certificate %2 (different key type)")
+                                      .arg(keyPath, certPath));
         }
-        return R::failure(passphrase.isEmpty() && keyPem->contains("ENCRYPTED")
-                              ? QStringLiteral("key %1 is encrypted; a passphrase is needed").arg(keyPath)
-                              : QStringLiteral("key %1 holds no usable PEM private key for certificate %2").arg(keyPath, certPath));
+        return R::failure(
+            passphrase.isEmpty() && keyPem->contains("ENCRYPTED")
+                ? QStringLiteral("key %1 is encrypted; a passphrase is needed").arg(keyPath)
+                : QStringLiteral("key %1 holds no usable PEM private key for certificate %2").arg(keyPath, certPath));
     }
 
 #ifdef CAPS_HAVE_OPENSSL
@@ -141,7 +148,8 @@ Result<QList<QSslCertificate>> installClientCa(const QString &caPath)
 void addClientTlsOptions(QCommandLineParser &parser)
 {
     parser.addOption({QStringLiteral("ca"),
-                      QCoreApplication::translate("caps::TlsOptions", "Also trust the CA certificate(s) in <file> (PEM) for https:// hubs."),
+                      QCoreApplication::translate(
+                          "caps::TlsOptions", "Also trust the CA certificate(s) in <file> (PEM) for https:// hubs."),
                       QStringLiteral("file")});
 }
 

@@ -26,7 +26,8 @@ namespace caps {
 
 // Client side: `base` plus the CA certificates in `caPath` as trusted roots.
 [[nodiscard]] Result<QSslConfiguration> clientTlsConfiguration(const QString &caPath,
-                                                               QSslConfiguration base = QSslConfiguration::defaultConfiguration());
+                                                               QSslConfiguration base
+                                                               = QSslConfiguration::defaultConfiguration());
 
 // Adds the CAs in `caPath` to the process-wide default configuration, which every QSslSocket
 // and QWebSocket created afterwards starts from (caps::Client included). Returns them.

@@ -42,7 +42,8 @@ Result<QString> optionalString(const QJsonObject &o, const QString &key, const Q
     if (!v.isString())
         return Result<QString>::failure(QStringLiteral("%1: \"%2\" must be a string").arg(where, key));
     if (v.toString().size() > kMaxFieldLength)
-        return Result<QString>::failure(QStringLiteral("%1: \"%2\" is longer than %3 characters").arg(where, key).arg(kMaxFieldLength));
+        return Result<QString>::failure(
+            QStringLiteral("%1: \"%2\" is longer than %3 characters").arg(where, key).arg(kMaxFieldLength));
     return v.toString();
 }
 
@@ -65,7 +66,8 @@ Result<TokenStore> TokenStore::fromJson(QByteArrayView json)
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(json.toByteArray(), &error);
     if (error.error != QJsonParseError::NoError)
-        return R::failure(QStringLiteral("token file is not valid JSON: %1 at offset %2").arg(error.errorString()).arg(error.offset));
+        return R::failure(
+            QStringLiteral("token file is not valid JSON: %1 at offset %2").arg(error.errorString()).arg(error.offset));
     if (!doc.isObject() || !doc.object().value(kTokens).isArray())
         return R::failure(QStringLiteral("token file must be an object with a \"tokens\" array"));
     const QJsonArray array = doc.object().value(kTokens).toArray();
@@ -78,7 +80,9 @@ Result<TokenStore> TokenStore::fromJson(QByteArrayView json)
         const QJsonObject o = array.at(i).toObject();
         const QString hex = o.value(kSha256).toString();
         if (hex.size() != 64 || !isHex(hex))
-            return R::failure(QStringLiteral("%1: \"sha256\" must be 64 hex digits (the SHA-256 of the token; caps-token prints it)").arg(where));
+            return R::failure(
+                QStringLiteral("%1: \"sha256\" must be 64 hex digits (the SHA-256 of the token; caps-token prints it)")
+                    .arg(where));
         const auto role = roleFromName(o.value(kRole).toString());
         if (!role)
             return R::failure(QStringLiteral("%1: \"role\" must be one of vendor, driver, customer, admin").arg(where));
@@ -95,14 +99,16 @@ Result<TokenStore> TokenStore::fromJson(QByteArrayView json)
             return R::failure(QStringLiteral("%1: only a vendor has a \"store\"").arg(where));
         // The store is the vendor's room: one the hub uses for others would let it hear their events.
         if (Audience::isReservedRoom(*storeName))
-            return R::failure(QStringLiteral("%1: \"%2\" is a room of the hub's own, not a store name").arg(where, *storeName));
+            return R::failure(
+                QStringLiteral("%1: \"%2\" is a room of the hub's own, not a store name").arg(where, *storeName));
         if (*role != Role::Customer && !customer->isEmpty())
             return R::failure(QStringLiteral("%1: only a customer has a \"customer\"").arg(where));
         const QByteArray digest = QByteArray::fromHex(hex.toLatin1());
         if (seen.contains(digest))
             return R::failure(QStringLiteral("%1: the same token hash appears twice").arg(where));
         seen.insert(digest);
-        store.m_entries.append({digest, Principal{*role, *storeName, *customer, *name, QString::fromLatin1(digest.toHex().left(16))}});
+        store.m_entries.append(
+            {digest, Principal{*role, *storeName, *customer, *name, QString::fromLatin1(digest.toHex().left(16))}});
     }
     return store;
 }
@@ -111,9 +117,11 @@ Result<TokenStore> TokenStore::load(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Result<TokenStore>::failure(QStringLiteral("cannot read token file %1: %2").arg(path, file.errorString()));
+        return Result<TokenStore>::failure(
+            QStringLiteral("cannot read token file %1: %2").arg(path, file.errorString()));
     if (file.size() > kMaxFileSize)
-        return Result<TokenStore>::failure(QStringLiteral("token file %1 is larger than %2 bytes").arg(path).arg(kMaxFileSize));
+        return Result<TokenStore>::failure(
+            QStringLiteral("token file %1 is larger than %2 bytes").arg(path).arg(kMaxFileSize));
     auto store = fromJson(file.read(kMaxFileSize));
     if (!store)
         return Result<TokenStore>::failure(QStringLiteral("%1: %2").arg(path, store.error()));

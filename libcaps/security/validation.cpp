@@ -65,7 +65,8 @@ Result<QString> labField(const QJsonValue &value, const QString &what, int maxLe
     if (value.isString())
         return value.toString();
     // Integers as JavaScript prints them; other values have no text here.
-    if (value.isDouble() && value.toDouble() == std::floor(value.toDouble()) && std::abs(value.toDouble()) <= 9007199254740992.0)
+    if (value.isDouble() && value.toDouble() == std::floor(value.toDouble())
+        && std::abs(value.toDouble()) <= 9007199254740992.0)
         return QString::number(qint64(value.toDouble()));
     return QString();
 }
@@ -81,10 +82,8 @@ Result<OrderFields> validateLabOrderPayload(const QJsonValue &payload, const Sec
         int max;
         QString *out;
     } fields[] = {
-        {"store", limits.maxStoreLength, &f.store},
-        {"orderId", limits.maxOrderIdLength, &f.orderId},
-        {"orderID", limits.maxOrderIdLength, &f.orderId},
-        {"customer", limits.maxCustomerLength, &f.customer},
+        {"store", limits.maxStoreLength, &f.store},       {"orderId", limits.maxOrderIdLength, &f.orderId},
+        {"orderID", limits.maxOrderIdLength, &f.orderId}, {"customer", limits.maxCustomerLength, &f.customer},
         {"address", limits.maxAddressLength, &f.address},
     };
     for (const auto &field : fields) {
@@ -128,10 +127,12 @@ Result<OrderFields> validateOrderPayload(const QJsonValue &payload, const Securi
     auto orderId = upper.isUndefined() ? boundedString(lower, QStringLiteral("orderId"), limits.maxOrderIdLength)
                                        : boundedString(upper, QStringLiteral("orderID"), limits.maxOrderIdLength);
     if (!orderId)
-        return R::failure(upper.isUndefined() && lower.isUndefined() ? QStringLiteral("orderID is missing") : orderId.error());
+        return R::failure(upper.isUndefined() && lower.isUndefined() ? QStringLiteral("orderID is missing")
+                                                                     : orderId.error());
     f.orderId = *orderId;
 
-    auto customer = boundedString(o.value(QLatin1String("customer")), QStringLiteral("customer"), limits.maxCustomerLength);
+    auto customer
+        = boundedString(o.value(QLatin1String("customer")), QStringLiteral("customer"), limits.maxCustomerLength);
     if (!customer)
         return R::failure(customer.error());
     f.customer = *customer;
@@ -163,7 +164,8 @@ Result<QString> validateJoinArgument(const QJsonValue &argument, const SecurityL
             }
         }
         if (room.isString() && room.toString().size() > limits.maxRoomNameLength)
-            return Result<QString>::failure(QStringLiteral("room name is longer than %1 characters").arg(limits.maxRoomNameLength));
+            return Result<QString>::failure(
+                QStringLiteral("room name is longer than %1 characters").arg(limits.maxRoomNameLength));
         return room.isString() ? room.toString() : QString();
     }
     if (argument.isObject()) {
@@ -208,7 +210,8 @@ Result<TrackTarget> validateTrackRequest(const QJsonValue &argument, const Secur
         const QJsonObject o = argument.toObject();
         auto upper = bounded(o.value(QLatin1String("orderID")), QStringLiteral("orderID"), limits.maxOrderIdLength);
         auto lower = bounded(o.value(QLatin1String("orderId")), QStringLiteral("orderId"), limits.maxOrderIdLength);
-        auto customer = bounded(o.value(QLatin1String("customer")), QStringLiteral("customer"), limits.maxCustomerLength);
+        auto customer
+            = bounded(o.value(QLatin1String("customer")), QStringLiteral("customer"), limits.maxCustomerLength);
         for (const auto *r : {&upper, &lower, &customer}) {
             if (!*r)
                 return R::failure(r->error());

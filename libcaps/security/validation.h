@@ -24,7 +24,7 @@ enum class PayloadRules { Strict, Lab };
 struct OrderFields
 {
     QString store;
-    QString orderId;   // from "orderID", or "orderId" when that is the one given
+    QString orderId; // from "orderID", or "orderId" when that is the one given
     QString customer;
     QString address;
 

@@ -11,8 +11,11 @@
 namespace caps {
 
 ClientConnection::ClientConnection(EngineSession *session, Server *server)
-    : QObject(server), m_session(session), m_server(server), m_decoder(server->options().parserLimits),
-      m_rateLimiter(server->options().eventsPerSecond, server->options().eventBurst)
+    : QObject(server)
+    , m_session(session)
+    , m_server(server)
+    , m_decoder(server->options().parserLimits)
+    , m_rateLimiter(server->options().eventsPerSecond, server->options().eventBurst)
 {
     m_clock.start();
     connect(session, &EngineSession::messageReceived, this, &ClientConnection::onMessage);
@@ -95,7 +98,8 @@ void ClientConnection::onPacket(const sio::Packet &packet)
         }
         if (packet.id >= 0)
             send(sio::Packet::ack(packet.nsp, packet.id,
-                                  {QJsonObject{{QStringLiteral("ok"), false}, {QStringLiteral("error"), QStringLiteral("Rate limit exceeded")}}}));
+                                  {QJsonObject{{QStringLiteral("ok"), false},
+                                               {QStringLiteral("error"), QStringLiteral("Rate limit exceeded")}}}));
         return;
     }
     socket->handlePacket(packet);
@@ -105,8 +109,8 @@ void ClientConnection::onConnect(const sio::Packet &packet)
 {
     const bool v4 = isV4();
     // A v4 client's handshake query stands where a v5 client's auth object does.
-    const sio::v4::ConnectTarget target = v4 ? sio::v4::splitConnectName(packet.nsp)
-                                             : sio::v4::ConnectTarget{packet.nsp, packet.data.toObject()};
+    const sio::v4::ConnectTarget target
+        = v4 ? sio::v4::splitConnectName(packet.nsp) : sio::v4::ConnectTarget{packet.nsp, packet.data.toObject()};
     const auto refuse = [this, v4, &target](const QString &message) {
         send(v4 ? sio::v4::connectError(target.nsp, message) : sio::Packet::connectError(target.nsp, message));
     };

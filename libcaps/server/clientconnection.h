@@ -50,7 +50,7 @@ private:
     QPointer<EngineSession> m_session;
     Server *m_server;
     sio::Decoder m_decoder;
-    QHash<QString, ServerSocket *> m_sockets;   // by namespace
+    QHash<QString, ServerSocket *> m_sockets; // by namespace
     bool m_connectTimeoutActive = true;
     RateLimiter m_rateLimiter;
     QElapsedTimer m_clock;

@@ -21,7 +21,8 @@ public:
     // Called for each entry that comes due while its target still exists.
     using Handler = std::function<void(QObject *target, quint64 token)>;
 
-    explicit DeadlineQueue(Handler handler) : m_handler(std::move(handler))
+    explicit DeadlineQueue(Handler handler)
+        : m_handler(std::move(handler))
     {
         m_clock.start();
         m_timer.setSingleShot(true);

@@ -33,12 +33,18 @@ constexpr int kAccepted = -1;
 QString errorMessage(int code)
 {
     switch (code) {
-    case UnknownTransport: return QStringLiteral("Transport unknown");
-    case UnknownSid: return QStringLiteral("Session ID unknown");
-    case BadHandshakeMethod: return QStringLiteral("Bad handshake method");
-    case BadRequest: return QStringLiteral("Bad request");
-    case Forbidden: return QStringLiteral("Forbidden");
-    case UnsupportedProtocolVersion: return QStringLiteral("Unsupported protocol version");
+    case UnknownTransport:
+        return QStringLiteral("Transport unknown");
+    case UnknownSid:
+        return QStringLiteral("Session ID unknown");
+    case BadHandshakeMethod:
+        return QStringLiteral("Bad handshake method");
+    case BadRequest:
+        return QStringLiteral("Bad request");
+    case Forbidden:
+        return QStringLiteral("Forbidden");
+    case UnsupportedProtocolVersion:
+        return QStringLiteral("Unsupported protocol version");
     }
     return QStringLiteral("Bad request");
 }
@@ -56,20 +62,17 @@ QString peerKey(const QAbstractSocket *socket)
 } // namespace
 
 EngineServer::EngineServer(const ServerOptions &options, QObject *parent)
-    : QObject(parent),
-      m_options(options),
-      m_connectionLimiter(options.maxConnectionsPerIp),
-      m_webSocketServer(QStringLiteral("caps"), QWebSocketServer::NonSecureMode),
-      m_pingIntervals([](QObject *session, quint64 token) {
-          static_cast<EngineSession *>(session)->onPingIntervalElapsed(token);
-      }),
-      m_pingTimeouts([](QObject *session, quint64 token) {
-          static_cast<EngineSession *>(session)->onPingTimeoutElapsed(token);
-      }),
-      m_clientPingTimeouts([](QObject *session, quint64 token) {
-          static_cast<EngineSession *>(session)->onPingTimeoutElapsed(token);
-      }),
-      m_handshakeDeadlines([this](QObject *socket, quint64) { onHandshakeTimeout(static_cast<QTcpSocket *>(socket)); })
+    : QObject(parent)
+    , m_options(options)
+    , m_connectionLimiter(options.maxConnectionsPerIp)
+    , m_webSocketServer(QStringLiteral("caps"), QWebSocketServer::NonSecureMode)
+    , m_pingIntervals(
+          [](QObject *session, quint64 token) { static_cast<EngineSession *>(session)->onPingIntervalElapsed(token); })
+    , m_pingTimeouts(
+          [](QObject *session, quint64 token) { static_cast<EngineSession *>(session)->onPingTimeoutElapsed(token); })
+    , m_clientPingTimeouts(
+          [](QObject *session, quint64 token) { static_cast<EngineSession *>(session)->onPingTimeoutElapsed(token); })
+    , m_handshakeDeadlines([this](QObject *socket, quint64) { onHandshakeTimeout(static_cast<QTcpSocket *>(socket)); })
 {
     m_pingIntervals.setInterval(m_options.pingInterval);
     m_pingTimeouts.setInterval(m_options.pingTimeout);
@@ -93,9 +96,15 @@ EngineServer::~EngineServer()
 void EngineServer::scheduleHeartbeat(EngineSession *session, Heartbeat kind, quint64 token)
 {
     switch (kind) {
-    case Heartbeat::PingInterval: m_pingIntervals.add(session, token); break;
-    case Heartbeat::PingTimeout: m_pingTimeouts.add(session, token); break;
-    case Heartbeat::ClientPingTimeout: m_clientPingTimeouts.add(session, token); break;
+    case Heartbeat::PingInterval:
+        m_pingIntervals.add(session, token);
+        break;
+    case Heartbeat::PingTimeout:
+        m_pingTimeouts.add(session, token);
+        break;
+    case Heartbeat::ClientPingTimeout:
+        m_clientPingTimeouts.add(session, token);
+        break;
     }
 }
 
@@ -272,7 +281,8 @@ void EngineServer::onUpgradeRequest(HttpConnection *connection)
         return h.first.size() + 2 + h.second.size() + 2 > kQtMaxHeaderLine;
     });
     if (request.headers.size() > kQtMaxHeaderLines || lineTooLong) {
-        connection->respondError(431, BadRequest, QStringLiteral("Request header fields too large for a WebSocket handshake"));
+        connection->respondError(431, BadRequest,
+                                 QStringLiteral("Request header fields too large for a WebSocket handshake"));
         return;
     }
     if (const int error = verify(connection, true); error != kAccepted) {

@@ -43,9 +43,9 @@ public:
     // The heartbeat deadlines every session shares (see DeadlineQueue). When one comes due the
     // session hears of it with the same token; a session cancels by moving to a new token.
     enum class Heartbeat {
-        PingInterval,       // v4: the server's next ping
-        PingTimeout,        // v4: the pong to the ping just sent
-        ClientPingTimeout,  // v3: the client's next ping (pingInterval + pingTimeout)
+        PingInterval, // v4: the server's next ping
+        PingTimeout, // v4: the pong to the ping just sent
+        ClientPingTimeout, // v3: the client's next ping (pingInterval + pingTimeout)
     };
     void scheduleHeartbeat(EngineSession *session, Heartbeat kind, quint64 token);
     // Milliseconds on the clock those deadlines run on.

@@ -23,8 +23,12 @@ const eio::ControlPackets &wire()
 } // namespace
 
 EngineSession::EngineSession(const QString &sid, int protocol, bool base64, EngineServer *server)
-    : QObject(server), m_sid(sid), m_server(server), m_options(server->options()), m_protocol(protocol),
-      m_base64(base64)
+    : QObject(server)
+    , m_sid(sid)
+    , m_server(server)
+    , m_options(server->options())
+    , m_protocol(protocol)
+    , m_base64(base64)
 {
     m_stallWindow.start();
 }
@@ -149,13 +153,13 @@ void EngineSession::handlePoll(HttpConnection *request)
     if (m_state == State::Closing || !m_buffer.isEmpty())
         flush();
     else if (m_probed)
-        respondToPoll({wire().noop});   // let the client finish its pause quickly
+        respondToPoll({wire().noop}); // let the client finish its pause quickly
 }
 
 void EngineSession::handleData(HttpConnection *request)
 {
     const QByteArray &body = request->request().body;
-    auto packets = !isV3() ? eio::decodePayload(body)
+    auto packets = !isV3()                                                        ? eio::decodePayload(body)
         : request->request().header("content-type") == "application/octet-stream" ? eio::v3::decodeBinaryPayload(body)
                                                                                   : eio::v3::decodeTextPayload(body);
     if (!packets) {
@@ -330,11 +334,14 @@ void EngineSession::scheduleFlush()
     if (m_flushScheduled || !m_poll)
         return;
     m_flushScheduled = true;
-    QMetaObject::invokeMethod(this, [this] {
-        m_flushScheduled = false;
-        if (m_poll && !m_buffer.isEmpty())
-            flush();
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_flushScheduled = false;
+            if (m_poll && !m_buffer.isEmpty())
+                flush();
+        },
+        Qt::QueuedConnection);
 }
 
 void EngineSession::flush()
@@ -374,7 +381,8 @@ void EngineSession::respondToPoll(const QList<QByteArray> &packets)
         if (auto packet = eio::decodeTextPacket(text))
             decoded.append(std::move(packet).value());
     }
-    const bool binary = !m_base64 && std::any_of(decoded.cbegin(), decoded.cend(), [](const eio::Packet &p) { return p.binary; });
+    const bool binary
+        = !m_base64 && std::any_of(decoded.cbegin(), decoded.cend(), [](const eio::Packet &p) { return p.binary; });
     const QByteArray payload = binary ? eio::v3::encodeBinaryPayload(decoded) : eio::v3::encodeTextPayload(decoded);
     noteProgress(payload.size());
     request->respond(200, payload, binary ? "application/octet-stream" : "text/plain; charset=UTF-8");

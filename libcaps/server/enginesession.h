@@ -108,23 +108,23 @@ private:
     const ServerOptions &m_options;
     const int m_protocol;
     const bool m_base64;
-    qint64 m_heartbeatDeadline = -1;  // on EngineServer::elapsed(), while a pong or a v3 ping is awaited
-    bool m_closedByPeer = false;      // the client sent a close packet
-    bool m_openDelayed = false;       // v3 WebSocket: OPEN not sent yet, packets go to m_buffer (openWebSocket())
-    static constexpr int kV3OpenDelay = 5;  // ms
+    qint64 m_heartbeatDeadline = -1; // on EngineServer::elapsed(), while a pong or a v3 ping is awaited
+    bool m_closedByPeer = false; // the client sent a close packet
+    bool m_openDelayed = false; // v3 WebSocket: OPEN not sent yet, packets go to m_buffer (openWebSocket())
+    static constexpr int kV3OpenDelay = 5; // ms
     Transport m_transport = Transport::Polling;
     State m_state = State::Open;
-    QList<QByteArray> m_buffer;     // packets in text form, waiting for a long-polling GET
-    qint64 m_bufferedBytes = 0;     // their size
-    QElapsedTimer m_stallWindow;    // see checkStalled()
-    qint64 m_takenInWindow = 0;     // bytes the peer took in that window
+    QList<QByteArray> m_buffer; // packets in text form, waiting for a long-polling GET
+    qint64 m_bufferedBytes = 0; // their size
+    QElapsedTimer m_stallWindow; // see checkStalled()
+    qint64 m_takenInWindow = 0; // bytes the peer took in that window
     QPointer<HttpConnection> m_poll;
     QPointer<QWebSocket> m_socket;
     QPointer<QWebSocket> m_probe;
-    bool m_probed = false;          // "2probe" answered, waiting for "5"
+    bool m_probed = false; // "2probe" answered, waiting for "5"
     bool m_flushScheduled = false;
-    bool m_abortTransport = false;  // drop the connection without flushing what is queued
-    quint64 m_heartbeatToken = 0;   // the ping interval or ping timeout now running
+    bool m_abortTransport = false; // drop the connection without flushing what is queued
+    quint64 m_heartbeatToken = 0; // the ping interval or ping timeout now running
     // Rarely running, single-shot (stopped in timerEvent). QBasicTimer rather than QTimer: an
     // idle session then carries no timer objects or connections at all.
     QBasicTimer m_upgradeTimer;

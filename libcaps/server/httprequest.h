@@ -15,11 +15,11 @@ namespace caps {
 struct HttpRequest
 {
     QByteArray method;
-    QByteArray target;          // as on the request line: path and query
-    QString path;               // decoded path, without the query
+    QByteArray target; // as on the request line: path and query
+    QString path; // decoded path, without the query
     QUrlQuery query;
-    int minorVersion = 1;       // HTTP/1.<minor>
-    QList<QPair<QByteArray, QByteArray>> headers;   // names lower-cased, values trimmed
+    int minorVersion = 1; // HTTP/1.<minor>
+    QList<QPair<QByteArray, QByteArray>> headers; // names lower-cased, values trimmed
     QByteArray body;
 
     // The value of a header (name in lower case), empty if absent.

@@ -48,8 +48,8 @@ ServerSocket *key(const ServerSocket *socket)
 
 struct InMemoryAdapter::Resolved
 {
-    bool everyone = false;                                    // no rooms: every socket
-    QVarLengthArray<const QSet<ServerSocket *> *, 4> rooms;   // those of its rooms that exist
+    bool everyone = false; // no rooms: every socket
+    QVarLengthArray<const QSet<ServerSocket *> *, 4> rooms; // those of its rooms that exist
     QVarLengthArray<const QSet<ServerSocket *> *, 4> excluded;
 };
 
@@ -160,8 +160,9 @@ InMemoryAdapter::Resolved InMemoryAdapter::resolve(const BroadcastTarget &target
 
 bool InMemoryAdapter::reaches(const Resolved &target, ServerSocket *socket)
 {
-    if (!target.everyone
-        && std::none_of(target.rooms.cbegin(), target.rooms.cend(), [socket](const auto *room) { return room->contains(socket); }))
+    if (!target.everyone && std::none_of(target.rooms.cbegin(), target.rooms.cend(), [socket](const auto *room) {
+            return room->contains(socket);
+        }))
         return false;
     return std::none_of(target.excluded.cbegin(), target.excluded.cend(),
                         [socket](const auto *room) { return room->contains(socket); });
@@ -235,7 +236,7 @@ void InMemoryAdapter::broadcast(sio::Packet packet, const QList<BroadcastTarget>
     const bool keep = offsetable && (offsetWanted || m_recovery->hasSessions());
     std::optional<OutgoingMessage> plain;
     if (plainWanted)
-        plain = OutgoingMessage::fromPacket(packet);   // before appendOffset() changes the packet
+        plain = OutgoingMessage::fromPacket(packet); // before appendOffset() changes the packet
     if (!keep) {
         for (ServerSocket *s : to)
             s->send(*plain);

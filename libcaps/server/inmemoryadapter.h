@@ -51,9 +51,9 @@ private:
     {
         QSet<QString> rooms;
         // Connection state recovery, for a socket that takes offsets:
-        QHash<QString, qint64> joinedAt;   // room -> the first offset sent while in it
-        qint64 resumeFrom = 0;             // the first offset this socket may not have handled
-        qint64 lastSent = -1;              // the newest offset sent to it
+        QHash<QString, qint64> joinedAt; // room -> the first offset sent while in it
+        qint64 resumeFrom = 0; // the first offset this socket may not have handled
+        qint64 lastSent = -1; // the newest offset sent to it
     };
     // A target with its rooms looked up once, for the per-recipient checks of a broadcast.
     struct Resolved;

@@ -21,9 +21,10 @@ QString randomId()
 } // namespace
 
 Namespace::Namespace(const QString &name, std::unique_ptr<Adapter> adapter, QObject *parent)
-    : QObject(parent), m_name(name), m_adapter(adapter ? std::move(adapter) : std::make_unique<InMemoryAdapter>())
-{
-}
+    : QObject(parent)
+    , m_name(name)
+    , m_adapter(adapter ? std::move(adapter) : std::make_unique<InMemoryAdapter>())
+{ }
 
 Namespace::~Namespace() = default;
 

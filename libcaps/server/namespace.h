@@ -40,9 +40,9 @@ public:
     // What a CONNECT opens (admit()).
     struct Admission
     {
-        QString refusal;   // not empty: refused, with this CONNECT_ERROR message
+        QString refusal; // not empty: refused, with this CONNECT_ERROR message
         ServerSocket::Init socket;
-        std::optional<RecoveryLog::Restored> restored;   // the session it takes back
+        std::optional<RecoveryLog::Restored> restored; // the session it takes back
     };
 
     // `adapter` null: an InMemoryAdapter without recovery.

@@ -13,9 +13,9 @@ namespace caps {
 // each session, so no recipient costs a JSON serialisation.
 struct OutgoingMessage
 {
-    QByteArray text;                // Engine.IO text packet: "4" + Socket.IO text
-    QString webSocketText;          // `text` as QWebSocket::sendTextMessage() wants it, made once
-    QList<QByteArray> attachments;  // each one binary Engine.IO message
+    QByteArray text; // Engine.IO text packet: "4" + Socket.IO text
+    QString webSocketText; // `text` as QWebSocket::sendTextMessage() wants it, made once
+    QList<QByteArray> attachments; // each one binary Engine.IO message
 
     [[nodiscard]] static OutgoingMessage fromPacket(const sio::Packet &packet);
     // One raw Engine.IO message, for servers without Socket.IO on top (caps-echo-server --engine-io).

@@ -38,9 +38,9 @@ qint64 sizeOf(const RecoveryLog::Clause &clause)
 } // namespace
 
 RecoveryLog::RecoveryLog(const Options &options, std::function<qint64()> clock)
-    : m_options(options), m_clock(clock ? std::move(clock) : std::function<qint64()>(&monotonicMs))
-{
-}
+    : m_options(options)
+    , m_clock(clock ? std::move(clock) : std::function<qint64()>(&monotonicMs))
+{ }
 
 bool RecoveryLog::isRequestedBy(const QJsonObject &auth)
 {
@@ -152,7 +152,8 @@ std::optional<RecoveryLog::Restored> RecoveryLog::restore(const QJsonObject &aut
         bool ok = false;
         handled = offset.toString().toLongLong(&ok);
         if (!offset.isString() || !ok || handled < -1 || handled > session.lastSent) {
-            qCDebug(lcServer) << "recovery refused for" << session.sid << ": offset" << offset << "was never sent to it";
+            qCDebug(lcServer) << "recovery refused for" << session.sid << ": offset" << offset
+                              << "was never sent to it";
             return std::nullopt;
         }
     }
@@ -168,7 +169,8 @@ std::optional<RecoveryLog::Restored> RecoveryLog::restore(const QJsonObject &aut
     Restored restored;
     restored.resumeFrom = handled + 1;
     restored.lastSent = session.lastSent;
-    for (auto e = m_events.cbegin() + (handled + 1 - firstKept < 0 ? 0 : handled + 1 - firstKept); e != m_events.cend(); ++e) {
+    for (auto e = m_events.cbegin() + (handled + 1 - firstKept < 0 ? 0 : handled + 1 - firstKept); e != m_events.cend();
+         ++e) {
         if (!isFor(session, *e))
             continue;
         OutgoingMessage message = e->message;

@@ -48,19 +48,19 @@ public:
     {
         QString sid;
         QString pid;
-        QHash<QString, qint64> rooms;   // room -> the first offset it was in that room for
-        QString token;                  // auth.token it connected with: only the same may take it back
-        qint64 resumeFrom = 0;          // the first offset to replay when the client sends none
-        qint64 lastSent = -1;           // the newest offset sent to the socket, -1: none
-        qint64 disconnectedOffset = 0;  // nextOffset() when it went
-        qint64 disconnectedAt = 0;      // ms on the log's clock
+        QHash<QString, qint64> rooms; // room -> the first offset it was in that room for
+        QString token; // auth.token it connected with: only the same may take it back
+        qint64 resumeFrom = 0; // the first offset to replay when the client sends none
+        qint64 lastSent = -1; // the newest offset sent to the socket, -1: none
+        qint64 disconnectedOffset = 0; // nextOffset() when it went
+        qint64 disconnectedAt = 0; // ms on the log's clock
     };
     struct Restored
     {
         Session session;
-        QList<OutgoingMessage> missed;  // oldest first
-        qint64 resumeFrom = 0;          // the offset after the last one the client had
-        qint64 lastSent = -1;           // the newest offset among `missed` and those sent before
+        QList<OutgoingMessage> missed; // oldest first
+        qint64 resumeFrom = 0; // the offset after the last one the client had
+        qint64 lastSent = -1; // the newest offset among `missed` and those sent before
     };
 
     explicit RecoveryLog(const Options &options, std::function<qint64()> clock = {});
@@ -109,11 +109,11 @@ private:
 
     Options m_options;
     std::function<qint64()> m_clock;
-    std::deque<Event> m_events;               // by offset, oldest first, no gaps
+    std::deque<Event> m_events; // by offset, oldest first, no gaps
     qint64 m_nextOffset = 0;
     qint64 m_bytes = 0;
-    QHash<QString, Session> m_sessions;       // by pid
-    std::deque<std::pair<QString, qint64>> m_sessionAge;  // (pid, disconnectedAt), oldest first
+    QHash<QString, Session> m_sessions; // by pid
+    std::deque<std::pair<QString, qint64>> m_sessionAge; // (pid, disconnectedAt), oldest first
 };
 
 } // namespace caps

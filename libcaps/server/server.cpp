@@ -9,11 +9,10 @@
 namespace caps {
 
 Server::Server(const ServerOptions &options, QObject *parent)
-    : QObject(parent),
-      m_engine(new EngineServer(options, this)),
-      m_connectDeadlines([](QObject *connection, quint64) {
-          static_cast<ClientConnection *>(connection)->onConnectTimeout();
-      })
+    : QObject(parent)
+    , m_engine(new EngineServer(options, this))
+    , m_connectDeadlines(
+          [](QObject *connection, quint64) { static_cast<ClientConnection *>(connection)->onConnectTimeout(); })
 {
     m_connectDeadlines.setInterval(options.connectTimeout);
     connect(m_engine, &EngineServer::connection, this, &Server::onEngineConnection);
@@ -66,7 +65,8 @@ Namespace *Server::of(const QString &name)
     if (o.adapterFactory)
         adapter = o.adapterFactory(key);
     else if (o.recoveryWindow > 0)
-        adapter = std::make_unique<InMemoryAdapter>(RecoveryLog::Options{o.recoveryWindow, o.recoveryMaxBytes, o.recoveryMaxSessions});
+        adapter = std::make_unique<InMemoryAdapter>(
+            RecoveryLog::Options{o.recoveryWindow, o.recoveryMaxBytes, o.recoveryMaxSessions});
     auto *nsp = new Namespace(key, std::move(adapter), this);
     m_namespaces.insert(key, nsp);
     return nsp;

@@ -13,12 +13,15 @@ void ServerCommandLine::addTo(QCommandLineParser &parser) const
     const ServerOptions socketIo;
     const auto ms = QStringLiteral("ms");
     parser.addOptions({
-        {QStringLiteral("port"), tr("TCP port (0: any free port; default %1).").arg(m_defaults.port), QStringLiteral("port"),
-         QString::number(m_defaults.port)},
-        {QStringLiteral("host"), tr("Address to listen on (default %1).").arg(m_defaults.host), QStringLiteral("host"), m_defaults.host},
-        {QStringLiteral("ping-interval"), tr("Milliseconds between heartbeats (default %1).").arg(socketIo.pingInterval), ms,
+        {QStringLiteral("port"), tr("TCP port (0: any free port; default %1).").arg(m_defaults.port),
+         QStringLiteral("port"), QString::number(m_defaults.port)},
+        {QStringLiteral("host"), tr("Address to listen on (default %1).").arg(m_defaults.host), QStringLiteral("host"),
+         m_defaults.host},
+        {QStringLiteral("ping-interval"),
+         tr("Milliseconds between heartbeats (default %1).").arg(socketIo.pingInterval), ms,
          QString::number(socketIo.pingInterval)},
-        {QStringLiteral("ping-timeout"), tr("Milliseconds to wait for a heartbeat answer (default %1).").arg(socketIo.pingTimeout), ms,
+        {QStringLiteral("ping-timeout"),
+         tr("Milliseconds to wait for a heartbeat answer (default %1).").arg(socketIo.pingTimeout), ms,
          QString::number(socketIo.pingTimeout)},
         {QStringLiteral("connect-timeout"),
          tr("Milliseconds for a connection to join a namespace (default %1).").arg(socketIo.connectTimeout), ms,
@@ -29,7 +32,8 @@ void ServerCommandLine::addTo(QCommandLineParser &parser) const
              .arg(m_defaults.recoveryWindow),
          ms, QString::number(m_defaults.recoveryWindow)},
         {QStringLiteral("recovery-max-bytes"),
-         tr("Bytes of events kept for recovery per namespace; the oldest go first (default %1).").arg(socketIo.recoveryMaxBytes),
+         tr("Bytes of events kept for recovery per namespace; the oldest go first (default %1).")
+             .arg(socketIo.recoveryMaxBytes),
          QStringLiteral("bytes"), QString::number(socketIo.recoveryMaxBytes)},
     });
     if (m_defaults.allowEio3)
@@ -40,7 +44,8 @@ void ServerCommandLine::addTo(QCommandLineParser &parser) const
                           tr("Serve Engine.IO 3 clients (socket.io 2.x) too, as socket.io's allowEIO3.")});
 }
 
-Result<ServerCommandLine::Endpoint> ServerCommandLine::read(const QCommandLineParser &parser, ServerOptions &options) const
+Result<ServerCommandLine::Endpoint> ServerCommandLine::read(const QCommandLineParser &parser,
+                                                            ServerOptions &options) const
 {
     using R = Result<Endpoint>;
     ServerOptions read = options;
@@ -70,7 +75,8 @@ Result<ServerCommandLine::Endpoint> ServerCommandLine::read(const QCommandLinePa
     endpoint.host = QHostAddress(parser.value(QStringLiteral("host")));
     if (endpoint.host.isNull())
         return R::failure(tr("--host: not an IP address: \"%1\"").arg(parser.value(QStringLiteral("host"))));
-    read.allowEio3 = m_defaults.allowEio3 ? !parser.isSet(QStringLiteral("no-eio3")) : parser.isSet(QStringLiteral("allow-eio3"));
+    read.allowEio3
+        = m_defaults.allowEio3 ? !parser.isSet(QStringLiteral("no-eio3")) : parser.isSet(QStringLiteral("allow-eio3"));
     options = read;
     return endpoint;
 }

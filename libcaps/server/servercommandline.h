@@ -30,8 +30,8 @@ public:
     {
         quint16 port = 3000;
         QString host = QStringLiteral("127.0.0.1");
-        int recoveryWindow = 0;   // socket.io's default: off
-        bool allowEio3 = false;   // socket.io's default: Engine.IO 3 (socket.io 2.x) clients refused
+        int recoveryWindow = 0; // socket.io's default: off
+        bool allowEio3 = false; // socket.io's default: Engine.IO 3 (socket.io 2.x) clients refused
     };
     struct Endpoint
     {
@@ -39,8 +39,12 @@ public:
         quint16 port = 0;
     };
 
-    ServerCommandLine() : ServerCommandLine(Defaults{}) {}
-    explicit ServerCommandLine(const Defaults &defaults) : m_defaults(defaults) {}
+    ServerCommandLine()
+        : ServerCommandLine(Defaults{})
+    { }
+    explicit ServerCommandLine(const Defaults &defaults)
+        : m_defaults(defaults)
+    { }
 
     void addTo(QCommandLineParser &parser) const;
     // Sets the timings and the recovery options in `options`; the address to listen on.

@@ -5,9 +5,10 @@
 namespace caps {
 
 ServerEvent::ServerEvent(ServerSocket *socket, sio::Packet packet)
-    : m_socket(socket), m_packet(std::move(packet)), m_name(m_packet.eventName())
-{
-}
+    : m_socket(socket)
+    , m_packet(std::move(packet))
+    , m_name(m_packet.eventName())
+{ }
 
 QJsonValue ServerEvent::arg(qsizetype i) const
 {

@@ -19,17 +19,17 @@ struct ServerOptions
 {
     // Engine.IO
     QString path = QStringLiteral("/socket.io/");
-    int pingInterval = 25000;           // ms between two server pings
-    int pingTimeout = 20000;            // ms to wait for the pong
-    qint64 maxPayload = 1000000;        // bytes: a POST body, a WebSocket message
-    int upgradeTimeout = 10000;         // ms for a probing WebSocket to finish the upgrade
-    bool cors = true;                   // Access-Control-Allow-Origin: * (socket.io's cors: { origin: '*' })
+    int pingInterval = 25000; // ms between two server pings
+    int pingTimeout = 20000; // ms to wait for the pong
+    qint64 maxPayload = 1000000; // bytes: a POST body, a WebSocket message
+    int upgradeTimeout = 10000; // ms for a probing WebSocket to finish the upgrade
+    bool cors = true; // Access-Control-Allow-Origin: * (socket.io's cors: { origin: '*' })
     // Engine.IO 3 clients (socket.io 2.x) too, as Node's allowEIO3; off by default, as there.
     // Their Socket.IO protocol is v4: see ClientConnection.
     bool allowEio3 = false;
 
     // Socket.IO
-    int connectTimeout = 45000;         // ms for a connection to join its first namespace
+    int connectTimeout = 45000; // ms for a connection to join its first namespace
     sio::Limits parserLimits;
     // Connection state recovery (socket.io's connectionStateRecovery.maxDisconnectionDuration):
     // how long a dropped socket's session and the events it missed are kept; 0 = off, as in
@@ -44,16 +44,16 @@ struct ServerOptions
     std::function<std::unique_ptr<Adapter>(const QString &nsp)> adapterFactory;
 
     // Plain HTTP and WebSocket handshakes
-    qint64 maxHeaderSize = 16384;       // bytes of request line + headers
-    int httpIdleTimeout = 30000;        // ms a connection may sit without a complete request
-    int handshakeTimeout = 10000;       // ms for a WebSocket handshake (QWebSocketServer gives none
-                                        // to sockets passed through handleConnection())
+    qint64 maxHeaderSize = 16384; // bytes of request line + headers
+    int httpIdleTimeout = 30000; // ms a connection may sit without a complete request
+    int handshakeTimeout = 10000; // ms for a WebSocket handshake (QWebSocketServer gives none
+        // to sockets passed through handleConnection())
 
     // Limits (0 = unlimited)
-    int maxSessions = 0;                // Engine.IO sessions open at once
-    int maxConnectionsPerIp = 0;        // TCP connections from one address (caps::ConnectionLimiter)
-    int eventsPerSecond = 0;            // events per connection (caps::RateLimiter) ...
-    int eventBurst = 40;                // ... its bucket; this many refusals in a row disconnect
+    int maxSessions = 0; // Engine.IO sessions open at once
+    int maxConnectionsPerIp = 0; // TCP connections from one address (caps::ConnectionLimiter)
+    int eventsPerSecond = 0; // events per connection (caps::RateLimiter) ...
+    int eventBurst = 40; // ... its bucket; this many refusals in a row disconnect
     // A session with more than maxBufferedBytes waiting to be sent (WebSocket write buffer, or
     // the long-polling buffer) must take at least maxBufferedBytes per sendStallTimeout ms until
     // it is back under the limit, or it is dropped as a client that does not read: otherwise
@@ -61,7 +61,7 @@ struct ServerOptions
     // (it keeps reading) is not dropped.
     qint64 maxBufferedBytes = 8 * 1024 * 1024;
     int sendStallTimeout = 2000;
-    int listenBacklog = 511;            // as Node's net.Server
+    int listenBacklog = 511; // as Node's net.Server
 
     // HTTPS and WSS on the one port when set (caps::serverTlsConfiguration()).
     std::optional<QSslConfiguration> tls;

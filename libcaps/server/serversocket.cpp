@@ -11,9 +11,11 @@
 namespace caps {
 
 ServerSocket::ServerSocket(Init init, Namespace *nsp, ClientConnection *client)
-    : QObject(client), m_init(std::move(init)), m_nsp(nsp), m_client(client)
-{
-}
+    : QObject(client)
+    , m_init(std::move(init))
+    , m_nsp(nsp)
+    , m_client(client)
+{ }
 
 Namespace *ServerSocket::nsp() const
 {
@@ -172,9 +174,10 @@ void ServerSocket::handleClose(const QString &reason)
     m_connected = false;
     qCDebug(lcServer) << m_init.id << "disconnected:" << reason;
     // socket.io's RECOVERABLE_DISCONNECT_REASONS: the client did not mean to leave.
-    static const QSet<QString> recoverable{QStringLiteral("transport error"), QStringLiteral("transport close"),
-                                           QStringLiteral("forced close"), QStringLiteral("ping timeout"),
-                                           QStringLiteral("server shutting down"), QStringLiteral("forced server close")};
+    static const QSet<QString> recoverable{
+        QStringLiteral("transport error"),      QStringLiteral("transport close"),
+        QStringLiteral("forced close"),         QStringLiteral("ping timeout"),
+        QStringLiteral("server shutting down"), QStringLiteral("forced server close")};
     if (m_nsp && takesOffsets() && recoverable.contains(reason))
         m_nsp->adapter()->persistSession(this);
     if (m_nsp)

@@ -108,8 +108,8 @@ private:
     QPointer<ClientConnection> m_client;
     bool m_connected = true;
     qint64 m_nextAckId = 0;
-    QHash<qint64, PendingAck> m_pendingAcks;   // our emits waiting for the client's ack
-    QSet<qint64> m_acksOwed;                   // the client's emits waiting for our ack
+    QHash<qint64, PendingAck> m_pendingAcks; // our emits waiting for the client's ack
+    QSet<qint64> m_acksOwed; // the client's emits waiting for our ack
 };
 
 } // namespace caps

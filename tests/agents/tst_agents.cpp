@@ -62,15 +62,17 @@ struct SilentHub
 {
     SilentHub()
     {
-        QObject::connect(server.of(QStringLiteral("/caps")), &caps::Namespace::connection, &server,
-                         [this](caps::ServerSocket *socket) {
-                             last = socket;
-                             QObject::connect(socket, &caps::ServerSocket::eventReceived, &server,
-                                              [this](const caps::ServerEvent &event) {
-                                                  const QJsonValue orderId = event.arg(0).toObject().value(QLatin1String("orderID"));
-                                                  events.append(event.name() + (orderId.isString() ? QLatin1Char(' ') + orderId.toString() : QString()));
-                                              });
-                         });
+        QObject::connect(
+            server.of(QStringLiteral("/caps")), &caps::Namespace::connection, &server,
+            [this](caps::ServerSocket *socket) {
+                last = socket;
+                QObject::connect(
+                    socket, &caps::ServerSocket::eventReceived, &server, [this](const caps::ServerEvent &event) {
+                        const QJsonValue orderId = event.arg(0).toObject().value(QLatin1String("orderID"));
+                        events.append(event.name()
+                                      + (orderId.isString() ? QLatin1Char(' ') + orderId.toString() : QString()));
+                    });
+            });
     }
     void cutOff()
     {
@@ -235,9 +237,9 @@ void TestAgents::customerFiltersWhatItTracks()
     QCOMPARE(customer.orders()->order("o1").status, Order::Status::Unknown);
 
     QSignalSpy changed(&customer, &caps::CustomerAgent::statusChanged);
-    deliver(client, "pickup", payload("o2", "s"));                    // neither the id nor the name
-    deliver(client, "pickup", payload("o3", "s", "Grace Hopper"));    // the name
-    deliver(client, "in-transit", payload("o1", "s"));                // the id
+    deliver(client, "pickup", payload("o2", "s")); // neither the id nor the name
+    deliver(client, "pickup", payload("o3", "s", "Grace Hopper")); // the name
+    deliver(client, "in-transit", payload("o1", "s")); // the id
     deliver(client, "in-transit", payload("o1", "s"));
     QCOMPARE(customer.orders()->rowCount(), 2);
     QVERIFY(!customer.orders()->contains("o2"));
@@ -370,7 +372,7 @@ void TestAgents::vendorForgetsOnAHubWithoutQueue()
     vendor.placeOrder(Order::fromJson(payload(QStringLiteral("lab-2"), QStringLiteral("s"))).value());
     QTRY_VERIFY(hub.events.contains(QStringLiteral("pickup lab-2")));
     QCOMPARE(hub.events.count(QStringLiteral("pickup lab-1")), 1);
-    QCOMPARE(vendor.unconfirmedCount(), 1);   // lab-2, on this connection
+    QCOMPARE(vendor.unconfirmedCount(), 1); // lab-2, on this connection
 }
 
 QTEST_GUILESS_MAIN(TestAgents)

@@ -35,7 +35,8 @@ struct ScriptedHub
     }
     void onEvent(const caps::ServerEvent &event)
     {
-        events.append(event.name() + QLatin1Char(' ') + event.arg(0).toObject().value(QLatin1String("orderID")).toString());
+        events.append(event.name() + QLatin1Char(' ')
+                      + event.arg(0).toObject().value(QLatin1String("orderID")).toString());
         times.append(clock.elapsed());
         if (!answers.isEmpty())
             event.ack(answers.size() > 1 ? answers.takeFirst() : answers.first());
@@ -160,7 +161,8 @@ void TestConfirmedEmitter::abandonedAfterTooManyRefusals()
     Agent agent(hub, 1, 1);
     agent.start(QStringLiteral("pickup"), QStringLiteral("o1"));
     QVERIFY(agent.abandoned.wait());
-    QCOMPARE(agent.abandoned.at(0), (QList<QVariant>{QStringLiteral("pickup"), QStringLiteral("o1"), QStringLiteral("busy")}));
+    QCOMPARE(agent.abandoned.at(0),
+             (QList<QVariant>{QStringLiteral("pickup"), QStringLiteral("o1"), QStringLiteral("busy")}));
     QCOMPARE(agent.emitter.unconfirmedCount(), 0);
     QCOMPARE(agent.retrying.count(), 1);
     QCOMPARE(agent.confirmed.count(), 0);

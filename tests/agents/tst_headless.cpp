@@ -81,24 +81,25 @@ bool TestHeadless::waitForLine(QProcess *process, QByteArray &buffer, const QByt
 
 void TestHeadless::wholeRound()
 {
-    QProcess *driver = start(QStringLiteral("driver"), {QStringLiteral("--hub"), hub(), QStringLiteral("--pickup-delay"),
-                                                        QStringLiteral("50"), QStringLiteral("--deliver-delay"),
-                                                        QStringLiteral("200")});
+    QProcess *driver = start(QStringLiteral("driver"),
+                             {QStringLiteral("--hub"), hub(), QStringLiteral("--pickup-delay"), QStringLiteral("50"),
+                              QStringLiteral("--deliver-delay"), QStringLiteral("200")});
     QVERIFY(driver->waitForStarted());
     QTRY_COMPARE(m_server->connectionCount(), 1);
 
-    QProcess *vendor = start(QStringLiteral("vendor"), {QStringLiteral("--hub"), hub(), QStringLiteral("--store"),
-                                                        QStringLiteral("headless-store"), QStringLiteral("--interval"),
-                                                        QStringLiteral("100"), QStringLiteral("--count"),
-                                                        QStringLiteral("3")});
+    QProcess *vendor
+        = start(QStringLiteral("vendor"),
+                {QStringLiteral("--hub"), hub(), QStringLiteral("--store"), QStringLiteral("headless-store"),
+                 QStringLiteral("--interval"), QStringLiteral("100"), QStringLiteral("--count"), QStringLiteral("3")});
     QByteArray vendorOut;
     QVERIFY(waitForLine(vendor, vendorOut, "VENDOR: new order "));
     const QRegularExpression newOrder(QStringLiteral("VENDOR: new order ([0-9a-f-]{36})"));
     const QString firstId = newOrder.match(QString::fromUtf8(vendorOut)).captured(1);
     QVERIFY(!firstId.isEmpty());
 
-    QProcess *customer = start(QStringLiteral("customer"), {QStringLiteral("--hub"), hub(), QStringLiteral("--track"),
-                                                            firstId, QStringLiteral("--until-delivered")});
+    QProcess *customer = start(
+        QStringLiteral("customer"),
+        {QStringLiteral("--hub"), hub(), QStringLiteral("--track"), firstId, QStringLiteral("--until-delivered")});
     QVERIFY(waitForExit(customer));
     QCOMPARE(customer->exitStatus(), QProcess::NormalExit);
     QCOMPARE(customer->exitCode(), 0);
@@ -118,7 +119,8 @@ void TestHeadless::wholeRound()
         QVERIFY2(vendorOut.contains("VENDOR: Thank you for delivering " + id.toUtf8()), vendorOut.constData());
         QVERIFY(waitForLine(driver, driverOut, "DRIVER: delivered " + id.toUtf8()));
         QVERIFY(driverOut.contains("DRIVER: picked up " + id.toUtf8()));
-        QVERIFY(driverOut.indexOf("DRIVER: picked up " + id.toUtf8()) < driverOut.indexOf("DRIVER: delivered " + id.toUtf8()));
+        QVERIFY(driverOut.indexOf("DRIVER: picked up " + id.toUtf8())
+                < driverOut.indexOf("DRIVER: delivered " + id.toUtf8()));
     }
     QCOMPARE(vendorOut.count("Thank you for delivering"), 3);
 }
@@ -130,9 +132,9 @@ void TestHeadless::unreachableHubGivesUp()
     const QString url = QStringLiteral("http://127.0.0.1:%1/caps").arg(probe.serverPort());
     probe.close();
 
-    QProcess *vendor = start(QStringLiteral("vendor"), {QStringLiteral("--hub"), url, QStringLiteral("--count"),
-                                                        QStringLiteral("1"), QStringLiteral("--connect-timeout"),
-                                                        QStringLiteral("1500")});
+    QProcess *vendor = start(QStringLiteral("vendor"),
+                             {QStringLiteral("--hub"), url, QStringLiteral("--count"), QStringLiteral("1"),
+                              QStringLiteral("--connect-timeout"), QStringLiteral("1500")});
     QVERIFY(vendor->waitForFinished(15000));
     QCOMPARE(vendor->exitCode(), 2);
     const QByteArray err = vendor->readAllStandardError();

@@ -107,22 +107,30 @@ void tst_BenchSmoke::ordersThroughCapsHub()
     const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/"));
     QByteArray output;
     QRegularExpressionMatch match;
-    QVERIFY(QTest::qWaitFor([&] {
-        output += m_hub.readAll();
-        match = listening.match(QString::fromUtf8(output));
-        return match.hasMatch();
-    }, 10000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            output += m_hub.readAll();
+            match = listening.match(QString::fromUtf8(output));
+            return match.hasMatch();
+        },
+        10000));
     const QString port = match.captured(1);
 
     QProcess bench;
     bench.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     bench.start(m_binaryDir + QStringLiteral("/bench/caps-bench"),
-                {QStringLiteral("--port"), port, QStringLiteral("--vendors"), QStringLiteral("3"),
-                 QStringLiteral("--drivers"), QStringLiteral("3"), QStringLiteral("--customers"), QStringLiteral("2"),
-                 QStringLiteral("--idle"), QStringLiteral("20"), QStringLiteral("--procs"), QStringLiteral("2"),
-                 QStringLiteral("--rate"), QStringLiteral("200"), QStringLiteral("--duration"), QStringLiteral("2"),
-                 QStringLiteral("--warmup"), QStringLiteral("0.5"), QStringLiteral("--drain"), QStringLiteral("5"),
-                 QStringLiteral("--hub-pid"), QString::number(m_hub.processId()), QStringLiteral("--json")});
+                {QStringLiteral("--port"),      port,
+                 QStringLiteral("--vendors"),   QStringLiteral("3"),
+                 QStringLiteral("--drivers"),   QStringLiteral("3"),
+                 QStringLiteral("--customers"), QStringLiteral("2"),
+                 QStringLiteral("--idle"),      QStringLiteral("20"),
+                 QStringLiteral("--procs"),     QStringLiteral("2"),
+                 QStringLiteral("--rate"),      QStringLiteral("200"),
+                 QStringLiteral("--duration"),  QStringLiteral("2"),
+                 QStringLiteral("--warmup"),    QStringLiteral("0.5"),
+                 QStringLiteral("--drain"),     QStringLiteral("5"),
+                 QStringLiteral("--hub-pid"),   QString::number(m_hub.processId()),
+                 QStringLiteral("--json")});
     QVERIFY(bench.waitForStarted(5000));
     QVERIFY(bench.waitForFinished(60000));
     const QByteArray out = bench.readAllStandardOutput();
@@ -134,12 +142,14 @@ void tst_BenchSmoke::ordersThroughCapsHub()
     QCOMPARE(result.value(QStringLiteral("driversReady")).toInteger(), 3);
     QCOMPARE(result.value(QStringLiteral("idleReady")).toInteger(), 20);
     QVERIFY(result.value(QStringLiteral("emitted")).toInteger() >= 200);
-    QCOMPARE(result.value(QStringLiteral("completed")).toInteger(), result.value(QStringLiteral("emitted")).toInteger());
+    QCOMPARE(result.value(QStringLiteral("completed")).toInteger(),
+             result.value(QStringLiteral("emitted")).toInteger());
     QCOMPARE(result.value(QStringLiteral("lost")).toInteger(), 0);
     QCOMPARE(result.value(QStringLiteral("errorCount")).toInteger(), 0);
     QVERIFY(result.value(QStringLiteral("ok")).toBool());
     // Every pickup reached all three drivers, and exactly one of them answered it.
-    QCOMPARE(result.value(QStringLiteral("pickupsReceived")).toInteger(), 3 * result.value(QStringLiteral("emitted")).toInteger());
+    QCOMPARE(result.value(QStringLiteral("pickupsReceived")).toInteger(),
+             3 * result.value(QStringLiteral("emitted")).toInteger());
     QCOMPARE(result.value(QStringLiteral("answered")).toInteger(), result.value(QStringLiteral("emitted")).toInteger());
     QVERIFY(result.value(QStringLiteral("latencyCount")).toInteger() > 0);
     QVERIFY(result.contains(QStringLiteral("hubCpuS")));

@@ -76,10 +76,12 @@ void FakeServer::onNewConnection()
             Q_EMIT peerDisconnected();
         });
         if (m_behaviour.sendOpen) {
-            peer->sendTextMessage(QStringLiteral(R"(0{"sid":"eio-%1","upgrades":[],"pingInterval":%2,"pingTimeout":%3,"maxPayload":1000000})")
-                                      .arg(m_connections)
-                                      .arg(m_behaviour.pingInterval)
-                                      .arg(m_behaviour.pingTimeout));
+            peer->sendTextMessage(
+                QStringLiteral(
+                    R"(0{"sid":"eio-%1","upgrades":[],"pingInterval":%2,"pingTimeout":%3,"maxPayload":1000000})")
+                    .arg(m_connections)
+                    .arg(m_behaviour.pingInterval)
+                    .arg(m_behaviour.pingTimeout));
         }
         Q_EMIT peerConnected();
     }

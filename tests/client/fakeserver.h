@@ -18,9 +18,9 @@ class FakeServer : public QObject
 public:
     struct Behaviour
     {
-        bool sendOpen = true;        // send the Engine.IO OPEN on connection
-        bool answerConnect = true;   // answer a CONNECT at all
-        QString refuseWith;          // non-empty: answer CONNECT with this raw CONNECT_ERROR data
+        bool sendOpen = true; // send the Engine.IO OPEN on connection
+        bool answerConnect = true; // answer a CONNECT at all
+        QString refuseWith; // non-empty: answer CONNECT with this raw CONNECT_ERROR data
         int pingInterval = 25000;
         int pingTimeout = 20000;
     };

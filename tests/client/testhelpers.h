@@ -69,8 +69,10 @@ struct VendorAndDriver
 {
     explicit VendorAndDriver(const QUrl &url, const caps::Client::Options &vendorOptions = {},
                              const caps::Client::Options &driverOptions = {})
-        : vendor(url, vendorOptions), driver(url, driverOptions), vendorEvents(&vendor, &caps::Client::eventReceived),
-          driverEvents(&driver, &caps::Client::eventReceived)
+        : vendor(url, vendorOptions)
+        , driver(url, driverOptions)
+        , vendorEvents(&vendor, &caps::Client::eventReceived)
+        , driverEvents(&driver, &caps::Client::eventReceived)
     {
         vendor.joinRoom(QStringLiteral("1-206-flowers"));
     }

@@ -65,7 +65,8 @@ void TestBackoff::randomDelaysStayWithinBounds()
             const int high = int(std::min(base * (1 + jitter), double(maxMs)));
             const int delay = backoff.duration();
             QVERIFY2(delay >= low && delay <= high,
-                     qPrintable(QStringLiteral("attempt %1: %2 not in [%3, %4]").arg(attempt).arg(delay).arg(low).arg(high)));
+                     qPrintable(
+                         QStringLiteral("attempt %1: %2 not in [%3, %4]").arg(attempt).arg(delay).arg(low).arg(high)));
         }
     }
     int below = 0;

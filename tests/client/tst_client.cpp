@@ -257,10 +257,11 @@ void TestClient::answersServerAcks()
     QVERIFY(server.listen());
     Client client(server.url(), fastOptions());
     QSignalSpy connectedSpy(&client, &Client::connected);
-    connect(&client, &Client::eventReceived, &client, [&client](const QString &event, const QJsonArray &args, qint64 ackId) {
-        if (event == QLatin1String("ask"))
-            client.sendAck(ackId, {QStringLiteral("yes"), args.at(0).toInt() + 1});
-    });
+    connect(&client, &Client::eventReceived, &client,
+            [&client](const QString &event, const QJsonArray &args, qint64 ackId) {
+                if (event == QLatin1String("ask"))
+                    client.sendAck(ackId, {QStringLiteral("yes"), args.at(0).toInt() + 1});
+            });
     QSignalSpy eventSpy(&client, &Client::eventReceived);
     client.connectToHub();
     QVERIFY(connectedSpy.wait());
@@ -315,7 +316,8 @@ void TestClient::ackTimeout()
     QVERIFY(connectedSpy.wait());
     int acks = 0;
     int timeouts = 0;
-    client.emitWithAck(QStringLiteral("slow"), {}, [&](const QJsonArray &) { ++acks; }, 50, [&] { ++timeouts; });
+    client.emitWithAck(
+        QStringLiteral("slow"), {}, [&](const QJsonArray &) { ++acks; }, 50, [&] { ++timeouts; });
     QTRY_COMPARE(timeouts, 1);
     // Too late: dropped. The event after it shows that the late ack has been handled.
     server.send(QStringLiteral(R"(43/caps,0[1])"));
@@ -331,7 +333,8 @@ void TestClient::bufferedEmitTimesOutAndIsDropped()
     QVERIFY(server.listen());
     Client client(server.url(), fastOptions());
     int timeouts = 0;
-    client.emitWithAck(QStringLiteral("late"), {}, [](const QJsonArray &) {}, 30, [&] { ++timeouts; });
+    client.emitWithAck(
+        QStringLiteral("late"), {}, [](const QJsonArray &) {}, 30, [&] { ++timeouts; });
     client.emitEvent(QStringLiteral("kept"));
     QCOMPARE(client.bufferedCount(), 2);
     QTRY_COMPARE(timeouts, 1);
@@ -488,7 +491,8 @@ void TestClient::malformedInputReconnects_data()
     QTest::addRow("engine type 9") << QStringList{QStringLiteral("9")} << none << false;
     QTest::addRow("base64 on websocket") << QStringList{QStringLiteral("bAQID")} << none << false;
     QTest::addRow("close with data") << QStringList{QStringLiteral("1junk")} << none << false;
-    QTest::addRow("second open") << QStringList{QStringLiteral(R"(0{"sid":"again","upgrades":[],"pingInterval":1,"pingTimeout":1})")}
+    QTest::addRow("second open") << QStringList{QStringLiteral(
+        R"(0{"sid":"again","upgrades":[],"pingInterval":1,"pingTimeout":1})")}
                                  << none << false;
     QTest::addRow("empty message") << QStringList{QStringLiteral("4")} << none << false;
     QTest::addRow("unknown socket.io type") << QStringList{QStringLiteral("49")} << none << false;
@@ -506,12 +510,14 @@ void TestClient::malformedInputReconnects_data()
                                      << none << false;
     QTest::addRow("binary without header") << QStringList{} << QByteArray("\x01\x02", 2) << false;
     QTest::addRow("text while awaiting attachment")
-        << QStringList{QStringLiteral(R"(451-/caps,["file",{"_placeholder":true,"num":0}])"), QStringLiteral(R"(42/caps,["x"])")}
+        << QStringList{QStringLiteral(R"(451-/caps,["file",{"_placeholder":true,"num":0}])"),
+                       QStringLiteral(R"(42/caps,["x"])")}
         << none << false;
     QTest::addRow("placeholder out of range")
         << QStringList{QStringLiteral(R"(451-/caps,["file",{"_placeholder":true,"num":3}])")} << none << false;
     QTest::addRow("too many attachments") << QStringList{QStringLiteral(R"(45999-/caps,["file"])")} << none << false;
-    QTest::addRow("attachment count without dash") << QStringList{QStringLiteral(R"(451/caps,["file"])")} << none << false;
+    QTest::addRow("attachment count without dash")
+        << QStringList{QStringLiteral(R"(451/caps,["file"])")} << none << false;
     QTest::addRow("message before open") << QStringList{QStringLiteral(R"(42/caps,["x"])")} << none << true;
     QTest::addRow("bad handshake json") << QStringList{QStringLiteral("0{bad")} << none << true;
     QTest::addRow("handshake not an object") << QStringList{QStringLiteral("0[1]")} << none << true;
@@ -579,7 +585,8 @@ void TestClient::connectErrorIsNotRetried_data()
 {
     QTest::addColumn<QString>("refusal");
     QTest::addColumn<QString>("message");
-    QTest::addRow("v5 object") << QStringLiteral(R"({"message":"unauthorized","data":{"code":4}})") << QStringLiteral("unauthorized");
+    QTest::addRow("v5 object") << QStringLiteral(R"({"message":"unauthorized","data":{"code":4}})")
+                               << QStringLiteral("unauthorized");
     QTest::addRow("bare string") << QStringLiteral(R"("Invalid namespace")") << QStringLiteral("Invalid namespace");
 }
 
@@ -669,7 +676,8 @@ void TestClient::binaryEventKeepsPlaceholders()
     QSignalSpy eventSpy(&client, &Client::eventReceived);
     client.connectToHub();
     QVERIFY(connectedSpy.wait());
-    server.send(QStringLiteral(R"(452-/caps,["file",{"_placeholder":true,"num":0},"x",{"b":{"_placeholder":true,"num":1}}])"));
+    server.send(
+        QStringLiteral(R"(452-/caps,["file",{"_placeholder":true,"num":0},"x",{"b":{"_placeholder":true,"num":1}}])"));
     server.sendBinary(QByteArray("\x00\x01\x02", 3));
     server.sendBinary(QByteArray("second"));
     QVERIFY(eventSpy.wait());
@@ -790,9 +798,11 @@ void TestClient::reconnectDelaysFollowBackoff()
         const double base = 10 * std::pow(2.0, i);
         const int low = int(std::min(base * 0.5, 60.0));
         const int high = int(std::min(base * 1.5, 60.0));
-        QVERIFY2(delay >= low && delay <= high,
-                 qPrintable(QStringLiteral("attempt %1: %2 not in [%3, %4]").arg(attempt).arg(delay).arg(low).arg(high)));
-        QVERIFY2(remaining.at(i) >= 0 && remaining.at(i) <= delay, qPrintable(QStringLiteral("reconnectIn %1, delay %2").arg(remaining.at(i)).arg(delay)));
+        QVERIFY2(
+            delay >= low && delay <= high,
+            qPrintable(QStringLiteral("attempt %1: %2 not in [%3, %4]").arg(attempt).arg(delay).arg(low).arg(high)));
+        QVERIFY2(remaining.at(i) >= 0 && remaining.at(i) <= delay,
+                 qPrintable(QStringLiteral("reconnectIn %1, delay %2").arg(remaining.at(i)).arg(delay)));
     }
     client.disconnectFromHub();
     QCOMPARE(client.state(), Client::State::Disconnected);
@@ -923,8 +933,9 @@ void TestClient::destroyedWhileConnected()
         QSignalSpy connectedSpy(&client, &Client::connected);
         client.connectToHub();
         QVERIFY(connectedSpy.wait());
-        client.emitWithAck(QStringLiteral("never"), {}, [](const QJsonArray &) { QFAIL("ack after destruction"); }, 50,
-                           [] { QFAIL("timeout after destruction"); });
+        client.emitWithAck(
+            QStringLiteral("never"), {}, [](const QJsonArray &) { QFAIL("ack after destruction"); }, 50,
+            [] { QFAIL("timeout after destruction"); });
     }
     QVERIFY(peerGoneSpy.wait());
     // A deleteLater() from the client's own signal is fine too.

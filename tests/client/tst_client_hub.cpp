@@ -34,7 +34,8 @@ void TestClientHub::initTestCase()
     const QString binaryDir = qEnvironmentVariable("CAPS_BINARY_DIR");
     QVERIFY2(!binaryDir.isEmpty(), "CAPS_BINARY_DIR is not set: run this test through ctest");
     m_hub = QDir(binaryDir).filePath(QStringLiteral("apps/hub/caps-hub"));
-    QVERIFY2(QFileInfo(m_hub).isExecutable(), qPrintable(QStringLiteral("%1 is missing: build target caps-hub").arg(m_hub)));
+    QVERIFY2(QFileInfo(m_hub).isExecutable(),
+             qPrintable(QStringLiteral("%1 is missing: build target caps-hub").arg(m_hub)));
 }
 
 bool TestClientHub::startHub(PeerProcess &hub, quint16 port, const QStringList &extra)
@@ -128,8 +129,9 @@ void TestClientHub::detectsFrozenHub()
 {
     // A hub that stops answering keeps its TCP connections open: only the missing pings tell.
     PeerProcess hub;
-    QVERIFY2(startHub(hub, 0, {QStringLiteral("--ping-interval"), QStringLiteral("200"), QStringLiteral("--ping-timeout"),
-                               QStringLiteral("200")}),
+    QVERIFY2(startHub(hub, 0,
+                      {QStringLiteral("--ping-interval"), QStringLiteral("200"), QStringLiteral("--ping-timeout"),
+                       QStringLiteral("200")}),
              qPrintable(hub.errorString()));
     Client client(localUrl(hub.port(), QStringLiteral("/caps")), fastOptions());
     QSignalSpy connectedSpy(&client, &Client::connected);

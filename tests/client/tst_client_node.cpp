@@ -51,17 +51,18 @@ void TestClientNode::initTestCase()
     const QStringList packageDirs{QStringLiteral("bench/node-hub"), QStringLiteral("tests/interop")};
     for (const QString &dir : packageDirs) {
         const QString manifest = QDir(m_source).filePath(dir + QStringLiteral("/node_modules/socket.io/package.json"));
-        QVERIFY2(QFileInfo::exists(manifest),
-                 qPrintable(QStringLiteral("socket.io is not installed in %1/%2: run `npm ci` there")
-                                .arg(m_source, dir)));
+        QVERIFY2(
+            QFileInfo::exists(manifest),
+            qPrintable(QStringLiteral("socket.io is not installed in %1/%2: run `npm ci` there").arg(m_source, dir)));
     }
 }
 
 bool TestClientNode::startHub(PeerProcess &hub, quint16 port, const QStringList &extra)
 {
     return hub.start(m_node,
-                     QStringList{QDir(m_source).filePath(QStringLiteral("bench/node-hub/hub.js")), QStringLiteral("--port"),
-                                 QString::number(port), QStringLiteral("--host"), QStringLiteral("127.0.0.1")}
+                     QStringList{QDir(m_source).filePath(QStringLiteral("bench/node-hub/hub.js")),
+                                 QStringLiteral("--port"), QString::number(port), QStringLiteral("--host"),
+                                 QStringLiteral("127.0.0.1")}
                          + extra,
                      QRegularExpression(QStringLiteral("node-hub listening on 127\\.0\\.0\\.1:(\\d+)")));
 }
@@ -108,7 +109,8 @@ void TestClientNode::recoversWithNodeSocketIo()
     // Node's socket.io with connectionStateRecovery: our client keeps the pid and the last
     // offset, and comes back recovered with what it missed.
     PeerProcess hub;
-    QVERIFY2(startHub(hub, 0, {QStringLiteral("--recovery-window"), QStringLiteral("60000")}), qPrintable(hub.errorString()));
+    QVERIFY2(startHub(hub, 0, {QStringLiteral("--recovery-window"), QStringLiteral("60000")}),
+             qPrintable(hub.errorString()));
     const QUrl url = localUrl(hub.port(), QStringLiteral("/caps"));
     VendorAndDriver p(url, manualOptions());
     QVERIFY(p.connectBoth());
@@ -130,7 +132,7 @@ void TestClientNode::recoversWithNodeSocketIo()
 
     p.driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("NR-0"))});
     p.driver.emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("NR-1"))});
-    QTRY_COMPARE(countEvents(p.driverEvents, QStringLiteral("pickup")), 2);   // both handled by the hub
+    QTRY_COMPARE(countEvents(p.driverEvents, QStringLiteral("pickup")), 2); // both handled by the hub
 
     p.vendor.disconnectFromHub();
     p.vendor.connectToHub();
@@ -153,8 +155,9 @@ void TestClientNode::ackRoundTrip()
     QVERIFY2(startEcho(echo), qPrintable(echo.errorString()));
     Client client(localUrl(echo.port(), QStringLiteral("/echo")));
     QSignalSpy events(&client, &Client::eventReceived);
-    const QJsonArray args{1, QStringLiteral("two"), QJsonObject{{QStringLiteral("three"), 3}}, QJsonArray{4},
-                          QJsonValue::Null, true, QStringLiteral("ünïcødé ✓")};
+    const QJsonArray args{
+        1,    QStringLiteral("two"),      QJsonObject{{QStringLiteral("three"), 3}}, QJsonArray{4}, QJsonValue::Null,
+        true, QStringLiteral("ünïcødé ✓")};
     QJsonArray answer;
     int acks = 0;
     // Emitted before connecting: buffered, then acknowledged once connected.
@@ -188,8 +191,10 @@ void TestClientNode::ackTimeout()
     QVERIFY(connectedSpy.wait(10000));
     int acks = 0;
     int timeouts = 0;
-    client.emitWithAck(QStringLiteral("never-acked"), {}, [&](const QJsonArray &) { ++acks; }, 200, [&] { ++timeouts; });
-    client.emitWithAck(QStringLiteral("echo"), {1}, [&](const QJsonArray &) { ++acks; }, 5000, [&] { ++timeouts; });
+    client.emitWithAck(
+        QStringLiteral("never-acked"), {}, [&](const QJsonArray &) { ++acks; }, 200, [&] { ++timeouts; });
+    client.emitWithAck(
+        QStringLiteral("echo"), {1}, [&](const QJsonArray &) { ++acks; }, 5000, [&] { ++timeouts; });
     QTRY_COMPARE(timeouts, 1);
     QCOMPARE(acks, 1);
 }
@@ -215,12 +220,15 @@ void TestClientNode::binaryFromNode()
     client.connectToHub();
 
     QTRY_COMPARE(countEvents(events, QStringLiteral("blob")), 1);
-    QCOMPARE(argsOf(events, QStringLiteral("blob")),
-             (QJsonArray{placeholder(0), QStringLiteral("x"), QJsonObject{{QStringLiteral("nested"), placeholder(1)}}}));
+    QCOMPARE(
+        argsOf(events, QStringLiteral("blob")),
+        (QJsonArray{placeholder(0), QStringLiteral("x"), QJsonObject{{QStringLiteral("nested"), placeholder(1)}}}));
     QCOMPARE(eventAttachments, (QList<QByteArray>{QByteArray("hello"), QByteArray("\x00\xff", 2)}));
 
     QTRY_VERIFY(!ackArgs.isEmpty());
-    QCOMPARE(ackArgs, (QJsonArray{QJsonObject{{QStringLiteral("bytes"), placeholder(0)}, {QStringLiteral("text"), QStringLiteral("three")}}}));
+    QCOMPARE(ackArgs,
+             (QJsonArray{QJsonObject{{QStringLiteral("bytes"), placeholder(0)},
+                                     {QStringLiteral("text"), QStringLiteral("three")}}}));
     QCOMPARE(ackAttachments, QList<QByteArray>{QByteArray("\x01\x02\x03", 3)});
     QVERIFY(client.isConnected());
 }
@@ -230,10 +238,11 @@ void TestClientNode::serverAsksClientAnswers()
     PeerProcess echo;
     QVERIFY2(startEcho(echo), qPrintable(echo.errorString()));
     Client client(localUrl(echo.port(), QStringLiteral("/echo")));
-    connect(&client, &Client::eventReceived, &client, [&client](const QString &event, const QJsonArray &args, qint64 ackId) {
-        if (event == QLatin1String("question") && ackId >= 0)
-            client.sendAck(ackId, {args.at(0).toString() + QStringLiteral(" forty-two")});
-    });
+    connect(&client, &Client::eventReceived, &client,
+            [&client](const QString &event, const QJsonArray &args, qint64 ackId) {
+                if (event == QLatin1String("question") && ackId >= 0)
+                    client.sendAck(ackId, {args.at(0).toString() + QStringLiteral(" forty-two")});
+            });
     QSignalSpy events(&client, &Client::eventReceived);
     client.emitEvent(QStringLiteral("ask"), {QStringLiteral("meaning?")});
     client.connectToHub();
@@ -291,8 +300,9 @@ void TestClientNode::detectsFrozenServer()
 {
     // A server that stops answering keeps its TCP connections open: only the missing pings tell.
     PeerProcess echo;
-    QVERIFY2(startEcho(echo, {QStringLiteral("--ping-interval"), QStringLiteral("200"), QStringLiteral("--ping-timeout"),
-                              QStringLiteral("200")}),
+    QVERIFY2(startEcho(echo,
+                       {QStringLiteral("--ping-interval"), QStringLiteral("200"), QStringLiteral("--ping-timeout"),
+                        QStringLiteral("200")}),
              qPrintable(echo.errorString()));
     Client client(localUrl(echo.port(), QStringLiteral("/echo")), fastOptions());
     QSignalSpy connectedSpy(&client, &Client::connected);

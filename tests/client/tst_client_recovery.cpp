@@ -43,18 +43,20 @@ class TestClientRecovery : public QObject
     {
         explicit Hub(int recoveryWindow)
             : server([recoveryWindow] {
-                  caps::ServerOptions o;
-                  o.recoveryWindow = recoveryWindow;
-                  return o;
-              }()),
-              hub(server.of(QStringLiteral("/caps")))
-        {
-        }
+                caps::ServerOptions o;
+                o.recoveryWindow = recoveryWindow;
+                return o;
+            }())
+            , hub(server.of(QStringLiteral("/caps")))
+        { }
         caps::Server server;
         caps::CapsHub hub;
         [[nodiscard]] caps::Namespace *nsp() { return server.of(QStringLiteral("/caps")); }
         // Its kept events and sessions (the default adapter's).
-        [[nodiscard]] caps::RecoveryLog *recovery() { return qobject_cast<caps::InMemoryAdapter *>(nsp()->adapter())->recovery(); }
+        [[nodiscard]] caps::RecoveryLog *recovery()
+        {
+            return qobject_cast<caps::InMemoryAdapter *>(nsp()->adapter())->recovery();
+        }
         [[nodiscard]] QUrl url() const { return localUrl(server.serverPort(), QStringLiteral("/caps")); }
     };
 
@@ -100,8 +102,9 @@ private Q_SLOTS:
         QVERIFY(drop(hub, p.vendor));
         QCOMPARE(p.vendor.state(), Client::State::Reconnecting);
         // Sent while the vendor is away.
-        QVERIFY(relay(p.driver, {{QStringLiteral("in-transit"), order(QStringLiteral("A-0"))},
-                               {QStringLiteral("delivered"), order(QStringLiteral("A-0"))}}));
+        QVERIFY(relay(p.driver,
+                      {{QStringLiteral("in-transit"), order(QStringLiteral("A-0"))},
+                       {QStringLiteral("delivered"), order(QStringLiteral("A-0"))}}));
 
         // The server saw who came back before any packet of the client's: the rooms are its.
         QStringList roomsAtConnection;
@@ -111,8 +114,8 @@ private Q_SLOTS:
             roomsAtConnection.sort();
             recoveredAtConnection = socket->isRecovered();
         });
-        p.vendor.joinRoom(QStringLiteral("second-store"));   // asked for while away
-        p.vendor.disconnectFromHub();   // gives up the hour-long wait, keeps the session's id
+        p.vendor.joinRoom(QStringLiteral("second-store")); // asked for while away
+        p.vendor.disconnectFromHub(); // gives up the hour-long wait, keeps the session's id
         p.vendor.connectToHub();
         QTRY_VERIFY(p.vendor.isConnected());
         QVERIFY(p.vendor.isRecovered());
@@ -126,7 +129,8 @@ private Q_SLOTS:
 
         // Still in the room without having asked again; each event once.
         p.driver.emitEvent(QStringLiteral("delivered"), {order(QStringLiteral("A-1"))});
-        QTRY_COMPARE(orderIds(p.vendorEvents, QStringLiteral("delivered")), (QStringList{QStringLiteral("A-0"), QStringLiteral("A-1")}));
+        QTRY_COMPARE(orderIds(p.vendorEvents, QStringLiteral("delivered")),
+                     (QStringList{QStringLiteral("A-0"), QStringLiteral("A-1")}));
         // The room asked for while away was joined after the recovery.
         QTRY_VERIFY(hub.nsp()->socket(firstId) && hub.nsp()->socket(firstId)->isIn(QStringLiteral("second-store")));
         QJsonObject second = order(QStringLiteral("A-2"));
@@ -148,7 +152,7 @@ private Q_SLOTS:
         vendor.connectToHub();
         QTRY_VERIFY(vendor.isConnected());
         const QString firstId = vendor.id();
-        vendor.disconnectFromHub();   // "client namespace disconnect": meant, not recovered
+        vendor.disconnectFromHub(); // "client namespace disconnect": meant, not recovered
         vendor.connectToHub();
         QTRY_VERIFY(vendor.isConnected());
         QVERIFY(!vendor.isRecovered());

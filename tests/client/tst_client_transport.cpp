@@ -74,12 +74,18 @@ void TestClientTransport::endpoint_data()
 {
     QTest::addColumn<QString>("url");
     QTest::addColumn<QString>("expected");
-    QTest::addRow("http") << "http://h:1/caps" << "ws://h:1/socket.io/?EIO=4&transport=websocket";
-    QTest::addRow("https") << "https://h:1/caps" << "wss://h:1/socket.io/?EIO=4&transport=websocket";
-    QTest::addRow("ws") << "ws://h:1/" << "ws://h:1/socket.io/?EIO=4&transport=websocket";
-    QTest::addRow("WSS") << "WSS://h:1" << "wss://h:1/socket.io/?EIO=4&transport=websocket";
-    QTest::addRow("own query kept") << "http://h:1/caps?token=t#frag" << "ws://h:1/socket.io/?token=t&EIO=4&transport=websocket";
-    QTest::addRow("own EIO replaced") << "http://h:1/?EIO=3&transport=polling&a=b" << "ws://h:1/socket.io/?a=b&EIO=4&transport=websocket";
+    QTest::addRow("http") << "http://h:1/caps"
+                          << "ws://h:1/socket.io/?EIO=4&transport=websocket";
+    QTest::addRow("https") << "https://h:1/caps"
+                           << "wss://h:1/socket.io/?EIO=4&transport=websocket";
+    QTest::addRow("ws") << "ws://h:1/"
+                        << "ws://h:1/socket.io/?EIO=4&transport=websocket";
+    QTest::addRow("WSS") << "WSS://h:1"
+                         << "wss://h:1/socket.io/?EIO=4&transport=websocket";
+    QTest::addRow("own query kept") << "http://h:1/caps?token=t#frag"
+                                    << "ws://h:1/socket.io/?token=t&EIO=4&transport=websocket";
+    QTest::addRow("own EIO replaced") << "http://h:1/?EIO=3&transport=polling&a=b"
+                                      << "ws://h:1/socket.io/?a=b&EIO=4&transport=websocket";
 }
 
 void TestClientTransport::endpoint()
@@ -162,16 +168,22 @@ void TestClientTransport::missingPingsCloseIt()
 void TestClientTransport::closeReasons_data()
 {
     QTest::addColumn<bool>("sendOpen");
-    QTest::addColumn<QString>("frame");   // empty: the server closes the WebSocket
+    QTest::addColumn<QString>("frame"); // empty: the server closes the WebSocket
     QTest::addColumn<QString>("reason");
-    QTest::addRow("close packet") << true << "1" << "transport close";
-    QTest::addRow("WebSocket closed") << true << "" << "transport close";
-    QTest::addRow("not Engine.IO") << true << "x" << "parse error";
+    QTest::addRow("close packet") << true << "1"
+                                  << "transport close";
+    QTest::addRow("WebSocket closed") << true << ""
+                                      << "transport close";
+    QTest::addRow("not Engine.IO") << true << "x"
+                                   << "parse error";
     QTest::addRow("second OPEN") << true << R"(0{"sid":"again","upgrades":[],"pingInterval":25000,"pingTimeout":20000})"
                                  << "parse error";
-    QTest::addRow("message before OPEN") << false << "4hello" << "parse error";
-    QTest::addRow("bad handshake") << false << "0{\"sid\":" << "parse error";
-    QTest::addRow("handshake without sid") << false << R"(0{"pingInterval":1})" << "parse error";
+    QTest::addRow("message before OPEN") << false << "4hello"
+                                         << "parse error";
+    QTest::addRow("bad handshake") << false << "0{\"sid\":"
+                                   << "parse error";
+    QTest::addRow("handshake without sid") << false << R"(0{"pingInterval":1})"
+                                           << "parse error";
 }
 
 void TestClientTransport::closeReasons()

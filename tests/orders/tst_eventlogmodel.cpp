@@ -34,7 +34,8 @@ void TestEventLogModel::logsEntries()
     QCOMPARE(model.index(2, EventLogModel::DetailsColumn).data().toString(), QStringLiteral("connected"));
     QCOMPARE(model.entries().at(0).direction, EventLogModel::Direction::Sent);
     QCOMPARE(model.entries().at(1).direction, EventLogModel::Direction::Received);
-    QVERIFY(model.index(0, EventLogModel::DirectionColumn).data() != model.index(1, EventLogModel::DirectionColumn).data());
+    QVERIFY(model.index(0, EventLogModel::DirectionColumn).data()
+            != model.index(1, EventLogModel::DirectionColumn).data());
     model.clear();
     QCOMPARE(model.rowCount(), 0);
 }

@@ -29,15 +29,24 @@ void TestOrder::fromJson_data()
     QTest::addColumn<QString>("orderId");
     QTest::addColumn<QString>("store");
 
-    QTest::addRow("orderID") << QByteArray(R"({"store":"1-206-flowers","orderID":"a1","customer":"Ada","address":"1 Main St"})")
-                             << true << "a1" << "1-206-flowers";
-    QTest::addRow("orderId") << QByteArray(R"({"store":"s","orderId":"b2"})") << true << "b2" << "s";
-    QTest::addRow("orderID wins") << QByteArray(R"({"orderID":"c3","orderId":"zz"})") << true << "c3" << "";
-    QTest::addRow("empty orderID falls back") << QByteArray(R"({"orderID":"","orderId":"d4"})") << true << "d4" << "";
-    QTest::addRow("numeric id") << QByteArray(R"({"orderID":42})") << true << "42" << "";
-    QTest::addRow("no id") << QByteArray(R"({"store":"s","customer":"x"})") << false << "" << "";
-    QTest::addRow("id not a string") << QByteArray(R"({"orderID":{"x":1}})") << false << "" << "";
-    QTest::addRow("array") << QByteArray(R"(["a"])") << false << "" << "";
+    QTest::addRow("orderID") << QByteArray(
+        R"({"store":"1-206-flowers","orderID":"a1","customer":"Ada","address":"1 Main St"})")
+                             << true << "a1"
+                             << "1-206-flowers";
+    QTest::addRow("orderId") << QByteArray(R"({"store":"s","orderId":"b2"})") << true << "b2"
+                             << "s";
+    QTest::addRow("orderID wins") << QByteArray(R"({"orderID":"c3","orderId":"zz"})") << true << "c3"
+                                  << "";
+    QTest::addRow("empty orderID falls back") << QByteArray(R"({"orderID":"","orderId":"d4"})") << true << "d4"
+                                              << "";
+    QTest::addRow("numeric id") << QByteArray(R"({"orderID":42})") << true << "42"
+                                << "";
+    QTest::addRow("no id") << QByteArray(R"({"store":"s","customer":"x"})") << false << ""
+                           << "";
+    QTest::addRow("id not a string") << QByteArray(R"({"orderID":{"x":1}})") << false << ""
+                                     << "";
+    QTest::addRow("array") << QByteArray(R"(["a"])") << false << ""
+                           << "";
 }
 
 void TestOrder::fromJson()

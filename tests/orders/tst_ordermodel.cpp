@@ -168,7 +168,8 @@ void TestOrderModel::displayAndSortRoles()
     QCOMPARE(m_model->index(0, OrderModel::PickupWaitColumn).data(OrderModel::SortRole).toLongLong(), 1500);
     QVERIFY(!m_model->index(0, OrderModel::PickupWaitColumn).data().toString().isEmpty());
     QVERIFY(m_model->index(0, OrderModel::TransitColumn).data().toString().isEmpty());
-    QCOMPARE(m_model->index(0, OrderModel::OrderIdColumn).data(OrderModel::OrderIdRole).toString(), QStringLiteral("o5"));
+    QCOMPARE(m_model->index(0, OrderModel::OrderIdColumn).data(OrderModel::OrderIdRole).toString(),
+             QStringLiteral("o5"));
     for (int c = 0; c < OrderModel::ColumnCount; ++c)
         QVERIFY(!m_model->headerData(c, Qt::Horizontal).toString().isEmpty());
 }

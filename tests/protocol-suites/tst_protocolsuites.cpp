@@ -25,7 +25,8 @@ private slots:
         const QString source = qEnvironmentVariable("CAPS_SOURCE_DIR");
         const QString binary = qEnvironmentVariable("CAPS_BINARY_DIR");
         QVERIFY2(!source.isEmpty() && !binary.isEmpty(), "run through ctest (CAPS_SOURCE_DIR, CAPS_BINARY_DIR)");
-        m_suites = qEnvironmentVariable("CAPS_PROTOCOL_SUITES", QDir(source).filePath(QStringLiteral("../shared/protocol-suites")));
+        m_suites = qEnvironmentVariable("CAPS_PROTOCOL_SUITES",
+                                        QDir(source).filePath(QStringLiteral("../shared/protocol-suites")));
         QVERIFY2(QFileInfo::exists(QDir(m_suites).filePath(QStringLiteral("run"))),
                  qPrintable(QStringLiteral("no protocol suites at %1 (set CAPS_PROTOCOL_SUITES)").arg(m_suites)));
         m_echoServer = QDir(binary).filePath(QStringLiteral("examples/echo-server/caps-echo-server"));
@@ -60,11 +61,13 @@ private slots:
         const QRegularExpression banner(QStringLiteral(R"(listening on http://127\.0\.0\.1:(\d+))"));
         QByteArray serverOutput;
         QString port;
-        QVERIFY(QTest::qWaitFor([&] {
-            serverOutput += server.readAll();
-            port = banner.match(QString::fromUtf8(serverOutput)).captured(1);
-            return !port.isEmpty() || server.state() == QProcess::NotRunning;
-        }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                serverOutput += server.readAll();
+                port = banner.match(QString::fromUtf8(serverOutput)).captured(1);
+                return !port.isEmpty() || server.state() == QProcess::NotRunning;
+            },
+            10000));
         QVERIFY2(!port.isEmpty(), serverOutput.constData());
 
         QProcess run;
@@ -73,8 +76,10 @@ private slots:
         // (::1 first on a fresh Debian), while the echo server binds 127.0.0.1 only, as test
         // servers here do.
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("NODE_OPTIONS"),
-                           (environment.value(QStringLiteral("NODE_OPTIONS")) + QStringLiteral(" --dns-result-order=ipv4first")).trimmed());
+        environment.insert(
+            QStringLiteral("NODE_OPTIONS"),
+            (environment.value(QStringLiteral("NODE_OPTIONS")) + QStringLiteral(" --dns-result-order=ipv4first"))
+                .trimmed());
         run.setProcessEnvironment(environment);
         run.start(QStringLiteral("bash"), {QDir(m_suites).filePath(QStringLiteral("run")), suite, port, m_workDir});
         QVERIFY(run.waitForStarted(5000));
@@ -87,7 +92,8 @@ private slots:
         server.waitForFinished(5000);
         QVERIFY2(finished, qPrintable(output));
 
-        const QRegularExpression summary(QRegularExpression::escape(suite) + QStringLiteral(R"(: (\d+) passed, (\d+) failed)"));
+        const QRegularExpression summary(QRegularExpression::escape(suite)
+                                         + QStringLiteral(R"(: (\d+) passed, (\d+) failed)"));
         const auto m = summary.match(output);
         QVERIFY2(m.hasMatch(), qPrintable(output));
         if (m.captured(2).toInt() != 0 || m.captured(1).toInt() != expectedPassing)

@@ -24,8 +24,8 @@ private Q_SLOTS:
         QTest::addRow("message") << QByteArray("4hello") << Packet::message("hello");
         QTest::addRow("empty message") << QByteArray("4") << Packet::message({});
         QTest::addRow("utf-8 message") << QByteArray("4\xc3\xa9t\xc3\xa9") << Packet::message("\xc3\xa9t\xc3\xa9");
-        QTest::addRow("socket.io inside") << QByteArray("42[\"pickup\",{\"a\":1}]")
-                                          << Packet::message("2[\"pickup\",{\"a\":1}]");
+        QTest::addRow("socket.io inside")
+            << QByteArray("42[\"pickup\",{\"a\":1}]") << Packet::message("2[\"pickup\",{\"a\":1}]");
         QTest::addRow("upgrade") << QByteArray("5") << Packet::of(PacketType::Upgrade);
         QTest::addRow("noop") << QByteArray("6") << Packet::of(PacketType::Noop);
     }
@@ -76,12 +76,15 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("payload");
         QTest::addColumn<QList<Packet>>("packets");
         QTest::addRow("one") << QByteArray("4hello") << QList<Packet>{Packet::message("hello")};
-        QTest::addRow("spec example")
-            << QByteArray("4hello\x1e" "2\x1e" "4world")
-            << QList<Packet>{Packet::message("hello"), Packet::of(PacketType::Ping), Packet::message("world")};
-        QTest::addRow("binary")
-            << QByteArray("4hello\x1e" "bAQIDBA==")
-            << QList<Packet>{Packet::message("hello"), Packet::binaryMessage(QByteArray("\x01\x02\x03\x04"))};
+        QTest::addRow("spec example") << QByteArray("4hello\x1e"
+                                                    "2\x1e"
+                                                    "4world")
+                                      << QList<Packet>{Packet::message("hello"), Packet::of(PacketType::Ping),
+                                                       Packet::message("world")};
+        QTest::addRow("binary") << QByteArray("4hello\x1e"
+                                              "bAQIDBA==")
+                                << QList<Packet>{Packet::message("hello"),
+                                                 Packet::binaryMessage(QByteArray("\x01\x02\x03\x04"))};
         QTest::addRow("noop") << QByteArray("6") << QList<Packet>{Packet::of(PacketType::Noop)};
         QTest::addRow("open") << QByteArray("0{\"sid\":\"x\"}")
                               << QList<Packet>{Packet::of(PacketType::Open, "{\"sid\":\"x\"}")};
@@ -102,8 +105,10 @@ private Q_SLOTS:
         QTest::addRow("empty") << QByteArray();
         QTest::addRow("separator only") << QByteArray("\x1e");
         QTest::addRow("trailing separator") << QByteArray("4a\x1e");
-        QTest::addRow("empty packet inside") << QByteArray("4a\x1e\x1e" "4b");
-        QTest::addRow("bad type") << QByteArray("4a\x1e" "9");
+        QTest::addRow("empty packet inside") << QByteArray("4a\x1e\x1e"
+                                                           "4b");
+        QTest::addRow("bad type") << QByteArray("4a\x1e"
+                                                "9");
         QTest::addRow("bad base64") << QByteArray("b@@@");
         QTest::addRow("close with data") << QByteArray("1abc");
     }
@@ -120,13 +125,17 @@ private Q_SLOTS:
         QTest::addColumn<QList<Packet>>("packets");
         QTest::addRow("one") << QByteArray("6:4hello") << QList<Packet>{Packet::message("hello")};
         QTest::addRow("several") << QByteArray("6:4test16:4test21:2")
-                                 << QList<Packet>{Packet::message("test1"), Packet::message("test2"), Packet::of(PacketType::Ping)};
+                                 << QList<Packet>{Packet::message("test1"), Packet::message("test2"),
+                                                  Packet::of(PacketType::Ping)};
         QTest::addRow("base64 binary") << QByteArray("6:4hello10:b4AQIDBA==")
-                                       << QList<Packet>{Packet::message("hello"), Packet::binaryMessage(QByteArray("\x01\x02\x03\x04"))};
+                                       << QList<Packet>{Packet::message("hello"),
+                                                        Packet::binaryMessage(QByteArray("\x01\x02\x03\x04"))};
         // Lengths count UTF-16 code units: "é" is one, "😀" (outside the BMP) two.
-        QTest::addRow("utf-8") << QByteArray("4:4\xc3\xa9t\xc3\xa9") << QList<Packet>{Packet::message("\xc3\xa9t\xc3\xa9")};
-        QTest::addRow("surrogate pair") << QByteArray("3:4\xf0\x9f\x98\x80" "1:6")
-                                        << QList<Packet>{Packet::message("\xf0\x9f\x98\x80"), Packet::of(PacketType::Noop)};
+        QTest::addRow("utf-8") << QByteArray("4:4\xc3\xa9t\xc3\xa9")
+                               << QList<Packet>{Packet::message("\xc3\xa9t\xc3\xa9")};
+        QTest::addRow("surrogate pair") << QByteArray(
+            "3:4\xf0\x9f\x98\x80"
+            "1:6") << QList<Packet>{Packet::message("\xf0\x9f\x98\x80"), Packet::of(PacketType::Noop)};
         QTest::addRow("empty list") << QByteArray("0:") << QList<Packet>{};
     }
     void v3TextPayloadRoundTrip()
@@ -173,7 +182,8 @@ private Q_SLOTS:
         QVERIFY2(decoded.ok(), qPrintable(decoded.error()));
         QCOMPARE(*decoded, packets);
         // Lengths over one digit, and in bytes: 12 bytes of UTF-8 text.
-        const QList<Packet> longer{Packet::message("\xc3\xa9" "abcdefghi")};
+        const QList<Packet> longer{Packet::message("\xc3\xa9"
+                                                   "abcdefghi")};
         QCOMPARE(v3::encodeBinaryPayload(longer), QByteArray::fromHex("000102ff34c3a9616263646566676869"));
         QCOMPARE(*v3::decodeBinaryPayload(v3::encodeBinaryPayload(longer)), longer);
     }
@@ -239,13 +249,15 @@ private Q_SLOTS:
         QTest::addRow("no interval") << QByteArray("{\"sid\":\"a\",\"pingTimeout\":1}");
         QTest::addRow("zero timeout") << QByteArray("{\"sid\":\"a\",\"pingInterval\":1,\"pingTimeout\":0}");
         QTest::addRow("fractional interval") << QByteArray("{\"sid\":\"a\",\"pingInterval\":1.5,\"pingTimeout\":1}");
-        QTest::addRow("timeout over INT_MAX") << QByteArray("{\"sid\":\"a\",\"pingInterval\":1,\"pingTimeout\":2147483648}");
+        QTest::addRow("timeout over INT_MAX")
+            << QByteArray("{\"sid\":\"a\",\"pingInterval\":1,\"pingTimeout\":2147483648}");
         QTest::addRow("negative interval") << QByteArray("{\"sid\":\"a\",\"pingInterval\":-1,\"pingTimeout\":1}");
     }
     void handshakeMaxPayloadFallsBack()
     {
         for (const char *mp : {"1e300", "-5", "0.5", "\"x\""}) {
-            const auto h = decodeHandshake(QByteArray("{\"sid\":\"a\",\"pingInterval\":1,\"pingTimeout\":1,\"maxPayload\":") + mp + "}");
+            const auto h = decodeHandshake(
+                QByteArray("{\"sid\":\"a\",\"pingInterval\":1,\"pingTimeout\":1,\"maxPayload\":") + mp + "}");
             QVERIFY2(h.ok(), mp);
             QCOMPARE(h->maxPayload, 1000000);
         }

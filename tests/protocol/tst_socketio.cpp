@@ -44,34 +44,43 @@ private Q_SLOTS:
         QTest::addRow("connect auth") << QByteArray("0/admin,{\"token\":\"123\"}")
                                       << make(PacketType::Connect, "/admin", -1, json("{\"token\":\"123\"}"));
         QTest::addRow("connect reply") << QByteArray("0{\"sid\":\"oSO0OpakMV_3jnilAAAA\"}")
-                                       << make(PacketType::Connect, "/", -1, json("{\"sid\":\"oSO0OpakMV_3jnilAAAA\"}"));
+                                       << make(PacketType::Connect, "/", -1,
+                                               json("{\"sid\":\"oSO0OpakMV_3jnilAAAA\"}"));
         QTest::addRow("disconnect") << QByteArray("1") << make(PacketType::Disconnect, "/", -1, undefined);
-        QTest::addRow("disconnect nsp") << QByteArray("1/admin,") << make(PacketType::Disconnect, "/admin", -1, undefined);
+        QTest::addRow("disconnect nsp") << QByteArray("1/admin,")
+                                        << make(PacketType::Disconnect, "/admin", -1, undefined);
         QTest::addRow("event") << QByteArray("2[\"foo\"]") << make(PacketType::Event, "/", -1, json("[\"foo\"]"));
         QTest::addRow("event nsp args") << QByteArray("2/caps,[\"pickup\",{\"store\":\"s\",\"orderID\":\"1\"}]")
-                                        << make(PacketType::Event, "/caps", -1, json("[\"pickup\",{\"store\":\"s\",\"orderID\":\"1\"}]"));
-        QTest::addRow("event ack id") << QByteArray("212[\"foo\"]") << make(PacketType::Event, "/", 12, json("[\"foo\"]"));
+                                        << make(PacketType::Event, "/caps", -1,
+                                                json("[\"pickup\",{\"store\":\"s\",\"orderID\":\"1\"}]"));
+        QTest::addRow("event ack id") << QByteArray("212[\"foo\"]")
+                                      << make(PacketType::Event, "/", 12, json("[\"foo\"]"));
         QTest::addRow("event nsp ack id") << QByteArray("2/admin,456[\"project:delete\",123]")
                                           << make(PacketType::Event, "/admin", 456, json("[\"project:delete\",123]"));
         QTest::addRow("event numeric name") << QByteArray("2[1,2]") << make(PacketType::Event, "/", -1, json("[1,2]"));
         QTest::addRow("ack") << QByteArray("3/admin,456[]") << make(PacketType::Ack, "/admin", 456, json("[]"));
         QTest::addRow("ack main") << QByteArray("312[\"bar\"]") << make(PacketType::Ack, "/", 12, json("[\"bar\"]"));
-        QTest::addRow("connect error object") << QByteArray("4{\"message\":\"Not authorized\"}")
-                                              << make(PacketType::ConnectError, "/", -1, json("{\"message\":\"Not authorized\"}"));
-        QTest::addRow("connect error string") << QByteArray("4/x,\"nope\"")
-                                              << make(PacketType::ConnectError, "/x", -1, QJsonValue(QStringLiteral("nope")));
+        QTest::addRow("connect error object")
+            << QByteArray("4{\"message\":\"Not authorized\"}")
+            << make(PacketType::ConnectError, "/", -1, json("{\"message\":\"Not authorized\"}"));
+        QTest::addRow("connect error string")
+            << QByteArray("4/x,\"nope\"")
+            << make(PacketType::ConnectError, "/x", -1, QJsonValue(QStringLiteral("nope")));
         QTest::addRow("binary event") << QByteArray("51-[\"baz\",{\"_placeholder\":true,\"num\":0}]")
-                                      << make(PacketType::BinaryEvent, "/", -1, json("[\"baz\",{\"_placeholder\":true,\"num\":0}]"),
+                                      << make(PacketType::BinaryEvent, "/", -1,
+                                              json("[\"baz\",{\"_placeholder\":true,\"num\":0}]"),
                                               {QByteArray("\x01\x02\x03")});
-        QTest::addRow("binary event nsp id") << QByteArray("52-/a,7[\"b\",{\"_placeholder\":true,\"num\":1},{\"_placeholder\":true,\"num\":0}]")
-                                             << make(PacketType::BinaryEvent, "/a", 7,
-                                                     json("[\"b\",{\"_placeholder\":true,\"num\":1},{\"_placeholder\":true,\"num\":0}]"),
-                                                     {QByteArray("x"), QByteArray("y")});
+        QTest::addRow("binary event nsp id")
+            << QByteArray("52-/a,7[\"b\",{\"_placeholder\":true,\"num\":1},{\"_placeholder\":true,\"num\":0}]")
+            << make(PacketType::BinaryEvent, "/a", 7,
+                    json("[\"b\",{\"_placeholder\":true,\"num\":1},{\"_placeholder\":true,\"num\":0}]"),
+                    {QByteArray("x"), QByteArray("y")});
         QTest::addRow("binary ack") << QByteArray("61-/admin,456[{\"_placeholder\":true,\"num\":0}]")
-                                    << make(PacketType::BinaryAck, "/admin", 456, json("[{\"_placeholder\":true,\"num\":0}]"),
-                                            {QByteArray("\x00\x01", 2)});
+                                    << make(PacketType::BinaryAck, "/admin", 456,
+                                            json("[{\"_placeholder\":true,\"num\":0}]"), {QByteArray("\x00\x01", 2)});
         QTest::addRow("unicode") << QByteArray("2[\"m\",\"\xc3\xa9\xe2\x82\xac\"]")
-                                 << make(PacketType::Event, "/", -1, QJsonArray{QStringLiteral("m"), QString::fromUtf8("\xc3\xa9\xe2\x82\xac")});
+                                 << make(PacketType::Event, "/", -1,
+                                         QJsonArray{QStringLiteral("m"), QString::fromUtf8("\xc3\xa9\xe2\x82\xac")});
     }
     void roundTrip()
     {
@@ -200,7 +209,8 @@ private Q_SLOTS:
     {
         Decoder decoder;
         QVERIFY(!decoder.feedBinary("x").ok()); // binary with nothing pending
-        auto header = decoder.feedText("52-[\"a\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
+        auto header
+            = decoder.feedText("52-[\"a\",{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]");
         QVERIFY(header.ok());
         QVERIFY(!header->has_value());
         QVERIFY(!decoder.feedText("2[\"b\"]").ok()); // text while attachments are awaited
@@ -246,7 +256,8 @@ private Q_SLOTS:
         const auto query = caps::sio::v4::splitConnectName(QStringLiteral("/caps?token=a%2Bb%20c&n=1"));
         QCOMPARE(query.nsp, QStringLiteral("/caps"));
         QCOMPARE(query.query, (QJsonObject{{"token", "a+b c"}, {"n", "1"}}));
-        const auto error = caps::sio::encode(caps::sio::v4::connectError(QStringLiteral("/caps"), QStringLiteral("Invalid token")));
+        const auto error
+            = caps::sio::encode(caps::sio::v4::connectError(QStringLiteral("/caps"), QStringLiteral("Invalid token")));
         QCOMPARE(error.text, QByteArray("4/caps,\"Invalid token\""));
         QCOMPARE(caps::sio::encode(caps::sio::Packet::connect(QStringLiteral("/caps"))).text, QByteArray("0/caps,"));
     }

@@ -19,28 +19,40 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate("main", "Orders through a hub that keeps crashing: nothing may be lost."));
+    parser.setApplicationDescription(
+        QCoreApplication::translate("main", "Orders through a hub that keeps crashing: nothing may be lost."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption hubOption(QStringLiteral("hub"), QCoreApplication::translate("main", "caps-hub program."), QStringLiteral("path"));
-    const QCommandLineOption ordersOption(QStringLiteral("orders"), QCoreApplication::translate("main", "Orders to place (default 2000)."),
+    const QCommandLineOption hubOption(QStringLiteral("hub"), QCoreApplication::translate("main", "caps-hub program."),
+                                       QStringLiteral("path"));
+    const QCommandLineOption ordersOption(QStringLiteral("orders"),
+                                          QCoreApplication::translate("main", "Orders to place (default 2000)."),
                                           QStringLiteral("n"), QStringLiteral("2000"));
-    const QCommandLineOption killsOption(QStringLiteral("kills"), QCoreApplication::translate("main", "Times the hub is killed (default 5)."),
+    const QCommandLineOption killsOption(QStringLiteral("kills"),
+                                         QCoreApplication::translate("main", "Times the hub is killed (default 5)."),
                                          QStringLiteral("n"), QStringLiteral("5"));
-    const QCommandLineOption vendorsOption(QStringLiteral("vendors"), QCoreApplication::translate("main", "Vendors (default 3)."),
+    const QCommandLineOption vendorsOption(QStringLiteral("vendors"),
+                                           QCoreApplication::translate("main", "Vendors (default 3)."),
                                            QStringLiteral("n"), QStringLiteral("3"));
-    const QCommandLineOption driversOption(QStringLiteral("drivers"), QCoreApplication::translate("main", "Drivers (default 2)."),
+    const QCommandLineOption driversOption(QStringLiteral("drivers"),
+                                           QCoreApplication::translate("main", "Drivers (default 2)."),
                                            QStringLiteral("n"), QStringLiteral("2"));
-    const QCommandLineOption dropOption(QStringLiteral("drop-ms"),
-                                        QCoreApplication::translate("main", "Mean ms between random client disconnections (default 100; 0: none)."),
-                                        QStringLiteral("ms"), QStringLiteral("100"));
-    const QCommandLineOption seedOption(QStringLiteral("seed"), QCoreApplication::translate("main", "Random seed (default 1)."),
+    const QCommandLineOption dropOption(
+        QStringLiteral("drop-ms"),
+        QCoreApplication::translate("main", "Mean ms between random client disconnections (default 100; 0: none)."),
+        QStringLiteral("ms"), QStringLiteral("100"));
+    const QCommandLineOption seedOption(QStringLiteral("seed"),
+                                        QCoreApplication::translate("main", "Random seed (default 1)."),
                                         QStringLiteral("n"), QStringLiteral("1"));
-    const QCommandLineOption dbOption(QStringLiteral("db"), QCoreApplication::translate("main", "Queue database (default: a new temporary file)."),
-                                      QStringLiteral("path"));
-    const QCommandLineOption timeoutOption(QStringLiteral("timeout"), QCoreApplication::translate("main", "Give up after this many seconds (default 600)."),
-                                           QStringLiteral("s"), QStringLiteral("600"));
-    parser.addOptions({hubOption, ordersOption, killsOption, vendorsOption, driversOption, dropOption, seedOption, dbOption, timeoutOption});
+    const QCommandLineOption dbOption(
+        QStringLiteral("db"), QCoreApplication::translate("main", "Queue database (default: a new temporary file)."),
+        QStringLiteral("path"));
+    const QCommandLineOption timeoutOption(
+        QStringLiteral("timeout"),
+        QCoreApplication::translate("main", "Give up after this many seconds (default 600)."), QStringLiteral("s"),
+        QStringLiteral("600"));
+    parser.addOptions({hubOption, ordersOption, killsOption, vendorsOption, driversOption, dropOption, seedOption,
+                       dbOption, timeoutOption});
     parser.process(app);
 
     ChaosRun::Options options;
@@ -49,7 +61,8 @@ int main(int argc, char *argv[])
         bool good = false;
         const int value = parser.value(option).toInt(&good);
         if (!good || value < min) {
-            std::fprintf(stderr, "caps-chaos: invalid --%s: %s\n", qPrintable(option.names().constFirst()), qPrintable(parser.value(option)));
+            std::fprintf(stderr, "caps-chaos: invalid --%s: %s\n", qPrintable(option.names().constFirst()),
+                         qPrintable(parser.value(option)));
             ok = false;
         }
         return value;
@@ -65,7 +78,8 @@ int main(int argc, char *argv[])
         return 2;
     options.hubProgram = parser.isSet(hubOption) ? parser.value(hubOption) : HubProcess::defaultProgram();
     QTemporaryDir dir;
-    options.dbPath = parser.isSet(dbOption) ? parser.value(dbOption) : dir.filePath(QStringLiteral("chaos-queue.sqlite"));
+    options.dbPath
+        = parser.isSet(dbOption) ? parser.value(dbOption) : dir.filePath(QStringLiteral("chaos-queue.sqlite"));
 
     ChaosRun chaos(options);
     const ChaosRun::Summary summary = chaos.run();

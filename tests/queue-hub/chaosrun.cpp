@@ -16,7 +16,11 @@
 
 QString ChaosRun::Summary::text() const
 {
-    QString s = QStringLiteral("orders: %1, delivered: %2, lost: %3, duplicated: %4").arg(orders).arg(delivered).arg(lost).arg(duplicated);
+    QString s = QStringLiteral("orders: %1, delivered: %2, lost: %3, duplicated: %4")
+                    .arg(orders)
+                    .arg(delivered)
+                    .arg(lost)
+                    .arg(duplicated);
     s += QStringLiteral(" (hub kills: %1, client drops: %2, sessions recovered: %3, left in hub queue: %4, %5 s%6)")
              .arg(hubKills)
              .arg(clientDrops)
@@ -123,7 +127,8 @@ ChaosRun::Summary ChaosRun::run()
 
 qint64 ChaosRun::pendingInHub(caps::Client &probe) const
 {
-    QList<QJsonObject> requests{{{QStringLiteral("clientId"), QStringLiteral("driver")}, {QStringLiteral("event"), QStringLiteral("pickup")}}};
+    QList<QJsonObject> requests{
+        {{QStringLiteral("clientId"), QStringLiteral("driver")}, {QStringLiteral("event"), QStringLiteral("pickup")}}};
     for (const caps::VendorAgent *vendor : m_vendors)
         requests.append({{QStringLiteral("clientId"), vendor->store()}});
     auto counts = std::make_shared<QList<qint64>>();

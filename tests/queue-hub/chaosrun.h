@@ -30,8 +30,8 @@ public:
         int orders = 2000;
         int vendors = 3;
         int drivers = 2;
-        int hubKills = 5;          // spread evenly over the run (by delivered orders)
-        int clientDropMs = 0;      // mean ms between random client disconnections; 0: none
+        int hubKills = 5; // spread evenly over the run (by delivered orders)
+        int clientDropMs = 0; // mean ms between random client disconnections; 0: none
         int orderIntervalMs = 1;
         int timeoutMs = 300000;
         quint32 seed = 1;
@@ -39,12 +39,12 @@ public:
 
     struct Summary
     {
-        int orders = 0;     // placed
-        int delivered = 0;  // distinct orders the vendors' models show as delivered
+        int orders = 0; // placed
+        int delivered = 0; // distinct orders the vendors' models show as delivered
         int lost = 0;
         int duplicated = 0; // extra "delivered" signals of the vendors' agents
         int hubKills = 0;
-        int clientDrops = 0;      // half of them leave cleanly, half lose their connection
+        int clientDrops = 0; // half of them leave cleanly, half lose their connection
         int recoveredSessions = 0; // reconnections that got their session back (Socket.IO recovery)
         qint64 pendingInHub = -1; // messages left in the hub's queue after the run (-1: not read)
         qint64 elapsedMs = 0;

@@ -33,7 +33,8 @@ bool HubProcess::start(int timeoutMs)
         m_error = m_process.errorString();
         return false;
     }
-    static const QRegularExpression listening(QStringLiteral("caps-hub listening on http://127\\.0\\.0\\.1:(\\d+)/caps"));
+    static const QRegularExpression listening(
+        QStringLiteral("caps-hub listening on http://127\\.0\\.0\\.1:(\\d+)/caps"));
     QByteArray out;
     QRegularExpressionMatch match;
     // The clients live in this event loop and must keep running while the hub starts.
@@ -45,8 +46,7 @@ bool HubProcess::start(int timeoutMs)
         },
         timeoutMs);
     if (!up || !match.hasMatch()) {
-        m_error = QStringLiteral("caps-hub did not start: %1 %2")
-                      .arg(QString::fromUtf8(out), m_process.errorString());
+        m_error = QStringLiteral("caps-hub did not start: %1 %2").arg(QString::fromUtf8(out), m_process.errorString());
         kill();
         return false;
     }

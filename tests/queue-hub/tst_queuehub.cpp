@@ -28,7 +28,8 @@ namespace {
 class FailingStore final : public caps::MessageStore
 {
 public:
-    caps::Result<caps::EnqueueOutcome> enqueue(const QString &, const QString &, const QString &, const QJsonValue &) override
+    caps::Result<caps::EnqueueOutcome> enqueue(const QString &, const QString &, const QString &,
+                                               const QJsonValue &) override
     {
         return caps::Result<caps::EnqueueOutcome>::failure(QStringLiteral("database or disk is full"));
     }
@@ -37,8 +38,14 @@ public:
     {
         return caps::Result<QList<caps::EnqueueOutcome>>::failure(QStringLiteral("database or disk is full"));
     }
-    caps::Result<bool> acknowledge(const QString &q, const QString &e, const QString &m) override { return m_inner.acknowledge(q, e, m); }
-    caps::Result<QList<caps::QueuedMessage>> pending(const QString &q, const QString &e) const override { return m_inner.pending(q, e); }
+    caps::Result<bool> acknowledge(const QString &q, const QString &e, const QString &m) override
+    {
+        return m_inner.acknowledge(q, e, m);
+    }
+    caps::Result<QList<caps::QueuedMessage>> pending(const QString &q, const QString &e) const override
+    {
+        return m_inner.pending(q, e);
+    }
     caps::Result<qint64> count(const QString &q, const QString &e) const override { return m_inner.count(q, e); }
     caps::Result<QStringList> queueIds() const override { return m_inner.queueIds(); }
     caps::Result<bool> isAcknowledged(const QString &q, const QString &e, const QString &m) const override
@@ -78,12 +85,14 @@ QJsonObject order(const QString &store, const QString &orderId)
 // A raw client that records the order events it receives.
 struct Peer
 {
-    explicit Peer(const QUrl &url) : client(url, fastReconnect())
+    explicit Peer(const QUrl &url)
+        : client(url, fastReconnect())
     {
         QObject::connect(&client, &caps::Client::eventReceived, &client,
                          [this](const QString &event, const QJsonArray &args, qint64) {
                              if (event == u"pickup" || event == u"in-transit" || event == u"delivered")
-                                 events.append(event + QLatin1Char(' ') + args.at(0).toObject().value(QLatin1String("orderID")).toString());
+                                 events.append(event + QLatin1Char(' ')
+                                               + args.at(0).toObject().value(QLatin1String("orderID")).toString());
                          });
     }
     bool connect()
@@ -96,8 +105,9 @@ struct Peer
     QJsonObject call(const QString &event, const QJsonValue &argument)
     {
         auto reply = std::make_shared<std::optional<QJsonObject>>();
-        client.emitWithAck(event, {argument}, [reply](const QJsonArray &args) { *reply = args.at(0).toObject(); }, 5000,
-                           [reply] { *reply = QJsonObject(); });
+        client.emitWithAck(
+            event, {argument}, [reply](const QJsonArray &args) { *reply = args.at(0).toObject(); }, 5000,
+            [reply] { *reply = QJsonObject(); });
         if (!QTest::qWaitFor([reply] { return reply->has_value(); }, 6000))
             return {};
         return **reply;
@@ -145,7 +155,8 @@ void TestQueueHub::driverOfflineCatchesUp()
     for (int i = 0; i < 3; ++i) {
         clients.push_back(std::make_unique<caps::Client>(hub.url(), fastReconnect()));
         vendors.push_back(std::make_unique<caps::VendorAgent>(clients.back().get(), QStringLiteral("store-%1").arg(i)));
-        deliveredSpies.push_back(std::make_unique<QSignalSpy>(vendors.back().get(), &caps::VendorAgent::orderDelivered));
+        deliveredSpies.push_back(
+            std::make_unique<QSignalSpy>(vendors.back().get(), &caps::VendorAgent::orderDelivered));
         clients.back()->connectToHub();
         vendors.back()->placeOrder(faker.order(vendors.back()->store()));
         vendors.back()->placeOrder(faker.order(vendors.back()->store()));
@@ -171,11 +182,14 @@ void TestQueueHub::driverOfflineCatchesUp()
     // Everything handled was acknowledged: a new driver and a vendor that comes back get nothing.
     Peer late(hub.url());
     QVERIFY(late.connect());
-    QTRY_COMPARE(late.call(QStringLiteral("getAll"), QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
-                                                                 {QStringLiteral("event"), QStringLiteral("pickup")}})
-                     .value(QLatin1String("count")).toInt(-1),
+    QTRY_COMPARE(late.call(QStringLiteral("getAll"),
+                           QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                       {QStringLiteral("event"), QStringLiteral("pickup")}})
+                     .value(QLatin1String("count"))
+                     .toInt(-1),
                  0);
-    QTRY_COMPARE(late.call(QStringLiteral("getAll"), QStringLiteral("store-0")).value(QLatin1String("count")).toInt(-1), 0);
+    QTRY_COMPARE(late.call(QStringLiteral("getAll"), QStringLiteral("store-0")).value(QLatin1String("count")).toInt(-1),
+                 0);
     QVERIFY(late.events.isEmpty());
 }
 
@@ -184,7 +198,8 @@ void TestQueueHub::acknowledgedNeverSentAgain()
     const QString db = m_dir.filePath(QStringLiteral("acked.sqlite"));
     HubProcess hub(HubProcess::defaultProgram(), db);
     QVERIFY2(hub.start(), qPrintable(hub.errorString()));
-    const QJsonObject getPickups{{QStringLiteral("clientId"), QStringLiteral("driver")}, {QStringLiteral("event"), QStringLiteral("pickup")}};
+    const QJsonObject getPickups{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                 {QStringLiteral("event"), QStringLiteral("pickup")}};
 
     Peer vendor(hub.url());
     vendor.client.joinRoom(QStringLiteral("s1"));
@@ -197,9 +212,10 @@ void TestQueueHub::acknowledgedNeverSentAgain()
     QVERIFY(driver.connect());
     QCOMPARE(driver.call(QStringLiteral("getAll"), getPickups).value(QLatin1String("count")).toInt(), 1);
     QCOMPARE(driver.events, QStringList{QStringLiteral("pickup A-1")});
-    reply = driver.call(QStringLiteral("received"), QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
-                                                                {QStringLiteral("event"), QStringLiteral("pickup")},
-                                                                {QStringLiteral("messageId"), QStringLiteral("A-1")}});
+    reply = driver.call(QStringLiteral("received"),
+                        QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                    {QStringLiteral("event"), QStringLiteral("pickup")},
+                                    {QStringLiteral("messageId"), QStringLiteral("A-1")}});
     QCOMPARE(reply.value(QLatin1String("removed")), QJsonValue(true));
     driver.events.clear();
     QCOMPARE(driver.call(QStringLiteral("getAll"), getPickups).value(QLatin1String("count")).toInt(-1), 0);
@@ -211,18 +227,22 @@ void TestQueueHub::acknowledgedNeverSentAgain()
 
     // The vendor's side: delivered, acknowledged, then re-sent.
     vendor.events.clear();
-    QCOMPARE(driver.call(QStringLiteral("in-transit"), order(QStringLiteral("s1"), QStringLiteral("A-1"))).value(QLatin1String("ok")),
+    QCOMPARE(driver.call(QStringLiteral("in-transit"), order(QStringLiteral("s1"), QStringLiteral("A-1")))
+                 .value(QLatin1String("ok")),
              QJsonValue(true));
     QTRY_COMPARE(vendor.events, QStringList{QStringLiteral("in-transit A-1")});
     vendor.events.clear();
-    QCOMPARE(driver.call(QStringLiteral("delivered"), order(QStringLiteral("s1"), QStringLiteral("A-1"))).value(QLatin1String("ok")),
+    QCOMPARE(driver.call(QStringLiteral("delivered"), order(QStringLiteral("s1"), QStringLiteral("A-1")))
+                 .value(QLatin1String("ok")),
              QJsonValue(true));
     QTRY_COMPARE(vendor.events, QStringList{QStringLiteral("delivered A-1")});
-    reply = vendor.call(QStringLiteral("recieved"), QJsonObject{{QStringLiteral("clientId"), QStringLiteral("s1")},
-                                                                {QStringLiteral("event"), QStringLiteral("delivered")},
-                                                                {QStringLiteral("messageId"), QStringLiteral("A-1")}});
+    reply = vendor.call(QStringLiteral("recieved"),
+                        QJsonObject{{QStringLiteral("clientId"), QStringLiteral("s1")},
+                                    {QStringLiteral("event"), QStringLiteral("delivered")},
+                                    {QStringLiteral("messageId"), QStringLiteral("A-1")}});
     QCOMPARE(reply.value(QLatin1String("removed")), QJsonValue(true));
-    QCOMPARE(driver.call(QStringLiteral("delivered"), order(QStringLiteral("s1"), QStringLiteral("A-1"))).value(QLatin1String("queued")),
+    QCOMPARE(driver.call(QStringLiteral("delivered"), order(QStringLiteral("s1"), QStringLiteral("A-1")))
+                 .value(QLatin1String("queued")),
              QJsonValue(false));
     // A round trip on each connection: a relay sent before it would have arrived.
     QCOMPARE(vendor.call(QStringLiteral("getAll"), QStringLiteral("s1")).value(QLatin1String("count")).toInt(-1), 0);
@@ -246,18 +266,30 @@ void TestQueueHub::getAllInOrder()
     Peer sender(hub.url());
     QVERIFY(sender.connect());
     for (const char *id : {"O-3", "O-1", "O-2"})
-        QCOMPARE(sender.call(QStringLiteral("pickup"), order(QStringLiteral("s2"), QLatin1String(id))).value(QLatin1String("ok")), QJsonValue(true));
-    QCOMPARE(sender.call(QStringLiteral("in-transit"), order(QStringLiteral("s2"), QStringLiteral("O-1"))).value(QLatin1String("ok")), QJsonValue(true));
-    QCOMPARE(sender.call(QStringLiteral("delivered"), order(QStringLiteral("s2"), QStringLiteral("O-1"))).value(QLatin1String("ok")), QJsonValue(true));
-    QCOMPARE(sender.call(QStringLiteral("in-transit"), order(QStringLiteral("s2"), QStringLiteral("O-3"))).value(QLatin1String("ok")), QJsonValue(true));
+        QCOMPARE(sender.call(QStringLiteral("pickup"), order(QStringLiteral("s2"), QLatin1String(id)))
+                     .value(QLatin1String("ok")),
+                 QJsonValue(true));
+    QCOMPARE(sender.call(QStringLiteral("in-transit"), order(QStringLiteral("s2"), QStringLiteral("O-1")))
+                 .value(QLatin1String("ok")),
+             QJsonValue(true));
+    QCOMPARE(sender.call(QStringLiteral("delivered"), order(QStringLiteral("s2"), QStringLiteral("O-1")))
+                 .value(QLatin1String("ok")),
+             QJsonValue(true));
+    QCOMPARE(sender.call(QStringLiteral("in-transit"), order(QStringLiteral("s2"), QStringLiteral("O-3")))
+                 .value(QLatin1String("ok")),
+             QJsonValue(true));
 
     Peer driver(hub.url());
     QVERIFY(driver.connect());
     // The queue follows the lifecycle: O-1 and O-3 were taken, so only O-2 waits for a driver;
     // O-1's in-transit means nothing once it is delivered.
-    QCOMPARE(driver.call(QStringLiteral("getAll"), QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
-                                                               {QStringLiteral("event"), QStringLiteral("pickup")}})
-                 .value(QLatin1String("count")).toInt(), 1);
+    QCOMPARE(driver
+                 .call(QStringLiteral("getAll"),
+                       QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                   {QStringLiteral("event"), QStringLiteral("pickup")}})
+                 .value(QLatin1String("count"))
+                 .toInt(),
+             1);
     QCOMPARE(driver.events, (QStringList{QStringLiteral("pickup O-2")}));
     Peer vendor(hub.url());
     QVERIFY(vendor.connect());
@@ -287,7 +319,8 @@ void TestQueueHub::storeFailureIsRefused()
     QVERIFY(vendor.connect());
     const QJsonObject reply = vendor.call(QStringLiteral("pickup"), order(QStringLiteral("s1"), QStringLiteral("F-1")));
     QCOMPARE(reply.value(QLatin1String("ok")), QJsonValue(false));
-    QVERIFY2(reply.value(QLatin1String("error")).toString().contains(QLatin1String("disk is full")), qPrintable(reply.value(QLatin1String("error")).toString()));
+    QVERIFY2(reply.value(QLatin1String("error")).toString().contains(QLatin1String("disk is full")),
+             qPrintable(reply.value(QLatin1String("error")).toString()));
     // A round trip on the driver's connection: had the pickup been relayed, it would be there.
     QVERIFY(driver.call(QStringLiteral("getAll"), QStringLiteral("driver")).value(QLatin1String("ok")).toBool());
     QVERIFY(driver.events.isEmpty());
@@ -300,9 +333,10 @@ void TestQueueHub::queueAccessInTokenMode()
     using caps::Role;
     QHash<QString, QString> tokens;
     QJsonArray entries;
-    const QList<QPair<QString, Principal>> roles{{QStringLiteral("vendor"), Principal{Role::Vendor, QStringLiteral("s1"), {}, {}}},
-                                                 {QStringLiteral("driver"), Principal{Role::Driver, {}, {}, {}}},
-                                                 {QStringLiteral("customer"), Principal{Role::Customer, {}, {}, {}}}};
+    const QList<QPair<QString, Principal>> roles{
+        {QStringLiteral("vendor"), Principal{Role::Vendor, QStringLiteral("s1"), {}, {}}},
+        {QStringLiteral("driver"), Principal{Role::Driver, {}, {}, {}}},
+        {QStringLiteral("customer"), Principal{Role::Customer, {}, {}, {}}}};
     for (const auto &[name, principal] : roles) {
         tokens.insert(name, caps::TokenStore::generateToken());
         entries.append(caps::TokenStore::entry(tokens.value(name), principal));
@@ -330,7 +364,8 @@ void TestQueueHub::queueAccessInTokenMode()
         return p;
     };
     const auto ok = [](const QJsonObject &reply) { return reply.value(QLatin1String("ok")).toBool(); };
-    const QJsonObject driverQueue{{QStringLiteral("clientId"), QStringLiteral("driver")}, {QStringLiteral("event"), QStringLiteral("pickup")}};
+    const QJsonObject driverQueue{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                  {QStringLiteral("event"), QStringLiteral("pickup")}};
 
     auto vendor = peer(QStringLiteral("vendor"));
     QVERIFY(vendor->connect());
@@ -338,8 +373,9 @@ void TestQueueHub::queueAccessInTokenMode()
     QVERIFY(ok(vendor->call(QStringLiteral("getAll"), QStringLiteral("s1"))));
     QVERIFY(!ok(vendor->call(QStringLiteral("getAll"), QStringLiteral("s2"))));
     QVERIFY(!ok(vendor->call(QStringLiteral("getAll"), driverQueue)));
-    QVERIFY(!ok(vendor->call(QStringLiteral("received"), QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
-                                                                    {QStringLiteral("messageId"), QStringLiteral("T-1")}})));
+    QVERIFY(!ok(vendor->call(QStringLiteral("received"),
+                             QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                         {QStringLiteral("messageId"), QStringLiteral("T-1")}})));
     auto driver = peer(QStringLiteral("driver"));
     QVERIFY(driver->connect());
     QVERIFY(!ok(driver->call(QStringLiteral("getAll"), QStringLiteral("s1"))));
@@ -403,8 +439,8 @@ void TestQueueHub::labClientsThenPhase3Driver()
     constexpr int kWaiting = 5;
     const QString db = m_dir.filePath(QStringLiteral("lab.sqlite"));
     HubProcess hub(HubProcess::defaultProgram(), db);
-    hub.setExtraArguments({QStringLiteral("--queue-max-messages"), QString::number(kLimit), QStringLiteral("--events-per-second"),
-                           QStringLiteral("0")});
+    hub.setExtraArguments({QStringLiteral("--queue-max-messages"), QString::number(kLimit),
+                           QStringLiteral("--events-per-second"), QStringLiteral("0")});
     QVERIFY2(hub.start(), qPrintable(hub.errorString()));
     // A second connection to the hub's file, as any process may have: the committed count.
     auto reader = caps::SqliteMessageStore::open(db);
@@ -428,12 +464,13 @@ void TestQueueHub::labClientsThenPhase3Driver()
     for (int i = 0; i < 2; ++i) {
         drivers.push_back(std::make_unique<Peer>(hub.url()));
         caps::Client *client = &drivers.back()->client;
-        QObject::connect(client, &caps::Client::eventReceived, client, [client](const QString &event, const QJsonArray &args, qint64) {
-            if (event != u"pickup")
-                return;
-            client->emitEvent(QStringLiteral("in-transit"), {args.at(0)});
-            client->emitEvent(QStringLiteral("delivered"), {args.at(0)});
-        });
+        QObject::connect(client, &caps::Client::eventReceived, client,
+                         [client](const QString &event, const QJsonArray &args, qint64) {
+                             if (event != u"pickup")
+                                 return;
+                             client->emitEvent(QStringLiteral("in-transit"), {args.at(0)});
+                             client->emitEvent(QStringLiteral("delivered"), {args.at(0)});
+                         });
         QVERIFY(drivers.back()->connect());
     }
     const auto delivered = [&] {
@@ -448,24 +485,28 @@ void TestQueueHub::labClientsThenPhase3Driver()
     std::vector<int> sent(stores.size(), 0);
     const auto sendNext = [&](size_t v) {
         if (sent[v] < kOrdersPerVendor) {
-            vendors[v]->client.emitEvent(QStringLiteral("pickup"), {order(stores[v], QStringLiteral("%1-%2").arg(stores[v]).arg(sent[v]))});
+            vendors[v]->client.emitEvent(QStringLiteral("pickup"),
+                                         {order(stores[v], QStringLiteral("%1-%2").arg(stores[v]).arg(sent[v]))});
             ++sent[v];
         }
     };
     QList<QMetaObject::Connection> pacers;
     for (size_t v = 0; v < vendors.size(); ++v) {
         caps::Client *client = &vendors[v]->client;
-        pacers << QObject::connect(client, &caps::Client::eventReceived, client, [&sendNext, v](const QString &event, const QJsonArray &, qint64) {
-            if (event == u"delivered")
-                sendNext(v);
-        });
+        pacers << QObject::connect(client, &caps::Client::eventReceived, client,
+                                   [&sendNext, v](const QString &event, const QJsonArray &, qint64) {
+                                       if (event == u"delivered")
+                                           sendNext(v);
+                                   });
         for (int i = 0; i < kInFlight; ++i)
             sendNext(v);
     }
-    QVERIFY(QTest::qWaitFor([&] {
-        sample();
-        return delivered() >= kOrdersPerVendor * stores.size();
-    }, 60000));
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            sample();
+            return delivered() >= kOrdersPerVendor * stores.size();
+        },
+        60000));
     QCOMPARE(delivered(), kOrdersPerVendor * stores.size());
     QVERIFY2(highest <= kLimit + kBatch, qPrintable(QStringLiteral("%1 pending at most").arg(highest)));
 
@@ -475,12 +516,14 @@ void TestQueueHub::labClientsThenPhase3Driver()
         QObject::disconnect(pacing);
     for (int i = 0; i < kWaiting; ++i)
         vendors[0]->client.emitEvent(QStringLiteral("pickup"), {order(stores[0], QStringLiteral("waiting-%1").arg(i))});
-    QVERIFY(QTest::qWaitFor([&] { return vendors[0]->events.filter(QStringLiteral("pickup waiting-")).size() == kWaiting; }, 10000));
+    QVERIFY(QTest::qWaitFor(
+        [&] { return vendors[0]->events.filter(QStringLiteral("pickup waiting-")).size() == kWaiting; }, 10000));
 
     Peer phase3(hub.url());
     QVERIFY(phase3.connect());
-    const QJsonObject reply = phase3.call(QStringLiteral("getAll"), QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
-                                                                               {QStringLiteral("event"), QStringLiteral("pickup")}});
+    const QJsonObject reply = phase3.call(QStringLiteral("getAll"),
+                                          QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
+                                                      {QStringLiteral("event"), QStringLiteral("pickup")}});
     QStringList waiting;
     for (int i = 0; i < kWaiting; ++i)
         waiting.append(QStringLiteral("pickup waiting-%1").arg(i));

@@ -16,10 +16,14 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("db"), QStringLiteral("Database file."), QStringLiteral("path")});
-    parser.addOption({QStringLiteral("queue"), QStringLiteral("Queue id."), QStringLiteral("id"), QStringLiteral("driver")});
-    parser.addOption({QStringLiteral("count"), QStringLiteral("Messages to write."), QStringLiteral("n"), QStringLiteral("100")});
-    parser.addOption({QStringLiteral("prefix"), QStringLiteral("Message id prefix."), QStringLiteral("text"), QStringLiteral("m")});
-    parser.addOption({QStringLiteral("batch"), QStringLiteral("Messages per batch (0: one transaction each)."), QStringLiteral("n"), QStringLiteral("0")});
+    parser.addOption(
+        {QStringLiteral("queue"), QStringLiteral("Queue id."), QStringLiteral("id"), QStringLiteral("driver")});
+    parser.addOption(
+        {QStringLiteral("count"), QStringLiteral("Messages to write."), QStringLiteral("n"), QStringLiteral("100")});
+    parser.addOption(
+        {QStringLiteral("prefix"), QStringLiteral("Message id prefix."), QStringLiteral("text"), QStringLiteral("m")});
+    parser.addOption({QStringLiteral("batch"), QStringLiteral("Messages per batch (0: one transaction each)."),
+                      QStringLiteral("n"), QStringLiteral("0")});
     parser.process(app);
 
     auto store = caps::SqliteMessageStore::open(parser.value(QStringLiteral("db")));

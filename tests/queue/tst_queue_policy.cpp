@@ -47,15 +47,27 @@ QStringList eventsOf(const QList<QueuedMessage> &messages)
 class BrokenStore final : public MessageStore
 {
 public:
-    template<typename T>
-    static Result<T> broken() { return Result<T>::failure(QStringLiteral("disk I/O error")); }
-    Result<EnqueueOutcome> enqueue(const QString &, const QString &, const QString &, const QJsonValue &) override { return broken<EnqueueOutcome>(); }
-    Result<QList<EnqueueOutcome>> enqueueMany(const QStringList &, const QString &, const QString &, const QJsonValue &) override { return broken<QList<EnqueueOutcome>>(); }
+    template <typename T> static Result<T> broken() { return Result<T>::failure(QStringLiteral("disk I/O error")); }
+    Result<EnqueueOutcome> enqueue(const QString &, const QString &, const QString &, const QJsonValue &) override
+    {
+        return broken<EnqueueOutcome>();
+    }
+    Result<QList<EnqueueOutcome>> enqueueMany(const QStringList &, const QString &, const QString &,
+                                              const QJsonValue &) override
+    {
+        return broken<QList<EnqueueOutcome>>();
+    }
     Result<bool> acknowledge(const QString &, const QString &, const QString &) override { return broken<bool>(); }
-    Result<QList<QueuedMessage>> pending(const QString &, const QString &) const override { return broken<QList<QueuedMessage>>(); }
+    Result<QList<QueuedMessage>> pending(const QString &, const QString &) const override
+    {
+        return broken<QList<QueuedMessage>>();
+    }
     Result<qint64> count(const QString &, const QString &) const override { return broken<qint64>(); }
     Result<QStringList> queueIds() const override { return broken<QStringList>(); }
-    Result<bool> isAcknowledged(const QString &, const QString &, const QString &) const override { return broken<bool>(); }
+    Result<bool> isAcknowledged(const QString &, const QString &, const QString &) const override
+    {
+        return broken<bool>();
+    }
     Result<bool> subscribe(const QString &, const QString &) override { return broken<bool>(); }
     Result<bool> unsubscribe(const QString &, const QString &) override { return broken<bool>(); }
     Result<QStringList> subscribers(const QString &) const override { return broken<QStringList>(); }
@@ -63,7 +75,7 @@ public:
     Result<PendingPruned> prunePending(const QDateTime &) override { return broken<PendingPruned>(); }
     Result<bool> beginBatch() override { return broken<bool>(); }
     Result<bool> commitBatch() override { return broken<bool>(); }
-    void rollbackBatch() override {}
+    void rollbackBatch() override { }
     bool inBatch() const override { return false; }
 };
 
@@ -107,40 +119,74 @@ private slots:
     {
         QTest::addColumn<QString>("event");
         QTest::addColumn<QJsonValue>("payload");
-        QTest::addColumn<QString>("error");     // empty: success expected
+        QTest::addColumn<QString>("error"); // empty: success expected
         QTest::addColumn<QString>("messageId"); // "*": generated
         QTest::addColumn<QStringList>("queues");
         const QStringList driver{QStringLiteral("driver")};
         const QStringList acme{QStringLiteral("acme")};
-        QTest::addRow("pickup orderID") << "pickup" << json(R"({"store":"acme","orderID":"o1","customer":"C","address":"A"})") << "" << "o1" << driver;
-        QTest::addRow("pickup orderId") << "pickup" << json(R"({"store":"acme","orderId":"o1"})") << "" << "o1" << driver;
-        QTest::addRow("messageId wins") << "pickup" << json(R"({"orderID":"o1","messageId":"m1"})") << "" << "m1" << driver;
-        QTest::addRow("messageID") << "pickup" << json(R"({"orderID":"o1","messageID":"m1"})") << "" << "m1" << driver;
-        QTest::addRow("numeric orderID") << "pickup" << json(R"({"orderID":12345})") << "" << "12345" << driver;
-        QTest::addRow("null orderID skipped") << "pickup" << json(R"({"orderID":null,"orderId":"o2"})") << "" << "o2" << driver;
-        QTest::addRow("lab envelope") << "pickup" << json(R"({"messageID":"m9","payload":{"orderID":"o9","store":"acme"}})") << "" << "m9" << driver;
-        QTest::addRow("envelope without id") << "pickup" << json(R"({"payload":{"orderID":"o9"}})") << "" << "o9" << driver;
-        QTest::addRow("pickup without id") << "pickup" << json(R"({"store":"acme"})") << "" << "*" << driver;
-        QTest::addRow("pickup string") << "pickup" << json(R"("just text")") << "" << "*" << driver;
-        QTest::addRow("pickup null") << "pickup" << json("null") << "" << "*" << driver;
-        QTest::addRow("pickup nothing") << "pickup" << kUndefined << "" << "*" << driver;
-        QTest::addRow("pickup array") << "pickup" << json(R"([{"orderID":"o1"}])") << "" << "*" << driver;
-        QTest::addRow("in-transit") << "in-transit" << json(R"({"store":"acme","orderID":"o1"})") << "" << "o1" << acme;
-        QTest::addRow("delivered") << "delivered" << json(R"({"store":"acme","orderID":"o1"})") << "" << "o1" << acme;
-        QTest::addRow("delivered envelope") << "delivered" << json(R"({"messageID":"m","payload":{"store":"acme","orderID":"o1"}})") << "" << "m" << acme;
-        QTest::addRow("delivered without id") << "delivered" << json(R"({"store":"acme"})") << "" << "*" << acme;
-        QTest::addRow("delivered no store") << "delivered" << json(R"({"orderID":"o1"})") << "names no store" << "" << QStringList();
-        QTest::addRow("delivered empty store") << "delivered" << json(R"({"store":"","orderID":"o1"})") << "store is empty" << "" << QStringList();
-        QTest::addRow("delivered store object") << "delivered" << json(R"({"store":{},"orderID":"o1"})") << "store must be a string" << "" << QStringList();
-        QTest::addRow("delivered string") << "delivered" << json(R"("o1")") << "names no store" << "" << QStringList();
-        QTest::addRow("in-transit null") << "in-transit" << json("null") << "names no store" << "" << QStringList();
-        QTest::addRow("orderID boolean") << "pickup" << json(R"({"orderID":true})") << "orderID must be a string" << "" << QStringList();
-        QTest::addRow("orderID fraction") << "pickup" << json(R"({"orderID":1.5})") << "integer" << "" << QStringList();
-        QTest::addRow("orderID empty") << "pickup" << json(R"({"orderID":""})") << "orderID is empty" << "" << QStringList();
-        QTest::addRow("orderID too long") << "pickup" << QJsonValue(QJsonObject{{QStringLiteral("orderID"), QString(300, QLatin1Char('x'))}})
-                                         << "longer than" << "" << QStringList();
-        QTest::addRow("not a queued event") << "join" << json(R"("acme")") << "not a queued event" << "" << QStringList();
-        QTest::addRow("request is not queued") << "received" << json(R"({"clientId":"driver"})") << "not a queued event" << "" << QStringList();
+        QTest::addRow("pickup orderID") << "pickup"
+                                        << json(R"({"store":"acme","orderID":"o1","customer":"C","address":"A"})") << ""
+                                        << "o1" << driver;
+        QTest::addRow("pickup orderId") << "pickup" << json(R"({"store":"acme","orderId":"o1"})") << ""
+                                        << "o1" << driver;
+        QTest::addRow("messageId wins") << "pickup" << json(R"({"orderID":"o1","messageId":"m1"})") << ""
+                                        << "m1" << driver;
+        QTest::addRow("messageID") << "pickup" << json(R"({"orderID":"o1","messageID":"m1"})") << ""
+                                   << "m1" << driver;
+        QTest::addRow("numeric orderID") << "pickup" << json(R"({"orderID":12345})") << ""
+                                         << "12345" << driver;
+        QTest::addRow("null orderID skipped") << "pickup" << json(R"({"orderID":null,"orderId":"o2"})") << ""
+                                              << "o2" << driver;
+        QTest::addRow("lab envelope") << "pickup"
+                                      << json(R"({"messageID":"m9","payload":{"orderID":"o9","store":"acme"}})") << ""
+                                      << "m9" << driver;
+        QTest::addRow("envelope without id") << "pickup" << json(R"({"payload":{"orderID":"o9"}})") << ""
+                                             << "o9" << driver;
+        QTest::addRow("pickup without id") << "pickup" << json(R"({"store":"acme"})") << ""
+                                           << "*" << driver;
+        QTest::addRow("pickup string") << "pickup" << json(R"("just text")") << ""
+                                       << "*" << driver;
+        QTest::addRow("pickup null") << "pickup" << json("null") << ""
+                                     << "*" << driver;
+        QTest::addRow("pickup nothing") << "pickup" << kUndefined << ""
+                                        << "*" << driver;
+        QTest::addRow("pickup array") << "pickup" << json(R"([{"orderID":"o1"}])") << ""
+                                      << "*" << driver;
+        QTest::addRow("in-transit") << "in-transit" << json(R"({"store":"acme","orderID":"o1"})") << ""
+                                    << "o1" << acme;
+        QTest::addRow("delivered") << "delivered" << json(R"({"store":"acme","orderID":"o1"})") << ""
+                                   << "o1" << acme;
+        QTest::addRow("delivered envelope")
+            << "delivered" << json(R"({"messageID":"m","payload":{"store":"acme","orderID":"o1"}})") << ""
+            << "m" << acme;
+        QTest::addRow("delivered without id") << "delivered" << json(R"({"store":"acme"})") << ""
+                                              << "*" << acme;
+        QTest::addRow("delivered no store") << "delivered" << json(R"({"orderID":"o1"})") << "names no store"
+                                            << "" << QStringList();
+        QTest::addRow("delivered empty store")
+            << "delivered" << json(R"({"store":"","orderID":"o1"})") << "store is empty"
+            << "" << QStringList();
+        QTest::addRow("delivered store object")
+            << "delivered" << json(R"({"store":{},"orderID":"o1"})") << "store must be a string"
+            << "" << QStringList();
+        QTest::addRow("delivered string") << "delivered" << json(R"("o1")") << "names no store"
+                                          << "" << QStringList();
+        QTest::addRow("in-transit null") << "in-transit" << json("null") << "names no store"
+                                         << "" << QStringList();
+        QTest::addRow("orderID boolean") << "pickup" << json(R"({"orderID":true})") << "orderID must be a string"
+                                         << "" << QStringList();
+        QTest::addRow("orderID fraction") << "pickup" << json(R"({"orderID":1.5})") << "integer"
+                                          << "" << QStringList();
+        QTest::addRow("orderID empty") << "pickup" << json(R"({"orderID":""})") << "orderID is empty"
+                                       << "" << QStringList();
+        QTest::addRow("orderID too long")
+            << "pickup" << QJsonValue(QJsonObject{{QStringLiteral("orderID"), QString(300, QLatin1Char('x'))}})
+            << "longer than"
+            << "" << QStringList();
+        QTest::addRow("not a queued event") << "join" << json(R"("acme")") << "not a queued event"
+                                            << "" << QStringList();
+        QTest::addRow("request is not queued") << "received" << json(R"({"clientId":"driver"})") << "not a queued event"
+                                               << "" << QStringList();
     }
     void enqueue()
     {
@@ -231,37 +277,137 @@ private slots:
         QTest::addColumn<bool>("removed");
         QTest::addColumn<int>("remaining"); // of the 4 pending messages set up below
 
-        QTest::addRow("clientId") << json(R"({"clientId":"driver","event":"pickup","messageId":"o1"})") << "" << "driver" << "pickup" << "o1" << true << 3;
-        QTest::addRow("queueId") << json(R"({"queueId":"driver","event":"pickup","messageId":"o1"})") << "" << "driver" << "pickup" << "o1" << true << 3;
-        QTest::addRow("clientID messageID") << json(R"({"clientID":"driver","event":"pickup","messageID":"o1"})") << "" << "driver" << "pickup" << "o1" << true << 3;
-        QTest::addRow("DRIVER") << json(R"({"clientId":"DRIVER","event":"pickup","messageId":"o1"})") << "" << "driver" << "pickup" << "o1" << true << 3;
-        QTest::addRow("null clientId skipped") << json(R"({"clientId":null,"queueId":"driver","event":"pickup","messageId":"o1"})") << "" << "driver" << "pickup" << "o1" << true << 3;
-        QTest::addRow("own driver queue") << json(R"({"clientId":"driver-7","event":"pickup","messageId":"o1"})") << "" << "driver-7" << "pickup" << "o1" << true << 3;
-        QTest::addRow("no client, pickup") << json(R"({"event":"pickup","messageId":"o1"})") << "" << "driver" << "pickup" << "o1" << true << 3;
-        QTest::addRow("no client, order payload") << json(R"({"event":"delivered","store":"acme","orderID":"o1"})") << "" << "acme" << "delivered" << "o1" << true << 3;
-        QTest::addRow("no event: every event") << json(R"({"clientId":"acme","messageId":"o1"})") << "" << "acme" << "" << "o1" << true << 2;
-        QTest::addRow("store as client") << json(R"({"store":"acme","messageId":"o1"})") << "" << "acme" << "" << "o1" << true << 2;
-        QTest::addRow("lab envelope") << json(R"({"clientId":"acme","event":"delivered","messageID":"o1","payload":{"orderID":"zzz"}})") << "" << "acme" << "delivered" << "o1" << true << 3;
-        QTest::addRow("id inside envelope") << json(R"({"clientId":"acme","event":"in-transit","payload":{"store":"acme","orderID":"o1"}})") << "" << "acme" << "in-transit" << "o1" << true << 3;
-        QTest::addRow("unknown message") << json(R"({"clientId":"driver","event":"pickup","messageId":"nope"})") << "" << "driver" << "pickup" << "nope" << false << 4;
-        QTest::addRow("numeric id") << json(R"({"clientId":"driver","event":"pickup","messageId":7})") << "" << "driver" << "pickup" << "7" << false << 4;
-        QTest::addRow("wrong event") << json(R"({"clientId":"driver","event":"delivered","messageId":"o1"})") << "" << "driver" << "delivered" << "o1" << false << 4;
-        QTest::addRow("unknown client") << json(R"({"clientId":"ghost","event":"pickup","messageId":"o1"})") << "" << "ghost" << "pickup" << "o1" << false << 4;
+        QTest::addRow("clientId") << json(R"({"clientId":"driver","event":"pickup","messageId":"o1"})") << ""
+                                  << "driver"
+                                  << "pickup"
+                                  << "o1" << true << 3;
+        QTest::addRow("queueId") << json(R"({"queueId":"driver","event":"pickup","messageId":"o1"})") << ""
+                                 << "driver"
+                                 << "pickup"
+                                 << "o1" << true << 3;
+        QTest::addRow("clientID messageID") << json(R"({"clientID":"driver","event":"pickup","messageID":"o1"})") << ""
+                                            << "driver"
+                                            << "pickup"
+                                            << "o1" << true << 3;
+        QTest::addRow("DRIVER") << json(R"({"clientId":"DRIVER","event":"pickup","messageId":"o1"})") << ""
+                                << "driver"
+                                << "pickup"
+                                << "o1" << true << 3;
+        QTest::addRow("null clientId skipped")
+            << json(R"({"clientId":null,"queueId":"driver","event":"pickup","messageId":"o1"})") << ""
+            << "driver"
+            << "pickup"
+            << "o1" << true << 3;
+        QTest::addRow("own driver queue") << json(R"({"clientId":"driver-7","event":"pickup","messageId":"o1"})") << ""
+                                          << "driver-7"
+                                          << "pickup"
+                                          << "o1" << true << 3;
+        QTest::addRow("no client, pickup") << json(R"({"event":"pickup","messageId":"o1"})") << ""
+                                           << "driver"
+                                           << "pickup"
+                                           << "o1" << true << 3;
+        QTest::addRow("no client, order payload")
+            << json(R"({"event":"delivered","store":"acme","orderID":"o1"})") << ""
+            << "acme"
+            << "delivered"
+            << "o1" << true << 3;
+        QTest::addRow("no event: every event") << json(R"({"clientId":"acme","messageId":"o1"})") << ""
+                                               << "acme"
+                                               << ""
+                                               << "o1" << true << 2;
+        QTest::addRow("store as client") << json(R"({"store":"acme","messageId":"o1"})") << ""
+                                         << "acme"
+                                         << ""
+                                         << "o1" << true << 2;
+        QTest::addRow("lab envelope") << json(
+            R"({"clientId":"acme","event":"delivered","messageID":"o1","payload":{"orderID":"zzz"}})")
+                                      << ""
+                                      << "acme"
+                                      << "delivered"
+                                      << "o1" << true << 3;
+        QTest::addRow("id inside envelope")
+            << json(R"({"clientId":"acme","event":"in-transit","payload":{"store":"acme","orderID":"o1"}})") << ""
+            << "acme"
+            << "in-transit"
+            << "o1" << true << 3;
+        QTest::addRow("unknown message") << json(R"({"clientId":"driver","event":"pickup","messageId":"nope"})") << ""
+                                         << "driver"
+                                         << "pickup"
+                                         << "nope" << false << 4;
+        QTest::addRow("numeric id") << json(R"({"clientId":"driver","event":"pickup","messageId":7})") << ""
+                                    << "driver"
+                                    << "pickup"
+                                    << "7" << false << 4;
+        QTest::addRow("wrong event") << json(R"({"clientId":"driver","event":"delivered","messageId":"o1"})") << ""
+                                     << "driver"
+                                     << "delivered"
+                                     << "o1" << false << 4;
+        QTest::addRow("unknown client") << json(R"({"clientId":"ghost","event":"pickup","messageId":"o1"})") << ""
+                                        << "ghost"
+                                        << "pickup"
+                                        << "o1" << false << 4;
 
-        QTest::addRow("string") << json(R"("o1")") << "expected an object" << "" << "" << "" << false << 4;
-        QTest::addRow("null") << json("null") << "got null" << "" << "" << "" << false << 4;
-        QTest::addRow("nothing") << kUndefined << "got nothing" << "" << "" << "" << false << 4;
-        QTest::addRow("array") << json(R"([{"clientId":"driver","event":"pickup","messageId":"o1"}])") << "got an array" << "" << "" << "" << false << 4;
-        QTest::addRow("number") << json("5") << "got a number" << "" << "" << "" << false << 4;
-        QTest::addRow("empty object") << json("{}") << "names no client" << "" << "" << "" << false << 4;
-        QTest::addRow("no message id") << json(R"({"clientId":"driver","event":"pickup"})") << "no messageId" << "" << "" << "" << false << 4;
-        QTest::addRow("no client") << json(R"({"messageId":"o1"})") << "names no client" << "" << "" << "" << false << 4;
-        QTest::addRow("delivered without store") << json(R"({"event":"delivered","messageId":"o1"})") << "names no client" << "" << "" << "" << false << 4;
-        QTest::addRow("empty clientId") << json(R"({"clientId":"","event":"pickup","messageId":"o1"})") << "clientId is empty" << "" << "" << "" << false << 4;
-        QTest::addRow("clientId object") << json(R"({"clientId":{},"event":"pickup","messageId":"o1"})") << "clientId must be a string" << "" << "" << "" << false << 4;
-        QTest::addRow("clientId fraction") << json(R"({"clientId":5.5,"event":"pickup","messageId":"o1"})") << "integer" << "" << "" << "" << false << 4;
-        QTest::addRow("event number") << json(R"({"clientId":"driver","event":3,"messageId":"o1"})") << "event must be a string" << "" << "" << "" << false << 4;
-        QTest::addRow("messageId array") << json(R"({"clientId":"driver","event":"pickup","messageId":["o1"]})") << "messageId must be a string" << "" << "" << "" << false << 4;
+        QTest::addRow("string") << json(R"("o1")") << "expected an object"
+                                << ""
+                                << ""
+                                << "" << false << 4;
+        QTest::addRow("null") << json("null") << "got null"
+                              << ""
+                              << ""
+                              << "" << false << 4;
+        QTest::addRow("nothing") << kUndefined << "got nothing"
+                                 << ""
+                                 << ""
+                                 << "" << false << 4;
+        QTest::addRow("array") << json(R"([{"clientId":"driver","event":"pickup","messageId":"o1"}])") << "got an array"
+                               << ""
+                               << ""
+                               << "" << false << 4;
+        QTest::addRow("number") << json("5") << "got a number"
+                                << ""
+                                << ""
+                                << "" << false << 4;
+        QTest::addRow("empty object") << json("{}") << "names no client"
+                                      << ""
+                                      << ""
+                                      << "" << false << 4;
+        QTest::addRow("no message id") << json(R"({"clientId":"driver","event":"pickup"})") << "no messageId"
+                                       << ""
+                                       << ""
+                                       << "" << false << 4;
+        QTest::addRow("no client") << json(R"({"messageId":"o1"})") << "names no client"
+                                   << ""
+                                   << ""
+                                   << "" << false << 4;
+        QTest::addRow("delivered without store")
+            << json(R"({"event":"delivered","messageId":"o1"})") << "names no client"
+            << ""
+            << ""
+            << "" << false << 4;
+        QTest::addRow("empty clientId") << json(R"({"clientId":"","event":"pickup","messageId":"o1"})")
+                                        << "clientId is empty"
+                                        << ""
+                                        << ""
+                                        << "" << false << 4;
+        QTest::addRow("clientId object") << json(R"({"clientId":{},"event":"pickup","messageId":"o1"})")
+                                         << "clientId must be a string"
+                                         << ""
+                                         << ""
+                                         << "" << false << 4;
+        QTest::addRow("clientId fraction") << json(R"({"clientId":5.5,"event":"pickup","messageId":"o1"})") << "integer"
+                                           << ""
+                                           << ""
+                                           << "" << false << 4;
+        QTest::addRow("event number") << json(R"({"clientId":"driver","event":3,"messageId":"o1"})")
+                                      << "event must be a string"
+                                      << ""
+                                      << ""
+                                      << "" << false << 4;
+        QTest::addRow("messageId array") << json(R"({"clientId":"driver","event":"pickup","messageId":["o1"]})")
+                                         << "messageId must be a string"
+                                         << ""
+                                         << ""
+                                         << "" << false << 4;
     }
     void received()
     {
@@ -276,7 +422,7 @@ private slots:
         MessageQueue queue(store);
         const QJsonValue order = json(R"({"store":"acme","orderID":"o1"})");
         QVERIFY(store.subscribe(QStringLiteral("driver-7"), EventCatalogue::kPickup).value());
-        QVERIFY(queue.enqueue(EventCatalogue::kPickup, order).ok());    // driver, driver-7
+        QVERIFY(queue.enqueue(EventCatalogue::kPickup, order).ok()); // driver, driver-7
         QVERIFY(queue.enqueue(EventCatalogue::kInTransit, order).ok()); // acme
         QVERIFY(queue.enqueue(EventCatalogue::kDelivered, order).ok()); // acme
         QCOMPARE(store.count().value(), 4);
@@ -311,33 +457,80 @@ private slots:
         QTest::addColumn<QStringList>("expected"); // "event:id" in order
         QTest::addColumn<bool>("subscribed");
         const QStringList driverPickups{QStringLiteral("pickup:o1"), QStringLiteral("pickup:o3")};
-        const QStringList acmeAll{QStringLiteral("in-transit:o1"), QStringLiteral("delivered:o1"), QStringLiteral("delivered:o3")};
+        const QStringList acmeAll{QStringLiteral("in-transit:o1"), QStringLiteral("delivered:o1"),
+                                  QStringLiteral("delivered:o3")};
         const QStringList acmeDelivered{QStringLiteral("delivered:o1"), QStringLiteral("delivered:o3")};
 
-        QTest::addRow("clientId + event") << json(R"({"clientId":"driver","event":"pickup"})") << "" << "driver" << "pickup" << driverPickups << false;
-        QTest::addRow("queueId + event") << json(R"({"queueId":"driver","event":"pickup"})") << "" << "driver" << "pickup" << driverPickups << false;
-        QTest::addRow("clientID, all events") << json(R"({"clientID":"driver"})") << "" << "driver" << "" << driverPickups << false;
-        QTest::addRow("string") << json(R"("driver")") << "" << "driver" << "" << driverPickups << false;
-        QTest::addRow("string DRIVER") << json(R"("DRIVER")") << "" << "driver" << "" << driverPickups << false;
-        QTest::addRow("vendor, all events in order") << json(R"({"clientId":"acme"})") << "" << "acme" << "" << acmeAll << false;
-        QTest::addRow("vendor string") << json(R"("acme")") << "" << "acme" << "" << acmeAll << false;
-        QTest::addRow("vendor delivered") << json(R"({"clientId":"acme","event":"delivered"})") << "" << "acme" << "delivered" << acmeDelivered << false;
-        QTest::addRow("vendor by store") << json(R"({"store":"acme","event":"delivered"})") << "" << "acme" << "delivered" << acmeDelivered << false;
-        QTest::addRow("event null") << json(R"({"clientId":"acme","event":null})") << "" << "acme" << "" << acmeAll << false;
-        QTest::addRow("event only: pickup") << json(R"({"event":"pickup"})") << "" << "driver" << "pickup" << driverPickups << false;
-        QTest::addRow("unknown client") << json(R"({"clientId":"nobody"})") << "" << "nobody" << "" << QStringList() << false;
-        QTest::addRow("unknown event") << json(R"({"clientId":"driver","event":"pick-up"})") << "" << "driver" << "pick-up" << QStringList() << false;
-        QTest::addRow("new driver subscribes") << json(R"({"clientId":"driver-9","event":"pickup"})") << "" << "driver-9" << "pickup" << QStringList() << true;
+        QTest::addRow("clientId + event") << json(R"({"clientId":"driver","event":"pickup"})") << ""
+                                          << "driver"
+                                          << "pickup" << driverPickups << false;
+        QTest::addRow("queueId + event") << json(R"({"queueId":"driver","event":"pickup"})") << ""
+                                         << "driver"
+                                         << "pickup" << driverPickups << false;
+        QTest::addRow("clientID, all events") << json(R"({"clientID":"driver"})") << ""
+                                              << "driver"
+                                              << "" << driverPickups << false;
+        QTest::addRow("string") << json(R"("driver")") << ""
+                                << "driver"
+                                << "" << driverPickups << false;
+        QTest::addRow("string DRIVER") << json(R"("DRIVER")") << ""
+                                       << "driver"
+                                       << "" << driverPickups << false;
+        QTest::addRow("vendor, all events in order") << json(R"({"clientId":"acme"})") << ""
+                                                     << "acme"
+                                                     << "" << acmeAll << false;
+        QTest::addRow("vendor string") << json(R"("acme")") << ""
+                                       << "acme"
+                                       << "" << acmeAll << false;
+        QTest::addRow("vendor delivered") << json(R"({"clientId":"acme","event":"delivered"})") << ""
+                                          << "acme"
+                                          << "delivered" << acmeDelivered << false;
+        QTest::addRow("vendor by store") << json(R"({"store":"acme","event":"delivered"})") << ""
+                                         << "acme"
+                                         << "delivered" << acmeDelivered << false;
+        QTest::addRow("event null") << json(R"({"clientId":"acme","event":null})") << ""
+                                    << "acme"
+                                    << "" << acmeAll << false;
+        QTest::addRow("event only: pickup") << json(R"({"event":"pickup"})") << ""
+                                            << "driver"
+                                            << "pickup" << driverPickups << false;
+        QTest::addRow("unknown client") << json(R"({"clientId":"nobody"})") << ""
+                                        << "nobody"
+                                        << "" << QStringList() << false;
+        QTest::addRow("unknown event") << json(R"({"clientId":"driver","event":"pick-up"})") << ""
+                                       << "driver"
+                                       << "pick-up" << QStringList() << false;
+        QTest::addRow("new driver subscribes") << json(R"({"clientId":"driver-9","event":"pickup"})") << ""
+                                               << "driver-9"
+                                               << "pickup" << QStringList() << true;
 
-        QTest::addRow("null") << json("null") << "got null" << "" << "" << QStringList() << false;
-        QTest::addRow("nothing") << kUndefined << "got nothing" << "" << "" << QStringList() << false;
-        QTest::addRow("number") << json("42") << "got a number" << "" << "" << QStringList() << false;
-        QTest::addRow("array") << json(R"(["driver"])") << "got an array" << "" << "" << QStringList() << false;
-        QTest::addRow("empty string") << json(R"("")") << "client id is empty" << "" << "" << QStringList() << false;
-        QTest::addRow("empty object") << json("{}") << "names no client" << "" << "" << QStringList() << false;
-        QTest::addRow("delivered without client") << json(R"({"event":"delivered"})") << "names no client" << "" << "" << QStringList() << false;
-        QTest::addRow("clientId boolean") << json(R"({"clientId":true})") << "clientId must be a string" << "" << "" << QStringList() << false;
-        QTest::addRow("event number") << json(R"({"clientId":"driver","event":5})") << "event must be a string" << "" << "" << QStringList() << false;
+        QTest::addRow("null") << json("null") << "got null"
+                              << ""
+                              << "" << QStringList() << false;
+        QTest::addRow("nothing") << kUndefined << "got nothing"
+                                 << ""
+                                 << "" << QStringList() << false;
+        QTest::addRow("number") << json("42") << "got a number"
+                                << ""
+                                << "" << QStringList() << false;
+        QTest::addRow("array") << json(R"(["driver"])") << "got an array"
+                               << ""
+                               << "" << QStringList() << false;
+        QTest::addRow("empty string") << json(R"("")") << "client id is empty"
+                                      << ""
+                                      << "" << QStringList() << false;
+        QTest::addRow("empty object") << json("{}") << "names no client"
+                                      << ""
+                                      << "" << QStringList() << false;
+        QTest::addRow("delivered without client") << json(R"({"event":"delivered"})") << "names no client"
+                                                  << ""
+                                                  << "" << QStringList() << false;
+        QTest::addRow("clientId boolean") << json(R"({"clientId":true})") << "clientId must be a string"
+                                          << ""
+                                          << "" << QStringList() << false;
+        QTest::addRow("event number") << json(R"({"clientId":"driver","event":5})") << "event must be a string"
+                                      << ""
+                                      << "" << QStringList() << false;
     }
     void getAll()
     {
@@ -350,7 +543,8 @@ private slots:
         MemoryMessageStore store;
         MessageQueue queue(store);
         for (const char *id : {"o1", "o2", "o3"}) {
-            const QJsonValue order(QJsonObject{{QStringLiteral("store"), QStringLiteral("acme")}, {QStringLiteral("orderID"), QLatin1String(id)}});
+            const QJsonValue order(QJsonObject{{QStringLiteral("store"), QStringLiteral("acme")},
+                                               {QStringLiteral("orderID"), QLatin1String(id)}});
             QVERIFY(queue.enqueue(EventCatalogue::kPickup, order).ok());
             if (qstrcmp(id, "o2") != 0) {
                 if (qstrcmp(id, "o1") == 0)
@@ -394,8 +588,9 @@ private slots:
     {
         BrokenStore store;
         MessageQueue queue(store);
-        for (const auto &[event, payload] : {std::pair{EventCatalogue::kPickup, json(R"({"orderID":"o1"})")},
-                                             std::pair{EventCatalogue::kDelivered, json(R"({"store":"a","orderID":"o1"})")}}) {
+        for (const auto &[event, payload] :
+             {std::pair{EventCatalogue::kPickup, json(R"({"orderID":"o1"})")},
+              std::pair{EventCatalogue::kDelivered, json(R"({"store":"a","orderID":"o1"})")}}) {
             const auto r = queue.enqueue(event, payload);
             QVERIFY(!r.ok());
             QCOMPARE(r.error(), QStringLiteral("disk I/O error"));
@@ -438,13 +633,15 @@ private slots:
         QVERIFY(queue.received(json(R"({"clientId":"1-206-flowers","event":"in-transit","messageId":"o1"})"))->removed);
         QCOMPARE(queue.getAll(json(R"("1-206-flowers")"))->messages.size(), 0);
         // The subscription survived: driver-7 and the shared queue both still hold o2.
-        QCOMPARE(idsOf(queue.getAll(json(R"({"clientId":"driver-7","event":"pickup"})"))->messages), QStringList{QStringLiteral("o2")});
+        QCOMPARE(idsOf(queue.getAll(json(R"({"clientId":"driver-7","event":"pickup"})"))->messages),
+                 QStringList{QStringLiteral("o2")});
         QCOMPARE(idsOf(queue.getAll(json(R"("driver")"))->messages), QStringList{QStringLiteral("o2")});
         // A vendor re-sending the finished order does not resurrect it anywhere.
         const auto resent = queue.enqueue(EventCatalogue::kDelivered, o1);
         QVERIFY(resent.ok());
         QCOMPARE(resent->queues.first().outcome, EnqueueOutcome::AlreadyAcknowledged);
-        QCOMPARE(queue.enqueue(EventCatalogue::kPickup, o1)->queues.first().outcome, EnqueueOutcome::AlreadyAcknowledged);
+        QCOMPARE(queue.enqueue(EventCatalogue::kPickup, o1)->queues.first().outcome,
+                 EnqueueOutcome::AlreadyAcknowledged);
     }
 
     // prunePending on the queue: counted, logged, and due again only once what was stored since
@@ -458,18 +655,23 @@ private slots:
         QCOMPARE(queue.prunePending()->total(), 0);
         QVERIFY(!queue.pruneDue());
         for (int i = 0; i < 130; ++i)
-            QVERIFY(queue.enqueue(EventCatalogue::kPickup, json(QStringLiteral(R"({"orderID":"o%1"})").arg(i).toUtf8().constData()))->isNew());
+            QVERIFY(queue
+                        .enqueue(EventCatalogue::kPickup,
+                                 json(QStringLiteral(R"({"orderID":"o%1"})").arg(i).toUtf8().constData()))
+                        ->isNew());
         QVERIFY(!queue.pruneDue()); // 130 <= 128 + 128 / 64
         // A re-sent message stores nothing and counts nothing.
         QVERIFY(!queue.enqueue(EventCatalogue::kPickup, json(R"({"orderID":"o0"})"))->isNew());
         QVERIFY(!queue.pruneDue());
         QVERIFY(queue.enqueue(EventCatalogue::kPickup, json(R"({"orderID":"o130"})"))->isNew());
         QVERIFY(queue.pruneDue());
-        QTest::ignoreMessage(QtInfoMsg, "queue: dropped 3 pending messages (3 over 128 messages), 128 left, 3 dropped in all");
+        QTest::ignoreMessage(QtInfoMsg,
+                             "queue: dropped 3 pending messages (3 over 128 messages), 128 left, 3 dropped in all");
         QCOMPARE(queue.prunePending()->byCount, 3);
         QCOMPARE(queue.droppedPending(), 3);
         QVERIFY(!queue.pruneDue());
-        QTest::ignoreMessage(QtInfoMsg, "queue: dropped 128 pending messages (128 older than 1 hour), 0 left, 131 dropped in all");
+        QTest::ignoreMessage(QtInfoMsg,
+                             "queue: dropped 128 pending messages (128 older than 1 hour), 0 left, 131 dropped in all");
         QCOMPARE(queue.prunePending(QDateTime::currentDateTimeUtc().addSecs(7200))->byAge, 128);
         QCOMPARE(queue.droppedPending(), 131);
         QCOMPARE(store.count().value(), 0);

@@ -116,7 +116,8 @@ private slots:
         RawDatabase raw(path);
         QVERIFY(raw.isOpen());
         QCOMPARE(raw.scalar(QStringLiteral("PRAGMA journal_mode")).toString(), QStringLiteral("wal"));
-        QCOMPARE(raw.scalar(QStringLiteral("SELECT version FROM schema_version")).toInt(), SqliteMessageStore::kSchemaVersion);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT version FROM schema_version")).toInt(),
+                 SqliteMessageStore::kSchemaVersion);
         auto memory = openOrFail(SqliteMessageStore::memoryPath());
         QVERIFY(memory);
         QCOMPARE(memory->journalMode(), QStringLiteral("memory"));
@@ -125,14 +126,16 @@ private slots:
     void durableAcrossReopen()
     {
         const QString path = dbPath(QStringLiteral("reopen"));
-        const QJsonObject payload{{QStringLiteral("store"), QStringLiteral("acme")}, {QStringLiteral("orderID"), QStringLiteral("o2")}};
+        const QJsonObject payload{{QStringLiteral("store"), QStringLiteral("acme")},
+                                  {QStringLiteral("orderID"), QStringLiteral("o2")}};
         qint64 lastSequence = 0;
         {
             auto store = openOrFail(path);
             QVERIFY(store);
             for (const QString &id : {QStringLiteral("o1"), QStringLiteral("o2"), QStringLiteral("o3")})
                 QVERIFY(store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), id, payload).ok());
-            QVERIFY(store->acknowledge(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o1")).value());
+            QVERIFY(
+                store->acknowledge(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o1")).value());
             QVERIFY(store->subscribe(QStringLiteral("driver-7"), QStringLiteral("pickup")).value());
             lastSequence = store->pending(QStringLiteral("driver")).value().last().sequence;
         }
@@ -143,10 +146,12 @@ private slots:
         QCOMPARE(pending.first().payload, QJsonValue(payload));
         QCOMPARE(store->subscribers(QStringLiteral("pickup")).value(), QStringList{QStringLiteral("driver-7")});
         // Acknowledged stays acknowledged after a restart.
-        QCOMPARE(store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o1"), payload).value(),
-                 EnqueueOutcome::AlreadyAcknowledged);
-        QCOMPARE(store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o4"), payload).value(),
-                 EnqueueOutcome::Stored);
+        QCOMPARE(
+            store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o1"), payload).value(),
+            EnqueueOutcome::AlreadyAcknowledged);
+        QCOMPARE(
+            store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o4"), payload).value(),
+            EnqueueOutcome::Stored);
         QVERIFY(store->pending(QStringLiteral("driver")).value().last().sequence > lastSequence);
     }
 
@@ -180,7 +185,8 @@ private slots:
             const auto driver = store->pending(QStringLiteral("driver")).value();
             QCOMPARE(idsOf(driver), (QStringList{QStringLiteral("o1"), QStringLiteral("o2")}));
             QCOMPARE(driver.first().payload,
-                     QJsonValue(QJsonObject{{QStringLiteral("orderID"), QStringLiteral("o1")}, {QStringLiteral("store"), QStringLiteral("acme")}}));
+                     QJsonValue(QJsonObject{{QStringLiteral("orderID"), QStringLiteral("o1")},
+                                            {QStringLiteral("store"), QStringLiteral("acme")}}));
             // Version 1 kept no time; the upgrade stamps rows with its own.
             QVERIFY(qAbs(driver.first().enqueuedAt.secsTo(QDateTime::currentDateTimeUtc())) < 60);
             const auto acme = store->pending(QStringLiteral("acme")).value();
@@ -188,18 +194,23 @@ private slots:
             QCOMPARE(acme.first().payload, QJsonValue(QStringLiteral("plain")));
             lastOld = driver.last().sequence;
             // Version 2 features work on the upgraded file.
-            QVERIFY(store->acknowledge(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o1")).value());
-            QCOMPARE(store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o1"), {}).value(),
-                     EnqueueOutcome::AlreadyAcknowledged);
+            QVERIFY(
+                store->acknowledge(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o1")).value());
+            QCOMPARE(
+                store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o1"), {}).value(),
+                EnqueueOutcome::AlreadyAcknowledged);
             QVERIFY(store->subscribe(QStringLiteral("d1"), QStringLiteral("pickup")).value());
-            QCOMPARE(store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o3"), {}).value(),
-                     EnqueueOutcome::Stored);
+            QCOMPARE(
+                store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o3"), {}).value(),
+                EnqueueOutcome::Stored);
             QVERIFY(store->pending(QStringLiteral("driver")).value().last().sequence > lastOld);
         }
         RawDatabase raw(path);
-        QCOMPARE(raw.scalar(QStringLiteral("SELECT version FROM schema_version")).toInt(), SqliteMessageStore::kSchemaVersion);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT version FROM schema_version")).toInt(),
+                 SqliteMessageStore::kSchemaVersion);
         QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM schema_version")).toInt(), 1);
-        QVERIFY(raw.column(QStringLiteral("PRAGMA index_list(messages)"), 1).contains(QStringLiteral("messages_by_age")));
+        QVERIFY(
+            raw.column(QStringLiteral("PRAGMA index_list(messages)"), 1).contains(QStringLiteral("messages_by_age")));
         QVERIFY(raw.column(QStringLiteral("PRAGMA table_info(messages)"), 1).contains(QStringLiteral("enqueued_at")));
         QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM messages WHERE enqueued_at = 0")).toInt(), 0);
         QCOMPARE(raw.column(QStringLiteral("SELECT message_id FROM acknowledged")), QStringList{QStringLiteral("o1")});
@@ -207,16 +218,19 @@ private slots:
         // Opening the upgraded file again changes nothing.
         auto again = openOrFail(path);
         QVERIFY(again);
-        QCOMPARE(idsOf(again->pending(QStringLiteral("driver")).value()), (QStringList{QStringLiteral("o2"), QStringLiteral("o3")}));
+        QCOMPARE(idsOf(again->pending(QStringLiteral("driver")).value()),
+                 (QStringList{QStringLiteral("o2"), QStringLiteral("o3")}));
     }
 
     void refusesUnknownDatabases_data()
     {
         QTest::addColumn<QStringList>("sql");
         QTest::addColumn<QString>("error");
-        QTest::addRow("newer schema") << QStringList{QStringLiteral("CREATE TABLE schema_version (version INTEGER NOT NULL)"),
-                                                     QStringLiteral("INSERT INTO schema_version VALUES (%1)").arg(SqliteMessageStore::kSchemaVersion + 1)}
-                                      << QStringLiteral("schema version %1 is newer").arg(SqliteMessageStore::kSchemaVersion + 1);
+        QTest::addRow("newer schema") << QStringList{
+            QStringLiteral("CREATE TABLE schema_version (version INTEGER NOT NULL)"),
+            QStringLiteral("INSERT INTO schema_version VALUES (%1)")
+                .arg(SqliteMessageStore::kSchemaVersion
+                     + 1)} << QStringLiteral("schema version %1 is newer").arg(SqliteMessageStore::kSchemaVersion + 1);
         QTest::addRow("foreign tables") << QStringList{QStringLiteral("CREATE TABLE orders (id TEXT)")}
                                         << QStringLiteral("not a CAPS queue database");
     }
@@ -224,7 +238,8 @@ private slots:
     {
         QFETCH(QStringList, sql);
         QFETCH(QString, error);
-        const QString path = dbPath(QStringLiteral("unknown-%1").arg(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('-')));
+        const QString path = dbPath(
+            QStringLiteral("unknown-%1").arg(QTest::currentDataTag()).replace(QLatin1Char(' '), QLatin1Char('-')));
         {
             RawDatabase raw(path);
             for (const QString &statement : sql)
@@ -294,14 +309,16 @@ private slots:
         QProcess child;
         child.setProgram(QStringLiteral(CAPS_QUEUE_WRITER));
         child.setArguments({QStringLiteral("--db"), path, QStringLiteral("--queue"), QStringLiteral("child"),
-                            QStringLiteral("--count"), QStringLiteral("200"), QStringLiteral("--prefix"), QStringLiteral("c")});
+                            QStringLiteral("--count"), QStringLiteral("200"), QStringLiteral("--prefix"),
+                            QStringLiteral("c")});
         child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
         child.start();
         QVERIFY(child.waitForStarted());
         QVERIFY(QTest::qWaitFor([&] { return child.canReadLine() || child.state() == QProcess::NotRunning; }, 20000));
         QCOMPARE(child.readLine(), QByteArray("ready\n"));
         for (int i = 0; i < 200; ++i) {
-            const auto outcome = store->enqueue(QStringLiteral("parent"), QStringLiteral("pickup"), QStringLiteral("p%1").arg(i), {});
+            const auto outcome
+                = store->enqueue(QStringLiteral("parent"), QStringLiteral("pickup"), QStringLiteral("p%1").arg(i), {});
             QVERIFY2(outcome.ok(), qPrintable(outcome.error()));
             QCOMPARE(*outcome, EnqueueOutcome::Stored);
         }
@@ -345,7 +362,8 @@ private slots:
             QCOMPARE(store->count(queue).value(), 50);
         store.reset();
         RawDatabase raw(path);
-        QCOMPARE(raw.column(QStringLiteral("SELECT version FROM schema_version")), QStringList{QString::number(SqliteMessageStore::kSchemaVersion)});
+        QCOMPARE(raw.column(QStringLiteral("SELECT version FROM schema_version")),
+                 QStringList{QString::number(SqliteMessageStore::kSchemaVersion)});
     }
 
     // A batch is one transaction: another connection sees nothing of it before the commit.
@@ -380,9 +398,13 @@ private slots:
         const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
         QVERIFY(store->enqueue(q, e, QStringLiteral("before"), {}).ok());
         RawDatabase raw(path);
-        QCOMPARE(raw.exec(QStringLiteral("CREATE TABLE poison (ref INTEGER REFERENCES messages (seq) DEFERRABLE INITIALLY DEFERRED)")), QString());
-        QCOMPARE(raw.exec(QStringLiteral("CREATE TRIGGER poison_commit AFTER INSERT ON messages WHEN NEW.message_id = 'poison'"
-                                         " BEGIN INSERT INTO poison (ref) VALUES (-1); END")), QString());
+        QCOMPARE(raw.exec(QStringLiteral(
+                     "CREATE TABLE poison (ref INTEGER REFERENCES messages (seq) DEFERRABLE INITIALLY DEFERRED)")),
+                 QString());
+        QCOMPARE(raw.exec(QStringLiteral(
+                     "CREATE TRIGGER poison_commit AFTER INSERT ON messages WHEN NEW.message_id = 'poison'"
+                     " BEGIN INSERT INTO poison (ref) VALUES (-1); END")),
+                 QString());
         {
             QSqlQuery pragma(QSqlDatabase::database(store->connectionName(), false));
             QVERIFY(pragma.exec(QStringLiteral("PRAGMA foreign_keys = ON")));
@@ -427,12 +449,13 @@ private slots:
         QVERIFY(store);
         RawDatabase raw(path);
         QCOMPARE(raw.exec(QStringLiteral("CREATE TRIGGER refuse AFTER INSERT ON messages WHEN NEW.queue_id = 'd2'"
-                                         " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")), QString());
+                                         " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")),
+                 QString());
         const QString e = QStringLiteral("pickup");
         QVERIFY(store->beginBatch().ok());
         QVERIFY(store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o1"), {}).ok());
-        const auto refused = store->enqueueMany({QStringLiteral("driver"), QStringLiteral("d1"), QStringLiteral("d2")}, e,
-                                                QStringLiteral("o2"), {});
+        const auto refused = store->enqueueMany({QStringLiteral("driver"), QStringLiteral("d1"), QStringLiteral("d2")},
+                                                e, QStringLiteral("o2"), {});
         QVERIFY(!refused.ok());
         QVERIFY2(refused.error().contains(QLatin1String("refused by the test")), qPrintable(refused.error()));
         QVERIFY(store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o3"), {}).ok());
@@ -451,7 +474,8 @@ private slots:
         QVERIFY(store);
         RawDatabase raw(path);
         QCOMPARE(raw.exec(QStringLiteral("CREATE TRIGGER lose AFTER INSERT ON messages WHEN NEW.message_id = 'lose'"
-                                         " BEGIN SELECT RAISE(ROLLBACK, 'transaction lost'); END")), QString());
+                                         " BEGIN SELECT RAISE(ROLLBACK, 'transaction lost'); END")),
+                 QString());
         const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
         QVERIFY(store->beginBatch().ok());
         QVERIFY(store->enqueue(q, e, QStringLiteral("o1"), {}).ok());
@@ -500,7 +524,8 @@ private slots:
         });
         child.start();
         QVERIFY(child.waitForStarted());
-        QVERIFY(QTest::qWaitFor([&] { return committed >= killAfter || child.state() == QProcess::NotRunning; }, 60000));
+        QVERIFY(
+            QTest::qWaitFor([&] { return committed >= killAfter || child.state() == QProcess::NotRunning; }, 60000));
         child.kill(); // SIGKILL: no destructor, no close, no checkpoint
         QVERIFY(child.waitForFinished(10000));
         output += child.readAllStandardOutput();
@@ -535,7 +560,8 @@ private slots:
         QCoreApplication::setOrganizationName(QStringLiteral("caps-test"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_queue_sqlite"));
         const QString path = SqliteMessageStore::defaultPath();
-        QCOMPARE(path, QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/queue.sqlite"));
+        QCOMPARE(path,
+                 QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/queue.sqlite"));
         QVERIFY(path.contains(QStringLiteral("tst_queue_sqlite")));
         {
             auto store = openOrFail(path);

@@ -54,8 +54,9 @@ private slots:
         if (backend == QLatin1String("memory")) {
             m_store = std::make_unique<MemoryMessageStore>();
         } else {
-            const QString path = backend == QLatin1String("sqlite-memory") ? SqliteMessageStore::memoryPath()
-                                                                             : m_dir->filePath(QStringLiteral("q.sqlite"));
+            const QString path = backend == QLatin1String("sqlite-memory")
+                ? SqliteMessageStore::memoryPath()
+                : m_dir->filePath(QStringLiteral("q.sqlite"));
             auto store = SqliteMessageStore::open(path);
             QVERIFY2(store.ok(), qPrintable(store.error()));
             m_store = std::move(store).value();
@@ -74,14 +75,15 @@ private slots:
         QTest::addColumn<QJsonValue>("expected");
         const QJsonObject o = order(QStringLiteral("o-1"));
         QTest::addRow("order object") << QJsonValue(o) << QJsonValue(o);
-        QTest::addRow("nested") << QJsonValue(QJsonObject{{QStringLiteral("messageID"), QStringLiteral("m")},
-                                                          {QStringLiteral("payload"), o}})
+        QTest::addRow("nested") << QJsonValue(
+            QJsonObject{{QStringLiteral("messageID"), QStringLiteral("m")}, {QStringLiteral("payload"), o}})
                                 << QJsonValue(QJsonObject{{QStringLiteral("messageID"), QStringLiteral("m")},
                                                           {QStringLiteral("payload"), o}});
         QTest::addRow("array") << QJsonValue(QJsonArray{1, QStringLiteral("two"), true})
                                << QJsonValue(QJsonArray{1, QStringLiteral("two"), true});
         QTest::addRow("string") << QJsonValue(QStringLiteral("order 7")) << QJsonValue(QStringLiteral("order 7"));
-        QTest::addRow("unicode") << QJsonValue(QStringLiteral("Zoë → 東京 🚚")) << QJsonValue(QStringLiteral("Zoë → 東京 🚚"));
+        QTest::addRow("unicode") << QJsonValue(QStringLiteral("Zoë → 東京 🚚"))
+                                 << QJsonValue(QStringLiteral("Zoë → 東京 🚚"));
         QTest::addRow("number") << QJsonValue(12.5) << QJsonValue(12.5);
         QTest::addRow("bool") << QJsonValue(false) << QJsonValue(false);
         QTest::addRow("null") << QJsonValue(QJsonValue::Null) << QJsonValue(QJsonValue::Null);
@@ -90,8 +92,9 @@ private slots:
         // What JSON cannot spell reads back as JSON's null, in the memory store too.
         QTest::addRow("nan in an array") << QJsonValue(QJsonArray{qQNaN(), 1})
                                          << QJsonValue(QJsonArray{QJsonValue(QJsonValue::Null), 1});
-        QTest::addRow("infinity in an object") << QJsonValue(QJsonObject{{QStringLiteral("x"), qInf()}})
-                                               << QJsonValue(QJsonObject{{QStringLiteral("x"), QJsonValue(QJsonValue::Null)}});
+        QTest::addRow("infinity in an object")
+            << QJsonValue(QJsonObject{{QStringLiteral("x"), qInf()}})
+            << QJsonValue(QJsonObject{{QStringLiteral("x"), QJsonValue(QJsonValue::Null)}});
         QTest::addRow("undefined in an array") << QJsonValue(QJsonArray{QJsonValue(QJsonValue::Undefined)})
                                                << QJsonValue(QJsonArray{QJsonValue(QJsonValue::Null)});
         QTest::addRow("big integer") << QJsonValue(qint64(9007199254740993)) << QJsonValue(qint64(9007199254740993));
@@ -100,8 +103,9 @@ private slots:
     {
         QFETCH(QJsonValue, payload);
         QFETCH(QJsonValue, expected);
-        QCOMPARE(m_store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("m"), payload).value(),
-                 EnqueueOutcome::Stored);
+        QCOMPARE(
+            m_store->enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("m"), payload).value(),
+            EnqueueOutcome::Stored);
         const auto pending = m_store->pending(QStringLiteral("driver"));
         QVERIFY2(pending.ok(), qPrintable(pending.error()));
         QCOMPARE(pending->size(), 1);
@@ -132,7 +136,8 @@ private slots:
         QCOMPARE(m_store->acknowledge(a, {}, expectedA.at(3)).value(), true);
         expectedPickupA.removeAll(expectedA.at(3));
         expectedA.removeAt(3);
-        QCOMPARE(m_store->enqueue(a, QStringLiteral("pickup"), QStringLiteral("late"), order(QStringLiteral("late"))).value(),
+        QCOMPARE(m_store->enqueue(a, QStringLiteral("pickup"), QStringLiteral("late"), order(QStringLiteral("late")))
+                     .value(),
                  EnqueueOutcome::Stored);
         expectedA.append(QStringLiteral("late"));
         expectedPickupA.append(QStringLiteral("late"));
@@ -149,8 +154,10 @@ private slots:
     void enqueueIsIdempotent()
     {
         const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
-        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("x"), order(QStringLiteral("x"))).value(), EnqueueOutcome::Stored);
-        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("y"), order(QStringLiteral("y"))).value(), EnqueueOutcome::Stored);
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("x"), order(QStringLiteral("x"))).value(),
+                 EnqueueOutcome::Stored);
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("y"), order(QStringLiteral("y"))).value(),
+                 EnqueueOutcome::Stored);
         // A re-sent message keeps its place and its first payload.
         QCOMPARE(m_store->enqueue(q, e, QStringLiteral("x"), QJsonValue(QStringLiteral("changed"))).value(),
                  EnqueueOutcome::AlreadyQueued);
@@ -158,7 +165,8 @@ private slots:
         QCOMPARE(idsOf(pending), (QStringList{QStringLiteral("x"), QStringLiteral("y")}));
         QCOMPARE(pending.first().payload, QJsonValue(order(QStringLiteral("x"))));
         // The same id under another event or queue is another message.
-        QCOMPARE(m_store->enqueue(q, QStringLiteral("delivered"), QStringLiteral("x"), {}).value(), EnqueueOutcome::Stored);
+        QCOMPARE(m_store->enqueue(q, QStringLiteral("delivered"), QStringLiteral("x"), {}).value(),
+                 EnqueueOutcome::Stored);
         QCOMPARE(m_store->enqueue(QStringLiteral("d1"), e, QStringLiteral("x"), {}).value(), EnqueueOutcome::Stored);
         QCOMPARE(m_store->count().value(), 4);
     }
@@ -202,7 +210,8 @@ private slots:
         QVERIFY(m_store->acknowledge(q, e, QStringLiteral("o1")).value());
         QCOMPARE(m_store->enqueue(q, e, QStringLiteral("o1"), order(QStringLiteral("o1"))).value(),
                  EnqueueOutcome::AlreadyAcknowledged);
-        const auto fanOut = m_store->enqueueMany({q, QStringLiteral("d7")}, e, QStringLiteral("o1"), order(QStringLiteral("o1")));
+        const auto fanOut
+            = m_store->enqueueMany({q, QStringLiteral("d7")}, e, QStringLiteral("o1"), order(QStringLiteral("o1")));
         QVERIFY(fanOut.ok());
         QCOMPARE(*fanOut, (QList<EnqueueOutcome>{EnqueueOutcome::AlreadyAcknowledged, EnqueueOutcome::Stored}));
         QCOMPARE(m_store->count(q).value(), 0);
@@ -222,8 +231,9 @@ private slots:
     void fanOutIsAtomic()
     {
         const QString e = QStringLiteral("pickup");
-        const auto outcomes = m_store->enqueueMany({QStringLiteral("driver"), QStringLiteral("d1"), QStringLiteral("d2")}, e,
-                                                   QStringLiteral("o1"), order(QStringLiteral("o1")));
+        const auto outcomes
+            = m_store->enqueueMany({QStringLiteral("driver"), QStringLiteral("d1"), QStringLiteral("d2")}, e,
+                                   QStringLiteral("o1"), order(QStringLiteral("o1")));
         QVERIFY2(outcomes.ok(), qPrintable(outcomes.error()));
         QCOMPARE(*outcomes, QList<EnqueueOutcome>(3, EnqueueOutcome::Stored));
         for (const QString &q : {QStringLiteral("driver"), QStringLiteral("d1"), QStringLiteral("d2")}) {
@@ -245,7 +255,8 @@ private slots:
         QVERIFY(!m_store->enqueueMany({}, e, QStringLiteral("o3"), {}).ok());
 
         // A queue listed twice is stored once.
-        const auto twice = m_store->enqueueMany({QStringLiteral("d4"), QStringLiteral("d4")}, e, QStringLiteral("o4"), {});
+        const auto twice
+            = m_store->enqueueMany({QStringLiteral("d4"), QStringLiteral("d4")}, e, QStringLiteral("o4"), {});
         QVERIFY(twice.ok());
         QCOMPARE(*twice, (QList<EnqueueOutcome>{EnqueueOutcome::Stored, EnqueueOutcome::AlreadyQueued}));
         QCOMPARE(m_store->count(QStringLiteral("d4")).value(), 1);
@@ -318,26 +329,33 @@ private slots:
         QVERIFY(m_store->inBatch());
         QVERIFY(!m_store->beginBatch().ok()); // batches do not nest
         QVERIFY(m_store->inBatch());
-        QCOMPARE(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o1"), order(QStringLiteral("o1"))).value(),
-                 EnqueueOutcome::Stored);
-        QCOMPARE(m_store->enqueueMany({QStringLiteral("driver"), QStringLiteral("d1")}, e, QStringLiteral("o2"), {}).value(),
-                 QList<EnqueueOutcome>(2, EnqueueOutcome::Stored));
-        QCOMPARE(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o1"), {}).value(), EnqueueOutcome::AlreadyQueued);
+        QCOMPARE(
+            m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o1"), order(QStringLiteral("o1"))).value(),
+            EnqueueOutcome::Stored);
+        QCOMPARE(
+            m_store->enqueueMany({QStringLiteral("driver"), QStringLiteral("d1")}, e, QStringLiteral("o2"), {}).value(),
+            QList<EnqueueOutcome>(2, EnqueueOutcome::Stored));
+        QCOMPARE(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o1"), {}).value(),
+                 EnqueueOutcome::AlreadyQueued);
         QVERIFY(m_store->acknowledge(QStringLiteral("driver"), e, QStringLiteral("o0")).value());
         QVERIFY(m_store->subscribe(QStringLiteral("d1"), e).value());
         // The batch's own writes are visible to reads on the same store before the commit
         // (the hub answers getAll from inside a batch).
-        QCOMPARE(idsOf(m_store->pending(QStringLiteral("driver")).value()), (QStringList{QStringLiteral("o1"), QStringLiteral("o2")}));
-        QCOMPARE(m_store->pending(QStringLiteral("driver")).value().first().payload, QJsonValue(order(QStringLiteral("o1"))));
+        QCOMPARE(idsOf(m_store->pending(QStringLiteral("driver")).value()),
+                 (QStringList{QStringLiteral("o1"), QStringLiteral("o2")}));
+        QCOMPARE(m_store->pending(QStringLiteral("driver")).value().first().payload,
+                 QJsonValue(order(QStringLiteral("o1"))));
         QVERIFY(m_store->isAcknowledged(QStringLiteral("driver"), e, QStringLiteral("o0")).value());
         QCOMPARE(m_store->subscribers(e).value(), QStringList{QStringLiteral("d1")});
         QCOMPARE(m_store->count().value(), 3);
 
         QVERIFY2(m_store->commitBatch().ok(), "commitBatch");
         QVERIFY(!m_store->inBatch());
-        QCOMPARE(idsOf(m_store->pending(QStringLiteral("driver")).value()), (QStringList{QStringLiteral("o1"), QStringLiteral("o2")}));
+        QCOMPARE(idsOf(m_store->pending(QStringLiteral("driver")).value()),
+                 (QStringList{QStringLiteral("o1"), QStringLiteral("o2")}));
         QCOMPARE(idsOf(m_store->pending(QStringLiteral("d1")).value()), QStringList{QStringLiteral("o2")});
-        QCOMPARE(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o0"), {}).value(), EnqueueOutcome::AlreadyAcknowledged);
+        QCOMPARE(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o0"), {}).value(),
+                 EnqueueOutcome::AlreadyAcknowledged);
         QCOMPARE(m_store->subscribers(e).value(), QStringList{QStringLiteral("d1")});
         // Single writes work again, each on its own.
         QVERIFY(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o3"), {}).ok());
@@ -376,7 +394,8 @@ private slots:
         QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("kept")).value(), false);
         QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("acked-before")).value(), true);
         QCOMPARE(m_store->subscribers(e).value(), QStringList{QStringLiteral("d-old")});
-        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("acked-before"), {}).value(), EnqueueOutcome::AlreadyAcknowledged);
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("acked-before"), {}).value(),
+                 EnqueueOutcome::AlreadyAcknowledged);
         // The store goes on, in and out of batches.
         QCOMPARE(m_store->enqueue(q, e, QStringLiteral("new"), {}).value(), EnqueueOutcome::Stored);
         QVERIFY(m_store->beginBatch().ok());
@@ -395,7 +414,8 @@ private slots:
         QVERIFY(!m_store->acknowledge(QString(), e, QStringLiteral("o1")).ok());
         QVERIFY(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("o3"), {}).ok());
         QVERIFY(m_store->commitBatch().ok());
-        QCOMPARE(idsOf(m_store->pending(QStringLiteral("driver")).value()), (QStringList{QStringLiteral("o1"), QStringLiteral("o3")}));
+        QCOMPARE(idsOf(m_store->pending(QStringLiteral("driver")).value()),
+                 (QStringList{QStringLiteral("o1"), QStringLiteral("o3")}));
     }
 
     void tombstonesBoundedByCount()
@@ -463,7 +483,8 @@ private slots:
         QCOMPARE(m_store->count().value(), 0);
         QCOMPARE(m_store->isAcknowledged(QStringLiteral("driver"), e, QStringLiteral("a")).value(), false);
         // Sent again, it is new.
-        QCOMPARE(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("a"), {}).value(), EnqueueOutcome::Stored);
+        QCOMPARE(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("a"), {}).value(),
+                 EnqueueOutcome::Stored);
     }
 
     // ... and by count: the oldest beyond maxCount go first, every queue together, after those
@@ -480,7 +501,8 @@ private slots:
         QCOMPARE(pruned->byAge, 0);
         QCOMPARE(pruned->byCount, 2);
         QCOMPARE(pruned->remaining, 3);
-        QCOMPARE(idsOf(m_store->pending(QStringLiteral("driver")).value()), (QStringList{QStringLiteral("c"), QStringLiteral("d")}));
+        QCOMPARE(idsOf(m_store->pending(QStringLiteral("driver")).value()),
+                 (QStringList{QStringLiteral("c"), QStringLiteral("d")}));
         QCOMPARE(idsOf(m_store->pending(QStringLiteral("s1")).value()), QStringList{QStringLiteral("e")});
         QCOMPARE(m_store->prunePending(QDateTime::currentDateTimeUtc()).value().total(), 0);
         // Age first, then the count of what is left: nothing young is dropped for an old one.

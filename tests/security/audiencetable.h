@@ -49,7 +49,7 @@ struct PeerSpec
 {
     QString name;
     caps::Principal principal; // its token's, in token mode; in open mode it only says what the peer does
-    bool tracks = false;       // tracks its own name and Bob's order ID
+    bool tracks = false; // tracks its own name and Bob's order ID
 };
 
 inline QList<PeerSpec> receivers(bool tokens)

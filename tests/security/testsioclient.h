@@ -45,8 +45,14 @@ public:
     {
         return QTest::qWaitFor([this] { return m_joined || m_closed || !m_connectError.isEmpty(); }, ms) && m_joined;
     }
-    bool waitClosed(int ms) { return QTest::qWaitFor([this] { return m_closed; }, ms); }
-    bool waitOpened(int ms = 10000) { return QTest::qWaitFor([this] { return m_opened || m_closed; }, ms) && m_opened; }
+    bool waitClosed(int ms)
+    {
+        return QTest::qWaitFor([this] { return m_closed; }, ms);
+    }
+    bool waitOpened(int ms = 10000)
+    {
+        return QTest::qWaitFor([this] { return m_opened || m_closed; }, ms) && m_opened;
+    }
     [[nodiscard]] bool isClosed() const { return m_closed; }
     [[nodiscard]] bool isJoined() const { return m_joined; }
     [[nodiscard]] QString connectError() const { return m_connectError; }
@@ -56,7 +62,8 @@ public:
 
     void emitEvent(const QString &name, const QJsonArray &args, qint64 ackId = -1)
     {
-        m_ws.sendTextMessage(QString::fromUtf8('4' + caps::sio::encode(caps::sio::Packet::event(m_nsp, name, args, ackId)).text));
+        m_ws.sendTextMessage(
+            QString::fromUtf8('4' + caps::sio::encode(caps::sio::Packet::event(m_nsp, name, args, ackId)).text));
     }
     // Emits with an ack id and returns it; ack(id) has the answer once it came.
     qint64 emitWithAck(const QString &name, const QJsonArray &args)
@@ -77,7 +84,8 @@ public:
     // Waits for `name` whose first argument has orderID `orderId`.
     bool waitOrderEvent(const QString &name, const QString &orderId, int ms)
     {
-        return QTest::qWaitFor([&] { return findOrderEvent(name, orderId) || m_closed; }, ms) && findOrderEvent(name, orderId);
+        return QTest::qWaitFor([&] { return findOrderEvent(name, orderId) || m_closed; }, ms)
+            && findOrderEvent(name, orderId);
     }
     [[nodiscard]] bool findOrderEvent(const QString &name, const QString &orderId) const
     {
@@ -119,8 +127,7 @@ private:
             if (p.type == caps::sio::PacketType::Connect && p.nsp == m_nsp) {
                 m_joined = true;
                 m_connectData = p.data.toObject();
-            }
-            else if (p.type == caps::sio::PacketType::ConnectError)
+            } else if (p.type == caps::sio::PacketType::ConnectError)
                 m_connectError = p.data.toObject().value(QLatin1String("message")).toString();
             else if (p.type == caps::sio::PacketType::Event)
                 m_events.append({p.eventName(), p.eventArgs()});

@@ -76,18 +76,22 @@ private Q_SLOTS:
                  QString("pickup: store is longer than 128 characters"));
         QCOMPARE(open.checkEvent(std::nullopt, "pickup", {QJsonObject{{"orderId", QString(129, 'o')}}}).error,
                  QString("pickup: orderId is longer than 128 characters"));
-        QCOMPARE(open.checkEvent(std::nullopt, "join", {QString(129, 'r')}).error, QString("join: room name is longer than 128 characters"));
+        QCOMPARE(open.checkEvent(std::nullopt, "join", {QString(129, 'r')}).error,
+                 QString("join: room name is longer than 128 characters"));
         QCOMPARE(open.checkEvent(std::nullopt, "join", {QJsonObject{{"roomName", QString(129, 'r')}}}).error,
                  QString("join: room name is longer than 128 characters"));
         QCOMPARE(open.checkEvent(std::nullopt, "track", {QJsonObject{{"customer", QString(257, 'c')}}}).error,
                  QString("track: customer is longer than 256 characters"));
-        QCOMPARE(open.checkEvent(std::nullopt, QString(65, 'x'), {}).error, QString("event name is longer than 64 characters"));
+        QCOMPARE(open.checkEvent(std::nullopt, QString(65, 'x'), {}).error,
+                 QString("event name is longer than 64 characters"));
 
         // The operator may ask for the strict rules without tokens.
         open.setPayloadRules(PayloadRules::Strict);
-        QCOMPARE(open.checkEvent(std::nullopt, "pickup", {QJsonObject{{"store", "s"}}}).error, QString("pickup: orderID is missing"));
+        QCOMPARE(open.checkEvent(std::nullopt, "pickup", {QJsonObject{{"store", "s"}}}).error,
+                 QString("pickup: orderID is missing"));
         QCOMPARE(open.checkEvent(std::nullopt, "join", {5}).error, QString("join: room name must be a string"));
-        QCOMPARE(open.checkEvent(std::nullopt, "track", {}).error, QString("track: track needs { orderID } or { customer } or an orderID string"));
+        QCOMPARE(open.checkEvent(std::nullopt, "track", {}).error,
+                 QString("track: track needs { orderID } or { customer } or an orderID string"));
     }
 
     void tokenModeIsStrict()
@@ -105,11 +109,14 @@ private Q_SLOTS:
         QTest::addColumn<int>("role");
         QTest::addRow("no auth") << QJsonValue(QJsonValue::Undefined) << AccessPolicy::kAuthenticationRequired << -1;
         QTest::addRow("empty auth") << QJsonValue(QJsonObject{}) << AccessPolicy::kAuthenticationRequired << -1;
-        QTest::addRow("empty token") << QJsonValue(QJsonObject{{"token", ""}}) << AccessPolicy::kAuthenticationRequired << -1;
-        QTest::addRow("token number") << QJsonValue(QJsonObject{{"token", 1}}) << AccessPolicy::kAuthenticationRequired << -1;
+        QTest::addRow("empty token") << QJsonValue(QJsonObject{{"token", ""}}) << AccessPolicy::kAuthenticationRequired
+                                     << -1;
+        QTest::addRow("token number") << QJsonValue(QJsonObject{{"token", 1}}) << AccessPolicy::kAuthenticationRequired
+                                      << -1;
         QTest::addRow("auth string") << QJsonValue("v") << AccessPolicy::kAuthenticationRequired << -1;
         QTest::addRow("wrong token") << QJsonValue(QJsonObject{{"token", "nope"}}) << AccessPolicy::kInvalidToken << -1;
-        QTest::addRow("hash as token") << QJsonValue(QJsonObject{{"token", QString::fromLatin1(TokenStore::hashHex(u"v"))}})
+        QTest::addRow("hash as token") << QJsonValue(
+            QJsonObject{{"token", QString::fromLatin1(TokenStore::hashHex(u"v"))}})
                                        << AccessPolicy::kInvalidToken << -1;
         QTest::addRow("vendor") << QJsonValue(QJsonObject{{"token", "v"}}) << QString() << int(Role::Vendor);
         QTest::addRow("admin") << QJsonValue(QJsonObject{{"token", "a"}}) << QString() << int(Role::Admin);
@@ -141,44 +148,95 @@ private Q_SLOTS:
 
         const QJsonArray pickupOwn{order("1-206-flowers")};
         const QJsonArray pickupOther{order("2-acme")};
-        QTest::addRow("vendor pickup own store") << "v" << "pickup" << pickupOwn << "";
-        QTest::addRow("vendor pickup other store") << "v" << "pickup" << pickupOther << "Not allowed: this vendor may emit pickup only for store 1-206-flowers";
-        QTest::addRow("vendor join own") << "v" << "join" << QJsonArray{"1-206-flowers"} << "";
-        QTest::addRow("vendor join own object") << "v" << "join" << QJsonArray{QJsonObject{{"store", "1-206-flowers"}}} << "";
-        QTest::addRow("vendor join other object") << "v" << "join" << QJsonArray{QJsonObject{{"roomName", "2-acme"}}} << "Not allowed: this vendor may join only room 1-206-flowers";
-        QTest::addRow("vendor join other") << "v" << "join" << QJsonArray{"2-acme"} << "Not allowed: this vendor may join only room 1-206-flowers";
-        QTest::addRow("vendor join customers") << "v" << "join" << QJsonArray{"customers"} << "Not allowed: this vendor may join only room 1-206-flowers";
-        QTest::addRow("vendor delivered") << "v" << "delivered" << pickupOwn << "Not allowed: vendors may emit only pickup and join, not delivered";
-        QTest::addRow("vendor in-transit") << "v" << "in-transit" << pickupOwn << "Not allowed: vendors may emit only pickup and join, not in-transit";
-        QTest::addRow("vendor track") << "v" << "track" << QJsonArray{"o-1"} << "Not allowed: vendors may emit only pickup and join, not track";
-        QTest::addRow("vendor custom") << "v" << "hello" << QJsonArray{} << "Not allowed: vendors may emit only pickup and join, not hello";
+        QTest::addRow("vendor pickup own store") << "v"
+                                                 << "pickup" << pickupOwn << "";
+        QTest::addRow("vendor pickup other store")
+            << "v"
+            << "pickup" << pickupOther << "Not allowed: this vendor may emit pickup only for store 1-206-flowers";
+        QTest::addRow("vendor join own") << "v"
+                                         << "join" << QJsonArray{"1-206-flowers"} << "";
+        QTest::addRow("vendor join own object") << "v"
+                                                << "join" << QJsonArray{QJsonObject{{"store", "1-206-flowers"}}} << "";
+        QTest::addRow("vendor join other object") << "v"
+                                                  << "join" << QJsonArray{QJsonObject{{"roomName", "2-acme"}}}
+                                                  << "Not allowed: this vendor may join only room 1-206-flowers";
+        QTest::addRow("vendor join other")
+            << "v"
+            << "join" << QJsonArray{"2-acme"} << "Not allowed: this vendor may join only room 1-206-flowers";
+        QTest::addRow("vendor join customers")
+            << "v"
+            << "join" << QJsonArray{"customers"} << "Not allowed: this vendor may join only room 1-206-flowers";
+        QTest::addRow("vendor delivered")
+            << "v"
+            << "delivered" << pickupOwn << "Not allowed: vendors may emit only pickup and join, not delivered";
+        QTest::addRow("vendor in-transit")
+            << "v"
+            << "in-transit" << pickupOwn << "Not allowed: vendors may emit only pickup and join, not in-transit";
+        QTest::addRow("vendor track") << "v"
+                                      << "track" << QJsonArray{"o-1"}
+                                      << "Not allowed: vendors may emit only pickup and join, not track";
+        QTest::addRow("vendor custom") << "v"
+                                       << "hello" << QJsonArray{}
+                                       << "Not allowed: vendors may emit only pickup and join, not hello";
 
-        QTest::addRow("driver in-transit") << "d" << "in-transit" << pickupOther << "";
-        QTest::addRow("driver delivered") << "d" << "delivered" << pickupOwn << "";
-        QTest::addRow("driver pickup") << "d" << "pickup" << pickupOwn << "Not allowed: drivers may emit only in-transit and delivered, not pickup";
-        QTest::addRow("driver join") << "d" << "join" << QJsonArray{"1-206-flowers"} << "Not allowed: drivers may emit only in-transit and delivered, not join";
-        QTest::addRow("driver track") << "d" << "track" << QJsonArray{"o-1"} << "Not allowed: drivers may emit only in-transit and delivered, not track";
+        QTest::addRow("driver in-transit") << "d"
+                                           << "in-transit" << pickupOther << "";
+        QTest::addRow("driver delivered") << "d"
+                                          << "delivered" << pickupOwn << "";
+        QTest::addRow("driver pickup") << "d"
+                                       << "pickup" << pickupOwn
+                                       << "Not allowed: drivers may emit only in-transit and delivered, not pickup";
+        QTest::addRow("driver join") << "d"
+                                     << "join" << QJsonArray{"1-206-flowers"}
+                                     << "Not allowed: drivers may emit only in-transit and delivered, not join";
+        QTest::addRow("driver track") << "d"
+                                      << "track" << QJsonArray{"o-1"}
+                                      << "Not allowed: drivers may emit only in-transit and delivered, not track";
 
-        QTest::addRow("customer track id") << "c" << "track" << QJsonArray{"o-1"} << "";
-        QTest::addRow("customer track anyone") << "c" << "track" << QJsonArray{QJsonObject{{"customer", "Bob"}}} << "";
-        QTest::addRow("customer untrack") << "c" << "untrack" << QJsonArray{QJsonObject{{"orderId", "o-1"}}} << "";
-        QTest::addRow("customer pickup") << "c" << "pickup" << pickupOwn << "Not allowed: customers may emit only track and untrack, not pickup";
-        QTest::addRow("customer delivered") << "c" << "delivered" << pickupOwn << "Not allowed: customers may emit only track and untrack, not delivered";
-        QTest::addRow("customer join") << "c" << "join" << QJsonArray{"customers"} << "Not allowed: customers may emit only track and untrack, not join";
-        QTest::addRow("bound customer self") << "cj" << "track" << QJsonArray{QJsonObject{{"customer", "Jane Doe"}}} << "";
-        QTest::addRow("bound customer by order") << "cj" << "track" << QJsonArray{QJsonObject{{"orderID", "o-9"}}} << "";
-        QTest::addRow("bound customer other") << "cj" << "track" << QJsonArray{QJsonObject{{"customer", "Bob"}}} << "Not allowed: this customer may track only Jane Doe";
+        QTest::addRow("customer track id") << "c"
+                                           << "track" << QJsonArray{"o-1"} << "";
+        QTest::addRow("customer track anyone") << "c"
+                                               << "track" << QJsonArray{QJsonObject{{"customer", "Bob"}}} << "";
+        QTest::addRow("customer untrack") << "c"
+                                          << "untrack" << QJsonArray{QJsonObject{{"orderId", "o-1"}}} << "";
+        QTest::addRow("customer pickup") << "c"
+                                         << "pickup" << pickupOwn
+                                         << "Not allowed: customers may emit only track and untrack, not pickup";
+        QTest::addRow("customer delivered")
+            << "c"
+            << "delivered" << pickupOwn << "Not allowed: customers may emit only track and untrack, not delivered";
+        QTest::addRow("customer join") << "c"
+                                       << "join" << QJsonArray{"customers"}
+                                       << "Not allowed: customers may emit only track and untrack, not join";
+        QTest::addRow("bound customer self") << "cj"
+                                             << "track" << QJsonArray{QJsonObject{{"customer", "Jane Doe"}}} << "";
+        QTest::addRow("bound customer by order") << "cj"
+                                                 << "track" << QJsonArray{QJsonObject{{"orderID", "o-9"}}} << "";
+        QTest::addRow("bound customer other") << "cj"
+                                              << "track" << QJsonArray{QJsonObject{{"customer", "Bob"}}}
+                                              << "Not allowed: this customer may track only Jane Doe";
 
-        QTest::addRow("admin pickup any") << "a" << "pickup" << pickupOther << "";
-        QTest::addRow("admin join any") << "a" << "join" << QJsonArray{"2-acme"} << "";
-        QTest::addRow("admin delivered") << "a" << "delivered" << pickupOther << "";
-        QTest::addRow("admin track") << "a" << "track" << QJsonArray{QJsonObject{{"customer", "Bob"}}} << "";
-        QTest::addRow("admin custom") << "a" << "hello" << QJsonArray{} << "";
+        QTest::addRow("admin pickup any") << "a"
+                                          << "pickup" << pickupOther << "";
+        QTest::addRow("admin join any") << "a"
+                                        << "join" << QJsonArray{"2-acme"} << "";
+        QTest::addRow("admin delivered") << "a"
+                                         << "delivered" << pickupOther << "";
+        QTest::addRow("admin track") << "a"
+                                     << "track" << QJsonArray{QJsonObject{{"customer", "Bob"}}} << "";
+        QTest::addRow("admin custom") << "a"
+                                      << "hello" << QJsonArray{} << "";
 
         // Validation comes before rights, so a malformed pickup reads as malformed even for its vendor.
-        QTest::addRow("vendor pickup no store") << "v" << "pickup" << QJsonArray{QJsonObject{{"orderID", "o"}}} << "pickup: store is missing";
-        QTest::addRow("admin pickup bad") << "a" << "pickup" << QJsonArray{"x"} << "pickup: payload must be an object { store, orderID, customer, address }";
-        QTest::addRow("vendor join long") << "v" << "join" << QJsonArray{QString(200, 'r')} << "join: room name is longer than 128 characters";
+        QTest::addRow("vendor pickup no store")
+            << "v"
+            << "pickup" << QJsonArray{QJsonObject{{"orderID", "o"}}} << "pickup: store is missing";
+        QTest::addRow("admin pickup bad")
+            << "a"
+            << "pickup" << QJsonArray{"x"} << "pickup: payload must be an object { store, orderID, customer, address }";
+        QTest::addRow("vendor join long")
+            << "v"
+            << "join" << QJsonArray{QString(200, 'r')} << "join: room name is longer than 128 characters";
     }
     void rights()
     {
@@ -224,9 +282,16 @@ private Q_SLOTS:
     // Who may send an event is the catalogue's: one the catalogue gives to drivers is a driver's.
     void sendersComeFromTheCatalogue()
     {
-        static const caps::EventCatalogue catalogue = caps::EventCatalogue::standard().with(
-            {QStringLiteral("delayed"), caps::Sender::Driver, caps::Listener::Store, caps::Listener::Store,
-             caps::QueueFor::Nobody, true, {}, caps::OrderStatus::Unknown, true, "Delayed"});
+        static const caps::EventCatalogue catalogue = caps::EventCatalogue::standard().with({QStringLiteral("delayed"),
+                                                                                             caps::Sender::Driver,
+                                                                                             caps::Listener::Store,
+                                                                                             caps::Listener::Store,
+                                                                                             caps::QueueFor::Nobody,
+                                                                                             true,
+                                                                                             {},
+                                                                                             caps::OrderStatus::Unknown,
+                                                                                             true,
+                                                                                             "Delayed"});
         caps::AccessPolicy policy(caps::TokenStore{});
         policy.setCatalogue(&catalogue);
         const QJsonArray args{QJsonObject{{"store", "s1"}, {"orderID", "o-1"}}};
@@ -236,7 +301,8 @@ private Q_SLOTS:
         const caps::Decision refused = policy.mayEmit(vendor, QStringLiteral("delayed"), args);
         QVERIFY(!refused);
         QCOMPARE(refused.error, QStringLiteral("Not allowed: vendors may emit only pickup and join, not delayed"));
-        QCOMPARE(policy.mayEmit(vendor, QStringLiteral("taken"), args).error, QStringLiteral("Not allowed: only the hub sends taken"));
+        QCOMPARE(policy.mayEmit(vendor, QStringLiteral("taken"), args).error,
+                 QStringLiteral("Not allowed: only the hub sends taken"));
         QCOMPARE(policy.mayEmit(driver, QStringLiteral("pickup"), args).error,
                  QStringLiteral("Not allowed: drivers may emit only in-transit, delivered and delayed, not pickup"));
         // No client sends the hub's own events, in open mode neither.

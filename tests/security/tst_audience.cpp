@@ -59,7 +59,9 @@ class TestAudience : public QObject
 private:
     struct Hub
     {
-        explicit Hub(const ServerOptions &options) : server(options) {}
+        explicit Hub(const ServerOptions &options)
+            : server(options)
+        { }
         Server server;
         MemoryMessageStore store;
         MessageQueue queue{store};
@@ -116,10 +118,7 @@ private:
         return m_hub->server.listen(QHostAddress::LocalHost, 0);
     }
 
-    QJsonObject authOf(const Peer &p) const
-    {
-        return m_tokens ? QJsonObject{{"token", p.token}} : QJsonObject{};
-    }
+    QJsonObject authOf(const Peer &p) const { return m_tokens ? QJsonObject{{"token", p.token}} : QJsonObject{}; }
 
     bool connectPeer(Peer &p, QJsonObject auth = {})
     {
@@ -145,7 +144,8 @@ private:
         if (p.principal.role == Role::Vendor) {
             c.emitEvent("join", {p.principal.store});
             if (path == kGetAll
-                && !c.waitAck(c.emitWithAck("getAll", {QJsonObject{{"clientId", p.principal.store}, {"event", "pickup"}}})))
+                && !c.waitAck(
+                    c.emitWithAck("getAll", {QJsonObject{{"clientId", p.principal.store}, {"event", "pickup"}}})))
                 return false;
         }
         if (p.tracks) {
@@ -231,7 +231,8 @@ private:
             QStringList heard;
             for (const QJsonValue &o : ack ? ack->first().toObject().value("orders").toArray() : QJsonArray()) {
                 const QJsonObject entry = o.toObject();
-                if (entry.value(QLatin1String("payload")).toObject().value(QLatin1String("orderID")).toString() == kOrderId)
+                if (entry.value(QLatin1String("payload")).toObject().value(QLatin1String("orderID")).toString()
+                    == kOrderId)
                     heard.append(entry.value(QLatin1String("event")).toString());
             }
             return heard;
@@ -317,8 +318,9 @@ private Q_SLOTS:
             if (heard.value(spec.name).contains(event))
                 got.append(spec.name);
         }
-        QVERIFY2(got == hearers, qPrintable(QStringLiteral("heard by: %1; expected: %2")
-                                                .arg(got.join(QLatin1String(", ")), hearers.join(QLatin1String(", ")))));
+        QVERIFY2(got == hearers,
+                 qPrintable(QStringLiteral("heard by: %1; expected: %2")
+                                .arg(got.join(QLatin1String(", ")), hearers.join(QLatin1String(", ")))));
     }
 
     // The rooms a principal is in (its role's, its store's, what it tracks) reach an event
@@ -387,7 +389,8 @@ private Q_SLOTS:
         QFETCH(QString, store);
         QFETCH(bool, reserved);
         QCOMPARE(Audience::isReservedRoom(store), reserved);
-        const QJsonObject entry = TokenStore::entry(TokenStore::generateToken(), Principal{Role::Vendor, store, {}, {}});
+        const QJsonObject entry
+            = TokenStore::entry(TokenStore::generateToken(), Principal{Role::Vendor, store, {}, {}});
         const auto tokens = TokenStore::fromJson(QJsonDocument(QJsonObject{{"tokens", QJsonArray{entry}}}).toJson());
         QCOMPARE(bool(tokens), !reserved);
         if (reserved)

@@ -72,7 +72,9 @@ QByteArray upgradeRequest(quint16 port)
 {
     return QStringLiteral("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1:%1\r\n"
                           "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                          "Sec-WebSocket-Version: 13\r\n\r\n").arg(port).toLatin1();
+                          "Sec-WebSocket-Version: 13\r\n\r\n")
+        .arg(port)
+        .toLatin1();
 }
 
 qint64 rssKb(qint64 pid)
@@ -118,7 +120,10 @@ private:
     static constexpr qint64 kRssHeadroomKb = 128 * 1024;
 #endif
 
-    bool hubAlive() const { return m_hub.state() == QProcess::Running; }
+    bool hubAlive() const
+    {
+        return m_hub.state() == QProcess::Running;
+    }
 
     // A complete order between the good clients, within `ms`.
     bool completeOrder(int ms, QString *why)
@@ -158,11 +163,13 @@ private:
     // Either an HTTP 4xx/5xx answer or a closed connection within `ms`.
     static bool refusedOrClosed(QTcpSocket *socket, int ms, QByteArray *answer)
     {
-        QTest::qWaitFor([&] {
-            answer->append(socket->readAll());
-            return socket->state() == QAbstractSocket::UnconnectedState || answer->startsWith("HTTP/1.1 4")
-                || answer->startsWith("HTTP/1.1 5") || answer->startsWith("HTTP/1.0 4");
-        }, ms);
+        QTest::qWaitFor(
+            [&] {
+                answer->append(socket->readAll());
+                return socket->state() == QAbstractSocket::UnconnectedState || answer->startsWith("HTTP/1.1 4")
+                    || answer->startsWith("HTTP/1.1 5") || answer->startsWith("HTTP/1.0 4");
+            },
+            ms);
         answer->append(socket->readAll());
         return socket->state() == QAbstractSocket::UnconnectedState || answer->startsWith("HTTP/1.1 4")
             || answer->startsWith("HTTP/1.1 5") || answer->startsWith("HTTP/1.0 4");
@@ -180,16 +187,22 @@ private Q_SLOTS:
                          QStringLiteral("--recovery-max-bytes"), QString::number(8 * 1024 * 1024)};
         args += QProcess::splitCommand(qEnvironmentVariable("CAPS_HOSTILE_HUB_ARGS"));
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("ASAN_OPTIONS"), env.value(QStringLiteral("ASAN_OPTIONS")) + QStringLiteral(":quarantine_size_mb=16"));
+        env.insert(QStringLiteral("ASAN_OPTIONS"),
+                   env.value(QStringLiteral("ASAN_OPTIONS")) + QStringLiteral(":quarantine_size_mb=16"));
         m_hub.setProcessEnvironment(env);
         m_hub.start(program, args);
         QVERIFY(m_hub.waitForStarted());
-        static const QRegularExpression listening(QStringLiteral("caps-hub listening on http://127\\.0\\.0\\.1:(\\d+)/caps"));
+        static const QRegularExpression listening(
+            QStringLiteral("caps-hub listening on http://127\\.0\\.0\\.1:(\\d+)/caps"));
         QByteArray out;
-        QVERIFY2(QTest::qWaitFor([&] {
-            out += m_hub.readAllStandardOutput();
-            return listening.match(QString::fromUtf8(out)).hasMatch() || m_hub.state() != QProcess::Running;
-        }, 15000), out.constData());
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         out += m_hub.readAllStandardOutput();
+                         return listening.match(QString::fromUtf8(out)).hasMatch()
+                             || m_hub.state() != QProcess::Running;
+                     },
+                     15000),
+                 out.constData());
         const auto m = listening.match(QString::fromUtf8(out));
         QVERIFY2(m.hasMatch(), qPrintable(QString::fromUtf8(out) + hubOutput()));
         m_port = quint16(m.captured(1).toUInt());
@@ -199,9 +212,8 @@ private Q_SLOTS:
         QVERIFY2(completeOrder(10000, &why), qPrintable(why));
         m_baselineRssKb = rssKb(m_hub.processId());
         m_peakRssKb = m_baselineRssKb;
-        connect(&m_rssSampler, &QTimer::timeout, this, [this] {
-            m_peakRssKb = std::max(m_peakRssKb, rssKb(m_hub.processId()));
-        });
+        connect(&m_rssSampler, &QTimer::timeout, this,
+                [this] { m_peakRssKb = std::max(m_peakRssKb, rssKb(m_hub.processId())); });
         m_rssSampler.start(50);
         qInfo("hub on port %u, RSS after start-up %lld kB", m_port, m_baselineRssKb);
     }
@@ -209,7 +221,8 @@ private Q_SLOTS:
     // After every hostile test: the hub is up, good clients complete an order, memory is bounded.
     void cleanup()
     {
-        QVERIFY2(hubAlive(), qPrintable(QStringLiteral("caps-hub died (exit %1): %2").arg(m_hub.exitCode()).arg(hubOutput())));
+        QVERIFY2(hubAlive(),
+                 qPrintable(QStringLiteral("caps-hub died (exit %1): %2").arg(m_hub.exitCode()).arg(hubOutput())));
         if (m_vendor->isClosed() || m_driver->isClosed()) {
             qWarning("a good client was disconnected; reconnecting it");
             startGoodClients();
@@ -219,14 +232,16 @@ private Q_SLOTS:
         const qint64 rss = rssKb(m_hub.processId());
         m_peakRssKb = std::max(m_peakRssKb, rss);
         qInfo("RSS now %lld kB, peak %lld kB (baseline %lld kB)", rss, m_peakRssKb, m_baselineRssKb);
-        QVERIFY2(m_peakRssKb - m_baselineRssKb < kRssHeadroomKb,
-                 qPrintable(QStringLiteral("RSS peak %1 kB over baseline %2 kB").arg(m_peakRssKb).arg(m_baselineRssKb)));
+        QVERIFY2(
+            m_peakRssKb - m_baselineRssKb < kRssHeadroomKb,
+            qPrintable(QStringLiteral("RSS peak %1 kB over baseline %2 kB").arg(m_peakRssKb).arg(m_baselineRssKb)));
     }
 
     void cleanupTestCase()
     {
         m_rssSampler.stop();
-        qInfo("orders completed: %d, RSS peak %lld kB (baseline %lld kB)", m_ordersCompleted, m_peakRssKb, m_baselineRssKb);
+        qInfo("orders completed: %d, RSS peak %lld kB (baseline %lld kB)", m_ordersCompleted, m_peakRssKb,
+              m_baselineRssKb);
         m_vendor.reset();
         m_driver.reset();
         if (m_hub.state() == QProcess::Running) {
@@ -263,20 +278,31 @@ private Q_SLOTS:
         QTest::addRow("empty head") << QByteArray("\r\n\r\n");
         static constexpr char nulInPath[] = "GET /socket.io/\0?EIO=4 HTTP/1.1\r\n\r\n";
         QTest::addRow("nul in path") << QByteArray(nulInPath, sizeof nulInPath - 1);
-        QTest::addRow("header without colon") << QByteArray("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost\r\n\r\n");
-        QTest::addRow("unknown sid") << QByteArray("POST /socket.io/?EIO=4&transport=polling&sid=nope HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
-        QTest::addRow("negative length") << QByteArray("POST /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nContent-Length: -1\r\n\r\n");
-        QTest::addRow("huge length") << QByteArray("POST /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n");
-        QTest::addRow("two lengths") << QByteArray("POST /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab");
-        QTest::addRow("chunked garbage") << QByteArray("POST /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+        QTest::addRow("header without colon")
+            << QByteArray("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost\r\n\r\n");
+        QTest::addRow("unknown sid") << QByteArray(
+            "POST /socket.io/?EIO=4&transport=polling&sid=nope HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
+        QTest::addRow("negative length") << QByteArray(
+            "POST /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nContent-Length: -1\r\n\r\n");
+        QTest::addRow("huge length") << QByteArray(
+            "POST /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n");
+        QTest::addRow("two lengths") << QByteArray(
+            "POST /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab");
+        QTest::addRow("chunked garbage") << QByteArray(
+            "POST /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
         // (EIO=3 is socket.io 2.x, which the hub serves by default; EIO=2 is nobody's.)
         QTest::addRow("EIO 2") << QByteArray("GET /socket.io/?EIO=2&transport=polling HTTP/1.1\r\n\r\n");
         QTest::addRow("unknown transport") << QByteArray("GET /socket.io/?EIO=4&transport=pigeon HTTP/1.1\r\n\r\n");
-        QTest::addRow("upgrade without key") << QByteArray("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
-        QTest::addRow("upgrade bad version") << QByteArray("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 99\r\n\r\n");
+        QTest::addRow("upgrade without key") << QByteArray(
+            "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n");
+        QTest::addRow("upgrade bad version")
+            << QByteArray("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nUpgrade: websocket\r\nConnection: "
+                          "Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 99\r\n\r\n");
         QTest::addRow("percent garbage") << QByteArray("GET /socket.io/%zz%?EIO=%ff&transport=%00 HTTP/1.1\r\n\r\n");
-        QTest::addRow("head too large") << (QByteArray("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nX-Fill: ") + QByteArray(100 * 1024, 'a'));
-        QTest::addRow("many headers") << (QByteArray("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\n") + QByteArray("A: b\r\n").repeated(20000));
+        QTest::addRow("head too large") << (QByteArray("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nX-Fill: ")
+                                            + QByteArray(100 * 1024, 'a'));
+        QTest::addRow("many headers") << (QByteArray("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\n")
+                                          + QByteArray("A: b\r\n").repeated(20000));
     }
     void malformedHttp()
     {
@@ -291,41 +317,69 @@ private Q_SLOTS:
     {
         // A real polling session, then bodies that are no Engine.IO payload.
         const QList<QByteArray> bodies{
-            "", "x", "9", "b!!!!", "4\x1e", "\x1e\x1e", "40/caps,{", "42/caps,[\"pickup\",", "1x", "6data",
+            "",
+            "x",
+            "9",
+            "b!!!!",
+            "4\x1e",
+            "\x1e\x1e",
+            "40/caps,{",
+            "42/caps,[\"pickup\",",
+            "1x",
+            "6data",
             QByteArray("4") + QByteArray(5000, '\x1e'),
         };
         for (const QByteArray &body : bodies) {
             auto s = rawConnection(m_port);
             s->write("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n");
             QByteArray open;
-            QVERIFY(QTest::qWaitFor([&] { open += s->readAll(); return open.contains("\"sid\":\""); }, 10000));
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    open += s->readAll();
+                    return open.contains("\"sid\":\"");
+                },
+                10000));
             static const QRegularExpression sidRe(QStringLiteral("\"sid\":\"([^\"]+)\""));
             const QString sid = sidRe.match(QString::fromLatin1(open)).captured(1);
             QVERIFY(!sid.isEmpty());
             auto post = rawConnection(m_port);
             post->write(QStringLiteral("POST /socket.io/?EIO=4&transport=polling&sid=%1 HTTP/1.1\r\nHost: x\r\n"
-                                       "Content-Type: text/plain\r\nContent-Length: %2\r\n\r\n").arg(sid).arg(body.size()).toLatin1() + body);
+                                       "Content-Type: text/plain\r\nContent-Length: %2\r\n\r\n")
+                            .arg(sid)
+                            .arg(body.size())
+                            .toLatin1()
+                        + body);
             QByteArray answer;
             const QString what = QString::fromLatin1(body.left(40).toPercentEncoding());
-            QTest::qWaitFor([&] {
-                answer += post->readAll();
-                return answer.contains("\r\n\r\n") || post->state() == QAbstractSocket::UnconnectedState;
-            }, 10000);
+            QTest::qWaitFor(
+                [&] {
+                    answer += post->readAll();
+                    return answer.contains("\r\n\r\n") || post->state() == QAbstractSocket::UnconnectedState;
+                },
+                10000);
             if (post->state() == QAbstractSocket::UnconnectedState || answer.startsWith("HTTP/1.1 4"))
                 continue;
             // Valid Engine.IO around an invalid Socket.IO packet: the POST is fine ("ok"), the
             // session must end (parse error), so the next poll is refused or gets CLOSE.
-            QVERIFY2(answer.startsWith("HTTP/1.1 200"), qPrintable(QStringLiteral("body %1 answered %2").arg(what, QString::fromLatin1(answer.left(200)))));
+            QVERIFY2(
+                answer.startsWith("HTTP/1.1 200"),
+                qPrintable(QStringLiteral("body %1 answered %2").arg(what, QString::fromLatin1(answer.left(200)))));
             auto poll = rawConnection(m_port);
-            poll->write(QStringLiteral("GET /socket.io/?EIO=4&transport=polling&sid=%1 HTTP/1.1\r\nHost: x\r\n\r\n").arg(sid).toLatin1());
+            poll->write(QStringLiteral("GET /socket.io/?EIO=4&transport=polling&sid=%1 HTTP/1.1\r\nHost: x\r\n\r\n")
+                            .arg(sid)
+                            .toLatin1());
             QByteArray polled;
-            const bool ended = QTest::qWaitFor([&] {
-                polled += poll->readAll();
-                const qsizetype bodyStart = polled.indexOf("\r\n\r\n");
-                return polled.startsWith("HTTP/1.1 4") || poll->state() == QAbstractSocket::UnconnectedState
-                    || (bodyStart > 0 && polled.mid(bodyStart + 4).split('\x1e').contains("1"));
-            }, 10000);
-            QVERIFY2(ended, qPrintable(QStringLiteral("body %1: the session lives on; poll got %2").arg(what, QString::fromLatin1(polled.left(200)))));
+            const bool ended = QTest::qWaitFor(
+                [&] {
+                    polled += poll->readAll();
+                    const qsizetype bodyStart = polled.indexOf("\r\n\r\n");
+                    return polled.startsWith("HTTP/1.1 4") || poll->state() == QAbstractSocket::UnconnectedState
+                        || (bodyStart > 0 && polled.mid(bodyStart + 4).split('\x1e').contains("1"));
+                },
+                10000);
+            QVERIFY2(ended,
+                     qPrintable(QStringLiteral("body %1: the session lives on; poll got %2")
+                                    .arg(what, QString::fromLatin1(polled.left(200)))));
         }
     }
 
@@ -344,9 +398,11 @@ private Q_SLOTS:
         QTest::addRow("sio empty event") << QByteArray("42/caps,[]") << false;
         QTest::addRow("sio reserved name") << QByteArray("42/caps,[\"disconnect\"]") << false;
         QTest::addRow("sio ack without id") << QByteArray("43/caps,[1]") << false;
-        QTest::addRow("sio deep nesting") << (QByteArray("42/caps,[\"x\",") + QByteArray(100000, '[') + QByteArray(100000, ']') + "]") << false;
+        QTest::addRow("sio deep nesting")
+            << (QByteArray("42/caps,[\"x\",") + QByteArray(100000, '[') + QByteArray(100000, ']') + "]") << false;
         QTest::addRow("sio too many attachments") << QByteArray("451000-/caps,[\"x\"]") << false;
-        QTest::addRow("sio bad placeholder") << QByteArray("451-/caps,[\"x\",{\"_placeholder\":true,\"num\":7}]") << false;
+        QTest::addRow("sio bad placeholder")
+            << QByteArray("451-/caps,[\"x\",{\"_placeholder\":true,\"num\":7}]") << false;
         QTest::addRow("sio attachments overflow") << QByteArray("459999999999-/caps,[\"x\"]") << false;
         QTest::addRow("sio huge ack id") << QByteArray("42/caps,99999999999999999999[\"x\"]") << false;
         QTest::addRow("binary without header") << QByteArray("\x01\x02\x03", 3) << true;
@@ -370,12 +426,24 @@ private Q_SLOTS:
         SioClient hostile(m_port);
         QVERIFY(hostile.waitJoined());
         const QList<QJsonArray> events{
-            {"pickup"}, {"pickup", "a string"}, {"pickup", QJsonValue::Null}, {"pickup", QJsonArray{1, 2}},
-            {"pickup", QJsonObject{{"store", QJsonObject{{"x", 1}}}}}, {"in-transit", QJsonObject{{"store", 5}}},
+            {"pickup"},
+            {"pickup", "a string"},
+            {"pickup", QJsonValue::Null},
+            {"pickup", QJsonArray{1, 2}},
+            {"pickup", QJsonObject{{"store", QJsonObject{{"x", 1}}}}},
+            {"in-transit", QJsonObject{{"store", 5}}},
             {"delivered", QJsonObject{{"store", QString(100000, 's')}, {"orderID", "x"}}},
-            {"join"}, {"join", QJsonValue::Null}, {"join", 42}, {"join", QJsonObject{{"store", QJsonArray{}}}},
-            {"join", QString(100000, 'r')}, {"track"}, {"track", QJsonObject{}}, {"track", QJsonArray{}},
-            {"untrack", 5}, {QString(10000, 'e'), 1}, {"pickup", QJsonObject{{"store", kStore}, {"orderID", QJsonObject{}}}},
+            {"join"},
+            {"join", QJsonValue::Null},
+            {"join", 42},
+            {"join", QJsonObject{{"store", QJsonArray{}}}},
+            {"join", QString(100000, 'r')},
+            {"track"},
+            {"track", QJsonObject{}},
+            {"track", QJsonArray{}},
+            {"untrack", 5},
+            {QString(10000, 'e'), 1},
+            {"pickup", QJsonObject{{"store", kStore}, {"orderID", QJsonObject{}}}},
         };
         for (const QJsonArray &e : events) {
             QJsonArray args = e;
@@ -405,12 +473,19 @@ private Q_SLOTS:
         auto s = rawConnection(m_port);
         s->write("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n");
         QByteArray open;
-        QVERIFY(QTest::qWaitFor([&] { open += s->readAll(); return open.contains("\"sid\":\""); }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                open += s->readAll();
+                return open.contains("\"sid\":\"");
+            },
+            10000));
         static const QRegularExpression sidRe(QStringLiteral("\"sid\":\"([^\"]+)\""));
         const QString sid = sidRe.match(QString::fromLatin1(open)).captured(1);
         auto post = rawConnection(m_port);
         post->write(QStringLiteral("POST /socket.io/?EIO=4&transport=polling&sid=%1 HTTP/1.1\r\nHost: x\r\n"
-                                   "Content-Length: 50000000\r\n\r\n").arg(sid).toLatin1());
+                                   "Content-Length: 50000000\r\n\r\n")
+                        .arg(sid)
+                        .toLatin1());
         post->write(QByteArray(2000000, '4'));
         QByteArray answer;
         QVERIFY2(refusedOrClosed(post.get(), 10000, &answer), answer.left(200).constData());
@@ -432,7 +507,12 @@ private Q_SLOTS:
             auto s = rawConnection(m_port);
             s->write(upgradeRequest(m_port));
             QByteArray head;
-            QVERIFY(QTest::qWaitFor([&] { head += s->readAll(); return head.contains("\r\n\r\n"); }, 10000));
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    head += s->readAll();
+                    return head.contains("\r\n\r\n");
+                },
+                10000));
             QVERIFY2(head.startsWith("HTTP/1.1 101"), head.constData());
             s->write(tail);
             sockets.push_back(std::move(s));
@@ -442,7 +522,12 @@ private Q_SLOTS:
         for (int i = 0; i < 4; ++i) {
             if (i == 1)
                 continue; // a frame still arriving: nothing to act on yet
-            QVERIFY2(QTest::qWaitFor([&] { sockets.at(i)->readAll(); return sockets.at(i)->state() == QAbstractSocket::UnconnectedState; }, 10000),
+            QVERIFY2(QTest::qWaitFor(
+                         [&] {
+                             sockets.at(i)->readAll();
+                             return sockets.at(i)->state() == QAbstractSocket::UnconnectedState;
+                         },
+                         10000),
                      qPrintable(QStringLiteral("broken frame %1 left open").arg(i)));
         }
         sockets.clear();
@@ -463,17 +548,20 @@ private Q_SLOTS:
         QString why;
         QVERIFY2(completeOrder(20000, &why), qPrintable(why));
         // The hub must get rid of them on its own (request-head / idle timeouts).
-        const bool allClosed = QTest::qWaitFor([&] {
-            for (auto &s : sockets) {
-                if (s->state() != QAbstractSocket::UnconnectedState)
-                    return false;
-            }
-            return true;
-        }, 60000);
+        const bool allClosed = QTest::qWaitFor(
+            [&] {
+                for (auto &s : sockets) {
+                    if (s->state() != QAbstractSocket::UnconnectedState)
+                        return false;
+                }
+                return true;
+            },
+            60000);
         int open = 0;
         for (auto &s : sockets)
             open += s->state() != QAbstractSocket::UnconnectedState ? 1 : 0;
-        QVERIFY2(allClosed, qPrintable(QStringLiteral("%1 of 3000 half-open connections still open after 60 s").arg(open)));
+        QVERIFY2(allClosed,
+                 qPrintable(QStringLiteral("%1 of 3000 half-open connections still open after 60 s").arg(open)));
     }
 
     void floodFromOneClient()
@@ -499,7 +587,12 @@ private Q_SLOTS:
         auto lazy = rawConnection(m_port);
         lazy->write(upgradeRequest(m_port));
         QByteArray head;
-        QVERIFY(QTest::qWaitFor([&] { head += lazy->readAll(); return head.contains("\r\n\r\n"); }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                head += lazy->readAll();
+                return head.contains("\r\n\r\n");
+            },
+            10000));
         QVERIFY2(head.startsWith("HTTP/1.1 101"), head.constData());
         lazy->write(wsFrame(0x1, "40/caps,"));
         QVERIFY(lazy->waitForBytesWritten(5000));
@@ -527,21 +620,27 @@ private Q_SLOTS:
             senders.at(i % 16)->emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("big-%1").arg(i % 8), big)});
             if (i % 16 == 15 || i == total - 1) {
                 const qint64 expected = qint64(i + 1) * big.size();
-                QVERIFY2(QTest::qWaitFor([&] {
-                    return m_driver->receivedBytes - driverBytesBefore >= expected || m_driver->isClosed();
-                }, 20000), qPrintable(QStringLiteral("the driver got %1 of %2 bytes").arg(m_driver->receivedBytes - driverBytesBefore).arg(expected)));
+                QVERIFY2(
+                    QTest::qWaitFor(
+                        [&] { return m_driver->receivedBytes - driverBytesBefore >= expected || m_driver->isClosed(); },
+                        20000),
+                    qPrintable(QStringLiteral("the driver got %1 of %2 bytes")
+                                   .arg(m_driver->receivedBytes - driverBytesBefore)
+                                   .arg(expected)));
                 QVERIFY2(!m_driver->isClosed(), "the hub dropped a client that reads everything");
                 m_vendor->clearEvents();
                 m_driver->clearEvents();
             }
         }
-        QVERIFY(QTest::qWaitFor([&] {
-            for (auto &sender : senders) {
-                if (sender->socket().bytesToWrite() > 0 && !sender->isClosed())
-                    return false;
-            }
-            return true;
-        }, 30000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                for (auto &sender : senders) {
+                    if (sender->socket().bytesToWrite() > 0 && !sender->isClosed())
+                        return false;
+                }
+                return true;
+            },
+            30000));
         m_vendor->clearEvents();
         m_driver->clearEvents();
         // The lazy client stays lazy for a while (a hub may give a stalled peer a grace time
@@ -563,15 +662,20 @@ private Q_SLOTS:
         // connection ends early; a kept one delivers everything and stays open.
         lazy->setReadBufferSize(0);
         qint64 received = 0;
-        const bool dropped = QTest::qWaitFor([&] {
-            received += lazy->readAll().size();
-            return lazy->state() == QAbstractSocket::UnconnectedState;
-        }, 15000);
+        const bool dropped = QTest::qWaitFor(
+            [&] {
+                received += lazy->readAll().size();
+                return lazy->state() == QAbstractSocket::UnconnectedState;
+            },
+            15000);
         qInfo("the non-reading client received %lld bytes once it read again", received);
         qInfo("the non-reading client %s", dropped ? "was disconnected" : "is still connected");
         // Past 16 MB, more than any socket buffers hold, it must have been dropped.
         if (relayed > 16 * 1024 * 1024)
-            QVERIFY2(dropped, qPrintable(QStringLiteral("the hub kept a client that reads nothing while %1 bytes were queued for it").arg(relayed)));
+            QVERIFY2(
+                dropped,
+                qPrintable(QStringLiteral("the hub kept a client that reads nothing while %1 bytes were queued for it")
+                               .arg(relayed)));
     }
 
     void rememberedOrdersStayBounded()
@@ -589,17 +693,23 @@ private Q_SLOTS:
         const QString big(100 * 1000, 'm');
         const int total = 38 * 16;
         for (int i = 0; i < total; ++i) {
-            senders.at(i % 16)->emitEvent(QStringLiteral("pickup"), {order(QStringLiteral("mem-%1-%2").arg(QUuid::createUuid().toString(QUuid::WithoutBraces)).arg(i), big)});
+            senders.at(i % 16)->emitEvent(
+                QStringLiteral("pickup"),
+                {order(QStringLiteral("mem-%1-%2").arg(QUuid::createUuid().toString(QUuid::WithoutBraces)).arg(i),
+                       big)});
             if (i % 16 == 15 || i == total - 1) {
                 const qint64 expected = qint64(i + 1) * big.size();
-                QVERIFY(QTest::qWaitFor([&] { return m_driver->receivedBytes - driverBytesBefore >= expected || m_driver->isClosed(); }, 20000));
+                QVERIFY(QTest::qWaitFor(
+                    [&] { return m_driver->receivedBytes - driverBytesBefore >= expected || m_driver->isClosed(); },
+                    20000));
                 QVERIFY2(!m_driver->isClosed(), "the hub dropped a client that reads everything");
                 m_vendor->clearEvents();
                 m_driver->clearEvents();
             }
         }
         const qint64 rss = rssKb(m_hub.processId());
-        qInfo("after %d distinct 100 kB orders the hub's RSS is %lld kB (baseline %lld kB)", total, rss, m_baselineRssKb);
+        qInfo("after %d distinct 100 kB orders the hub's RSS is %lld kB (baseline %lld kB)", total, rss,
+              m_baselineRssKb);
         // 60 MB of distinct orders went through. A hub that remembers whole payloads for its
         // up to 10000 orders (CapsHub) keeps most of it (measured: +138 MB before the hub got a
         // byte budget), and could be made to keep gigabytes; one with a budget stays small.
@@ -610,7 +720,8 @@ private Q_SLOTS:
 #else
         const qint64 allowedKb = 64 * 1024;
 #endif
-        QVERIFY2(growthKb < allowedKb, qPrintable(QStringLiteral("the hub kept %1 kB of 60 MB of orders").arg(growthKb)));
+        QVERIFY2(growthKb < allowedKb,
+                 qPrintable(QStringLiteral("the hub kept %1 kB of 60 MB of orders").arg(growthKb)));
         // cleanup() holds the peak against the headroom.
     }
 };

@@ -57,10 +57,12 @@ private:
             return 0;
         static const QRegularExpression listening(QStringLiteral("caps-hub listening on https?://[^:]+:(\\d+)/caps"));
         QByteArray out;
-        QTest::qWaitFor([&] {
-            out += hub->readAllStandardOutput();
-            return listening.match(QString::fromUtf8(out)).hasMatch() || hub->state() != QProcess::Running;
-        }, 15000);
+        QTest::qWaitFor(
+            [&] {
+                out += hub->readAllStandardOutput();
+                return listening.match(QString::fromUtf8(out)).hasMatch() || hub->state() != QProcess::Running;
+            },
+            15000);
         if (output)
             *output = QString::fromUtf8(out + hub->readAllStandardError());
         const auto m = listening.match(QString::fromUtf8(out));
@@ -180,7 +182,8 @@ private Q_SLOTS:
         vendor.emitEvent("pickup", {order(kStore, id)});
         QVERIFY(driver.waitOrderEvent("pickup", id, 10000));
         for (const auto &e : driver.events())
-            QVERIFY2(!e.args.first().toObject().value("orderID").toString().startsWith("x-"), "a refused pickup was relayed");
+            QVERIFY2(!e.args.first().toObject().value("orderID").toString().startsWith("x-"),
+                     "a refused pickup was relayed");
         driver.emitEvent("in-transit", {order(kStore, id)});
         driver.emitEvent("delivered", {order(kStore, id)});
         QVERIFY(vendor.waitOrderEvent("delivered", id, 10000));
@@ -232,12 +235,14 @@ private Q_SLOTS:
             s->connectToHost(QHostAddress::LocalHost, port);
             sockets.push_back(std::move(s));
         }
-        QVERIFY(QTest::qWaitFor([&] {
-            int closed = 0;
-            for (auto &s : sockets)
-                closed += s->state() == QAbstractSocket::UnconnectedState ? 1 : 0;
-            return closed >= 5;
-        }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                int closed = 0;
+                for (auto &s : sockets)
+                    closed += s->state() == QAbstractSocket::UnconnectedState ? 1 : 0;
+                return closed >= 5;
+            },
+            10000));
         SioClient fromElsewhere(port);
         QVERIFY(fromElsewhere.waitJoined());
     }
@@ -264,15 +269,18 @@ private Q_SLOTS:
         QVERIFY(ext.open(QIODevice::WriteOnly));
         ext.write("subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
         ext.close();
-        QVERIFY(openssl(QStringList{"req", "-x509"} + ec + QStringList{"-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-                        "-subj", "/CN=CAPS Test CA", "-addext", "basicConstraints=critical,CA:TRUE",
-                        "-addext", "keyUsage=critical,keyCertSign"}));
-        QVERIFY(openssl(QStringList{"req"} + ec + QStringList{"-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"}));
+        QVERIFY(openssl(QStringList{"req", "-x509"} + ec
+                        + QStringList{"-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=CAPS Test CA",
+                                      "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+                                      "keyUsage=critical,keyCertSign"}));
+        QVERIFY(openssl(QStringList{"req"} + ec
+                        + QStringList{"-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"}));
         QVERIFY(openssl({"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                          "-out", "server.pem", "-days", "2", "-extfile", "server.ext"}));
 
         QString output;
-        const quint16 port = startHub({"--tls-cert", m_dir.filePath("server.pem"), "--tls-key", m_dir.filePath("server.key")}, &output);
+        const quint16 port = startHub(
+            {"--tls-cert", m_dir.filePath("server.pem"), "--tls-key", m_dir.filePath("server.key")}, &output);
         QVERIFY2(port, qPrintable(output));
         const auto trusting = clientTlsConfiguration(m_dir.filePath("ca.pem"));
         QVERIFY(trusting.ok());
@@ -288,14 +296,20 @@ private Q_SLOTS:
         QVERIFY(polling.waitForEncrypted(10000));
         polling.write("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: localhost\r\n\r\n");
         QByteArray answer;
-        QVERIFY(QTest::qWaitFor([&] { answer += polling.readAll(); return answer.contains("\"sid\""); }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                answer += polling.readAll();
+                return answer.contains("\"sid\"");
+            },
+            10000));
         QVERIFY(answer.startsWith("HTTP/1.1 200"));
 
         // Plain HTTP to the TLS port gets nowhere.
         SioClient plain(port);
         QVERIFY(!plain.waitOpened(5000));
 
-        QVERIFY(runHub({"--tls-cert", m_dir.filePath("server.pem"), "--tls-key", m_dir.filePath("ca.key")}, &output) != 0);
+        QVERIFY(runHub({"--tls-cert", m_dir.filePath("server.pem"), "--tls-key", m_dir.filePath("ca.key")}, &output)
+                != 0);
         QVERIFY2(output.contains("does not belong"), qPrintable(output));
     }
 
@@ -305,8 +319,8 @@ private Q_SLOTS:
     {
         QVERIFY2(QFile::exists(m_dir.filePath("server.pem")), "tls() makes the certificates first");
         QString output;
-        const quint16 port = startHub({"--tls-cert", m_dir.filePath("server.pem"), "--tls-key", m_dir.filePath("server.key"),
-                                       "--handshake-timeout", "300"},
+        const quint16 port = startHub({"--tls-cert", m_dir.filePath("server.pem"), "--tls-key",
+                                       m_dir.filePath("server.key"), "--handshake-timeout", "300"},
                                       &output);
         QVERIFY2(port, qPrintable(output));
         QTcpSocket silent;
@@ -314,13 +328,16 @@ private Q_SLOTS:
         QVERIFY(silent.waitForConnected(3000));
         const auto trusting = clientTlsConfiguration(m_dir.filePath("ca.pem"));
         QVERIFY(trusting.ok());
-        QSslSocket mute;   // TLS done, then nothing
+        QSslSocket mute; // TLS done, then nothing
         mute.setSslConfiguration(*trusting);
         mute.connectToHostEncrypted("localhost", port);
         QVERIFY(mute.waitForEncrypted(10000));
-        QVERIFY(QTest::qWaitFor([&] {
-            return silent.state() == QAbstractSocket::UnconnectedState && mute.state() == QAbstractSocket::UnconnectedState;
-        }, 5000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return silent.state() == QAbstractSocket::UnconnectedState
+                    && mute.state() == QAbstractSocket::UnconnectedState;
+            },
+            5000));
         SioClient secure(port, {}, "/caps", "wss", *trusting);
         QVERIFY2(secure.waitJoined(), qPrintable(secure.socket().errorString()));
     }

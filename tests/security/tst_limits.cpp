@@ -40,7 +40,7 @@ private Q_SLOTS:
         QCOMPARE(limiter.rejectedInARow(), 2);
         now += 99; // 0.99 token
         QVERIFY(!limiter.tryAcquire(now));
-        now += 1;  // 1 token (the refused call consumed nothing)
+        now += 1; // 1 token (the refused call consumed nothing)
         QVERIFY(limiter.tryAcquire(now));
         QCOMPARE(limiter.rejectedInARow(), 0);
         QVERIFY(!limiter.tryAcquire(now));
@@ -204,12 +204,40 @@ private Q_SLOTS:
 
     void parsesEveryOption()
     {
-        const auto o = parse({"--max-payload", "5000", "--max-header-bytes=4096", "--handshake-timeout", "2500",
-                              "--max-connections-per-ip", "7", "--events-per-second", "3", "--event-burst", "9",
-                              "--max-unsent-bytes", "65536", "--max-rooms-per-socket", "4", "--max-room-name-length", "20",
-                              "--max-event-name-length", "10", "--max-json-depth", "8", "--max-attachments", "2",
-                              "--max-store-length", "11", "--max-order-id-length", "12", "--max-customer-length", "13",
-                              "--max-address-length", "14", "--tokens", "/x/tokens.json", "--insecure"});
+        const auto o = parse({"--max-payload",
+                              "5000",
+                              "--max-header-bytes=4096",
+                              "--handshake-timeout",
+                              "2500",
+                              "--max-connections-per-ip",
+                              "7",
+                              "--events-per-second",
+                              "3",
+                              "--event-burst",
+                              "9",
+                              "--max-unsent-bytes",
+                              "65536",
+                              "--max-rooms-per-socket",
+                              "4",
+                              "--max-room-name-length",
+                              "20",
+                              "--max-event-name-length",
+                              "10",
+                              "--max-json-depth",
+                              "8",
+                              "--max-attachments",
+                              "2",
+                              "--max-store-length",
+                              "11",
+                              "--max-order-id-length",
+                              "12",
+                              "--max-customer-length",
+                              "13",
+                              "--max-address-length",
+                              "14",
+                              "--tokens",
+                              "/x/tokens.json",
+                              "--insecure"});
         QVERIFY2(o.ok(), qPrintable(o.error()));
         const SecurityLimits &l = o->limits;
         QCOMPARE(l.maxPayload, 5000);
@@ -236,14 +264,17 @@ private Q_SLOTS:
     {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("error");
-        QTest::addRow("not a number") << QStringList{"--max-payload", "lots"} << "--max-payload: expected a whole number from 1 to 4294967296, got \"lots\"";
+        QTest::addRow("not a number") << QStringList{"--max-payload", "lots"}
+                                      << "--max-payload: expected a whole number from 1 to 4294967296, got \"lots\"";
         QTest::addRow("zero payload") << QStringList{"--max-payload", "0"} << "--max-payload: expected";
         QTest::addRow("negative") << QStringList{"--events-per-second", "-1"} << "--events-per-second: expected";
         QTest::addRow("too deep") << QStringList{"--max-json-depth", "100000"} << "--max-json-depth: expected";
         QTest::addRow("int overflow") << QStringList{"--event-burst", "99999999999"} << "--event-burst: expected";
         QTest::addRow("fraction") << QStringList{"--event-burst", "1.5"} << "--event-burst: expected";
-        QTest::addRow("cert without key") << QStringList{"--tls-cert", "c.pem"} << "--tls-cert and --tls-key go together";
-        QTest::addRow("key without cert") << QStringList{"--tls-key", "k.pem"} << "--tls-cert and --tls-key go together";
+        QTest::addRow("cert without key")
+            << QStringList{"--tls-cert", "c.pem"} << "--tls-cert and --tls-key go together";
+        QTest::addRow("key without cert")
+            << QStringList{"--tls-key", "k.pem"} << "--tls-cert and --tls-key go together";
     }
     void badValues()
     {
@@ -274,7 +305,10 @@ private Q_SLOTS:
         {
             QFile f(path);
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write(QJsonDocument(QJsonObject{{"tokens", QJsonArray{TokenStore::entry(u"t", Principal{Role::Driver, {}, {}, {}})}}}).toJson());
+            f.write(
+                QJsonDocument(
+                    QJsonObject{{"tokens", QJsonArray{TokenStore::entry(u"t", Principal{Role::Driver, {}, {}, {}})}}})
+                    .toJson());
         }
         auto withTokens = parse({"--tokens", path});
         QVERIFY(withTokens.ok());

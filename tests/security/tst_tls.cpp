@@ -67,19 +67,24 @@ private Q_SLOTS:
             QFAIL("the openssl command is needed to make test certificates: apt-get install -y openssl");
         QVERIFY(QSslSocket::supportsSsl());
         QVERIFY(m_dir.isValid());
-        writeFile(path("server.ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
-                                      "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+        writeFile(path("server.ext"),
+                  "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+                  "basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
         const QStringList ec{"-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"};
-        QVERIFY(openssl(QStringList{"req", "-x509"} + ec + QStringList{"-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
-                        "-subj", "/CN=CAPS Test CA", "-addext", "basicConstraints=critical,CA:TRUE",
-                        "-addext", "keyUsage=critical,keyCertSign,cRLSign"}));
-        QVERIFY(openssl(QStringList{"req"} + ec + QStringList{"-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"}));
+        QVERIFY(openssl(QStringList{"req", "-x509"} + ec
+                        + QStringList{"-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=CAPS Test CA",
+                                      "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+                                      "keyUsage=critical,keyCertSign,cRLSign"}));
+        QVERIFY(openssl(QStringList{"req"} + ec
+                        + QStringList{"-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"}));
         QVERIFY(openssl({"x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
                          "-out", "server.pem", "-days", "2", "-extfile", "server.ext"}));
         // Keys that do not belong to server.pem: one of the same type, one RSA.
-        QVERIFY(openssl({"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out", "other-ec.key"}));
+        QVERIFY(openssl(
+            {"genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out", "other-ec.key"}));
         QVERIFY(openssl({"genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "other-rsa.key"}));
-        QVERIFY(openssl({"pkey", "-in", "server.key", "-out", "server-encrypted.key", "-aes256", "-passout", "pass:secret"}));
+        QVERIFY(openssl(
+            {"pkey", "-in", "server.key", "-out", "server-encrypted.key", "-aes256", "-passout", "pass:secret"}));
         // A chain file: the server certificate followed by the CA.
         QFile server(path("server.pem")), ca(path("ca.pem"));
         QVERIFY(server.open(QIODevice::ReadOnly) && ca.open(QIODevice::ReadOnly));
@@ -108,14 +113,30 @@ private Q_SLOTS:
         QTest::addColumn<QString>("cert");
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("error");
-        QTest::addRow("no cert file") << "missing.pem" << "server.key" << "cannot read certificate file";
-        QTest::addRow("cert not pem") << "server.ext" << "server.key" << "holds no PEM certificate";
-        QTest::addRow("cert garbage") << "garbage.pem" << "server.key" << "holds no PEM certificate";
-        QTest::addRow("no key file") << "server.pem" << "missing.key" << "cannot read key file";
-        QTest::addRow("key is a cert") << "server.pem" << "ca.pem" << "holds no usable PEM private key";
-        QTest::addRow("other key same type") << "server.pem" << "other-ec.key" << "does not belong to certificate";
-        QTest::addRow("other key rsa") << "server.pem" << "other-rsa.key" << "does not belong to certificate";
-        QTest::addRow("encrypted no passphrase") << "server.pem" << "server-encrypted.key" << "is encrypted; a passphrase is needed";
+        QTest::addRow("no cert file") << "missing.pem"
+                                      << "server.key"
+                                      << "cannot read certificate file";
+        QTest::addRow("cert not pem") << "server.ext"
+                                      << "server.key"
+                                      << "holds no PEM certificate";
+        QTest::addRow("cert garbage") << "garbage.pem"
+                                      << "server.key"
+                                      << "holds no PEM certificate";
+        QTest::addRow("no key file") << "server.pem"
+                                     << "missing.key"
+                                     << "cannot read key file";
+        QTest::addRow("key is a cert") << "server.pem"
+                                       << "ca.pem"
+                                       << "holds no usable PEM private key";
+        QTest::addRow("other key same type") << "server.pem"
+                                             << "other-ec.key"
+                                             << "does not belong to certificate";
+        QTest::addRow("other key rsa") << "server.pem"
+                                       << "other-rsa.key"
+                                       << "does not belong to certificate";
+        QTest::addRow("encrypted no passphrase") << "server.pem"
+                                                 << "server-encrypted.key"
+                                                 << "is encrypted; a passphrase is needed";
     }
     void serverConfigurationErrors()
     {
@@ -151,7 +172,8 @@ private Q_SLOTS:
         QVERIFY(!handshake(server.serverPort(), "127.0.0.1", *trusting, &error, "caps.example.com"));
         // Without the CA the certificate is not trusted.
         QVERIFY(!handshake(server.serverPort(), "localhost", QSslConfiguration::defaultConfiguration(), &error));
-        QVERIFY2(error.contains("issuer", Qt::CaseInsensitive) || error.contains("certificate", Qt::CaseInsensitive), qPrintable(error));
+        QVERIFY2(error.contains("issuer", Qt::CaseInsensitive) || error.contains("certificate", Qt::CaseInsensitive),
+                 qPrintable(error));
         QTRY_COMPARE(accepted.size(), 4);
 
         // The same configuration works with Qt's own QSslServer.
@@ -253,7 +275,8 @@ private Q_SLOTS:
         QWebSocket client;
         client.setSslConfiguration(*clientTlsConfiguration(path("ca.pem")));
         QSignalSpy connected(&client, &QWebSocket::connected);
-        client.open(QUrl(QStringLiteral("wss://localhost:%1/socket.io/?EIO=4&transport=websocket").arg(tcp.serverPort())));
+        client.open(
+            QUrl(QStringLiteral("wss://localhost:%1/socket.io/?EIO=4&transport=websocket").arg(tcp.serverPort())));
         QVERIFY(connected.wait());
         client.sendTextMessage(QStringLiteral("2probe"));
         QTRY_COMPARE(received, QStringList{"2probe"});

@@ -36,7 +36,8 @@ private Q_SLOTS:
     void hashIsSha256Hex()
     {
         // echo -n abc | sha256sum
-        QCOMPARE(TokenStore::hashHex(u"abc"), QByteArray("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        QCOMPARE(TokenStore::hashHex(u"abc"),
+                 QByteArray("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
     }
 
     void authenticatesEachRole()
@@ -44,7 +45,9 @@ private Q_SLOTS:
         const QJsonArray tokens{
             entryJson("vendor-token", "vendor", "1-206-flowers", "Flowers"),
             entryJson("driver-token", "driver", {}, "Van 3"),
-            QJsonObject{{"sha256", QString::fromLatin1(TokenStore::hashHex(u"customer-token"))}, {"role", "customer"}, {"customer", "Jane Doe"}},
+            QJsonObject{{"sha256", QString::fromLatin1(TokenStore::hashHex(u"customer-token"))},
+                        {"role", "customer"},
+                        {"customer", "Jane Doe"}},
             entryJson("admin-token", "admin"),
         };
         auto store = TokenStore::fromJson(fileWith(tokens));
@@ -95,12 +98,17 @@ private Q_SLOTS:
         QTest::addRow("non-hex hash") << one({{"sha256", QString(64, 'g')}, {"role", "driver"}}) << "64 hex digits";
         QTest::addRow("hash is number") << one({{"sha256", 5}, {"role", "driver"}}) << "64 hex digits";
         QTest::addRow("unknown role") << one({{"sha256", hex}, {"role", "root"}}) << "\"role\" must be one of";
-        QTest::addRow("role case") << one({{"sha256", hex}, {"role", "Vendor"}, {"store", "s"}}) << "\"role\" must be one of";
+        QTest::addRow("role case") << one({{"sha256", hex}, {"role", "Vendor"}, {"store", "s"}})
+                                   << "\"role\" must be one of";
         QTest::addRow("vendor without store") << one({{"sha256", hex}, {"role", "vendor"}}) << "needs the \"store\"";
-        QTest::addRow("driver with store") << one({{"sha256", hex}, {"role", "driver"}, {"store", "s"}}) << "only a vendor";
-        QTest::addRow("vendor with customer") << one({{"sha256", hex}, {"role", "vendor"}, {"store", "s"}, {"customer", "c"}}) << "only a customer";
-        QTest::addRow("store not string") << one({{"sha256", hex}, {"role", "vendor"}, {"store", 7}}) << "\"store\" must be a string";
-        QTest::addRow("name too long") << one({{"sha256", hex}, {"role", "admin"}, {"name", QString(600, 'n')}}) << "longer than 512";
+        QTest::addRow("driver with store")
+            << one({{"sha256", hex}, {"role", "driver"}, {"store", "s"}}) << "only a vendor";
+        QTest::addRow("vendor with customer")
+            << one({{"sha256", hex}, {"role", "vendor"}, {"store", "s"}, {"customer", "c"}}) << "only a customer";
+        QTest::addRow("store not string")
+            << one({{"sha256", hex}, {"role", "vendor"}, {"store", 7}}) << "\"store\" must be a string";
+        QTest::addRow("name too long") << one({{"sha256", hex}, {"role", "admin"}, {"name", QString(600, 'n')}})
+                                       << "longer than 512";
         QTest::addRow("duplicate") << fileWith({QJsonObject{{"sha256", hex}, {"role", "admin"}},
                                                 QJsonObject{{"sha256", hex.toUpper()}, {"role", "driver"}}})
                                    << "tokens[1]: the same token hash appears twice";

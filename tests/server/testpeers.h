@@ -83,10 +83,12 @@ inline QByteArray rawExchange(quint16 port, const QByteArray &bytes, int timeout
         return {};
     socket.write(bytes);
     QByteArray received;
-    (void)QTest::qWaitFor([&] {
-        received += socket.readAll();
-        return socket.state() == QAbstractSocket::UnconnectedState;
-    }, timeoutMs);
+    (void)QTest::qWaitFor(
+        [&] {
+            received += socket.readAll();
+            return socket.state() == QAbstractSocket::UnconnectedState;
+        },
+        timeoutMs);
     received += socket.readAll();
     return received;
 }
@@ -95,7 +97,8 @@ inline QByteArray rawExchange(quint16 port, const QByteArray &bytes, int timeout
 class WsPeer : public QObject
 {
 public:
-    explicit WsPeer(bool answerPings = true) : m_answerPings(answerPings)
+    explicit WsPeer(bool answerPings = true)
+        : m_answerPings(answerPings)
     {
         connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
             if (m_answerPings && text == QLatin1String("2")) {
@@ -107,9 +110,11 @@ public:
                 ++pings;
             texts.append(text);
         });
-        connect(&socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) { binaries.append(data); });
+        connect(&socket, &QWebSocket::binaryMessageReceived, this,
+                [this](const QByteArray &data) { binaries.append(data); });
         connect(&socket, &QWebSocket::disconnected, this, [this] { closed = true; });
-        connect(&socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this, [this] { failed = true; });
+        connect(&socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this,
+                [this] { failed = true; });
     }
 
     // Opens a WebSocket session (or probes `sid`); returns once connected (and, without sid,
@@ -120,7 +125,8 @@ public:
         if (!sid.isEmpty())
             query += QStringLiteral("&sid=") + sid;
         socket.open(engineUrl(port, query, QStringLiteral("ws")));
-        if (!QTest::qWaitFor([this] { return socket.state() == QAbstractSocket::ConnectedState || closed || failed; }, 5000))
+        if (!QTest::qWaitFor([this] { return socket.state() == QAbstractSocket::ConnectedState || closed || failed; },
+                             5000))
             return false;
         if (socket.state() != QAbstractSocket::ConnectedState)
             return false;

@@ -20,7 +20,8 @@ using namespace testpeers;
 
 namespace {
 
-const QString kPayload = QStringLiteral(R"({"store":"1-206-flowers","orderID":"o-1","customer":"Jamal Braun","address":"Schmittfort, LA"})");
+const QString kPayload = QStringLiteral(
+    R"({"store":"1-206-flowers","orderID":"o-1","customer":"Jamal Braun","address":"Schmittfort, LA"})");
 
 QString frame(const QString &name, const QString &payload = kPayload)
 {
@@ -80,12 +81,15 @@ QString withAck(int id, const QString &name, const QString &arg)
 class RecordingStore final : public caps::MessageStore
 {
 public:
-    explicit RecordingStore(std::unique_ptr<caps::MessageStore> inner) : m_inner(std::move(inner)) {}
+    explicit RecordingStore(std::unique_ptr<caps::MessageStore> inner)
+        : m_inner(std::move(inner))
+    { }
 
     mutable QStringList log;
     QString failCommit; // not empty: commitBatch() rolls back and fails with this error
 
-    caps::Result<caps::EnqueueOutcome> enqueue(const QString &q, const QString &e, const QString &m, const QJsonValue &p) override
+    caps::Result<caps::EnqueueOutcome> enqueue(const QString &q, const QString &e, const QString &m,
+                                               const QJsonValue &p) override
     {
         log.append(QStringLiteral("enqueue %1 %2").arg(e, m));
         return m_inner->enqueue(q, e, m, p);
@@ -122,7 +126,9 @@ public:
         m_inner->setPendingRetention(pendingRetention());
         auto pruned = m_inner->prunePending(now);
         if (pruned && pruned->total() > 0)
-            log.append(QStringLiteral("prune %1%2").arg(pruned->total()).arg(inBatch() ? QStringLiteral(" in a batch") : QString()));
+            log.append(QStringLiteral("prune %1%2")
+                           .arg(pruned->total())
+                           .arg(inBatch() ? QStringLiteral(" in a batch") : QString()));
         return pruned;
     }
     caps::Result<bool> beginBatch() override
@@ -170,7 +176,8 @@ private:
         auto hub = std::make_unique<Hub>();
         hub->hub = std::make_unique<caps::CapsHub>(hub->server.of("/caps"), options);
         Hub *raw = hub.get();
-        connect(hub->hub.get(), &caps::CapsHub::eventReceived, this, [raw](const caps::HubEvent &e) { raw->logged.append(e); });
+        connect(hub->hub.get(), &caps::CapsHub::eventReceived, this,
+                [raw](const caps::HubEvent &e) { raw->logged.append(e); });
         if (!hub->server.listen(QHostAddress::LocalHost, 0))
             return nullptr;
         return hub;
@@ -185,7 +192,8 @@ private:
         std::unique_ptr<caps::MessageQueue> queue;
         std::unique_ptr<Hub> hub;
     };
-    std::unique_ptr<QueueHub> startQueueHub(const QString &backend, const QTemporaryDir &dir, caps::CapsHub::Options options = {},
+    std::unique_ptr<QueueHub> startQueueHub(const QString &backend, const QTemporaryDir &dir,
+                                            caps::CapsHub::Options options = {},
                                             const caps::PendingRetention &retention = {})
     {
         std::unique_ptr<caps::MessageStore> inner;
@@ -228,13 +236,15 @@ private:
     // Lets the hub process what was sent, then checks nothing else arrived.
     static bool quiet(std::initializer_list<WsPeer *> peers, int ms = 200)
     {
-        return !QTest::qWaitFor([&] {
-            for (WsPeer *p : peers) {
-                if (!p->texts.isEmpty())
-                    return true;
-            }
-            return false;
-        }, ms);
+        return !QTest::qWaitFor(
+            [&] {
+                for (WsPeer *p : peers) {
+                    if (!p->texts.isEmpty())
+                        return true;
+                }
+                return false;
+            },
+            ms);
     }
 
     // Sends an event with an ack id and returns the ack's JSON argument text.
@@ -251,16 +261,26 @@ private slots:
     {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("room");
-        QTest::addRow("string") << R"("1-206-flowers")" << "1-206-flowers";
-        QTest::addRow("store") << R"({"store":"s1"})" << "s1";
-        QTest::addRow("clientId") << R"({"clientId":"c1"})" << "c1";
-        QTest::addRow("queueId") << R"({"queueId":"q1"})" << "q1";
-        QTest::addRow("roomName") << R"({"roomName":"r1"})" << "r1";
-        QTest::addRow("first truthy wins") << R"({"store":"","clientId":"c2","roomName":"r2"})" << "c2";
-        QTest::addRow("number store") << R"({"store":5})" << "";
-        QTest::addRow("nothing") << R"({"other":"x"})" << "";
-        QTest::addRow("number") << R"(42)" << "";
-        QTest::addRow("null") << R"(null)" << "";
+        QTest::addRow("string") << R"("1-206-flowers")"
+                                << "1-206-flowers";
+        QTest::addRow("store") << R"({"store":"s1"})"
+                               << "s1";
+        QTest::addRow("clientId") << R"({"clientId":"c1"})"
+                                  << "c1";
+        QTest::addRow("queueId") << R"({"queueId":"q1"})"
+                                 << "q1";
+        QTest::addRow("roomName") << R"({"roomName":"r1"})"
+                                  << "r1";
+        QTest::addRow("first truthy wins") << R"({"store":"","clientId":"c2","roomName":"r2"})"
+                                           << "c2";
+        QTest::addRow("number store") << R"({"store":5})"
+                                      << "";
+        QTest::addRow("nothing") << R"({"other":"x"})"
+                                 << "";
+        QTest::addRow("number") << R"(42)"
+                                << "";
+        QTest::addRow("null") << R"(null)"
+                              << "";
     }
 
     void roomOf()
@@ -348,7 +368,7 @@ private slots:
         QCOMPARE(driver.next(), frame("pickup"));
         QCOMPARE(vendor.next(), frame("pickup"));
         for (WsPeer *p : {&byOrder, &byCustomer, &byString, &other})
-            QCOMPARE(p->next(), frame("pickup"));   // nobody is a customer yet
+            QCOMPARE(p->next(), frame("pickup")); // nobody is a customer yet
 
         const QString orderAck = ackOf(byOrder, "track", R"({"orderID":"o-1"})", 1);
         const QJsonObject ack = QJsonDocument::fromJson(orderAck.toUtf8()).array().at(0).toObject();
@@ -361,7 +381,8 @@ private slots:
         // The payload in the ack is verbatim too.
         QVERIFY(orderAck.contains(kPayload));
 
-        QVERIFY(ackOf(byCustomer, "track", R"({"customer":"Jamal Braun"})", 2).startsWith(R"([{"ok":true,"orders":[{"event":"pickup")"));
+        QVERIFY(ackOf(byCustomer, "track", R"({"customer":"Jamal Braun"})", 2)
+                    .startsWith(R"([{"ok":true,"orders":[{"event":"pickup")"));
         QCOMPARE(ackOf(byString, "track", R"("o-2")", 3), QString(R"([{"ok":true,"orders":[]}])"));
         QCOMPARE(ackOf(other, "track", R"({"nothing":1})", 4),
                  QString(R"([{"error":"track needs an orderID or a customer","ok":false}])"));
@@ -381,7 +402,7 @@ private slots:
         QCOMPARE(vendor.next(), frame("pickup", o2));
         QCOMPARE(driver.next(), frame("pickup", o2));
         QCOMPARE(byString.next(), frame("pickup", o2));
-        QCOMPARE(other.next(), frame("pickup", o2));   // a failed track makes no customer
+        QCOMPARE(other.next(), frame("pickup", o2)); // a failed track makes no customer
         QVERIFY(quiet({&byOrder, &byCustomer, &other}));
 
         // untrack leaves the room.
@@ -394,9 +415,9 @@ private slots:
         // The latest event per order is what a late tracker sees.
         const QList<caps::HubEvent> latest = hub->hub->latestEvents("o-1", "Someone Else");
         QCOMPARE(latest.size(), 2);
-        QCOMPARE(latest.at(0).event, QString("pickup"));     // o-2, older
+        QCOMPARE(latest.at(0).event, QString("pickup")); // o-2, older
         QCOMPARE(latest.at(0).orderId, QString("o-2"));
-        QCOMPARE(latest.at(1).event, QString("delivered"));  // o-1, newest
+        QCOMPARE(latest.at(1).event, QString("delivered")); // o-1, newest
     }
 
     void socketInSeveralRoomsGetsEventOnce()
@@ -411,7 +432,7 @@ private slots:
         QCOMPARE(ackOf(vendor, "track", R"({"orderID":"o-1","customer":"Jamal Braun"})", 1),
                  QString(R"([{"ok":true,"orders":[]}])"));
         driver.send(frame("pickup"));
-        QCOMPARE(vendor.next(), frame("pickup"));   // as a tracker, though it is now a customer
+        QCOMPARE(vendor.next(), frame("pickup")); // as a tracker, though it is now a customer
         QCOMPARE(driver.next(), frame("pickup"));
         driver.send(frame("in-transit"));
         QCOMPARE(vendor.next(), frame("in-transit"));
@@ -444,7 +465,8 @@ private slots:
         QVERIFY(join(vendor, hub->server.serverPort()));
         const QString filler(300, 'x');
         for (int i = 0; i < 6; ++i)
-            vendor.send(frame("pickup", QStringLiteral(R"({"store":"s","orderID":"o%1","note":"%2"})").arg(i).arg(filler)));
+            vendor.send(
+                frame("pickup", QStringLiteral(R"({"store":"s","orderID":"o%1","note":"%2"})").arg(i).arg(filler)));
         QTRY_COMPARE(hub->logged.size(), 6);
         QVERIFY(hub->hub->rememberedBytes() <= 1000);
         QCOMPARE(hub->hub->rememberedOrderCount(), 2);
@@ -480,7 +502,7 @@ private slots:
         vendor.send(withAck(6, "received", R"("nonsense")")); // refused by validation
         vendor.send(withAck(2, "pickup", order("o-2")));
         vendor.send(withAck(3, "in-transit", order("o-1", {}))); // no store: live only
-        vendor.send(withAck(4, "getAll", R"("driver")"));      // reads the batch's own writes
+        vendor.send(withAck(4, "getAll", R"("driver")")); // reads the batch's own writes
         vendor.send(withAck(5, "received", R"({"clientId":"driver","event":"pickup","messageId":"o-2"})"));
 
         // o-1 was taken (3): it left the drivers' queue, so the backlog (4) holds o-2 only.
@@ -491,9 +513,10 @@ private slots:
         QCOMPARE(framesOf(driver, 3), (QStringList{"pickup o-1", "pickup o-2", "taken o-1"}));
         QCOMPARE(framesOf(customer, 2), (QStringList{"pickup o-1", "in-transit o-1"}));
         QVERIFY(quiet({&vendor, &driver, &customer}, 100));
-        QCOMPARE(q->store->log, (QStringList{"begin", "enqueue pickup o-1", "enqueue pickup o-2", "ack driver o-1",
-                                             "read driver", "ack driver o-2", "commit", "event pickup o-1",
-                                             "event pickup o-2", "event in-transit o-1"}));
+        QCOMPARE(
+            q->store->log,
+            (QStringList{"begin", "enqueue pickup o-1", "enqueue pickup o-2", "ack driver o-1", "read driver",
+                         "ack driver o-2", "commit", "event pickup o-1", "event pickup o-2", "event in-transit o-1"}));
         QCOMPARE(q->hub->hub->pendingEvents(), 0);
         QVERIFY(!q->store->inBatch());
         QCOMPARE(q->store->count(QStringLiteral("driver"), {}).value(), 0);
@@ -504,10 +527,17 @@ private slots:
     void routesAnEventDefinedOnlyInTheCatalogue()
     {
         using caps::Listener;
-        static const caps::EventCatalogue catalogue = caps::EventCatalogue::standard().with(
-            {QStringLiteral("delayed"), caps::Sender::Driver, Listener::Store | Listener::Trackers,
-             Listener::Store | Listener::Trackers | Listener::Admins, caps::QueueFor::Store, true, {},
-             caps::OrderStatus::Unknown, true, "Delayed"});
+        static const caps::EventCatalogue catalogue
+            = caps::EventCatalogue::standard().with({QStringLiteral("delayed"),
+                                                     caps::Sender::Driver,
+                                                     Listener::Store | Listener::Trackers,
+                                                     Listener::Store | Listener::Trackers | Listener::Admins,
+                                                     caps::QueueFor::Store,
+                                                     true,
+                                                     {},
+                                                     caps::OrderStatus::Unknown,
+                                                     true,
+                                                     "Delayed"});
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         caps::CapsHub::Options options;
@@ -530,7 +560,8 @@ private slots:
         QCOMPARE(q->store->count(QStringLiteral("s1"), QStringLiteral("delayed")).value(), 1);
         QCOMPARE(q->hub->logged.constLast().event, QStringLiteral("delayed"));
         // Its payload is an order (carriesOrder), validated as one: here, an address over the limit.
-        driver.send(withAck(2, "delayed", QStringLiteral(R"({"store":"s1","orderID":"o-2","address":"%1"})").arg(QString(600, u'x'))));
+        driver.send(withAck(
+            2, "delayed", QStringLiteral(R"({"store":"s1","orderID":"o-2","address":"%1"})").arg(QString(600, u'x'))));
         QVERIFY(describe(driver.next()).startsWith(QStringLiteral("ack 2 error: delayed: ")));
         // It changes no status: the order may still be picked up and go its way.
         vendor.send(withAck(3, "pickup", order("o-1")));
@@ -548,7 +579,8 @@ private slots:
         QVERIFY(dir.isValid());
         auto q = startQueueHub(backend, dir);
         QVERIFY(q);
-        QVERIFY(q->queue->enqueue(QStringLiteral("pickup"), QJsonDocument::fromJson(order("o-0").toUtf8()).object()).ok());
+        QVERIFY(
+            q->queue->enqueue(QStringLiteral("pickup"), QJsonDocument::fromJson(order("o-0").toUtf8()).object()).ok());
         const quint16 port = q->hub->server.serverPort();
         WsPeer vendor, driver, customer;
         for (WsPeer *p : {&vendor, &driver, &customer})
@@ -564,16 +596,20 @@ private slots:
         vendor.send(withAck(5, "getAll", R"("driver")"));
 
         const QString error = QStringLiteral("error: disk I/O error (test)");
-        QCOMPARE(framesOf(vendor, 5), (QStringList{"ack 1 " + error, "ack 2 " + error, "ack 3 " + error,
-                                                   "ack 4 ok live", "ack 5 " + error}));
+        QCOMPARE(
+            framesOf(vendor, 5),
+            (QStringList{"ack 1 " + error, "ack 2 " + error, "ack 3 " + error, "ack 4 ok live", "ack 5 " + error}));
         QVERIFY(quiet({&vendor, &driver, &customer}));
-        QCOMPARE(q->store->log, (QStringList{"begin", "enqueue pickup o-1", "ack driver o-1", "enqueue in-transit o-1",
-                                             "ack driver o-0", "ack driver o-9", "read driver", "commit failed",
-                                             "event delivered o-9"}));
+        QCOMPARE(
+            q->store->log,
+            (QStringList{"begin", "enqueue pickup o-1", "ack driver o-1", "enqueue in-transit o-1", "ack driver o-0",
+                         "ack driver o-9", "read driver", "commit failed", "event delivered o-9"}));
         QCOMPARE(q->hub->logged.size(), 1);
         // Rolled back: o-0 is still pending and not acknowledged, o-1 is not there.
         QCOMPARE(q->store->count({}, {}).value(), 1);
-        QCOMPARE(q->store->isAcknowledged(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o-0")).value(), false);
+        QCOMPARE(
+            q->store->isAcknowledged(QStringLiteral("driver"), QStringLiteral("pickup"), QStringLiteral("o-0")).value(),
+            false);
 
         // The sender retries once the disk is back.
         q->store->failCommit.clear();
@@ -602,9 +638,10 @@ private slots:
         QCOMPARE(framesOf(vendor, 10), expected);
         QCOMPARE(framesOf(driver, 5), (QStringList{"pickup p1", "pickup p2", "pickup p3", "pickup p4", "pickup p5"}));
         QCOMPARE(q->store->log,
-                 (QStringList{"begin", "enqueue pickup p1", "enqueue pickup p2", "commit", "event pickup p1", "event pickup p2",
-                              "begin", "enqueue pickup p3", "enqueue pickup p4", "commit", "event pickup p3", "event pickup p4",
-                              "begin", "enqueue pickup p5", "commit", "event pickup p5"}));
+                 (QStringList{"begin", "enqueue pickup p1", "enqueue pickup p2", "commit", "event pickup p1",
+                              "event pickup p2", "begin", "enqueue pickup p3", "enqueue pickup p4", "commit",
+                              "event pickup p3", "event pickup p4", "begin", "enqueue pickup p5", "commit",
+                              "event pickup p5"}));
     }
 
     // Over maxCount, the hub drops the oldest pending messages once the batch is committed and
@@ -620,8 +657,10 @@ private slots:
         WsPeer vendor;
         QVERIFY(join(vendor, q->hub->server.serverPort()));
         q->store->log.clear();
-        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral(
-                                            R"(^queue: dropped 3 pending messages \(3 over 3 messages\), 3 left, 3 dropped in all$)")));
+        QTest::ignoreMessage(
+            QtInfoMsg,
+            QRegularExpression(QStringLiteral(
+                R"(^queue: dropped 3 pending messages \(3 over 3 messages\), 3 left, 3 dropped in all$)")));
         for (int i = 1; i <= 6; ++i)
             vendor.send(withAck(i, "pickup", order(QStringLiteral("p%1").arg(i))));
         QStringList expected;
@@ -635,7 +674,8 @@ private slots:
         QCOMPARE(idsOf(q->store->pending(QStringLiteral("driver"), {}).value()), (QStringList{"p4", "p5", "p6"}));
         // Under the limit, commits prune nothing (no store call).
         q->store->log.clear();
-        QVERIFY(ackOf(vendor, "received", R"({"clientId":"driver","event":"pickup","messageId":"p4"})", 7).contains("true"));
+        QVERIFY(ackOf(vendor, "received", R"({"clientId":"driver","event":"pickup","messageId":"p4"})", 7)
+                    .contains("true"));
         QCOMPARE(q->store->log, (QStringList{"begin", "ack driver p4", "commit"}));
         QCOMPARE(q->queue->droppedPending(), 3);
     }
@@ -648,8 +688,11 @@ private slots:
         QVERIFY(q);
         WsPeer vendor;
         QVERIFY(join(vendor, q->hub->server.serverPort()));
-        QTest::ignoreMessage(QtInfoMsg, QRegularExpression(QStringLiteral(R"(^queue: dropped 1 pending messages \(1 older than 300 ms\))")));
-        QCOMPARE(ackOf(vendor, "pickup", order(QStringLiteral("old")), 1), QString(R"([{"messageId":"old","ok":true,"queued":true}])"));
+        QTest::ignoreMessage(
+            QtInfoMsg,
+            QRegularExpression(QStringLiteral(R"(^queue: dropped 1 pending messages \(1 older than 300 ms\))")));
+        QCOMPARE(ackOf(vendor, "pickup", order(QStringLiteral("old")), 1),
+                 QString(R"([{"messageId":"old","ok":true,"queued":true}])"));
         const QDateTime stored = QDateTime::currentDateTimeUtc();
         QTRY_COMPARE_WITH_TIMEOUT(q->queue->droppedPending(), 1, 5000);
         QVERIFY(stored.msecsTo(QDateTime::currentDateTimeUtc()) >= 300);
@@ -667,7 +710,7 @@ private slots:
         QVERIFY(onRoot.open(hub->server.serverPort()));
         QVERIFY(onRoot.connectNamespace("/").startsWith("40"));
         a.send(R"(42/caps,["chat","hello"])");
-        a.send(R"(42/caps,["pickup"])");   // no payload: relayed, logged as undefined
+        a.send(R"(42/caps,["pickup"])"); // no payload: relayed, logged as undefined
         QCOMPARE(a.next(), QString(R"(42/caps,["pickup"])"));
         QCOMPARE(b.next(), QString(R"(42/caps,["pickup"])"));
         onRoot.send(frame("pickup").replace("/caps,", ""));

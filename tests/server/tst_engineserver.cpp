@@ -23,18 +23,20 @@ private:
         auto server = std::make_unique<caps::EngineServer>(options);
         connect(server.get(), &caps::EngineServer::connection, this, [this](caps::EngineSession *session) {
             m_sessions.append(session);
-            connect(session, &caps::EngineSession::messageReceived, session, [session](const QByteArray &data, bool binary) {
-                caps::OutgoingMessage m;
-                if (binary) {
-                    // An attachment-only message has no text part: send just the binary frame.
-                    m.attachments = {data};
-                } else {
-                    m.text = '4' + data;
-                    m.webSocketText = QString::fromUtf8(m.text);
-                }
-                session->send(m);
-            });
-            connect(session, &caps::EngineSession::closed, this, [this](const QString &reason) { m_closeReasons.append(reason); });
+            connect(session, &caps::EngineSession::messageReceived, session,
+                    [session](const QByteArray &data, bool binary) {
+                        caps::OutgoingMessage m;
+                        if (binary) {
+                            // An attachment-only message has no text part: send just the binary frame.
+                            m.attachments = {data};
+                        } else {
+                            m.text = '4' + data;
+                            m.webSocketText = QString::fromUtf8(m.text);
+                        }
+                        session->send(m);
+                    });
+            connect(session, &caps::EngineSession::closed, this,
+                    [this](const QString &reason) { m_closeReasons.append(reason); });
         });
         if (!server->listen(QHostAddress::LocalHost, 0))
             return nullptr;
@@ -64,9 +66,11 @@ private:
     static QByteArray upgradeHead(quint16 port, const QByteArray &extraHeaders = {}, const QString &sid = {})
     {
         const QByteArray sidQuery = sid.isEmpty() ? QByteArray() : "&sid=" + sid.toLatin1();
-        return "GET /socket.io/?EIO=4&transport=websocket" + sidQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
+        return "GET /socket.io/?EIO=4&transport=websocket" + sidQuery
+            + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port)
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-              "Sec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
+              "Sec-WebSocket-Version: 13\r\n"
+            + extraHeaders + "\r\n";
     }
 
     QNetworkAccessManager m_nam;
@@ -88,7 +92,8 @@ private slots:
         options.maxPayload = 5000;
         auto server = startServer(options);
         QVERIFY(server);
-        const HttpResult r = get(m_nam, engineUrl(server->serverPort(), QStringLiteral("EIO=4&transport=polling&t=abc")));
+        const HttpResult r
+            = get(m_nam, engineUrl(server->serverPort(), QStringLiteral("EIO=4&transport=polling&t=abc")));
         QCOMPARE(r.status, 200);
         QVERIFY(r.contentType.startsWith("text/plain"));
         QCOMPARE(r.allowOrigin, QByteArray("*"));
@@ -108,12 +113,18 @@ private slots:
         QVERIFY(server);
         const QString sid = handshake(server->serverPort());
         QVERIFY(!sid.isEmpty());
-        const HttpResult posted = post(m_nam, pollUrl(server->serverPort(), sid), "4hello\x1e" "4world\x1e" "bAQID");
+        const HttpResult posted = post(m_nam, pollUrl(server->serverPort(), sid),
+                                       "4hello\x1e"
+                                       "4world\x1e"
+                                       "bAQID");
         QCOMPARE(posted.status, 200);
         QCOMPARE(posted.body, QByteArray("ok"));
         const HttpResult polled = get(m_nam, pollUrl(server->serverPort(), sid));
         QCOMPARE(polled.status, 200);
-        QCOMPARE(polled.body, QByteArray("4hello\x1e" "4world\x1e" "bAQID"));
+        QCOMPARE(polled.body,
+                 QByteArray("4hello\x1e"
+                            "4world\x1e"
+                            "bAQID"));
 
         // A GET that waits is answered as soon as something is sent.
         QNetworkReply *pending = startGet(m_nam, pollUrl(server->serverPort(), sid));
@@ -167,7 +178,8 @@ private slots:
         QVERIFY(server);
         const QString sid = handshake(server->serverPort());
         QCOMPARE(put(m_nam, pollUrl(server->serverPort(), sid), "4x").status, 400);
-        const HttpResult other = get(m_nam, QUrl(QStringLiteral("http://127.0.0.1:%1/elsewhere").arg(server->serverPort())));
+        const HttpResult other
+            = get(m_nam, QUrl(QStringLiteral("http://127.0.0.1:%1/elsewhere").arg(server->serverPort())));
         QCOMPARE(other.status, 404);
     }
 
@@ -198,12 +210,14 @@ private slots:
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, server->serverPort());
         QVERIFY(socket.waitForConnected(3000));
-        socket.write(request + request);   // pipelined
+        socket.write(request + request); // pipelined
         QByteArray received;
-        QVERIFY(QTest::qWaitFor([&] {
-            received += socket.readAll();
-            return received.count("HTTP/1.1 200 OK") == 2;
-        }, 3000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                received += socket.readAll();
+                return received.count("HTTP/1.1 200 OK") == 2;
+            },
+            3000));
         QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
         QCOMPARE(server->sessionCount(), 2);
     }
@@ -321,7 +335,8 @@ private slots:
     {
         auto server = startServer();
         QVERIFY(server);
-        const HttpResult refused = get(m_nam, engineUrl(server->serverPort(), QStringLiteral("EIO=3&transport=polling")));
+        const HttpResult refused
+            = get(m_nam, engineUrl(server->serverPort(), QStringLiteral("EIO=3&transport=polling")));
         QCOMPARE(refused.status, 400);
         QCOMPARE(QJsonDocument::fromJson(refused.body).object().value("code").toInt(), 5);
         QCOMPARE(server->sessionCount(), 0);
@@ -330,7 +345,8 @@ private slots:
         options.allowEio3 = true;
         auto allowing = startServer(options);
         QVERIFY(allowing);
-        const HttpResult open = get(m_nam, engineUrl(allowing->serverPort(), QStringLiteral("EIO=3&transport=polling&b64=1")));
+        const HttpResult open
+            = get(m_nam, engineUrl(allowing->serverPort(), QStringLiteral("EIO=3&transport=polling&b64=1")));
         QCOMPARE(open.status, 200);
         // "<length>:0{...}", the length in characters.
         const qsizetype colon = open.body.indexOf(':');
@@ -338,7 +354,8 @@ private slots:
         QCOMPARE(open.body.left(colon).toInt(), open.body.size() - colon - 1);
         QVERIFY(!sidOf(open.body.mid(colon + 1)).isEmpty());
         // JSONP polling (j=) is not served.
-        QCOMPARE(get(m_nam, engineUrl(allowing->serverPort(), QStringLiteral("EIO=3&transport=polling&j=0"))).status, 400);
+        QCOMPARE(get(m_nam, engineUrl(allowing->serverPort(), QStringLiteral("EIO=3&transport=polling&j=0"))).status,
+                 400);
     }
 
     // An Engine.IO 3 polling session: length-prefixed payloads, the client's pings answered,
@@ -351,8 +368,10 @@ private slots:
         QVERIFY(server);
         const quint16 port = server->serverPort();
         for (const bool base64 : {true, false}) {
-            const HttpResult open = get(m_nam, engineUrl(port, base64 ? QStringLiteral("EIO=3&transport=polling&b64=1")
-                                                                       : QStringLiteral("EIO=3&transport=polling")));
+            const HttpResult open = get(m_nam,
+                                        engineUrl(port,
+                                                  base64 ? QStringLiteral("EIO=3&transport=polling&b64=1")
+                                                         : QStringLiteral("EIO=3&transport=polling")));
             const QString sid = sidOf(open.body.mid(open.body.indexOf(':') + 1));
             QVERIFY(!sid.isEmpty());
             const QUrl url = engineUrl(port, QStringLiteral("EIO=3&transport=polling&sid=") + sid);
@@ -384,7 +403,8 @@ private slots:
         options.pingTimeout = 100;
         auto server = startServer(options);
         QVERIFY(server);
-        const HttpResult open = get(m_nam, engineUrl(server->serverPort(), QStringLiteral("EIO=3&transport=polling&b64=1")));
+        const HttpResult open
+            = get(m_nam, engineUrl(server->serverPort(), QStringLiteral("EIO=3&transport=polling&b64=1")));
         QVERIFY(!sidOf(open.body.mid(open.body.indexOf(':') + 1)).isEmpty());
         QTRY_COMPARE_WITH_TIMEOUT(m_closeReasons, QStringList{"ping timeout"}, 3000);
     }
@@ -393,7 +413,8 @@ private slots:
     {
         auto server = startServer();
         QVERIFY(server);
-        const QByteArray answer = rawExchange(server->serverPort(), upgradeHead(server->serverPort(), {}, QStringLiteral("unknown")));
+        const QByteArray answer
+            = rawExchange(server->serverPort(), upgradeHead(server->serverPort(), {}, QStringLiteral("unknown")));
         QVERIFY2(answer.startsWith("HTTP/1.1 400"), answer.constData());
         QVERIFY(answer.contains("Session ID unknown"));
     }
@@ -425,7 +446,7 @@ private slots:
     {
         caps::ServerOptions options;
         options.pingInterval = 100;
-        options.pingTimeout = 500;   // generous: a loaded machine may answer late
+        options.pingTimeout = 500; // generous: a loaded machine may answer late
         auto server = startServer(options);
         QVERIFY(server);
         WsPeer peer(true);
@@ -483,7 +504,9 @@ private slots:
         bye.webSocketText = "4bye";
         m_sessions.constLast()->send(bye);
         m_sessions.constLast()->close();
-        QCOMPARE(get(m_nam, pollUrl(port, sid)).body, QByteArray("4bye\x1e" "1"));
+        QCOMPARE(get(m_nam, pollUrl(port, sid)).body,
+                 QByteArray("4bye\x1e"
+                            "1"));
         QCOMPARE(m_closeReasons, QStringList{"forced close"});
 
         WsPeer peer;
@@ -508,21 +531,26 @@ private slots:
         QTest::addColumn<QByteArray>("request");
         QTest::addColumn<QByteArray>("status");
         QTest::addRow("garbage") << QByteArray("HELLO\r\n\r\n") << QByteArray("400");
-        QTest::addRow("binary junk") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15) << QByteArray("400");
+        QTest::addRow("binary junk") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 15)
+                                     << QByteArray("400");
         QTest::addRow("bad version") << QByteArray("GET / HTTP/9.9\r\n\r\n") << QByteArray("400");
         QTest::addRow("bad header") << QByteArray("GET / HTTP/1.1\r\nno colon here\r\n\r\n") << QByteArray("400");
         QTest::addRow("bad length") << QByteArray("POST / HTTP/1.1\r\nContent-Length: -5\r\n\r\n") << QByteArray("400");
-        QTest::addRow("huge head") << QByteArray("GET / HTTP/1.1\r\nX: " + QByteArray(20000, 'a') + "\r\n\r\n") << QByteArray("431");
-        QTest::addRow("huge body") << QByteArray("POST /socket.io/?EIO=4&transport=polling&sid=x HTTP/1.1\r\nContent-Length: 1000001\r\n\r\n")
+        QTest::addRow("huge head") << QByteArray("GET / HTTP/1.1\r\nX: " + QByteArray(20000, 'a') + "\r\n\r\n")
+                                   << QByteArray("431");
+        QTest::addRow("huge body") << QByteArray(
+            "POST /socket.io/?EIO=4&transport=polling&sid=x HTTP/1.1\r\nContent-Length: 1000001\r\n\r\n")
                                    << QByteArray("413");
         QTest::addRow("upgrade without key") << QByteArray("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
                                                            "Upgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
                                              << QByteArray("400");
-        QTest::addRow("upgrade, old version") << QByteArray("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
-                                                            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-                                                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n")
-                                              << QByteArray("400");
-        QTest::addRow("chunked") << QByteArray("POST /socket.io/?EIO=4&transport=polling&sid=x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
+        QTest::addRow("upgrade, old version")
+            << QByteArray("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                          "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 8\r\n\r\n")
+            << QByteArray("400");
+        QTest::addRow("chunked") << QByteArray(
+            "POST /socket.io/?EIO=4&transport=polling&sid=x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
                                  << QByteArray("501");
     }
 
@@ -550,7 +578,7 @@ private slots:
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, server->serverPort());
         QVERIFY(socket.waitForConnected(3000));
-        socket.write("GET /socket.io/?EIO=4");   // never finished
+        socket.write("GET /socket.io/?EIO=4"); // never finished
         QVERIFY(QTest::qWaitFor([&] { return socket.state() == QAbstractSocket::UnconnectedState; }, 3000));
     }
 
@@ -695,11 +723,13 @@ private slots:
         WsPeer lazy;
         QVERIFY(lazy.open(port));
         lazy.socket.setReadBufferSize(1);
-        QVERIFY(QTest::qWaitFor([&] {
-            if (caps::EngineSession *session = server->session(lazy.sid))
-                session->send(chunk);
-            return !server->session(lazy.sid);
-        }, 20000));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                if (caps::EngineSession *session = server->session(lazy.sid))
+                    session->send(chunk);
+                return !server->session(lazy.sid);
+            },
+            20000));
         QCOMPARE(m_closeReasons.constLast(), QString("transport error"));
         QVERIFY(server->session(fast.sid));
     }
@@ -743,8 +773,8 @@ private slots:
         for (int i = 0; i < 101; ++i)
             manyLines += "X-" + QByteArray::number(i) + ": y\r\n";
         QTest::addRow("101 header lines") << manyLines << false << QByteArray("HTTP/1.1 431");
-        QTest::addRow("header line over 8 KiB") << "X-Long: " + QByteArray(9000, 'a') + "\r\n" << false
-                                                << QByteArray("HTTP/1.1 431");
+        QTest::addRow("header line over 8 KiB") << "X-Long: " + QByteArray(9000, 'a') + "\r\n"
+                                                << false << QByteArray("HTTP/1.1 431");
         QTest::addRow("no Host") << QByteArray() << true << QByteArray("HTTP/1.1 400");
     }
 
@@ -784,7 +814,8 @@ private slots:
         auto server = startServer(options);
         QVERIFY(server);
         QVERIFY(!handshake(server->serverPort()).isEmpty());
-        const HttpResult refused = get(m_nam, engineUrl(server->serverPort(), QStringLiteral("EIO=4&transport=polling")));
+        const HttpResult refused
+            = get(m_nam, engineUrl(server->serverPort(), QStringLiteral("EIO=4&transport=polling")));
         QCOMPARE(refused.status, 403);
     }
 };

@@ -41,13 +41,15 @@ private:
         const QRegularExpression re(QRegularExpression::escape(banner) + R"( on http://127\.0\.0\.1:(\d+))");
         QByteArray output;
         quint16 port = 0;
-        (void)QTest::qWaitFor([&] {
-            output += process.readAllStandardOutput();
-            const auto m = re.match(QString::fromUtf8(output));
-            if (m.hasMatch())
-                port = quint16(m.captured(1).toUInt());
-            return port != 0 || process.state() == QProcess::NotRunning;
-        }, 10000);
+        (void)QTest::qWaitFor(
+            [&] {
+                output += process.readAllStandardOutput();
+                const auto m = re.match(QString::fromUtf8(output));
+                if (m.hasMatch())
+                    port = quint16(m.captured(1).toUInt());
+                return port != 0 || process.state() == QProcess::NotRunning;
+            },
+            10000);
         m_banner = output;
         return port;
     }
@@ -74,7 +76,7 @@ private:
 
     static bool stop(QProcess &process)
     {
-        process.terminate();   // SIGTERM: the programs shut down cleanly
+        process.terminate(); // SIGTERM: the programs shut down cleanly
         if (!process.waitForFinished(5000)) {
             process.kill();
             process.waitForFinished(3000);
@@ -90,7 +92,8 @@ private slots:
     {
         m_binaryDir = qEnvironmentVariable("CAPS_BINARY_DIR");
         const QString sourceDir = qEnvironmentVariable("CAPS_SOURCE_DIR");
-        QVERIFY2(!m_binaryDir.isEmpty() && !sourceDir.isEmpty(), "run through ctest (CAPS_BINARY_DIR, CAPS_SOURCE_DIR)");
+        QVERIFY2(!m_binaryDir.isEmpty() && !sourceDir.isEmpty(),
+                 "run through ctest (CAPS_BINARY_DIR, CAPS_SOURCE_DIR)");
         m_interopDir = QDir(sourceDir + QStringLiteral("/tests/interop"));
         m_node = QStandardPaths::findExecutable(QStringLiteral("node"));
         QVERIFY2(!m_node.isEmpty(), "node is not installed: these tests need Node.js 18+ and npm");
@@ -110,13 +113,19 @@ private slots:
     {
         QTest::addColumn<QString>("transport");
         QTest::addColumn<QString>("client");
-        QTest::addRow("polling then upgrade") << "default" << "4";
-        QTest::addRow("websocket only") << "websocket" << "4";
-        QTest::addRow("long-polling only") << "polling" << "4";
+        QTest::addRow("polling then upgrade") << "default"
+                                              << "4";
+        QTest::addRow("websocket only") << "websocket"
+                                        << "4";
+        QTest::addRow("long-polling only") << "polling"
+                                           << "4";
         // socket.io-client 2.5.0 (Engine.IO 3), as the 2020 labs, against the default hub.
-        QTest::addRow("socket.io-client 2, polling then upgrade") << "default" << "2";
-        QTest::addRow("socket.io-client 2, websocket only") << "websocket" << "2";
-        QTest::addRow("socket.io-client 2, long-polling only") << "polling" << "2";
+        QTest::addRow("socket.io-client 2, polling then upgrade") << "default"
+                                                                  << "2";
+        QTest::addRow("socket.io-client 2, websocket only") << "websocket"
+                                                            << "2";
+        QTest::addRow("socket.io-client 2, long-polling only") << "polling"
+                                                               << "2";
     }
 
     void hubOrders()
@@ -132,8 +141,8 @@ private slots:
 
         QByteArray output;
         const int code = runNode("hub-orders.js",
-                                 {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--transport", transport, "--orders", "5",
-                                  "--client", client},
+                                 {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--transport", transport,
+                                  "--orders", "5", "--client", client},
                                  &output);
         QVERIFY2(code == 0, output.constData());
         QVERIFY(output.contains("OK 5 orders delivered"));
@@ -187,10 +196,13 @@ private slots:
         driver.start(python, QStringList{m_interopDir.filePath("lab-driver.py")} + url + transports);
         QByteArray driverOut;
         // Pickups are live: the vendors start once the driver listens.
-        QVERIFY2(QTest::qWaitFor([&] {
-            driverOut += driver.readAll();
-            return driverOut.contains("DRIVER: transport") || driver.state() == QProcess::NotRunning;
-        }, 20000), driverOut.constData());
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         driverOut += driver.readAll();
+                         return driverOut.contains("DRIVER: transport") || driver.state() == QProcess::NotRunning;
+                     },
+                     20000),
+                 driverOut.constData());
         QVERIFY2(driverOut.contains("DRIVER: " + transport), driverOut.constData());
 
         const int orders = 5;
@@ -199,19 +211,22 @@ private slots:
         QByteArray vendorOut[2];
         for (int i = 0; i < 2; ++i) {
             vendors[i].setProcessChannelMode(QProcess::MergedChannels);
-            vendors[i].start(python, QStringList{m_interopDir.filePath("lab-vendor.py")} + url + transports
-                                         + QStringList{"--store", stores.at(i), "--count", QString::number(orders)});
+            vendors[i].start(python,
+                             QStringList{m_interopDir.filePath("lab-vendor.py")} + url + transports
+                                 + QStringList{"--store", stores.at(i), "--count", QString::number(orders)});
         }
         // Until both vendors are done, or the driver has failed.
-        const bool finished = QTest::qWaitFor([&] {
-            driverOut += driver.readAll();
-            for (int i = 0; i < 2; ++i)
-                vendorOut[i] += vendors[i].readAll();
-            return (vendors[0].state() == QProcess::NotRunning && vendors[1].state() == QProcess::NotRunning)
-                || driver.state() == QProcess::NotRunning;
-        }, 60000);
+        const bool finished = QTest::qWaitFor(
+            [&] {
+                driverOut += driver.readAll();
+                for (int i = 0; i < 2; ++i)
+                    vendorOut[i] += vendors[i].readAll();
+                return (vendors[0].state() == QProcess::NotRunning && vendors[1].state() == QProcess::NotRunning)
+                    || driver.state() == QProcess::NotRunning;
+            },
+            60000);
         if (driver.state() != QProcess::NotRunning) {
-            driver.terminate();   // SIGTERM: the driver disconnects and exits 0 unless something failed
+            driver.terminate(); // SIGTERM: the driver disconnects and exits 0 unless something failed
             QVERIFY(driver.waitForFinished(10000));
         }
         driverOut += driver.readAll();
@@ -223,7 +238,8 @@ private slots:
         }
         for (int i = 0; i < 2; ++i)
             vendorOut[i] += vendors[i].readAll();
-        const QByteArray all = "driver:\n" + driverOut + "\nvendor 1:\n" + vendorOut[0] + "\nvendor 2:\n" + vendorOut[1];
+        const QByteArray all
+            = "driver:\n" + driverOut + "\nvendor 1:\n" + vendorOut[0] + "\nvendor 2:\n" + vendorOut[1];
         QVERIFY2(finished, all.constData());
         QVERIFY2(driver.exitStatus() == QProcess::NormalExit && driver.exitCode() == 0, all.constData());
         QVERIFY2(driverOut.contains(QByteArray("DRIVER: stopped after ") + QByteArray::number(2 * orders) + " orders"),
@@ -232,7 +248,8 @@ private slots:
         // Every order reached its own store, once: each vendor saw exactly its own (it fails on
         // another store's or a second delivery while it runs), and the hub handled each once.
         const QRegularExpression sentLine(R"(^VENDOR: pickup (\S+)$)", QRegularExpression::MultilineOption);
-        const QRegularExpression thanksLine(R"(^VENDOR: Thank you for delivering (\S+)$)", QRegularExpression::MultilineOption);
+        const QRegularExpression thanksLine(R"(^VENDOR: Thank you for delivering (\S+)$)",
+                                            QRegularExpression::MultilineOption);
         for (int i = 0; i < 2; ++i) {
             QVERIFY2(vendors[i].exitStatus() == QProcess::NormalExit && vendors[i].exitCode() == 0, all.constData());
             QVERIFY2(vendorOut[i].contains("VENDOR: " + transport), all.constData());
@@ -261,10 +278,14 @@ private slots:
     {
         QTest::addColumn<QString>("server");
         QTest::addColumn<QString>("transport");
-        QTest::addRow("caps-hub, polling then upgrade") << "caps-hub" << "default";
-        QTest::addRow("caps-hub, websocket only") << "caps-hub" << "websocket";
-        QTest::addRow("caps-hub, long-polling only") << "caps-hub" << "polling";
-        QTest::addRow("node socket.io reference") << "node" << "default";
+        QTest::addRow("caps-hub, polling then upgrade") << "caps-hub"
+                                                        << "default";
+        QTest::addRow("caps-hub, websocket only") << "caps-hub"
+                                                  << "websocket";
+        QTest::addRow("caps-hub, long-polling only") << "caps-hub"
+                                                     << "polling";
+        QTest::addRow("node socket.io reference") << "node"
+                                                  << "default";
     }
 
     void connectionStateRecovery()
@@ -281,18 +302,22 @@ private slots:
             QVERIFY2(QFileInfo::exists(sourceDir + "/bench/node-hub/node_modules/socket.io"),
                      "bench/node-hub/node_modules is missing: run `npm ci` there (scripts/test does)");
             hub.setProgram(m_node);
-            hub.setArguments({sourceDir + "/bench/node-hub/hub.js", "--port", "0", "--quiet", "--recovery-window", "120000"});
+            hub.setArguments(
+                {sourceDir + "/bench/node-hub/hub.js", "--port", "0", "--quiet", "--recovery-window", "120000"});
             hub.start();
             QVERIFY(hub.waitForStarted(5000));
             const QRegularExpression re(R"(node-hub listening on 127\.0\.0\.1:(\d+)/caps)");
             QByteArray output;
-            QVERIFY2(QTest::qWaitFor([&] {
-                output += hub.readAllStandardOutput();
-                const auto m = re.match(QString::fromUtf8(output));
-                if (m.hasMatch())
-                    port = quint16(m.captured(1).toUInt());
-                return port != 0 || hub.state() == QProcess::NotRunning;
-            }, 10000), output.constData());
+            QVERIFY2(QTest::qWaitFor(
+                         [&] {
+                             output += hub.readAllStandardOutput();
+                             const auto m = re.match(QString::fromUtf8(output));
+                             if (m.hasMatch())
+                                 port = quint16(m.captured(1).toUInt());
+                             return port != 0 || hub.state() == QProcess::NotRunning;
+                         },
+                         10000),
+                     output.constData());
             m_banner = output;
         }
         QVERIFY2(port != 0, m_banner.constData());
@@ -300,9 +325,10 @@ private slots:
         QByteArray output;
         // socket.io gives offsets to every client, caps-hub only to those that ask for them.
         const QString plain = server == QLatin1String("caps-hub") ? QStringLiteral("exact") : QStringLiteral("offset");
-        const int code = runNode("recovery.js",
-                                 {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--transport", transport, "--plain", plain},
-                                 &output);
+        const int code = runNode(
+            "recovery.js",
+            {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--transport", transport, "--plain", plain},
+            &output);
         QVERIFY2(code == 0, output.constData());
         QVERIFY2(output.contains("OK recovered"), output.constData());
         stop(hub);
@@ -311,8 +337,8 @@ private slots:
     void connectionStateRecoveryCanBeTurnedOff()
     {
         QProcess hub;
-        const quint16 port = startServer(hub, m_binaryDir + "/apps/hub/caps-hub", {"--db", ":memory:", "--recovery-window", "0"},
-                                         "caps-hub listening");
+        const quint16 port = startServer(hub, m_binaryDir + "/apps/hub/caps-hub",
+                                         {"--db", ":memory:", "--recovery-window", "0"}, "caps-hub listening");
         QVERIFY2(port != 0, m_banner.constData());
         QByteArray output;
         const int code = runNode("recovery.js", {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port)}, &output);
@@ -330,9 +356,11 @@ private slots:
         QTest::addColumn<QString>("lastStep");
         for (const bool tokens : {true, false}) {
             for (const QString &path : {audiencetable::kLive, audiencetable::kRecovery, audiencetable::kTrack})
-                QTest::addRow("%s, %s", tokens ? "tokens" : "open", qPrintable(path)) << tokens << path << QStringLiteral("delivered");
+                QTest::addRow("%s, %s", tokens ? "tokens" : "open", qPrintable(path))
+                    << tokens << path << QStringLiteral("delivered");
             for (const char *step : {"pickup", "in-transit", "delivered"})
-                QTest::addRow("%s, getAll up to %s", tokens ? "tokens" : "open", step) << tokens << audiencetable::kGetAll << QString(step);
+                QTest::addRow("%s, getAll up to %s", tokens ? "tokens" : "open", step)
+                    << tokens << audiencetable::kGetAll << QString(step);
         }
     }
 
@@ -352,13 +380,17 @@ private slots:
         };
         QJsonArray peers;
         for (const PeerSpec &spec : audiencetable::receivers(tokens)) {
-            QJsonObject peer{{"name", spec.name}, {"role", caps::roleName(spec.principal.role)}, {"store", spec.principal.store},
-                             {"customer", spec.principal.customer}, {"tracks", spec.tracks}};
+            QJsonObject peer{{"name", spec.name},
+                             {"role", caps::roleName(spec.principal.role)},
+                             {"store", spec.principal.store},
+                             {"customer", spec.principal.customer},
+                             {"tracks", spec.tracks}};
             if (const QString token = tokenFor(spec.principal); !token.isEmpty())
                 peer.insert("token", token);
             peers.append(peer);
         }
-        const QJsonObject senders{{"vendor", tokenFor(sendingVendor().principal)}, {"driver", tokenFor(sendingDriver().principal)}};
+        const QJsonObject senders{{"vendor", tokenFor(sendingVendor().principal)},
+                                  {"driver", tokenFor(sendingDriver().principal)}};
         QStringList hubArguments{"--db", ":memory:"};
         if (tokens) {
             QFile file(dir.filePath("tokens.json"));
@@ -371,12 +403,14 @@ private slots:
         const quint16 port = startServer(hub, m_binaryDir + "/apps/hub/caps-hub", hubArguments, "caps-hub listening");
         QVERIFY2(port != 0, m_banner.constData());
 
-        const auto json = [](const auto &value) { return QString::fromUtf8(QJsonDocument(value).toJson(QJsonDocument::Compact)); };
+        const auto json
+            = [](const auto &value) { return QString::fromUtf8(QJsonDocument(value).toJson(QJsonDocument::Compact)); };
         QByteArray output;
-        const int code = runNode("audience.js", {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--path", path,
-                                                 "--last-step", lastStep,
-                                                 "--peers", json(peers), "--senders", json(senders), "--order", json(bobsOrder())},
-                                 &output);
+        const int code
+            = runNode("audience.js",
+                      {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--path", path, "--last-step",
+                       lastStep, "--peers", json(peers), "--senders", json(senders), "--order", json(bobsOrder())},
+                      &output);
         QVERIFY2(code == 0, output.constData());
         const QRegularExpression heardLine(QStringLiteral("^HEARD (.*)$"), QRegularExpression::MultilineOption);
         const auto m = heardLine.match(QString::fromUtf8(output));
@@ -391,8 +425,9 @@ private slots:
                 if (heard.value(spec.name).toArray().contains(row.event))
                     got.append(spec.name);
             }
-            QVERIFY2(got == row.hearers, qPrintable(QStringLiteral("%1 heard by: %2; expected: %3")
-                                                      .arg(row.event, got.join(", "), row.hearers.join(", "))));
+            QVERIFY2(got == row.hearers,
+                     qPrintable(QStringLiteral("%1 heard by: %2; expected: %3")
+                                    .arg(row.event, got.join(", "), row.hearers.join(", "))));
             ++checked;
         }
         QVERIFY(checked > 0);
@@ -404,18 +439,26 @@ private slots:
         QTest::addColumn<QString>("script");
         QTest::addColumn<QString>("transport");
         QTest::addColumn<bool>("reference");
-        QTest::addRow("polling then upgrade") << "echo-features.js" << "default" << false;
-        QTest::addRow("websocket only") << "echo-features.js" << "websocket" << false;
-        QTest::addRow("long-polling only") << "echo-features.js" << "polling" << false;
+        QTest::addRow("polling then upgrade") << "echo-features.js"
+                                              << "default" << false;
+        QTest::addRow("websocket only") << "echo-features.js"
+                                        << "websocket" << false;
+        QTest::addRow("long-polling only") << "echo-features.js"
+                                           << "polling" << false;
         // The same script against Node's socket.io (node-echo-server.js): it expects what a
         // real socket.io server does, not merely what ours does.
-        QTest::addRow("node reference") << "echo-features.js" << "default" << true;
+        QTest::addRow("node reference") << "echo-features.js"
+                                        << "default" << true;
         // socket.io-client 2.5.0 against the echo server with Engine.IO 3 allowed, and against
         // Node's socket.io with allowEIO3 as the reference.
-        QTest::addRow("socket.io-client 2, polling then upgrade") << "echo-features-v2.js" << "default" << false;
-        QTest::addRow("socket.io-client 2, websocket only") << "echo-features-v2.js" << "websocket" << false;
-        QTest::addRow("socket.io-client 2, long-polling only") << "echo-features-v2.js" << "polling" << false;
-        QTest::addRow("socket.io-client 2, node reference") << "echo-features-v2.js" << "default" << true;
+        QTest::addRow("socket.io-client 2, polling then upgrade") << "echo-features-v2.js"
+                                                                  << "default" << false;
+        QTest::addRow("socket.io-client 2, websocket only") << "echo-features-v2.js"
+                                                            << "websocket" << false;
+        QTest::addRow("socket.io-client 2, long-polling only") << "echo-features-v2.js"
+                                                               << "polling" << false;
+        QTest::addRow("socket.io-client 2, node reference") << "echo-features-v2.js"
+                                                            << "default" << true;
     }
 
     void echoFeatures()
@@ -430,7 +473,8 @@ private slots:
         const quint16 port = reference
             ? startServer(echo, m_node, QStringList{m_interopDir.filePath("node-echo-server.js")} + heartbeat,
                           "node-echo-server listening")
-            : startServer(echo, m_binaryDir + "/examples/echo-server/caps-echo-server", heartbeat, "caps-echo-server listening");
+            : startServer(echo, m_binaryDir + "/examples/echo-server/caps-echo-server", heartbeat,
+                          "caps-echo-server listening");
         QVERIFY2(port != 0, m_banner.constData());
         QByteArray output;
         const int code = runNode(script,
@@ -450,8 +494,9 @@ private slots:
         QProcess node;
         node.setWorkingDirectory(m_interopDir.absolutePath());
         node.setProcessChannelMode(QProcess::MergedChannels);
-        node.start(m_node, {m_interopDir.filePath("hub-orders.js"), "--url", QStringLiteral("http://127.0.0.1:%1").arg(port),
-                            "--orders", "20"});
+        node.start(m_node,
+                   {m_interopDir.filePath("hub-orders.js"), "--url", QStringLiteral("http://127.0.0.1:%1").arg(port),
+                    "--orders", "20"});
         QVERIFY(node.waitForStarted(5000));
 
         // While the orders run: garbage HTTP, an oversized head, a bad Engine.IO frame and a
@@ -467,13 +512,13 @@ private slots:
             raw.connectToHost(QHostAddress::LocalHost, port);
             QVERIFY(raw.waitForConnected(3000));
             raw.write(bytes);
-            QVERIFY(QTest::qWaitFor([&raw] {
-                return raw.bytesAvailable() > 0 || raw.state() == QAbstractSocket::UnconnectedState;
-            }, 3000));
+            QVERIFY(QTest::qWaitFor(
+                [&raw] { return raw.bytesAvailable() > 0 || raw.state() == QAbstractSocket::UnconnectedState; }, 3000));
             if (raw.bytesAvailable() > 0)
                 QVERIFY2(raw.peek(12).startsWith("HTTP/1.1 4"), raw.peek(100).constData());
         }
-        for (const QString &frame : {QStringLiteral("9"), QStringLiteral("4zz"), QStringLiteral("42/caps,[\"pickup\",")}) {
+        for (const QString &frame :
+             {QStringLiteral("9"), QStringLiteral("4zz"), QStringLiteral("42/caps,[\"pickup\",")}) {
             QWebSocket ws;
             bool closed = false;
             connect(&ws, &QWebSocket::disconnected, this, [&closed] { closed = true; });
@@ -505,12 +550,13 @@ private slots:
     {
         QFETCH(QString, client);
         QProcess hub;
-        const quint16 port = startServer(hub, m_binaryDir + "/apps/hub/caps-hub", {"--db", ":memory:"}, "caps-hub listening");
+        const quint16 port
+            = startServer(hub, m_binaryDir + "/apps/hub/caps-hub", {"--db", ":memory:"}, "caps-hub listening");
         QVERIFY2(port != 0, m_banner.constData());
         QByteArray output;
-        const int code = runNode("lifecycle.js", {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--orders", "20",
-                                                  "--client", client},
-                                 &output);
+        const int code = runNode(
+            "lifecycle.js",
+            {"--url", QStringLiteral("http://127.0.0.1:%1").arg(port), "--orders", "20", "--client", client}, &output);
         QVERIFY2(code == 0, output.constData());
         QVERIFY(output.contains("OK lifecycle held"));
         QVERIFY(stop(hub));
@@ -521,7 +567,8 @@ private slots:
     {
         for (const bool refuse : {false, true}) {
             QProcess hub;
-            const QStringList arguments = refuse ? QStringList{"--no-eio3", "--db", ":memory:"} : QStringList{"--db", ":memory:"};
+            const QStringList arguments
+                = refuse ? QStringList{"--no-eio3", "--db", ":memory:"} : QStringList{"--db", ":memory:"};
             const quint16 port = startServer(hub, m_binaryDir + "/apps/hub/caps-hub", arguments, "caps-hub listening");
             QVERIFY2(port != 0, m_banner.constData());
             QTcpSocket socket;
@@ -529,10 +576,12 @@ private slots:
             QVERIFY(socket.waitForConnected(5000));
             socket.write("GET /socket.io/?EIO=3&transport=polling&b64=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
             QByteArray answer;
-            QVERIFY(QTest::qWaitFor([&] {
-                answer += socket.readAll();
-                return answer.contains("\r\n\r\n") && (answer.contains("}") || answer.contains("]"));
-            }, 5000));
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    answer += socket.readAll();
+                    return answer.contains("\r\n\r\n") && (answer.contains("}") || answer.contains("]"));
+                },
+                5000));
             if (refuse) {
                 QVERIFY2(answer.startsWith("HTTP/1.1 400"), answer.constData());
                 QVERIFY(answer.contains("Unsupported protocol version"));
@@ -547,7 +596,8 @@ private slots:
     void hubJsonLog()
     {
         QProcess hub;
-        const quint16 port = startServer(hub, m_binaryDir + "/apps/hub/caps-hub", {"--log-format", "json"}, "caps-hub listening");
+        const quint16 port
+            = startServer(hub, m_binaryDir + "/apps/hub/caps-hub", {"--log-format", "json"}, "caps-hub listening");
         QVERIFY2(port != 0, m_banner.constData());
         QByteArray output;
         const int code = runNode("hub-orders.js",

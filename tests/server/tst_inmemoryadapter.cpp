@@ -79,7 +79,8 @@ private slots:
         QTest::addRow("two targets, each once") << L{{{"red"}, {}}, {{"blue"}, {}}} << QStringList{"a", "b", "c"};
         QTest::addRow("a later target's except does not undo an earlier one")
             << L{{{"red"}, {}}, {{}, {"red"}}} << QStringList{"a", "b", "c", "d"};
-        QTest::addRow("everyone but red, then red but b") << L{{{}, {"red"}}, {{"red"}, {"b"}}} << QStringList{"a", "c", "d"};
+        QTest::addRow("everyone but red, then red but b")
+            << L{{{}, {"red"}}, {{"red"}, {"b"}}} << QStringList{"a", "c", "d"};
     }
 
     void broadcastTargets()

@@ -17,9 +17,11 @@ private slots:
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<int>("level");
         QTest::addColumn<QString>("expected");
-        QTest::addRow("lab payload keeps key order")
-            << QByteArray(R"({"store":"1-206-flowers","orderID":"e3669048","customer":"Jamal Braun","address":"Schmittfort, LA"})")
-            << 1 << "{ store: '1-206-flowers', orderID: 'e3669048', customer: 'Jamal Braun', address: 'Schmittfort, LA' }";
+        QTest::addRow("lab payload keeps key order") << QByteArray(
+            R"({"store":"1-206-flowers","orderID":"e3669048","customer":"Jamal Braun","address":"Schmittfort, LA"})")
+                                                     << 1
+                                                     << "{ store: '1-206-flowers', orderID: 'e3669048', customer: "
+                                                        "'Jamal Braun', address: 'Schmittfort, LA' }";
         QTest::addRow("scalars") << QByteArray(R"([1, 1.5, -0, 1e21, 1e-7, 0.000001, true, false, null])") << 1
                                  << "[ 1, 1.5, -0, 1e+21, 1e-7, 0.000001, true, false, null ]";
         QTest::addRow("empty") << QByteArray(R"({"a":{},"b":[]})") << 0 << "{ a: {}, b: [] }";
@@ -90,14 +92,18 @@ private slots:
         event.time = QDateTime(QDate(2026, 11, 26), QTime(10, 0), Qt::UTC);
         event.payloadJson = R"({"store":"1-206-flowers","orderID":"o1","customer":"C","address":"A"})";
         event.payload = QJsonDocument::fromJson(event.payloadJson).object();
-        QCOMPARE(event.toLogLine(),
-                 QByteArray("EVENT { event: 'pickup', time: 2026-11-26T10:00:00.000Z, payload: { store: '1-206-flowers', "
-                            "orderID: 'o1', customer: 'C', address: 'A' } }"));
-        QCOMPARE(event.toJsonLine(),
-                 QByteArray(R"({"event":"pickup","time":"2026-11-26T10:00:00.000Z","payload":{"store":"1-206-flowers","orderID":"o1","customer":"C","address":"A"}})"));
+        QCOMPARE(
+            event.toLogLine(),
+            QByteArray("EVENT { event: 'pickup', time: 2026-11-26T10:00:00.000Z, payload: { store: '1-206-flowers', "
+                       "orderID: 'o1', customer: 'C', address: 'A' } }"));
+        QCOMPARE(
+            event.toJsonLine(),
+            QByteArray(
+                R"({"event":"pickup","time":"2026-11-26T10:00:00.000Z","payload":{"store":"1-206-flowers","orderID":"o1","customer":"C","address":"A"}})"));
         event.payloadJson = "{\n  \"store\": \"s\"\n}";
         event.payload = QJsonDocument::fromJson(event.payloadJson).object();
-        QCOMPARE(event.toJsonLine(), QByteArray(R"({"event":"pickup","time":"2026-11-26T10:00:00.000Z","payload":{"store":"s"}})"));
+        QCOMPARE(event.toJsonLine(),
+                 QByteArray(R"({"event":"pickup","time":"2026-11-26T10:00:00.000Z","payload":{"store":"s"}})"));
         event.payloadJson.clear();
         event.payload = QJsonValue(QJsonValue::Undefined);
         QVERIFY(event.toLogLine().endsWith("payload: undefined }"));
@@ -122,7 +128,8 @@ private slots:
             const QByteArray line = format == caps::HubEventLog::Format::Json ? event.toJsonLine() : event.toLogLine();
             QCOMPARE(written, line + '\n' + line + '\n');
         }
-        QCOMPARE(event.toLogLine(), QByteArray("EVENT { event: 'delivered', time: 2026-11-26T10:00:01.005Z, payload: { store: 's' } }"));
+        QCOMPARE(event.toLogLine(),
+                 QByteArray("EVENT { event: 'delivered', time: 2026-11-26T10:00:01.005Z, payload: { store: 's' } }"));
     }
 };
 

@@ -66,7 +66,10 @@ class TestRecoveryLog : public QObject
     qint64 m_now = 0;
     RecoveryLog::Options m_options;
 
-    RecoveryLog makeLog() { return RecoveryLog(m_options, [this] { return m_now; }); }
+    RecoveryLog makeLog()
+    {
+        return RecoveryLog(m_options, [this] { return m_now; });
+    }
 
 private Q_SLOTS:
     void init()
@@ -78,12 +81,12 @@ private Q_SLOTS:
     void missedEventsForItsRoomsOnly()
     {
         RecoveryLog log = makeLog();
-        QCOMPARE(log.record({to({QStringLiteral("store")})}, message(0)), 0);   // sent to it, handled
+        QCOMPARE(log.record({to({QStringLiteral("store")})}, message(0)), 0); // sent to it, handled
         log.persist(session(QStringLiteral("p"), {{QStringLiteral("sid-p"), 0}, {QStringLiteral("store"), 0}}, 0));
         log.record({to({QStringLiteral("store")})}, message(1));
         log.record({to({QStringLiteral("other")})}, message(2));
-        log.record({to({})}, message(3));                                        // everyone
-        log.record({to({}, {QStringLiteral("store")})}, message(4));             // everyone but the store
+        log.record({to({})}, message(3)); // everyone
+        log.record({to({}, {QStringLiteral("store")})}, message(4)); // everyone but the store
         log.record({to({QStringLiteral("other")}), to({QStringLiteral("sid-p")})}, message(5));
         const auto restored = log.restore(auth(QStringLiteral("p"), QStringLiteral("0")));
         QVERIFY(restored);
@@ -109,8 +112,8 @@ private Q_SLOTS:
     void noOffsetMeansNothingHandledSinceTheSocketBegan()
     {
         RecoveryLog log = makeLog();
-        log.record({to({QStringLiteral("store")})}, message(0));     // before the socket
-        log.record({to({QStringLiteral("store")})}, message(1));     // sent, never handled
+        log.record({to({QStringLiteral("store")})}, message(0)); // before the socket
+        log.record({to({QStringLiteral("store")})}, message(1)); // sent, never handled
         log.persist(session(QStringLiteral("p"), {{QStringLiteral("store"), 1}}, 1, 1));
         log.record({to({QStringLiteral("store")})}, message(2));
         const auto restored = log.restore(auth(QStringLiteral("p")));
@@ -122,11 +125,12 @@ private Q_SLOTS:
     void roomsCountFromWhenJoined()
     {
         RecoveryLog log = makeLog();
-        log.record({to({QStringLiteral("store")})}, message(0));                 // before it joined
-        log.record({to({}, {QStringLiteral("customers")})}, message(1));         // before it became a customer
-        log.record({to({}, {QStringLiteral("customers")})}, message(2));         // after
-        log.persist(session(QStringLiteral("p"), {{QStringLiteral("sid-p"), 0}, {QStringLiteral("store"), 1},
-                                                  {QStringLiteral("customers"), 2}}, -1));
+        log.record({to({QStringLiteral("store")})}, message(0)); // before it joined
+        log.record({to({}, {QStringLiteral("customers")})}, message(1)); // before it became a customer
+        log.record({to({}, {QStringLiteral("customers")})}, message(2)); // after
+        log.persist(session(
+            QStringLiteral("p"),
+            {{QStringLiteral("sid-p"), 0}, {QStringLiteral("store"), 1}, {QStringLiteral("customers"), 2}}, -1));
         const auto restored = log.restore(auth(QStringLiteral("p")));
         QVERIFY(restored);
         QCOMPARE(numbers(*restored), (QList<int>{1}));
@@ -187,7 +191,7 @@ private Q_SLOTS:
         m_now += 3000;
         log.record({to({})}, message(1));
         QVERIFY(log.restore(auth(QStringLiteral("q"), QStringLiteral("0"))));
-        m_now += 2001;   // p's session and event 0 are past the window now
+        m_now += 2001; // p's session and event 0 are past the window now
         log.prune();
         QCOMPARE(log.sessionCount(), 0);
         QCOMPARE(log.eventCount(), 1);
@@ -245,7 +249,7 @@ private Q_SLOTS:
         QVERIFY(log.restore(auth(QStringLiteral("p"))));
         m_now += 4000;
         log.persist(session(QStringLiteral("p"), {}, -1));
-        m_now += 2000;   // the first persist is past the window, the second is not
+        m_now += 2000; // the first persist is past the window, the second is not
         log.prune();
         QCOMPARE(log.sessionCount(), 1);
         QVERIFY(log.restore(auth(QStringLiteral("p"))));

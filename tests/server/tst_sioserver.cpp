@@ -103,7 +103,8 @@ private slots:
         QSignalSpy connections(nsp, &caps::Namespace::connection);
         WsPeer peer;
         QVERIFY(peer.open(server->serverPort()));
-        QCOMPARE(peer.connectNamespace("/secure", R"({"token":"bad"})"), QString(R"(44/secure,{"message":"Not authorized"})"));
+        QCOMPARE(peer.connectNamespace("/secure", R"({"token":"bad"})"),
+                 QString(R"(44/secure,{"message":"Not authorized"})"));
         QVERIFY(peer.connectNamespace("/secure", R"({"token":"good","n":[1,2]})").startsWith("40/secure,"));
         QCOMPARE(connections.size(), 1);
         auto *socket = connections.at(0).at(0).value<caps::ServerSocket *>();
@@ -121,7 +122,7 @@ private slots:
                 events.append(e);
                 if (e.wantsAck()) {
                     e.ack({QString("got"), e.arg(0)});
-                    e.ack({QString("twice")});   // ignored: one answer per callback
+                    e.ack({QString("twice")}); // ignored: one answer per callback
                 }
             });
         });
@@ -301,7 +302,8 @@ private slots:
                  "only recovery: true asks");
         const QString takerAnswer = taker.connectNamespace("/r", R"({"recovery":true})");
         const QJsonObject takerReply = QJsonDocument::fromJson(takerAnswer.mid(5).toUtf8()).object();
-        QVERIFY2(takerAnswer.startsWith("40/r,") && !takerReply.value("pid").toString().isEmpty(), qPrintable(takerAnswer));
+        QVERIFY2(takerAnswer.startsWith("40/r,") && !takerReply.value("pid").toString().isEmpty(),
+                 qPrintable(takerAnswer));
         QCOMPARE(connections.size(), 3);
         auto *sPlain = connections.at(0).at(0).value<caps::ServerSocket *>();
         auto *sNotTrue = connections.at(1).at(0).value<caps::ServerSocket *>();
@@ -376,7 +378,8 @@ private slots:
         peer.sendBinary("second");
         QTRY_COMPARE(events.size(), 1);
         QCOMPARE(events.at(0).attachments(), (QList<QByteArray>{QByteArray("\x00\x01", 2), "second"}));
-        QCOMPARE(peer.next(), QString(R"(452-["echo",{"_placeholder":true,"num":0},{"n":{"_placeholder":true,"num":1}}])"));
+        QCOMPARE(peer.next(),
+                 QString(R"(452-["echo",{"_placeholder":true,"num":0},{"n":{"_placeholder":true,"num":1}}])"));
         QCOMPARE(peer.nextBinary(), QByteArray("\x00\x01", 2));
         QCOMPARE(peer.nextBinary(), QByteArray("second"));
         QCOMPARE(peer.next(), QString(R"(461-3[{"_placeholder":true,"num":0}])"));
@@ -388,9 +391,8 @@ private slots:
         auto server = startServer();
         QVERIFY(server);
         connect(server->of("/"), &caps::Namespace::connection, this, [](caps::ServerSocket *s) {
-            connect(s, &caps::ServerSocket::eventReceived, s, [s](const caps::ServerEvent &e) {
-                s->emitEvent("echo", e.args(), e.attachments());
-            });
+            connect(s, &caps::ServerSocket::eventReceived, s,
+                    [s](const caps::ServerEvent &e) { s->emitEvent("echo", e.args(), e.attachments()); });
         });
         QNetworkAccessManager nam;
         const quint16 port = server->serverPort();
@@ -398,8 +400,14 @@ private slots:
         const QUrl url = engineUrl(port, "EIO=4&transport=polling&sid=" + sid);
         QCOMPARE(post(nam, url, "40").body, QByteArray("ok"));
         QVERIFY(get(nam, url).body.startsWith("40{\"sid\":"));
-        QCOMPARE(post(nam, url, "451-[\"b\",{\"_placeholder\":true,\"num\":0}]\x1e" "bAQID").body, QByteArray("ok"));
-        QCOMPARE(get(nam, url).body, QByteArray("451-[\"echo\",{\"_placeholder\":true,\"num\":0}]\x1e" "bAQID"));
+        QCOMPARE(post(nam, url,
+                      "451-[\"b\",{\"_placeholder\":true,\"num\":0}]\x1e"
+                      "bAQID")
+                     .body,
+                 QByteArray("ok"));
+        QCOMPARE(get(nam, url).body,
+                 QByteArray("451-[\"echo\",{\"_placeholder\":true,\"num\":0}]\x1e"
+                            "bAQID"));
     }
 
     void disconnects()
@@ -421,7 +429,7 @@ private slots:
 
         client.send("41");
         QTRY_COMPARE(reasons, QStringList{"client namespace disconnect"});
-        QVERIFY(!client.closed);   // the Engine.IO connection stays
+        QVERIFY(!client.closed); // the Engine.IO connection stays
 
         transport.socket.close();
         QTRY_COMPARE(reasons.size(), 2);
@@ -463,7 +471,8 @@ private slots:
         QTest::addRow("ack without id") << QStringList{"43[]"};
         QTest::addRow("bad placeholder") << QStringList{R"(451-["a",{"_placeholder":true,"num":5}])"};
         QTest::addRow("too many attachments") << QStringList{R"(4599-["a"])"};
-        QTest::addRow("text while awaiting binary") << QStringList{R"(451-["a",{"_placeholder":true,"num":0}])", R"(42["b"])"};
+        QTest::addRow("text while awaiting binary")
+            << QStringList{R"(451-["a",{"_placeholder":true,"num":0}])", R"(42["b"])"};
         QTest::addRow("deep nesting") << QStringList{"42[\"a\"," + QString(100, '[') + QString(100, ']') + "]"};
     }
 
@@ -473,7 +482,8 @@ private slots:
         auto server = startServer();
         QVERIFY(server);
         connect(server->of("/"), &caps::Namespace::connection, this, [](caps::ServerSocket *s) {
-            connect(s, &caps::ServerSocket::eventReceived, s, [s](const caps::ServerEvent &e) { s->emitEvent("echo", e.args()); });
+            connect(s, &caps::ServerSocket::eventReceived, s,
+                    [s](const caps::ServerEvent &e) { s->emitEvent("echo", e.args()); });
         });
         WsPeer good, bad;
         for (WsPeer *p : {&good, &bad}) {
@@ -501,9 +511,42 @@ private slots:
                 e.ack(e.args(), e.attachments());
             });
         });
-        const QStringList fragments{"0", "1", "2", "3", "4", "5", "6", "b", "40", "41", "42", "43", "45", "46", "/caps,", "/",
-                                    ",", "[", "]", "{", "}", "\"", "\"_placeholder\"", "true", "\"num\"", ":", "1", "-",
-                                    "99999999999999999", "\"a\"", "\u001e", "\u00e9", "\\", "null", "1e999", "[[[[[[[["};
+        const QStringList fragments{"0",
+                                    "1",
+                                    "2",
+                                    "3",
+                                    "4",
+                                    "5",
+                                    "6",
+                                    "b",
+                                    "40",
+                                    "41",
+                                    "42",
+                                    "43",
+                                    "45",
+                                    "46",
+                                    "/caps,",
+                                    "/",
+                                    ",",
+                                    "[",
+                                    "]",
+                                    "{",
+                                    "}",
+                                    "\"",
+                                    "\"_placeholder\"",
+                                    "true",
+                                    "\"num\"",
+                                    ":",
+                                    "1",
+                                    "-",
+                                    "99999999999999999",
+                                    "\"a\"",
+                                    "\u001e",
+                                    "\u00e9",
+                                    "\\",
+                                    "null",
+                                    "1e999",
+                                    "[[[[[[[["};
         QRandomGenerator random(20261126);
         QNetworkAccessManager nam;
         for (int round = 0; round < 30; ++round) {
@@ -531,7 +574,8 @@ private slots:
             QByteArray body;
             for (int i = 0, n = 1 + random.bounded(10); i < n; ++i)
                 body += fragments.at(random.bounded(fragments.size())).toUtf8();
-            const int status = post(nam, engineUrl(server->serverPort(), "EIO=4&transport=polling&sid=" + sid), body).status;
+            const int status
+                = post(nam, engineUrl(server->serverPort(), "EIO=4&transport=polling&sid=" + sid), body).status;
             QVERIFY(status == 200 || status == 400);
         }
         WsPeer good;
