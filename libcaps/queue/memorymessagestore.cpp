@@ -120,14 +120,14 @@ Result<bool> MemoryMessageStore::acknowledge(const QString &queueId, const QStri
                 m_index.emplace(key, message.sequence);
                 m_messages.emplace(message.sequence, message);
                 if (tombstone)
-                    m_tombstones[key] = *tombstone;
+                    setTombstone(key, *tombstone);
                 else
-                    m_tombstones.erase(key);
+                    eraseTombstone(key);
             });
         }
         m_messages.erase(sequence);
         m_index.erase(key);
-        m_tombstones[key] = Tombstone{m_nextTombstone++, now};
+        setTombstone(key, Tombstone{m_nextTombstone++, now});
     }
     if (!matched.isEmpty() && notePruneDue())
         (void)pruneTombstones();
@@ -199,32 +199,37 @@ Result<QStringList> MemoryMessageStore::subscribers(const QString &event) const
     return result; // std::set keeps them sorted
 }
 
+void MemoryMessageStore::setTombstone(const Key &key, const Tombstone &tombstone)
+{
+    if (const auto it = m_tombstones.find(key); it != m_tombstones.end())
+        m_tombstonesByOrder.erase(it->second.order);
+    m_tombstones[key] = tombstone;
+    m_tombstonesByOrder[tombstone.order] = key;
+}
+
+void MemoryMessageStore::eraseTombstone(const Key &key)
+{
+    if (const auto it = m_tombstones.find(key); it != m_tombstones.end()) {
+        m_tombstonesByOrder.erase(it->second.order);
+        m_tombstones.erase(it);
+    }
+}
+
+// Oldest first, so that a prune costs what it removes, not what is kept: acknowledgement times
+// follow their order (a clock set back makes the later ones go late, never early).
 Result<qint64> MemoryMessageStore::pruneTombstones(const QDateTime &now)
 {
     const qint64 cutoff = now.toMSecsSinceEpoch() - tombstoneRetention().maxAge.count();
+    const qint64 maxCount = std::max<qint64>(0, tombstoneRetention().maxCount);
     qint64 removed = 0;
-    for (auto it = m_tombstones.begin(); it != m_tombstones.end();) {
-        if (it->second.ackedAtMs < cutoff) {
-            onRollback([this, key = it->first, tombstone = it->second] { m_tombstones[key] = tombstone; });
-            it = m_tombstones.erase(it);
-            ++removed;
-        } else {
-            ++it;
-        }
-    }
-    const qint64 excess = qint64(m_tombstones.size()) - std::max<qint64>(0, tombstoneRetention().maxCount);
-    if (excess > 0) {
-        std::vector<std::pair<qint64, Key>> byOrder;
-        byOrder.reserve(m_tombstones.size());
-        for (const auto &[key, tombstone] : m_tombstones)
-            byOrder.emplace_back(tombstone.order, key);
-        std::sort(byOrder.begin(), byOrder.end());
-        for (qint64 i = 0; i < excess; ++i) {
-            const Key &key = byOrder[size_t(i)].second;
-            onRollback([this, key, tombstone = m_tombstones.at(key)] { m_tombstones[key] = tombstone; });
-            m_tombstones.erase(key);
-        }
-        removed += excess;
+    while (!m_tombstonesByOrder.empty()) {
+        const Key key = m_tombstonesByOrder.begin()->second;
+        const Tombstone tombstone = m_tombstones.at(key);
+        if (tombstone.ackedAtMs >= cutoff && qint64(m_tombstones.size()) <= maxCount)
+            break;
+        onRollback([this, key, tombstone] { setTombstone(key, tombstone); });
+        eraseTombstone(key);
+        ++removed;
     }
     return removed;
 }

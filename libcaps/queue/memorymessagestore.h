@@ -66,9 +66,14 @@ private:
     // Inside a batch: how to take back one change if the batch is rolled back.
     void onRollback(std::function<void()> undo);
 
+    // Every change of m_tombstones goes through these, which keep m_tombstonesByOrder with it.
+    void setTombstone(const Key &key, const Tombstone &tombstone);
+    void eraseTombstone(const Key &key);
+
     std::map<qint64, QueuedMessage> m_messages; // by sequence
     std::map<Key, qint64> m_index; // key -> sequence
     std::map<Key, Tombstone> m_tombstones;
+    std::map<qint64, Key> m_tombstonesByOrder; // Tombstone::order -> key, oldest first (pruning)
     std::set<std::pair<QString, QString>> m_subscriptions; // event, queue
     qint64 m_nextSequence = 1;
     qint64 m_nextTombstone = 1;
