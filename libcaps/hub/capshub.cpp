@@ -1,5 +1,6 @@
 #include "hub/capshub.h"
 
+#include "core/jstruthy.h"
 #include "core/logging.h"
 #include "hub/groupcommit.h"
 #include "hub/jsinspect.h"
@@ -19,26 +20,6 @@
 namespace caps {
 
 namespace {
-
-// JavaScript truthiness, for the Node hub's `payload.store || payload.clientId || ...`.
-bool truthy(const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Bool:
-        return v.toBool();
-    case QJsonValue::Double:
-        return v.toDouble() != 0 && !std::isnan(v.toDouble());
-    case QJsonValue::String:
-        return !v.toString().isEmpty();
-    case QJsonValue::Array:
-    case QJsonValue::Object:
-        return true;
-    case QJsonValue::Null:
-    case QJsonValue::Undefined:
-        return false;
-    }
-    return false;
-}
 
 QString idText(const QJsonValue &v)
 {
@@ -90,7 +71,7 @@ QString CapsHub::roomOf(const QJsonValue &argument)
     const QJsonObject o = argument.toObject();
     for (const char *key : {"store", "clientId", "queueId", "roomName"}) {
         const QJsonValue v = o.value(QLatin1String(key));
-        if (truthy(v))
+        if (isTruthy(v))
             return v.isString() ? v.toString() : QString();
     }
     return {};
@@ -363,6 +344,21 @@ Audience::Subject CapsHub::subjectOf(const HubEvent &event)
     return {event.event, event.store, event.orderId, event.customer};
 }
 
+bool CapsHub::mayUseQueue(const ServerEvent &event, const QString &request, const QString &queueId,
+                          const QString &queuedEvent)
+{
+    if (const Decision may = m_options.policy.mayUseQueue(m_principals.value(event.socket()), queueId, queuedEvent);
+        !may) {
+        refuse(event, QStringLiteral("%1: %2").arg(request, may.error));
+        return false;
+    }
+    if (const auto opened = m_commit->open(); !opened) {
+        queueError(event, opened.error());
+        return false;
+    }
+    return true;
+}
+
 void CapsHub::onReceived(const ServerEvent &event)
 {
     const auto parsed = MessageQueue::parseReceived(event.arg(0));
@@ -370,16 +366,8 @@ void CapsHub::onReceived(const ServerEvent &event)
         queueError(event, parsed.error());
         return;
     }
-    if (const Decision may
-        = m_options.policy.mayUseQueue(m_principals.value(event.socket()), parsed->queueId, parsed->event);
-        !may) {
-        refuse(event, QStringLiteral("received: %1").arg(may.error));
+    if (!mayUseQueue(event, QStringLiteral("received"), parsed->queueId, parsed->event))
         return;
-    }
-    if (const auto opened = m_commit->open(); !opened) {
-        queueError(event, opened.error());
-        return;
-    }
     const auto acked = m_options.queue->received(event.arg(0));
     if (!acked) {
         queueError(event, acked.error());
@@ -403,16 +391,8 @@ void CapsHub::onGetAll(const ServerEvent &event)
         queueError(event, parsed.error());
         return;
     }
-    if (const Decision may
-        = m_options.policy.mayUseQueue(m_principals.value(event.socket()), parsed->queueId, parsed->event);
-        !may) {
-        refuse(event, QStringLiteral("getAll: %1").arg(may.error));
+    if (!mayUseQueue(event, QStringLiteral("getAll"), parsed->queueId, parsed->event))
         return;
-    }
-    if (const auto opened = m_commit->open(); !opened) {
-        queueError(event, opened.error());
-        return;
-    }
     // Read inside the batch: the backlog includes this pass's own writes, so it is sent only
     // once they are committed.
     const auto backlog = m_options.queue->getAll(event.arg(0));

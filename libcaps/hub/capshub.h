@@ -122,6 +122,10 @@ private:
     void relay(const ServerEvent &event, const HubEvent &hubEvent);
     // `taken` to every driver but the one who took the order.
     void announceTaken(const ServerEvent &event, const HubEvent &hubEvent);
+    // A queue request's rights (refused if none) and the batch it reads or writes in: false when
+    // it was answered already.
+    [[nodiscard]] bool mayUseQueue(const ServerEvent &event, const QString &request, const QString &queueId,
+                                   const QString &queuedEvent);
     void onReceived(const ServerEvent &event);
     void onGetAll(const ServerEvent &event);
     // A queue request or store failure: ack { ok: false, error } if asked, else an `error` event.

@@ -1,6 +1,7 @@
 #include "security/validation.h"
 
 #include "catalogue/eventcatalogue.h"
+#include "core/jstruthy.h"
 
 #include <QJsonObject>
 
@@ -35,26 +36,6 @@ Result<QString> boundedString(const QJsonValue &value, const QString &what, int 
     if (hasControlCharacter(s))
         return Result<QString>::failure(QStringLiteral("%1 contains control characters").arg(what));
     return s;
-}
-
-// JavaScript truthiness, for the `join` argument's members.
-bool truthy(const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Bool:
-        return v.toBool();
-    case QJsonValue::Double:
-        return v.toDouble() != 0 && !std::isnan(v.toDouble());
-    case QJsonValue::String:
-        return !v.toString().isEmpty();
-    case QJsonValue::Array:
-    case QJsonValue::Object:
-        return true;
-    case QJsonValue::Null:
-    case QJsonValue::Undefined:
-        return false;
-    }
-    return false;
 }
 
 // Lab rules: a string field must fit; anything else passes as it is.
@@ -157,7 +138,7 @@ Result<QString> validateJoinArgument(const QJsonValue &argument, const SecurityL
             room = QJsonValue();
             const QJsonObject o = argument.toObject();
             for (const char *key : {"store", "clientId", "queueId", "roomName"}) {
-                if (truthy(o.value(QLatin1String(key)))) {
+                if (isTruthy(o.value(QLatin1String(key)))) {
                     room = o.value(QLatin1String(key));
                     break;
                 }
@@ -172,7 +153,7 @@ Result<QString> validateJoinArgument(const QJsonValue &argument, const SecurityL
         const QJsonObject o = argument.toObject();
         for (const char *key : {"store", "clientId", "queueId", "roomName"}) {
             const QJsonValue v = o.value(QLatin1String(key));
-            if (truthy(v))
+            if (isTruthy(v))
                 return validateRoomName(v, limits);
         }
         return Result<QString>::failure(QStringLiteral("room name is missing"));
