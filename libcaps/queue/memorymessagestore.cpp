@@ -199,6 +199,15 @@ Result<QStringList> MemoryMessageStore::subscribers(const QString &event) const
     return result; // std::set keeps them sorted
 }
 
+Result<bool> MemoryMessageStore::discard(const QString &queueId, const QString &event, const QString &messageId)
+{
+    const auto it = m_index.find(Key{queueId, event, messageId});
+    if (it == m_index.end())
+        return false;
+    drop(m_messages.find(it->second));
+    return true;
+}
+
 void MemoryMessageStore::setTombstone(const Key &key, const Tombstone &tombstone)
 {
     if (const auto it = m_tombstones.find(key); it != m_tombstones.end())

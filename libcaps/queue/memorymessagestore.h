@@ -34,6 +34,7 @@ public:
     [[nodiscard]] Result<bool> subscribe(const QString &queueId, const QString &event) override;
     [[nodiscard]] Result<bool> unsubscribe(const QString &queueId, const QString &event) override;
     [[nodiscard]] Result<QStringList> subscribers(const QString &event) const override;
+    [[nodiscard]] Result<bool> discard(const QString &queueId, const QString &event, const QString &messageId) override;
     [[nodiscard]] Result<qint64> pruneTombstones(const QDateTime &now) override;
     using MessageStore::pruneTombstones;
     [[nodiscard]] Result<PendingPruned> prunePending(const QDateTime &now) override;

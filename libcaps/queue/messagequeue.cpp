@@ -294,10 +294,10 @@ Result<qint64> MessageQueue::settle(const QString &event, const QJsonValue &payl
         for (const QString &queueId : std::as_const(queueIds)) {
             if (queueId.isEmpty())
                 continue;
-            auto acked = m_store.acknowledge(queueId, earlier.name, *messageId);
-            if (!acked)
-                return R::failure(acked.error());
-            removed += *acked ? 1 : 0;
+            auto discarded = m_store.discard(queueId, earlier.name, *messageId);
+            if (!discarded)
+                return R::failure(discarded.error());
+            removed += *discarded ? 1 : 0;
         }
     }
     if (removed > 0)

@@ -82,8 +82,8 @@ public:
     [[nodiscard]] Result<Enqueued> enqueue(const QString &event, const QJsonValue &payload);
     [[nodiscard]] Result<Acknowledgement> received(const QJsonValue &payload);
     // The hub's lifecycle moved an order on with `event`: what is still pending for that order
-    // under the catalogue's earlier steps no longer means anything, and is acknowledged in every
-    // queue that keeps it (a taken order leaves every driver's queue; a delivered one leaves its
+    // under the catalogue's earlier steps no longer means anything, and is discarded from every
+    // queue that keeps it (MessageStore::discard: no tombstone, nobody sends it again) (a taken order leaves every driver's queue; a delivered one leaves its
     // in-transit in the store's). Returns how many messages went.
     [[nodiscard]] Result<qint64> settle(const QString &event, const QJsonValue &payload);
     [[nodiscard]] Result<Backlog> getAll(const QJsonValue &payload);

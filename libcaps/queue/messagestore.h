@@ -75,6 +75,14 @@ public:
     [[nodiscard]] virtual Result<bool> acknowledge(const QString &queueId, const QString &event,
                                                    const QString &messageId)
         = 0;
+    // Removes a pending message that no longer means anything (the pickup of an order a driver
+    // took), without remembering it as acknowledged: nobody will send it again, so it needs no
+    // tombstone, which would cost a write now and a prune later. true: something was removed.
+    // This fallback acknowledges it instead (the same for readers, one tombstone more).
+    [[nodiscard]] virtual Result<bool> discard(const QString &queueId, const QString &event, const QString &messageId)
+    {
+        return acknowledge(queueId, event, messageId);
+    }
     // Pending messages of one queue in insertion order; an empty event means all events.
     [[nodiscard]] virtual Result<QList<QueuedMessage>> pending(const QString &queueId,
                                                                const QString &event = {}) const = 0;

@@ -522,6 +522,28 @@ Result<bool> SqliteMessageStore::acknowledge(const QString &queueId, const QStri
     return removed;
 }
 
+Result<bool> SqliteMessageStore::discard(const QString &queueId, const QString &event, const QString &messageId)
+{
+    if (queueId.isEmpty() || messageId.isEmpty() || event.isEmpty())
+        return Result<bool>::failure(QStringLiteral("discard needs a queue id, an event and a message id"));
+    if (auto ok = begin(); !ok)
+        return ok;
+    QSqlQuery &remove = m_statements->deletePending;
+    remove.bindValue(0, queueId);
+    remove.bindValue(1, messageId);
+    remove.bindValue(2, event);
+    remove.bindValue(3, event);
+    if (!remove.exec()) {
+        auto failure = sqlFailure<bool>(QStringLiteral("discard"), remove);
+        rollback();
+        return failure;
+    }
+    const bool removed = remove.numRowsAffected() > 0;
+    if (auto ok = commit(); !ok)
+        return ok;
+    return removed;
+}
+
 Result<QList<QueuedMessage>> SqliteMessageStore::pending(const QString &queueId, const QString &event) const
 {
     using R = Result<QList<QueuedMessage>>;

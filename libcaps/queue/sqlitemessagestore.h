@@ -36,6 +36,7 @@ public:
     [[nodiscard]] Result<QList<EnqueueOutcome>> enqueueMany(const QStringList &queueIds, const QString &event,
                                                             const QString &messageId,
                                                             const QJsonValue &payload) override;
+    [[nodiscard]] Result<bool> discard(const QString &queueId, const QString &event, const QString &messageId) override;
     [[nodiscard]] Result<bool> acknowledge(const QString &queueId, const QString &event,
                                            const QString &messageId) override;
     [[nodiscard]] Result<QList<QueuedMessage>> pending(const QString &queueId,

@@ -219,6 +219,26 @@ private slots:
         QCOMPARE(m_store->acknowledge(q, e, QStringLiteral("o1")).value(), false);
     }
 
+    // What the lifecycle settles (a taken order's pickup) leaves the queue without a tombstone,
+    // inside a batch too, and comes back with a rolled-back batch.
+    void discardLeavesNoTombstone()
+    {
+        const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("o1"), order(QStringLiteral("o1"))).ok());
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("o2"), order(QStringLiteral("o2"))).ok());
+        QCOMPARE(m_store->discard(q, e, QStringLiteral("o1")).value(), true);
+        QCOMPARE(m_store->discard(q, e, QStringLiteral("o1")).value(), false);
+        QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("o1")).value(), false);
+        QCOMPARE(idsOf(m_store->pending(q).value()), QStringList{QStringLiteral("o2")});
+        QVERIFY(m_store->beginBatch().ok());
+        QCOMPARE(m_store->discard(q, e, QStringLiteral("o2")).value(), true);
+        QCOMPARE(m_store->count(q).value(), 0);
+        m_store->rollbackBatch();
+        QCOMPARE(idsOf(m_store->pending(q).value()), QStringList{QStringLiteral("o2")});
+        QCOMPARE(m_store->enqueue(q, e, QStringLiteral("o1"), order(QStringLiteral("o1"))).value(),
+                 EnqueueOutcome::Stored);
+    }
+
     void acknowledgeUnknownLeavesNoTombstone()
     {
         const QString q = QStringLiteral("driver"), e = QStringLiteral("pickup");
