@@ -133,8 +133,11 @@ void CapsHub::onOtherEvent(const ServerEvent &event)
             refuse(event, QStringLiteral("Too many rooms"));
             return;
         }
-        if (!room.isEmpty())
+        if (!room.isEmpty()) {
             socket->join(room);
+            if (m_audience.mode() == Audience::Mode::Open)
+                socket->join(Audience::vendorsRoom());
+        }
     } else if (name == QLatin1String("track")) {
         onTrack(event, true);
     } else if (name == QLatin1String("untrack")) {
@@ -328,10 +331,13 @@ void CapsHub::announceTaken(const ServerEvent &event, const HubEvent &hubEvent)
     const QList<Audience::Clause> clauses = m_audience.clauses(subjectOf(taken));
     if (clauses.isEmpty() || !m_nsp)
         return;
-    // Nor the order's store: its vendors heard the in-transit itself.
+    // Nor vendors: the order's store heard the in-transit itself, and the others (in open mode,
+    // every socket that joined a store's room) have nothing to drop.
     QList<Namespace::Target> targets;
     for (const Audience::Clause &clause : clauses)
-        targets.append({clause.rooms, clause.exceptRooms + QStringList{hubEvent.store}, {event.socket()}});
+        targets.append({clause.rooms,
+                        clause.exceptRooms + QStringList{hubEvent.store, Audience::vendorsRoom()},
+                        {event.socket()}});
     // Store and order only: the other drivers need no customer's name or address to drop it.
     m_nsp->broadcast(targets,
                      sio::Packet::event(m_nsp->name(), EventCatalogue::kTaken,

@@ -120,7 +120,7 @@ QString Audience::customerOrderRoom(const QString &orderId, const QString &custo
 
 bool Audience::isReservedRoom(const QString &room)
 {
-    if (room == customersRoom())
+    if (room == customersRoom() || room == vendorsRoom())
         return true;
     for (const QLatin1String &prefix : kReservedPrefixes) {
         if (room.startsWith(prefix))

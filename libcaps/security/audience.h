@@ -78,6 +78,9 @@ public:
 
     // Room names. A vendor's store may not take one of these (TokenStore refuses it).
     [[nodiscard]] static QString customersRoom() { return QStringLiteral("customers"); }
+    // Open mode: every socket that joined a store's room (the lab's vendors), so that what only
+    // drivers need (`taken`) passes them by.
+    [[nodiscard]] static QString vendorsRoom() { return QStringLiteral("vendors"); }
     [[nodiscard]] static QString orderRoom(const QString &orderId) { return QLatin1String("order:") + orderId; }
     [[nodiscard]] static QString customerRoom(const QString &name) { return QLatin1String("customer:") + name; }
     // Token mode: a customer token bound to `customer` tracking `orderId` (it hears the order

@@ -126,9 +126,9 @@ inline QList<Row> rows()
         out.append({false, path, "pickup", everyone});
         out.append({false, path, "in-transit", storeAndTrackers});
         out.append({false, path, "delivered", storeAndTrackers});
-        // Those who heard the pickup but the store's room (it hears the in-transit) and the
-        // trackers: with no roles, "drivers" are all who track nothing. { store, orderID } only.
-        out.append({false, path, "taken", {kOtherVendor, kDriver, kIdleCustomer, kAnonymous}});
+        // Those who heard the pickup but the vendors (who joined a store's room) and the
+        // trackers: with no roles, "drivers" are all others. { store, orderID } only.
+        out.append({false, path, "taken", {kDriver, kIdleCustomer, kAnonymous}});
     }
     // Anyone may read any queue; each vendor asked for pickups under its store's name.
     const QStringList readers{kVendor, kCustomer, kOtherCustomer, kIdleCustomer, kAnonymous};
