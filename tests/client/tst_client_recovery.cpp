@@ -121,7 +121,8 @@ private Q_SLOTS:
         QVERIFY(p.vendor.isRecovered());
         QCOMPARE(p.vendor.id(), firstId);
         QVERIFY(recoveredAtConnection);
-        QStringList expectedRooms{firstId, kStore};
+        // The store's room, and the hub's room of the sockets that joined one (Audience::vendorsRoom).
+        QStringList expectedRooms{firstId, kStore, QStringLiteral("vendors")};
         expectedRooms.sort();
         QCOMPARE(roomsAtConnection, expectedRooms);
         QTRY_COMPARE(orderIds(p.vendorEvents, QStringLiteral("delivered")), QStringList{QStringLiteral("A-0")});
