@@ -112,6 +112,7 @@ private:
     bool m_closedByPeer = false; // the client sent a close packet
     bool m_openDelayed = false; // v3 WebSocket: OPEN not sent yet, packets go to m_buffer (openWebSocket())
     static constexpr int kV3OpenDelay = 5; // ms
+    static constexpr int kPeerCloseGraceMs = 50;
     Transport m_transport = Transport::Polling;
     State m_state = State::Open;
     QList<QByteArray> m_buffer; // packets in text form, waiting for a long-polling GET
@@ -131,6 +132,7 @@ private:
     QBasicTimer m_closeTimer;
     QBasicTimer m_stallTimer;
     QBasicTimer m_openTimer;
+    QBasicTimer m_peerCloseTimer; // a polling client sent its close packet with no GET waiting
 };
 
 } // namespace caps
