@@ -502,20 +502,12 @@ Result<bool> SqliteMessageStore::acknowledge(const QString &queueId, const QStri
         rollback();
         return failure;
     }
-    QSqlQuery &remove = m_statements->deletePending;
-    remove.bindValue(0, queueId);
-    remove.bindValue(1, messageId);
-    remove.bindValue(2, event);
-    remove.bindValue(3, event);
-    if (!remove.exec()) {
-        auto failure = sqlFailure<bool>(QStringLiteral("delete"), remove);
-        rollback();
-        return failure;
-    }
-    const bool removed = remove.numRowsAffected() > 0;
+    const auto removed = deletePending(queueId, event, messageId, QStringLiteral("delete"));
+    if (!removed)
+        return removed;
     if (auto ok = commit(); !ok)
         return ok;
-    if (removed && notePruneDue()) {
+    if (*removed && notePruneDue()) {
         if (auto pruned = pruneTombstones(); !pruned)
             qCWarning(lcQueue) << "pruning acknowledged ids failed:" << pruned.error();
     }
@@ -528,20 +520,28 @@ Result<bool> SqliteMessageStore::discard(const QString &queueId, const QString &
         return Result<bool>::failure(QStringLiteral("discard needs a queue id, an event and a message id"));
     if (auto ok = begin(); !ok)
         return ok;
+    const auto removed = deletePending(queueId, event, messageId, QStringLiteral("discard"));
+    if (!removed)
+        return removed;
+    if (auto ok = commit(); !ok)
+        return ok;
+    return removed;
+}
+
+Result<bool> SqliteMessageStore::deletePending(const QString &queueId, const QString &event, const QString &messageId,
+                                               const QString &what)
+{
     QSqlQuery &remove = m_statements->deletePending;
     remove.bindValue(0, queueId);
     remove.bindValue(1, messageId);
     remove.bindValue(2, event);
     remove.bindValue(3, event);
     if (!remove.exec()) {
-        auto failure = sqlFailure<bool>(QStringLiteral("discard"), remove);
+        auto failure = sqlFailure<bool>(what, remove);
         rollback();
         return failure;
     }
-    const bool removed = remove.numRowsAffected() > 0;
-    if (auto ok = commit(); !ok)
-        return ok;
-    return removed;
+    return remove.numRowsAffected() > 0;
 }
 
 Result<QList<QueuedMessage>> SqliteMessageStore::pending(const QString &queueId, const QString &event) const

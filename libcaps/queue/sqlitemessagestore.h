@@ -57,6 +57,10 @@ public:
     [[nodiscard]] bool inBatch() const override { return m_inBatch; }
 
 private:
+    // The pending row's DELETE inside an open transaction (rolled back if it fails): whether a
+    // row went. Shared by acknowledge() and discard().
+    [[nodiscard]] Result<bool> deletePending(const QString &queueId, const QString &event, const QString &messageId,
+                                             const QString &what);
     struct Statements;
 
     SqliteMessageStore(QString path, QString connectionName);
