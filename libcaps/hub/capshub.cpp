@@ -285,12 +285,11 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
           });
     qCDebug(lcQueue) << "queued" << hubEvent.event << stored->messageId << "new:" << stored->isNew()
                      << "relay:" << relayIt;
-    const QJsonObject reply{{QStringLiteral("ok"), true},
-                            {QStringLiteral("queued"), stored->isNew()},
-                            {QStringLiteral("messageId"), stored->messageId}};
-    m_commit->defer({[this, event, &caps, hubEvent, relayIt, reply] {
+    m_commit->defer({[this, event, &caps, hubEvent, relayIt, isNew = stored->isNew(), messageId = stored->messageId] {
                          if (event.wantsAck())
-                             event.ack({reply});
+                             event.ack({QJsonObject{{QStringLiteral("ok"), true},
+                                                    {QStringLiteral("queued"), isNew},
+                                                    {QStringLiteral("messageId"), messageId}}});
                          accept(event, caps, hubEvent, relayIt);
                      },
                      failed});

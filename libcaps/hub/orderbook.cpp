@@ -88,6 +88,8 @@ OrderBook::Entry &OrderBook::touch(const QString &orderId)
     auto it = m_orders.find(orderId);
     if (it == m_orders.end())
         it = m_orders.insert(orderId, Entry{});
+    else if (it->sequence == m_sequence)
+        return *it; // already the newest (apply() then remember() of one event)
     else
         m_age.erase(it->sequence);
     it->sequence = ++m_sequence;

@@ -8,7 +8,7 @@
 
 namespace caps {
 
-EnqueueOutcome MemoryMessageStore::insert(const Key &key, const QJsonValue &payload, qint64 nowMs)
+EnqueueOutcome MemoryMessageStore::insert(const Key &key, const QJsonValue &stored, qint64 nowMs)
 {
     if (m_tombstones.count(key))
         return EnqueueOutcome::AlreadyAcknowledged;
@@ -18,11 +18,11 @@ EnqueueOutcome MemoryMessageStore::insert(const Key &key, const QJsonValue &payl
     message.queueId = std::get<0>(key);
     message.event = std::get<1>(key);
     message.messageId = std::get<2>(key);
-    // Round-trip through the stored form so that both stores hand back the same values.
-    message.payload = storedForm(payload);
+    message.payload = stored;
     message.sequence = m_nextSequence++;
     message.enqueuedAt = QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC);
     const qint64 sequence = message.sequence;
+    m_events.insert(message.event);
     m_index.emplace(key, sequence);
     m_messages.emplace(sequence, std::move(message));
     if (m_inBatch)
@@ -72,7 +72,8 @@ Result<EnqueueOutcome> MemoryMessageStore::enqueue(const QString &queueId, const
 {
     if (const QString error = checkKey(queueId, event, messageId); !error.isEmpty())
         return Result<EnqueueOutcome>::failure(error);
-    return insert(Key{queueId, event, messageId}, payload, QDateTime::currentMSecsSinceEpoch());
+    // Round-trip through the stored form so that both stores hand back the same values.
+    return insert(Key{queueId, event, messageId}, storedForm(payload), QDateTime::currentMSecsSinceEpoch());
 }
 
 Result<QList<EnqueueOutcome>> MemoryMessageStore::enqueueMany(const QStringList &queueIds, const QString &event,
@@ -86,10 +87,11 @@ Result<QList<EnqueueOutcome>> MemoryMessageStore::enqueueMany(const QStringList 
             return Result<QList<EnqueueOutcome>>::failure(error);
     }
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QJsonValue stored = storedForm(payload);
     QList<EnqueueOutcome> outcomes;
     outcomes.reserve(queueIds.size());
     for (const QString &queueId : queueIds)
-        outcomes.append(insert(Key{queueId, event, messageId}, payload, now));
+        outcomes.append(insert(Key{queueId, event, messageId}, stored, now));
     return outcomes;
 }
 
@@ -104,11 +106,10 @@ Result<bool> MemoryMessageStore::acknowledge(const QString &queueId, const QStri
         if (Key key{queueId, event, messageId}; m_index.count(key))
             matched.append(std::move(key));
     } else {
-        // Any event: the keys of this queue are next to each other in the ordered index.
-        for (auto it = m_index.lower_bound(Key{queueId, QString(), QString()});
-             it != m_index.end() && std::get<0>(it->first) == queueId; ++it) {
-            if (std::get<2>(it->first) == messageId)
-                matched.append(it->first);
+        // Any event: the index is hashed, so try each event name this store has held (a handful).
+        for (const QString &known : std::as_const(m_events)) {
+            if (Key key{queueId, known, messageId}; m_index.count(key))
+                matched.append(std::move(key));
         }
     }
     for (const Key &key : matched) {
@@ -260,14 +261,12 @@ Result<PendingPruned> MemoryMessageStore::prunePending(const QDateTime &now)
 {
     PendingPruned pruned;
     const qint64 cutoff = now.toMSecsSinceEpoch() - pendingRetention().maxAge.count();
-    // Every message is looked at: the wall clock may have stepped back between two enqueues.
-    for (auto it = m_messages.begin(); it != m_messages.end();) {
-        auto next = std::next(it);
-        if (it->second.enqueuedAt.toMSecsSinceEpoch() < cutoff) {
-            drop(it);
-            ++pruned.byAge;
-        }
-        it = next;
+    // Oldest first, stopping at the first message young enough, so that a prune costs what it
+    // removes (the count bound runs one every few thousand events, over 100,000 kept): a clock
+    // set back makes the later messages go late, never early, as with tombstones.
+    while (!m_messages.empty() && m_messages.begin()->second.enqueuedAt.toMSecsSinceEpoch() < cutoff) {
+        drop(m_messages.begin());
+        ++pruned.byAge;
     }
     const qint64 keep = std::max<qint64>(0, pendingRetention().maxCount);
     while (qint64(m_messages.size()) > keep) {
