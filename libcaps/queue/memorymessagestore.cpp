@@ -15,9 +15,9 @@ EnqueueOutcome MemoryMessageStore::insert(const Key &key, const QJsonValue &stor
     if (m_index.count(key))
         return EnqueueOutcome::AlreadyQueued;
     QueuedMessage message;
-    message.queueId = std::get<0>(key);
-    message.event = std::get<1>(key);
-    message.messageId = std::get<2>(key);
+    message.queueId = key.queue;
+    message.event = key.event;
+    message.messageId = key.messageId;
     message.payload = stored;
     message.sequence = m_nextSequence++;
     message.enqueuedAt = QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC);

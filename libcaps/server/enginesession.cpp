@@ -299,9 +299,17 @@ void EngineSession::checkStalled()
     if (m_state != State::Open || m_options.maxBufferedBytes <= 0)
         return;
     if (pendingBytes() <= m_options.maxBufferedBytes) {
+        // Nothing to restart while the backlog stays under the limit: reading the clock on
+        // every send was 1.5 % of the hub's time in bench scenario (a).
+        m_behind = false;
+        return;
+    }
+    if (!m_behind) {
+        // The window opens when the backlog is first seen over the limit (a send later than
+        // the last one under it: the peer gets a little more time, never less).
+        m_behind = true;
         m_stallWindow.start();
         m_takenInWindow = 0;
-        return;
     }
     const qint64 left = m_options.sendStallTimeout - m_stallWindow.elapsed();
     if (left > 0) {

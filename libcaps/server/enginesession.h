@@ -119,6 +119,7 @@ private:
     qint64 m_bufferedBytes = 0; // their size
     QElapsedTimer m_stallWindow; // see checkStalled()
     qint64 m_takenInWindow = 0; // bytes the peer took in that window
+    bool m_behind = false; // the backlog was over maxBufferedBytes at the last check
     QPointer<HttpConnection> m_poll;
     QPointer<QWebSocket> m_socket;
     QPointer<QWebSocket> m_probe;
