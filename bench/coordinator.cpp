@@ -311,6 +311,11 @@ QJsonObject Coordinator::merge() const
         out.insert(QStringLiteral("hubBytesPerIdleConnection"),
                    idleReady > 0 ? double(m_hubAfterIdle.rssKb - m_hubBeforeIdle.rssKb) * 1024.0 / double(idleReady)
                                  : 0.0);
+        // After the run and its drain, with every connection still open: what the traffic left
+        // behind, per idle connection (it includes whatever the hub keeps of the orders).
+        out.insert(QStringLiteral("hubRssAtEndKb"), m_hubAtEnd.rssKb);
+        out.insert(QStringLiteral("hubBytesPerIdleConnectionAfterRun"),
+                   idleReady > 0 ? double(m_hubAtEnd.rssKb - m_hubBeforeIdle.rssKb) * 1024.0 / double(idleReady) : 0.0);
     }
     const qint64 lost = sums[9];
     out.insert(QStringLiteral("ok"), lost == 0 && errorCount == 0);
