@@ -61,8 +61,8 @@ int main(int argc, char *argv[])
                 if (text.startsWith(QLatin1String("40"))) {
                     // "40/nsp,{auth}" -> "40/nsp,{"sid":...}"
                     const qsizetype comma = text.indexOf(QLatin1Char(','));
-                    const QString nsp = text.startsWith(QLatin1String("40/")) && comma > 0 ? text.mid(2, comma - 1)
-                                                                                           : QString();
+                    const QString nsp
+                        = text.startsWith(QLatin1String("40/")) && comma > 0 ? text.mid(2, comma - 1) : QString();
                     socket->sendTextMessage(QStringLiteral("40%1{\"sid\":\"n%2\"}").arg(nsp, sid));
                 } else if (text == QLatin1String("2")) {
                     socket->sendTextMessage(QStringLiteral("3"));

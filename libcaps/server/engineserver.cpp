@@ -320,7 +320,8 @@ void EngineServer::onHandshakeTimeout(QTcpSocket *socket)
 void EngineServer::onWebSocketReady()
 {
     while (QWebSocket *socket = m_webSocketServer.nextPendingConnection()) {
-        m_handshakes.remove(peerKey(socket->peerAddress(), socket->peerPort()));
+        // The TCP socket under it: sessions write prebuilt frames to it (OutgoingMessage).
+        QTcpSocket *raw = m_handshakes.take(peerKey(socket->peerAddress(), socket->peerPort()));
         socket->setMaxAllowedIncomingMessageSize(quint64(m_options.maxPayload));
         socket->setMaxAllowedIncomingFrameSize(quint64(m_options.maxPayload));
         const QUrlQuery query(socket->requestUrl());
@@ -328,7 +329,7 @@ void EngineServer::onWebSocketReady()
         if (sid.isEmpty()) {
             EngineSession *session = createSession(query.queryItemValue(QStringLiteral("EIO")).toInt(),
                                                    query.hasQueryItem(QStringLiteral("b64")));
-            session->openWebSocket(socket);
+            session->openWebSocket(socket, raw);
             emit connection(session);
             continue;
         }
@@ -340,7 +341,7 @@ void EngineServer::onWebSocketReady()
             QTimer::singleShot(5000, socket, &QObject::deleteLater);
             continue;
         }
-        session->probe(socket);
+        session->probe(socket, raw);
     }
 }
 

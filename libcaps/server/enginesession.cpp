@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <algorithm>
 #include <QTimerEvent>
+#include <QTcpSocket>
 #include <QWebSocket>
 
 namespace caps {
@@ -87,10 +88,10 @@ void EngineSession::openPolling(HttpConnection *handshakeRequest)
     handlePoll(handshakeRequest);
 }
 
-void EngineSession::openWebSocket(QWebSocket *socket)
+void EngineSession::openWebSocket(QWebSocket *socket, QTcpSocket *raw)
 {
     m_transport = Transport::WebSocket;
-    attachWebSocket(socket);
+    attachWebSocket(socket, raw);
     if (isV3()) {
         // Browser code of the Engine.IO 3 era (and the official v3 suite) listens for messages
         // only once the WebSocket's "open" event has fired; an OPEN packet that arrives in the
@@ -129,9 +130,12 @@ void EngineSession::drainBufferTo(QWebSocket *socket)
     }
 }
 
-void EngineSession::attachWebSocket(QWebSocket *socket)
+void EngineSession::attachWebSocket(QWebSocket *socket, QTcpSocket *raw)
 {
     m_socket = socket;
+    // Only if it is the same connection (QWebSocket writes whole frames into it synchronously,
+    // so frames written here never interleave with its own).
+    m_raw = raw && raw->peerPort() == socket->peerPort() && raw->peerAddress() == socket->peerAddress() ? raw : nullptr;
     socket->setParent(this);
     connect(socket, &QWebSocket::textMessageReceived, this, &EngineSession::onWebSocketText);
     connect(socket, &QWebSocket::binaryMessageReceived, this, &EngineSession::onWebSocketBinary);
@@ -185,9 +189,10 @@ void EngineSession::handleData(HttpConnection *request)
     }
 }
 
-void EngineSession::probe(QWebSocket *socket)
+void EngineSession::probe(QWebSocket *socket, QTcpSocket *raw)
 {
     m_probe = socket;
+    m_probeRaw = raw;
     m_probed = false;
     socket->setParent(this);
     connect(socket, &QWebSocket::textMessageReceived, this, &EngineSession::onProbeText);
@@ -226,7 +231,8 @@ void EngineSession::finishUpgrade()
     m_transport = Transport::WebSocket;
     if (m_poll)
         respondToPoll({wire().noop});
-    attachWebSocket(socket);
+    attachWebSocket(socket, m_probeRaw);
+    m_probeRaw = nullptr;
     qCDebug(lcEngine) << m_sid << "upgraded to websocket";
     drainBufferTo(socket);
     if (m_state == State::Closing)
@@ -237,6 +243,7 @@ void EngineSession::abortProbe()
 {
     m_upgradeTimer.stop();
     m_probed = false;
+    m_probeRaw = nullptr;
     if (QWebSocket *socket = m_probe) {
         m_probe = nullptr;
         disconnect(socket, nullptr, this, nullptr);
@@ -249,7 +256,9 @@ void EngineSession::send(const OutgoingMessage &message)
     if (m_state != State::Open)
         return;
     if (m_transport == Transport::WebSocket && !m_openDelayed) {
-        if (!message.text.isEmpty())
+        if (!message.webSocketFrame.isEmpty() && m_raw)
+            m_raw->write(message.webSocketFrame);
+        else if (!message.text.isEmpty())
             m_socket->sendTextMessage(message.webSocketText);
         for (const QByteArray &attachment : message.attachments)
             sendBinaryFrame(m_socket, attachment);
@@ -561,6 +570,7 @@ void EngineSession::onClose(const QString &reason)
     abortProbe();
     if (QWebSocket *socket = m_socket) {
         m_socket = nullptr;
+        m_raw = nullptr;
         if (m_abortTransport) {
             disconnect(socket, nullptr, this, nullptr);
             socket->abort();

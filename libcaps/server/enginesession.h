@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QPointer>
 
+#include <QTcpSocket>
 #include <QWebSocket>
 
 namespace caps {
@@ -43,10 +44,13 @@ public:
 
     // Called by EngineServer with requests and sockets that carry this session's sid.
     void openPolling(HttpConnection *handshakeRequest);
-    void openWebSocket(QWebSocket *socket);
+    // `raw` is the TCP socket under `socket` (EngineServer handed it to QWebSocketServer), for
+    // writing prebuilt frames (OutgoingMessage::webSocketFrame); null: everything goes through
+    // QWebSocket.
+    void openWebSocket(QWebSocket *socket, QTcpSocket *raw);
     void handlePoll(HttpConnection *request);
     void handleData(HttpConnection *request);
-    void probe(QWebSocket *socket);
+    void probe(QWebSocket *socket, QTcpSocket *raw);
 
     void send(const OutgoingMessage &message);
     // Server-side close: what is buffered is still delivered, then the transport closes.
@@ -87,7 +91,7 @@ private:
     void onWebSocketText(const QString &text);
     void onWebSocketBinary(const QByteArray &data);
     void onProbeText(const QString &text);
-    void attachWebSocket(QWebSocket *socket);
+    void attachWebSocket(QWebSocket *socket, QTcpSocket *raw);
     void finishUpgrade();
     void abortProbe();
     void schedulePing();
@@ -123,6 +127,8 @@ private:
     QPointer<HttpConnection> m_poll;
     QPointer<QWebSocket> m_socket;
     QPointer<QWebSocket> m_probe;
+    QPointer<QTcpSocket> m_raw; // under m_socket: see openWebSocket()
+    QPointer<QTcpSocket> m_probeRaw; // under m_probe
     bool m_probed = false; // "2probe" answered, waiting for "5"
     bool m_flushScheduled = false;
     bool m_abortTransport = false; // drop the connection without flushing what is queued

@@ -61,6 +61,7 @@ qint64 RecoveryLog::record(const QList<Clause> &clauses, OutgoingMessage message
     // The QString form is three times the UTF-8 and is made again on replay; dropping this
     // reference frees it once the live sends are done with it.
     message.webSocketText.clear();
+    message.webSocketFrame.clear();
     event.bytes = kEventOverhead + message.text.size();
     for (const QByteArray &attachment : std::as_const(message.attachments))
         event.bytes += attachment.size();
@@ -174,7 +175,7 @@ std::optional<RecoveryLog::Restored> RecoveryLog::restore(const QJsonObject &aut
         if (!isFor(session, *e))
             continue;
         OutgoingMessage message = e->message;
-        message.webSocketText = QString::fromUtf8(message.text);
+        message.makeWebSocketForms();
         restored.missed.append(std::move(message));
         restored.lastSent = std::max(restored.lastSent, e->offset);
     }
