@@ -228,6 +228,7 @@ void EngineSession::finishUpgrade()
         respondToPoll({wire().noop});
     attachWebSocket(socket);
     qCDebug(lcEngine) << m_sid << "upgraded to websocket";
+    emit upgraded();
     drainBufferTo(socket);
     if (m_state == State::Closing)
         onClose(QStringLiteral("forced close"));
