@@ -119,7 +119,10 @@ void AdminInstrumentation::onAdminConnection(ServerSocket *socket)
             for (const ServerSocket *s : sockets)
                 all.append(describe(s));
         }
-        socket->emitEvent(QStringLiteral("all_sockets"), {all});
+        // One argument, the array (a braced QJsonArray{all} would copy it instead).
+        QJsonArray args;
+        args.append(all);
+        socket->emitEvent(QStringLiteral("all_sockets"), args);
     }
     emitStats();
 }
