@@ -131,6 +131,14 @@ int main(int argc, char *argv[])
     }
     for (const QString &warning : std::as_const(setup->warnings))
         qCWarning(lcSecurity).noquote() << warning;
+    // Checked before the queue is opened: a refused command line touches nothing.
+    if (setup->policy.isOpen() && parser.isSet(adminOpenOption) && !caps::isLoopback(host)) {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate(
+                                    "main", "caps-hub: --admin-open-on-loopback needs a loopback --host, not %1")
+                                    .arg(host.toString())));
+        return 2;
+    }
     const caps::SecurityLimits &limits = security->limits;
 
     options.maxPayload = limits.maxPayload;
@@ -179,13 +187,6 @@ int main(int argc, char *argv[])
     server.of(parser.value(nspOption))->setConnectGuard(guard);
     // The Socket.IO Admin UI's namespace: with tokens, an admin token logs in; without, it is
     // refused unless the operator opened it on a loopback address.
-    if (policy.isOpen() && parser.isSet(adminOpenOption) && !caps::isLoopback(host)) {
-        std::fprintf(stderr, "%s\n",
-                     qPrintable(QCoreApplication::translate(
-                                    "main", "caps-hub: --admin-open-on-loopback needs a loopback --host, not %1")
-                                    .arg(host.toString())));
-        return 2;
-    }
     caps::AdminInstrumentation::Options adminOptions;
     if (!policy.isOpen()) {
         adminOptions.authenticate = [&policy](const QString &username, const QString &password) {

@@ -132,10 +132,12 @@ void AdminInstrumentation::watch(Namespace *nsp)
     connect(nsp, &Namespace::connection, this, [this, nsp](ServerSocket *socket) { onSocketConnected(nsp, socket); });
     const QString name = nsp->name();
     connect(nsp->adapter(), &Adapter::roomJoined, this, [this, name](ServerSocket *socket, const QString &room) {
-        broadcastToAdmins(QStringLiteral("room_joined"), {name, room, socket->id(), now()});
+        if (watched())
+            broadcastToAdmins(QStringLiteral("room_joined"), {name, room, socket->id(), now()});
     });
     connect(nsp->adapter(), &Adapter::roomLeft, this, [this, name](ServerSocket *socket, const QString &room) {
-        broadcastToAdmins(QStringLiteral("room_left"), {name, room, socket->id(), now()});
+        if (watched())
+            broadcastToAdmins(QStringLiteral("room_left"), {name, room, socket->id(), now()});
     });
 }
 
@@ -143,31 +145,40 @@ void AdminInstrumentation::onSocketConnected(Namespace *nsp, ServerSocket *socke
 {
     const QString name = nsp->name();
     const QString id = socket->id();
-    broadcastToAdmins(QStringLiteral("socket_connected"), {describe(socket), now()});
+    if (watched())
+        broadcastToAdmins(QStringLiteral("socket_connected"), {describe(socket), now()});
     if (EngineSession *session = socket->client() ? socket->client()->session() : nullptr) {
         connect(session, &EngineSession::upgraded, socket, [this, name, id] {
-            broadcastToAdmins(QStringLiteral("socket_updated"),
-                              {QJsonObject{{QStringLiteral("id"), id},
-                                           {QStringLiteral("nsp"), name},
-                                           {QStringLiteral("transport"), QStringLiteral("websocket")}}});
+            if (watched())
+                broadcastToAdmins(QStringLiteral("socket_updated"),
+                                  {QJsonObject{{QStringLiteral("id"), id},
+                                               {QStringLiteral("nsp"), name},
+                                               {QStringLiteral("transport"), QStringLiteral("websocket")}}});
         });
     }
     if (nsp != m_admin) {
         connect(socket, &ServerSocket::eventReceived, this, [this, name, id](const ServerEvent &event) {
+            if (!watched())
+                return;
             QJsonArray args = event.args();
             args.prepend(event.name());
             broadcastToAdmins(QStringLiteral("event_received"), {name, id, args, now()});
         });
     }
     connect(socket, &ServerSocket::disconnected, this, [this, name, id](const QString &reason) {
-        broadcastToAdmins(QStringLiteral("socket_disconnected"), {name, id, reason, now()});
+        if (watched())
+            broadcastToAdmins(QStringLiteral("socket_disconnected"), {name, id, reason, now()});
     });
+}
+
+bool AdminInstrumentation::watched() const
+{
+    return m_admin->socketCount() > 0;
 }
 
 void AdminInstrumentation::broadcastToAdmins(const QString &event, const QJsonArray &args)
 {
-    if (m_admin->socketCount() > 0)
-        m_admin->emitEvent(event, args);
+    m_admin->emitEvent(event, args);
 }
 
 QJsonObject AdminInstrumentation::describe(const ServerSocket *socket)
@@ -213,7 +224,7 @@ QJsonObject AdminInstrumentation::describe(const ServerSocket *socket)
 
 void AdminInstrumentation::emitStats()
 {
-    if (m_admin->socketCount() == 0)
+    if (!watched())
         return;
     QJsonArray namespaces;
     const auto all = m_server->namespaces();

@@ -62,6 +62,9 @@ private:
     void onCommand(const ServerEvent &event);
     void onSocketConnected(Namespace *nsp, ServerSocket *socket);
     void emitStats();
+    // Whether anyone is logged in: until then nothing is described, so that the hub's hot path
+    // (every event, every join) pays only this test.
+    [[nodiscard]] bool watched() const;
     void broadcastToAdmins(const QString &event, const QJsonArray &args);
     // The sockets of `nsp` a command's filter names (a room or a socket id; all when empty).
     [[nodiscard]] QList<QPointer<ServerSocket>> selected(Namespace *nsp, const QString &filter) const;

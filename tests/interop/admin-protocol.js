@@ -8,7 +8,8 @@
 //   node admin-protocol.js        (CAPS_BINARY_DIR: the build folder; ctest sets it)
 
 const { io } = require('socket.io-client');
-const { startHub, killHub, makeTokens, run, step } = require('./browser');
+const { spawnSync } = require('child_process');
+const { hubPath, startHub, killHub, makeTokens, run, step } = require('./browser');
 
 function open(url, nsp, auth, options = {}) {
   return new Promise((resolve, reject) => {
@@ -149,6 +150,11 @@ async function withoutTokens() {
   await next(ui, 'server_stats');
   ui.close();
   await killHub(hub);
+  step('--admin-open-on-loopback on another address: the hub refuses to start');
+  const wide = spawnSync(hubPath, ['--host', '0.0.0.0', '--insecure', '--port', '0', '--db', ':memory:',
+                                   '--admin-open-on-loopback'], { encoding: 'utf8', timeout: 10000 });
+  expect(wide.status === 2 && wide.stderr.includes('needs a loopback --host'),
+         `exit ${wide.status}: ${wide.stderr}`);
 }
 
 run(async () => {

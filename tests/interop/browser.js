@@ -99,4 +99,4 @@ function run(main, limitMs = 120000) {
   }, (e) => fail(e && e.stack ? e.stack : String(e)));
 }
 
-module.exports = { startHub, killHub, makeTokens, launchBrowser, watchedPage, run, fail, step };
+module.exports = { hubPath, startHub, killHub, makeTokens, launchBrowser, watchedPage, run, fail, step };
