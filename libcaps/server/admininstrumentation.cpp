@@ -164,6 +164,13 @@ void AdminInstrumentation::onSocketConnected(Namespace *nsp, ServerSocket *socke
             args.prepend(event.name());
             broadcastToAdmins(QStringLiteral("event_received"), {name, id, args, now()});
         });
+        connect(socket, &ServerSocket::eventSent, this, [this, name, id](const QString &event, const QJsonArray &sent) {
+            if (!watched())
+                return;
+            QJsonArray args = sent;
+            args.prepend(event);
+            broadcastToAdmins(QStringLiteral("event_sent"), {name, id, args, now()});
+        });
     }
     connect(socket, &ServerSocket::disconnected, this, [this, name, id](const QString &reason) {
         if (watched())

@@ -20,8 +20,8 @@ class ServerSocket;
 // The server side of the Socket.IO Admin UI (@socket.io/admin-ui's instrument(), whose lib/
 // sources are the reference): on its namespace ("/admin") it sends `config` with the supported
 // features, `server_stats` every two seconds and, in development mode, `all_sockets`,
-// `socket_connected` / `socket_updated` / `socket_disconnected`, `room_joined` / `room_left` and
-// `event_received` for every other namespace; it obeys `emit`, `join`, `leave` and
+// `socket_connected` / `socket_updated` / `socket_disconnected`, `room_joined` / `room_left`,
+// `event_received` and `event_sent` for every other namespace; it obeys `emit`, `join`, `leave` and
 // `_disconnect`. It reads the server only through Server, Namespace, ServerSocket and the
 // Adapter's room signals.
 //

@@ -120,8 +120,13 @@ async function withTokens() {
   await reported;
 
   step('a vendor sending the same commands on /caps moves nobody');
+  // The hub refuses the vendor's _disconnect with an `error` event, which event_sent shows.
+  const sent = next(ui, 'event_sent', (nsp, id, args) => id === vendors[1].id && args[0] === 'error');
   vendors[1].emit('_disconnect', '/caps', true);
   vendors[1].emit('join', 'extra');
+  const [, , sentArgs] = await sent;
+  expect(sentArgs[1].event === '_disconnect' && sentArgs[1].message.startsWith('Not allowed'),
+         `event_sent args ${JSON.stringify(sentArgs)}`);
   const [after] = await next(ui, 'server_stats');
   expect(after.namespaces.find((n) => n.name === '/caps').socketsCount === 2, `after: ${JSON.stringify(after)}`);
   expect(vendors[2].connected, 'vendor 2 still connected');
