@@ -72,7 +72,8 @@ async function launchBrowser() {
   if (!fs.existsSync(executablePath)) fail(`${executablePath} is missing (Debian: apt-get install chromium)`);
   // Chromium's sandbox refuses to run as root, which CI containers are.
   const args = process.getuid && process.getuid() === 0 ? ['--no-sandbox'] : [];
-  return puppeteer.launch({ executablePath, headless: true, args: [...args, '--lang=en-GB'] });
+  // Containers often have a small /dev/shm, where Chromium would otherwise keep its shared memory.
+  return puppeteer.launch({ executablePath, headless: true, args: [...args, '--disable-dev-shm-usage', '--lang=en-GB'] });
 }
 
 // A new page whose console errors, page errors and refused requests are collected in `problems`.
