@@ -122,6 +122,17 @@ int main(int argc, char *argv[])
         }
     }
     const QHostAddress host = endpoint->host;
+    const caps::AdminInstrumentation::Options adminDefaults;
+    // As Server::of() names it.
+    const QString hubNamespace = parser.value(nspOption).startsWith(QLatin1Char('/'))
+        ? parser.value(nspOption)
+        : QLatin1Char('/') + parser.value(nspOption);
+    if (hubNamespace == adminDefaults.namespaceName) {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate("main", "caps-hub: --namespace %1 is the Admin UI's")
+                                    .arg(adminDefaults.namespaceName)));
+        return 2;
+    }
 
     // Token file, TLS files, and whether this address may be used without tokens.
     auto setup = security->setUp(host);

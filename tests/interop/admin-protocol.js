@@ -160,6 +160,9 @@ async function withoutTokens() {
                                    '--admin-open-on-loopback'], { encoding: 'utf8', timeout: 10000 });
   expect(wide.status === 2 && wide.stderr.includes('needs a loopback --host'),
          `exit ${wide.status}: ${wide.stderr}`);
+  const clash = spawnSync(hubPath, ['--port', '0', '--db', ':memory:', '--namespace', 'admin'],
+                          { encoding: 'utf8', timeout: 10000 });
+  expect(clash.status === 2 && clash.stderr.includes("is the Admin UI's"), `exit ${clash.status}: ${clash.stderr}`);
 }
 
 run(async () => {
