@@ -15,10 +15,13 @@ export CAPS_ROOT CAPS_BUILD
 # Debian's python3-engineio needs without depending on it) as the Python world's Socket.IO
 # client; clang and its fuzzer runtime for the fuzz targets; clang-format for the format check
 # (scripts/check-format); openssl to make test certificates;
-# tmux for the four-pane terminal demo.
+# tmux for the four-pane terminal demo. Node (npm) is a build dependency too: `npm ci` in web/
+# fetches the socket.io-client browser bundle and the Admin UI that caps-hub embeds. Chromium
+# runs the browser tests (tests/browser, driven by puppeteer-core).
 BUILD_PACKAGES=(g++ cmake ninja-build qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qt6-charts-dev
-                libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins)
-TEST_PACKAGES=(nodejs openssl clang libclang-rt-14-dev clang-format python3 python3-socketio python3-websocket python3-requests)
+                libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins nodejs)
+TEST_PACKAGES=(nodejs openssl clang libclang-rt-14-dev clang-format python3 python3-socketio python3-websocket python3-requests
+               chromium)
 RUN_PACKAGES=(tmux)
 
 as_root() {
@@ -66,6 +69,8 @@ build() {
 caps_setup() {
     local purpose="${1:-build}"
     install_missing "${BUILD_PACKAGES[@]}"
+    # Before configuring: CMake embeds files from web/node_modules in caps-hub.
+    npm_ci "$CAPS_ROOT/web"
     case "$purpose" in
         test) install_missing "${TEST_PACKAGES[@]}"
               npm_ci "$CAPS_ROOT/tests/interop"

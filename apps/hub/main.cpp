@@ -7,6 +7,10 @@
 #include "security/securityoptions.h"
 #include "hub/capshub.h"
 #include "hub/hubeventlog.h"
+#include "hub/hubsite.h"
+#include "security/bindpolicy.h"
+#include "server/admininstrumentation.h"
+#include "server/engineserver.h"
 #include "server/namespace.h"
 #include "server/server.h"
 #include "server/servercommandline.h"
@@ -71,13 +75,21 @@ int main(int argc, char *argv[])
         QStringLiteral("count"), QString::number(retentionDefaults.maxCount));
     const QCommandLineOption quietOption(QStringLiteral("quiet"),
                                          QCoreApplication::translate("main", "Do not log events."));
+    const QCommandLineOption adminOpenOption(
+        QStringLiteral("admin-open-on-loopback"),
+        QCoreApplication::translate("main",
+                                    "Without --tokens, let anyone who can reach the loopback address the hub listens "
+                                    "on use the Socket.IO Admin UI (/admin/) without logging in. With tokens, the UI's "
+                                    "login takes an admin token (caps-token --role admin) as its password."));
     // --port, --host, the timings, and connection state recovery (on for two minutes by default,
     // where socket.io has it off: a vendor or driver whose network blinks should miss nothing).
     // Unlike socket.io, the hub serves socket.io 2.x clients unless told not to: many CAPS labs
     // were written with them.
-    const caps::ServerCommandLine serverCommandLine({.recoveryWindow = 120000, .allowEio3 = true});
+    // Only the hub's own pages may connect from a browser unless --cors-origin says otherwise.
+    const caps::ServerCommandLine serverCommandLine({.recoveryWindow = 120000, .allowEio3 = true, .corsOrigins = {}});
     serverCommandLine.addTo(parser);
-    parser.addOptions({nspOption, logFormatOption, dbOption, maxAgeOption, maxMessagesOption, quietOption});
+    parser.addOptions(
+        {nspOption, logFormatOption, dbOption, maxAgeOption, maxMessagesOption, quietOption, adminOpenOption});
     // --tokens, --insecure, --tls-cert, --tls-key and every limit, --max-payload included (docs/security.md).
     caps::SecurityOptions::addTo(parser);
     parser.process(app);
@@ -110,6 +122,17 @@ int main(int argc, char *argv[])
         }
     }
     const QHostAddress host = endpoint->host;
+    const caps::AdminInstrumentation::Options adminDefaults;
+    // As Server::of() names it.
+    const QString hubNamespace = parser.value(nspOption).startsWith(QLatin1Char('/'))
+        ? parser.value(nspOption)
+        : QLatin1Char('/') + parser.value(nspOption);
+    if (hubNamespace == adminDefaults.namespaceName) {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate("main", "caps-hub: --namespace %1 is the Admin UI's")
+                                    .arg(adminDefaults.namespaceName)));
+        return 2;
+    }
 
     // Token file, TLS files, and whether this address may be used without tokens.
     auto setup = security->setUp(host);
@@ -119,6 +142,14 @@ int main(int argc, char *argv[])
     }
     for (const QString &warning : std::as_const(setup->warnings))
         qCWarning(lcSecurity).noquote() << warning;
+    // Checked before the queue is opened: a refused command line touches nothing.
+    if (setup->policy.isOpen() && parser.isSet(adminOpenOption) && !caps::isLoopback(host)) {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(QCoreApplication::translate(
+                                    "main", "caps-hub: --admin-open-on-loopback needs a loopback --host, not %1")
+                                    .arg(host.toString())));
+        return 2;
+    }
     const caps::SecurityLimits &limits = security->limits;
 
     options.maxPayload = limits.maxPayload;
@@ -165,6 +196,22 @@ int main(int argc, char *argv[])
     };
     server.of(QStringLiteral("/"))->setConnectGuard(guard);
     server.of(parser.value(nspOption))->setConnectGuard(guard);
+    // The Socket.IO Admin UI's namespace: with tokens, an admin token logs in; without, it is
+    // refused unless the operator opened it on a loopback address.
+    caps::AdminInstrumentation::Options adminOptions;
+    if (!policy.isOpen()) {
+        adminOptions.authenticate = [&policy](const QString &username, const QString &password) {
+            const QString refusal = policy.checkAdminLogin(username, password);
+            if (!refusal.isEmpty())
+                qCInfo(lcSecurity).noquote() << "Admin UI login refused for" << username.left(64);
+            return refusal;
+        };
+    } else if (!parser.isSet(adminOpenOption)) {
+        adminOptions.authenticate = [](const QString &, const QString &) {
+            return QStringLiteral("the Admin UI needs --tokens, or --admin-open-on-loopback");
+        };
+    }
+    caps::AdminInstrumentation admin(&server, adminOptions);
     caps::CapsHub::Options hubOptions;
     hubOptions.policy = policy;
     hubOptions.maxRoomsPerSocket = limits.maxRoomsPerSocket;
@@ -174,6 +221,9 @@ int main(int argc, char *argv[])
                                                              : caps::HubEventLog::Format::Inspect);
     if (!parser.isSet(quietOption))
         QObject::connect(&hub, &caps::CapsHub::eventReceived, &log, &caps::HubEventLog::write);
+
+    const caps::HubSite site(policy.catalogue(), {.nsp = hub.nsp()->name(), .adminUi = true});
+    server.engine()->setHttpHandler([&site](caps::HttpConnection *connection) { return site.handle(connection); });
 
     if (!server.listen(host, endpoint->port)) {
         std::fprintf(stderr, "%s\n",

@@ -55,6 +55,10 @@ public:
     // Token mode: the principal, or an error to send as CONNECT_ERROR. Open mode: always an
     // empty optional (anonymous, with every right).
     [[nodiscard]] Result<std::optional<Principal>> authenticate(const QJsonValue &auth) const;
+    // The Socket.IO Admin UI's login (its basic auth): `password` is an admin token and
+    // `username` the name its token file entry gives (any, when the entry has none). Empty when
+    // admitted, else the refusal. Token mode only: open mode has no admins.
+    [[nodiscard]] QString checkAdminLogin(const QString &username, const QString &password) const;
 
     // The one check per incoming event: event name, payload shape for the CAPS events (pickup,
     // in-transit, delivered, join, track, untrack) and then the role's rights. Events that

@@ -65,6 +65,13 @@ public:
     // Puts a socket that took back `restored` (it has the session's id) in the session's rooms
     // again, as of when it had joined each, and sends it the missed events.
     virtual void resume(ServerSocket *socket, const RecoveryLog::Restored &restored) = 0;
+
+signals:
+    // A socket of this hub entered or left a room (socket.io-adapter's "join-room" and
+    // "leave-room"): what instrumentation such as the Admin UI's follows. Every implementation
+    // emits them.
+    void roomJoined(caps::ServerSocket *socket, const QString &room);
+    void roomLeft(caps::ServerSocket *socket, const QString &room);
 };
 
 } // namespace caps

@@ -4,8 +4,11 @@
 
 #include "core/logging.h"
 #include "server/enginesession.h"
+#include "server/corspolicy.h"
 #include "server/httpconnection.h"
 
+#include <QDateTime>
+#include <QNetworkRequest>
 #include <QRandomGenerator>
 #include <QTcpSocket>
 #include <QTimer>
@@ -157,6 +160,10 @@ void EngineServer::onNewTcpConnection()
 int EngineServer::verify(HttpConnection *connection, bool upgrade) const
 {
     const HttpRequest &request = connection->request();
+    if (!CorsPolicy(m_options.corsOrigins).allows(request)) {
+        qCInfo(lcSecurity).noquote() << "refused a page from" << request.header("origin");
+        return Forbidden;
+    }
     const QString transport = request.queryValue(QStringLiteral("transport"));
     if (transport != QLatin1String("polling") && transport != QLatin1String("websocket"))
         return UnknownTransport;
@@ -196,10 +203,11 @@ void EngineServer::onRequest(HttpConnection *connection)
 {
     const HttpRequest &request = connection->request();
     if (request.path != m_options.path) {
-        connection->respond(404, QByteArrayLiteral("Not Found"));
+        if (!m_httpHandler || !m_httpHandler(connection))
+            connection->respond(404, QByteArrayLiteral("Not Found"));
         return;
     }
-    if (request.method == "OPTIONS" && m_options.cors) {
+    if (request.method == "OPTIONS") {
         connection->respond(204, {}, {});
         return;
     }
@@ -233,6 +241,8 @@ void EngineServer::handshake(HttpConnection *connection)
     const int protocol = request.queryValue(QStringLiteral("EIO")).toInt();
     // An Engine.IO 3 client that cannot take binary polling payloads says so with b64=1.
     EngineSession *session = createSession(protocol, request.hasQueryValue(QStringLiteral("b64")));
+    session->setHandshake({connection->peerAddress().toString(), QString::fromUtf8(request.target), request.headers,
+                           QDateTime::currentMSecsSinceEpoch(), m_options.tls.has_value()});
     session->openPolling(connection);
     emit this->connection(session);
 }
@@ -329,6 +339,16 @@ void EngineServer::onWebSocketReady()
         if (sid.isEmpty()) {
             EngineSession *session = createSession(query.queryItemValue(QStringLiteral("EIO")).toInt(),
                                                    query.hasQueryItem(QStringLiteral("b64")));
+            EngineSession::Handshake handshake{
+                socket->peerAddress().toString(),
+                socket->requestUrl().toString(QUrl::RemoveScheme | QUrl::RemoveAuthority),
+                {},
+                QDateTime::currentMSecsSinceEpoch(),
+                m_options.tls.has_value()};
+            const QNetworkRequest request = socket->request();
+            for (const QByteArray &name : request.rawHeaderList())
+                handshake.headers.append({name.toLower(), request.rawHeader(name)});
+            session->setHandshake(std::move(handshake));
             session->openWebSocket(socket, raw);
             emit connection(session);
             continue;

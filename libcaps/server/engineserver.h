@@ -14,6 +14,8 @@
 #include <QTcpServer>
 #include <QWebSocketServer>
 
+#include <functional>
+
 class QTcpSocket;
 class QTimer;
 
@@ -48,6 +50,12 @@ public:
         ClientPingTimeout, // v3: the client's next ping (pingInterval + pingTimeout)
     };
     void scheduleHeartbeat(EngineSession *session, Heartbeat kind, quint64 token);
+    // Answers an HTTP request outside the Engine.IO path (a GET for a page, say); returns false
+    // when it is not one of its own, which then gets 404. Node's equivalent is the http.Server
+    // request listener the engine is attached beside.
+    using HttpHandler = std::function<bool(HttpConnection *connection)>;
+    void setHttpHandler(HttpHandler handler) { m_httpHandler = std::move(handler); }
+
     // Milliseconds on the clock those deadlines run on.
     [[nodiscard]] qint64 elapsed() const { return m_clock.elapsed(); }
 
@@ -68,6 +76,7 @@ private:
     [[nodiscard]] QString generateId() const;
 
     ServerOptions m_options;
+    HttpHandler m_httpHandler;
     // Before m_tcpServer: the sockets it owns release their count when they go.
     ConnectionLimiter m_connectionLimiter;
     SecureTcpServer m_tcpServer;

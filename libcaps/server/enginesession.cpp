@@ -234,6 +234,7 @@ void EngineSession::finishUpgrade()
     attachWebSocket(socket, m_probeRaw);
     m_probeRaw = nullptr;
     qCDebug(lcEngine) << m_sid << "upgraded to websocket";
+    emit upgraded();
     drainBufferTo(socket);
     if (m_state == State::Closing)
         onClose(QStringLiteral("forced close"));

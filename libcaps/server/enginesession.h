@@ -36,8 +36,20 @@ public:
     EngineSession(const QString &sid, int protocol, bool base64, EngineServer *server);
     ~EngineSession() override;
 
+    // The request that opened the session, as socket.io's socket.handshake describes it.
+    struct Handshake
+    {
+        QString address; // the peer's
+        QString url; // path and query
+        QList<QPair<QByteArray, QByteArray>> headers; // names lower-cased
+        qint64 time = 0; // ms since the epoch
+        bool secure = false;
+    };
+
     [[nodiscard]] QString id() const { return m_sid; }
     [[nodiscard]] Transport transport() const { return m_transport; }
+    [[nodiscard]] const Handshake &handshake() const { return m_handshake; }
+    void setHandshake(Handshake handshake) { m_handshake = std::move(handshake); }
     [[nodiscard]] int protocol() const { return m_protocol; }
     // A polling session that no WebSocket is probing yet.
     [[nodiscard]] bool canUpgrade() const;
@@ -69,11 +81,14 @@ signals:
     // Once, with engine.io's reason: "transport close", "ping timeout", "parse error",
     // "transport error", "forced close".
     void closed(const QString &reason);
+    // The WebSocket took over from long-polling.
+    void upgraded();
 
 protected:
     void timerEvent(QTimerEvent *event) override;
 
 private:
+    Handshake m_handshake;
     enum class State { Open, Closing, Closed };
 
     [[nodiscard]] QByteArray openPacket(const QStringList &upgrades) const;

@@ -1,6 +1,7 @@
 #include "server/httpconnection.h"
 
 #include "core/logging.h"
+#include "server/corspolicy.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,12 +18,18 @@ QByteArray reasonPhrase(int status)
         return "OK";
     case 204:
         return "No Content";
+    case 301:
+        return "Moved Permanently";
+    case 304:
+        return "Not Modified";
     case 400:
         return "Bad Request";
     case 403:
         return "Forbidden";
     case 404:
         return "Not Found";
+    case 405:
+        return "Method Not Allowed";
     case 408:
         return "Request Timeout";
     case 411:
@@ -125,13 +132,14 @@ void HttpConnection::readBody()
     emit requestReceived(this);
 }
 
-void HttpConnection::respond(int status, const QByteArray &body, const QByteArray &contentType)
+void HttpConnection::respond(int status, const QByteArray &body, const QByteArray &contentType,
+                             const HeaderList &headers)
 {
     if ((m_state != State::Handling && m_state != State::Upgrading) || !m_socket)
         return;
     // A refused upgrade ends the connection, as engine.io's abortUpgrade() does.
     const bool keepAlive = m_state == State::Handling && m_request.keepAlive();
-    writeResponse(status, body, contentType, keepAlive);
+    writeResponse(status, body, contentType, keepAlive, headers);
     if (!keepAlive) {
         m_state = State::Closed;
         m_socket->disconnectFromHost();
@@ -151,7 +159,8 @@ void HttpConnection::respondError(int status, int code, const QString &message)
     respond(status, QJsonDocument(error).toJson(QJsonDocument::Compact), "application/json");
 }
 
-void HttpConnection::writeResponse(int status, const QByteArray &body, const QByteArray &contentType, bool keepAlive)
+void HttpConnection::writeResponse(int status, const QByteArray &body, const QByteArray &contentType, bool keepAlive,
+                                   const HeaderList &headers)
 {
     QByteArray out;
     out.reserve(body.size() + 256);
@@ -159,18 +168,16 @@ void HttpConnection::writeResponse(int status, const QByteArray &body, const QBy
     if (!contentType.isEmpty())
         out.append("Content-Type: ").append(contentType).append("\r\n");
     out.append("Content-Length: ").append(QByteArray::number(body.size())).append("\r\n");
-    if (m_options.cors) {
-        out.append("Access-Control-Allow-Origin: *\r\n");
-        if (m_request.method == "OPTIONS")
-            out.append("Access-Control-Allow-Methods: GET, HEAD, PUT, PATCH, POST, DELETE\r\n"
-                       "Access-Control-Allow-Headers: *\r\n");
-    }
+    out.append(CorsPolicy(m_options.corsOrigins).headers(m_request));
+    for (const auto &[name, value] : headers)
+        out.append(name).append(": ").append(value).append("\r\n");
     if (!keepAlive)
         out.append("Connection: close\r\n");
     else if (m_request.minorVersion == 0)
         out.append("Connection: keep-alive\r\n");
     out.append("\r\n");
-    out.append(body);
+    if (m_request.method != "HEAD")
+        out.append(body);
     m_socket->write(out);
 }
 

@@ -24,9 +24,15 @@ public:
     ~HttpConnection() override;
 
     [[nodiscard]] const HttpRequest &request() const { return m_request; }
+    [[nodiscard]] QHostAddress peerAddress() const { return m_socket ? m_socket->peerAddress() : QHostAddress(); }
 
-    // Answers the current request. CORS headers are added when the options ask for them.
-    void respond(int status, const QByteArray &body, const QByteArray &contentType = "text/plain; charset=UTF-8");
+    // More header lines for an answer: name and value, without CRLF.
+    using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+
+    // Answers the current request. CORS headers are added as ServerOptions::corsOrigins says;
+    // the answer to a HEAD request has the head only.
+    void respond(int status, const QByteArray &body, const QByteArray &contentType = "text/plain; charset=UTF-8",
+                 const HeaderList &headers = {});
     // Answers 400 with engine.io's JSON error body.
     void respondError(int status, int code, const QString &message);
     // Gives up the socket, head still unread, for a WebSocket handshake; this object is then
@@ -48,7 +54,8 @@ private:
     void readHead();
     void readBody();
     void fail(int status, const QByteArray &reason);
-    void writeResponse(int status, const QByteArray &body, const QByteArray &contentType, bool keepAlive);
+    void writeResponse(int status, const QByteArray &body, const QByteArray &contentType, bool keepAlive,
+                       const HeaderList &headers = {});
 
     QPointer<QTcpSocket> m_socket;
     const ServerOptions &m_options;

@@ -86,6 +86,7 @@ void InMemoryAdapter::join(ServerSocket *socket, Member &member, const QString &
     m_rooms[room].insert(socket);
     if (m_recovery && socket->takesOffsets())
         member.joinedAt.insert(room, since >= 0 ? since : m_recovery->nextOffset());
+    emit roomJoined(socket, room);
 }
 
 void InMemoryAdapter::addAll(ServerSocket *socket, const QStringList &rooms)
@@ -112,6 +113,7 @@ void InMemoryAdapter::del(ServerSocket *socket, const QString &room)
         return;
     member->joinedAt.remove(room);
     removeFromRoom(socket, room);
+    emit roomLeft(socket, room);
 }
 
 void InMemoryAdapter::delAll(ServerSocket *socket)
@@ -119,9 +121,12 @@ void InMemoryAdapter::delAll(ServerSocket *socket)
     const auto member = m_members.find(socket);
     if (member == m_members.end())
         return;
-    for (const QString &room : std::as_const(member->rooms))
-        removeFromRoom(socket, room);
+    const QSet<QString> rooms = std::move(member->rooms);
     m_members.erase(member);
+    for (const QString &room : rooms) {
+        removeFromRoom(socket, room);
+        emit roomLeft(socket, room);
+    }
 }
 
 QSet<QString> InMemoryAdapter::socketRooms(const ServerSocket *socket) const

@@ -69,6 +69,7 @@ Namespace *Server::of(const QString &name)
             RecoveryLog::Options{o.recoveryWindow, o.recoveryMaxBytes, o.recoveryMaxSessions});
     auto *nsp = new Namespace(key, std::move(adapter), this);
     m_namespaces.insert(key, nsp);
+    emit namespaceCreated(nsp);
     return nsp;
 }
 

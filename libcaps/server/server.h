@@ -35,7 +35,12 @@ public:
     // The namespace called `name`, created on first use.
     Namespace *of(const QString &name);
     [[nodiscard]] Namespace *findNamespace(const QString &name) const { return m_namespaces.value(name); }
+    [[nodiscard]] QList<Namespace *> namespaces() const { return m_namespaces.values(); }
     [[nodiscard]] qsizetype connectionCount() const;
+
+signals:
+    // of() made a namespace (socket.io's "new_namespace").
+    void namespaceCreated(caps::Namespace *nsp);
 
 private:
     void onEngineConnection(EngineSession *session);

@@ -1,6 +1,7 @@
 #include "server/servercommandline.h"
 
 #include "security/securityoptions.h"
+#include "server/corspolicy.h"
 
 #include <QCommandLineParser>
 
@@ -35,6 +36,11 @@ void ServerCommandLine::addTo(QCommandLineParser &parser) const
          tr("Bytes of events kept for recovery per namespace; the oldest go first (default %1).")
              .arg(socketIo.recoveryMaxBytes),
          QStringLiteral("bytes"), QString::number(socketIo.recoveryMaxBytes)},
+        {QStringLiteral("cors-origin"),
+         tr("Let the web pages of ORIGIN (such as https://shop.example; * for any) connect, besides the server's own; "
+            "repeatable (default %1).")
+             .arg(m_defaults.corsOrigins.isEmpty() ? tr("none") : m_defaults.corsOrigins.join(QLatin1String(", "))),
+         QStringLiteral("origin")},
     });
     if (m_defaults.allowEio3)
         parser.addOption({QStringLiteral("no-eio3"),
@@ -75,6 +81,14 @@ Result<ServerCommandLine::Endpoint> ServerCommandLine::read(const QCommandLinePa
     endpoint.host = QHostAddress(parser.value(QStringLiteral("host")));
     if (endpoint.host.isNull())
         return R::failure(tr("--host: not an IP address: \"%1\"").arg(parser.value(QStringLiteral("host"))));
+    read.corsOrigins = m_defaults.corsOrigins;
+    if (parser.isSet(QStringLiteral("cors-origin"))) {
+        read.corsOrigins = parser.values(QStringLiteral("cors-origin"));
+        for (const QString &origin : std::as_const(read.corsOrigins)) {
+            if (!CorsPolicy::isValidOrigin(origin))
+                return R::failure(tr("--cors-origin: not an origin (scheme://host[:port], or *): \"%1\"").arg(origin));
+        }
+    }
     read.allowEio3
         = m_defaults.allowEio3 ? !parser.isSet(QStringLiteral("no-eio3")) : parser.isSet(QStringLiteral("allow-eio3"));
     options = read;

@@ -2,6 +2,7 @@
 
 // The command line every CAPS server program shares (caps-hub, caps-echo-server):
 //   --port  --host  --ping-interval  --ping-timeout  --connect-timeout  --recovery-window  --recovery-max-bytes
+//   --cors-origin (repeatable)
 //   and --allow-eio3 or --no-eio3, whichever turns the program's default around
 //
 //   caps::ServerCommandLine serverOptions({.recoveryWindow = 120000});
@@ -32,6 +33,8 @@ public:
         QString host = QStringLiteral("127.0.0.1");
         int recoveryWindow = 0; // socket.io's default: off
         bool allowEio3 = false; // socket.io's default: Engine.IO 3 (socket.io 2.x) clients refused
+        // The pages of other origins that may connect when no --cors-origin is given ("*": any).
+        QStringList corsOrigins{QStringLiteral("*")};
     };
     struct Endpoint
     {

@@ -4,6 +4,7 @@
 
 #include <QSslConfiguration>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -23,7 +24,10 @@ struct ServerOptions
     int pingTimeout = 20000; // ms to wait for the pong
     qint64 maxPayload = 1000000; // bytes: a POST body, a WebSocket message
     int upgradeTimeout = 10000; // ms for a probing WebSocket to finish the upgrade
-    bool cors = true; // Access-Control-Allow-Origin: * (socket.io's cors: { origin: '*' })
+    // The web pages that may connect besides the server's own (caps::CorsPolicy): origins such
+    // as "https://shop.example", or "*" for any (socket.io's cors: { origin: '*' }). Empty: only
+    // same-origin pages, and clients that send no Origin.
+    QStringList corsOrigins{QStringLiteral("*")};
     // Engine.IO 3 clients (socket.io 2.x) too, as Node's allowEIO3; off by default, as there.
     // Their Socket.IO protocol is v4: see ClientConnection.
     bool allowEio3 = false;

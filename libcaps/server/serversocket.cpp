@@ -63,6 +63,7 @@ void ServerSocket::emitEvent(const QString &event, const QJsonArray &args, const
 {
     if (!m_nsp || !m_connected)
         return;
+    emit eventSent(event, args);
     sio::Packet packet = sio::Packet::event(m_nsp->name(), event, args, -1, attachments);
     if (takesOffsets()) {
         // As socket.io with connectionStateRecovery: through the namespace to this socket's own
@@ -81,6 +82,7 @@ void ServerSocket::emitWithAck(const QString &event, const QJsonArray &args, Ack
             callback(Result<sio::Packet>::failure(QStringLiteral("socket is not connected")));
         return;
     }
+    emit eventSent(event, args);
     const qint64 id = m_nextAckId++;
     PendingAck pending{std::move(callback), nullptr};
     if (timeoutMs >= 0) {

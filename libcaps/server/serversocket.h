@@ -90,6 +90,9 @@ public:
 
 signals:
     void eventReceived(const caps::ServerEvent &event);
+    // This socket's own emitEvent() / emitWithAck() (socket.io's onAnyOutgoing; broadcasts
+    // through the namespace or the adapter are not announced per socket, as there).
+    void eventSent(const QString &event, const QJsonArray &args);
     // reason as socket.io's: "client namespace disconnect", "server namespace disconnect",
     // "transport close", "ping timeout", "parse error", ...
     void disconnected(const QString &reason);

@@ -63,6 +63,29 @@ private slots:
         QCOMPARE(reached(adapter, {BroadcastTarget{}}), (QSet<ServerSocket *>{a.get(), b.get()}));
     }
 
+    // What the Admin UI's room_joined / room_left come from: once per actual change.
+    void announcesJoinsAndLeaves()
+    {
+        InMemoryAdapter adapter;
+        auto a = socket("a");
+        QList<QString> events;
+        connect(&adapter, &caps::Adapter::roomJoined, this,
+                [&](ServerSocket *s, const QString &room) { events.append(s->id() + "+" + room); });
+        connect(&adapter, &caps::Adapter::roomLeft, this,
+                [&](ServerSocket *s, const QString &room) { events.append(s->id() + "-" + room); });
+        adapter.addAll(a.get(), {"a", "red"});
+        adapter.addAll(a.get(), {"red"}); // already in
+        adapter.del(a.get(), "red");
+        adapter.del(a.get(), "blue"); // not in
+        adapter.addAll(a.get(), {"blue"});
+        QCOMPARE(events, (QList<QString>{"a+a", "a+red", "a-red", "a+blue"}));
+        events.clear();
+        adapter.delAll(a.get());
+        events.sort();
+        QCOMPARE(events, (QList<QString>{"a-a", "a-blue"}));
+        QVERIFY(adapter.socketRooms(a.get()).isEmpty());
+    }
+
     void broadcastTargets_data()
     {
         QTest::addColumn<QList<BroadcastTarget>>("targets");
