@@ -81,8 +81,8 @@ Result<bool> Outbox::save(const QList<Order> &orders) const
     QSaveFile file(m_path);
     if (!file.open(QIODevice::WriteOnly))
         return R::failure(QStringLiteral("%1: %2").arg(m_path, file.errorString()));
-    file.write(QJsonDocument(QJsonObject{{QStringLiteral("format"), kFormat}, {QStringLiteral("orders"), entries}})
-                   .toJson());
+    file.write(
+        QJsonDocument(QJsonObject{{QStringLiteral("format"), kFormat}, {QStringLiteral("orders"), entries}}).toJson());
     if (!file.commit())
         return R::failure(QStringLiteral("%1: %2").arg(m_path, file.errorString()));
     return true;
