@@ -22,6 +22,7 @@
 #include <QUrl>
 
 #ifdef CAPS_WITH_GUI
+#include "widgets/appearance.h"
 #include "widgets/appicon.h"
 #include "widgets/capsmainwindow.h"
 
@@ -101,6 +102,7 @@ public:
         QGuiApplication::setDesktopFileName(name());
         QApplication::setWindowIcon(caps::AppIcon::forProgram(name()));
         caps::CapsMainWindow::setDefaultToken(token);
+        caps::Appearance::instance()->restore();
     }
 #endif
 
