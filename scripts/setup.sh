@@ -15,9 +15,11 @@ export CAPS_ROOT CAPS_BUILD
 # Debian's python3-engineio needs without depending on it) as the Python world's Socket.IO
 # client; clang and its fuzzer runtime for the fuzz targets; clang-format for the format check
 # (scripts/check-format); openssl to make test certificates;
-# tmux for the four-pane terminal demo.
+# tmux for the four-pane terminal demo. The windows' translations: lupdate/lrelease
+# (qt6-l10n-tools) and their CMake package Qt6LinguistTools (qt6-tools-dev, for
+# qt_add_translations), and Qt's own translations of its dialogs (qt6-translations-l10n).
 BUILD_PACKAGES=(g++ cmake ninja-build qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qt6-charts-dev
-                libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins)
+                libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins qt6-l10n-tools qt6-tools-dev qt6-translations-l10n)
 TEST_PACKAGES=(nodejs openssl clang libclang-rt-14-dev clang-format python3 python3-socketio python3-websocket python3-requests)
 RUN_PACKAGES=(tmux)
 

@@ -25,6 +25,7 @@
 #include "widgets/appearance.h"
 #include "widgets/appicon.h"
 #include "widgets/capsmainwindow.h"
+#include "widgets/translations.h"
 
 #include <QApplication>
 #endif
@@ -98,6 +99,8 @@ public:
     // connect with.
     void prepareWindow(const QString &displayName)
     {
+        // Before any window exists: the system's language, where CAPS has it.
+        caps::installTranslations();
         QGuiApplication::setApplicationDisplayName(displayName);
         QGuiApplication::setDesktopFileName(name());
         QApplication::setWindowIcon(caps::AppIcon::forProgram(name()));

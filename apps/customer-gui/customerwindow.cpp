@@ -110,7 +110,8 @@ CustomerWindow::CustomerWindow(const QUrl &hub, const QString &customer, const Q
 
     setCentralArea(top, m_logView, 4);
 
-    resize(900, 650);
+    // In characters: a larger font gets a larger window.
+    resize(fontMetrics().averageCharWidth() * 125, fontMetrics().height() * 40);
     restoreWindowGeometry();
     // What was followed last time, and what the command line adds.
     QSettings settings;

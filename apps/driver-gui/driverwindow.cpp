@@ -158,7 +158,8 @@ DriverWindow::DriverWindow(const QUrl &hub, QWidget *parent)
 
     setCentralArea(top, m_logView, 3);
 
-    resize(1000, 650);
+    // In characters: a larger font gets a larger window.
+    resize(fontMetrics().averageCharWidth() * 140, fontMetrics().height() * 40);
     restoreWindowGeometry();
     startSession();
     m_autoDriveCheck->setChecked(settings.value(QStringLiteral("driver/autoDrive"), false).toBool());

@@ -117,22 +117,29 @@ VendorWindow::VendorWindow(const QUrl &hub, const QString &store, QWidget *paren
 
     m_summaryLabel->setObjectName(QStringLiteral("summaryLabel"));
 
-    auto *top = new QSplitter(Qt::Horizontal, this);
-    top->setObjectName(QStringLiteral("topSplitter"));
-    auto *ordersPane = new QWidget(top);
+    // The table has the window's whole width (its columns and a usual address fit whole, at a
+    // larger font too); the chart sits beside the log below it.
+    auto *ordersPane = new QWidget(this);
+    ordersPane->setObjectName(QStringLiteral("ordersPane"));
     auto *ordersLayout = new QVBoxLayout(ordersPane);
     ordersLayout->setContentsMargins(0, 0, 0, 0);
     ordersLayout->addWidget(m_summaryLabel);
     ordersLayout->addWidget(m_ordersView);
-    top->addWidget(ordersPane);
-    top->addWidget(m_chart);
-    top->setStretchFactor(0, 3);
-    top->setStretchFactor(1, 2);
-    top->setSizes({850, 380});
+    auto *bottom = new QSplitter(Qt::Horizontal, this);
+    bottom->setObjectName(QStringLiteral("bottomSplitter"));
+    bottom->addWidget(m_logView);
+    bottom->addWidget(m_chart);
+    bottom->setStretchFactor(0, 3);
+    bottom->setStretchFactor(1, 2);
+    // Sized in characters, not pixels: a larger font gets a larger window.
+    const int em = fontMetrics().averageCharWidth();
+    bottom->setSizes({em * 100, em * 70});
 
-    setCentralArea(top, m_logView, 3);
+    setCentralArea(ordersPane, bottom, 3);
+    // The summary line's text starts off the window's edge.
+    ordersLayout->setContentsMargins(style()->pixelMetric(QStyle::PM_LayoutLeftMargin), 0, 0, 0);
 
-    resize(1240, 720);
+    resize(em * 170, fontMetrics().height() * 46);
     restoreWindowGeometry();
     startSession();
 }

@@ -15,6 +15,7 @@
 #include "queue/messagequeue.h"
 #include "server/server.h"
 #include "widgets/eventlogview.h"
+#include "widgets/translations.h"
 
 #include <QAbstractItemModel>
 #include <QAction>
@@ -24,7 +25,12 @@
 #include <QFile>
 #include <QInputDialog>
 #include <QLabel>
+#include <QHeaderView>
+#include <QMenu>
+#include <QScrollBar>
+#include <QApplication>
 #include <QMessageBox>
+#include <QScopeGuard>
 #include <QTimer>
 #include <QLineEdit>
 #include <QPushButton>
@@ -59,6 +65,8 @@ private Q_SLOTS:
     void historyIsLoadedOnStart();
     void secondDriverLosesATakenOrder();
     void customerRemembersWhomItFollows();
+    void germanMenusAndPlurals();
+    void largerFontKeepsStatusAndAddressWhole();
 
 private:
     // A hub with a message queue (in memory) and its durable order book.
@@ -633,6 +641,66 @@ void TestWindows::customerRemembersWhomItFollows()
     QCOMPARE(again.agent()->trackedOrders(), QStringList{QStringLiteral("remembered-1")});
     CustomerWindow bare(url, QString());
     QCOMPARE(bare.agent()->trackedCustomers(), (QStringList{"Ada Lovelace", "Ken Johnson"}));
+}
+
+void TestWindows::germanMenusAndPlurals()
+{
+    QVERIFY(caps::installTranslations(QLocale(QLocale::German, QLocale::Germany)));
+    const auto restore = qScopeGuard([] { caps::installTranslations(QLocale::c()); });
+    const QUrl url = hubUrl(m_server->serverPort());
+    VendorWindow vendor(url, QStringLiteral("de-store"));
+    auto *file = vendor.findChild<QMenu *>(QStringLiteral("fileMenu"));
+    QVERIFY(file);
+    QCOMPARE(file->title(), QStringLiteral("&Datei"));
+    QCOMPARE(vendor.findChild<QAction *>(QStringLiteral("newOrderAction"))->text(),
+             QStringLiteral("&Neue Bestellung…"));
+    QCOMPARE(vendor.agent()->orders()->headerData(caps::OrderModel::AddressColumn, Qt::Horizontal).toString(),
+             QStringLiteral("Adresse"));
+
+    CustomerWindow customer(url, QString(), {QStringLiteral("de-1")});
+    auto *following = customer.findChild<QLabel *>(QStringLiteral("followingLabel"));
+    QVERIFY(following->text().contains(QStringLiteral("1 Bestellung nach Nummer")));
+    customer.trackOrder(QStringLiteral("de-2"));
+    QVERIFY2(following->text().contains(QStringLiteral("2 Bestellungen nach Nummer")), qPrintable(following->text()));
+
+    // English has its plural forms too: no "order(s)".
+    QVERIFY(!caps::installTranslations(QLocale(QLocale::English, QLocale::UnitedKingdom)));
+    customer.trackOrder(QStringLiteral("en-3"));
+    QVERIFY2(following->text().contains(QStringLiteral("3 orders by ID")), qPrintable(following->text()));
+}
+
+void TestWindows::largerFontKeepsStatusAndAddressWhole()
+{
+    const QFont before = QApplication::font();
+    QFont larger = before;
+    larger.setPointSizeF(before.pointSizeF() * 1.5);
+    QApplication::setFont(larger);
+    const auto restore = qScopeGuard([before] { QApplication::setFont(before); });
+
+    VendorWindow vendor(hubUrl(m_server->serverPort()), QStringLiteral("large-font-store"));
+    vendor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&vendor));
+    Order draft;
+    draft.customer = QStringLiteral("Margaret Hamilton");
+    draft.address = QStringLiteral("1 Main Street, Cambridge, MA 02139");
+    const QString id = vendor.agent()->placeOrder(draft).orderId;
+    QTRY_VERIFY(!vendor.agent()->orders()->order(id).unsent);
+    auto *view = vendor.findChild<QTableView *>(QStringLiteral("ordersView"));
+    QTRY_VERIFY(view->horizontalHeader()->sectionSize(caps::OrderModel::StatusColumn) > 0);
+    const QFontMetrics fm(view->font());
+    QCOMPARE(fm.height(), QFontMetrics(larger).height());
+    const int padding = 2 * view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 2;
+    const QString status = caps::OrderModel::statusText(Order::Status::Ordered);
+    QVERIFY2(view->columnWidth(caps::OrderModel::StatusColumn) >= fm.horizontalAdvance(status) + padding,
+             qPrintable(QStringLiteral("%1 < %2")
+                            .arg(view->columnWidth(caps::OrderModel::StatusColumn))
+                            .arg(fm.horizontalAdvance(status))));
+    QVERIFY2(view->columnWidth(caps::OrderModel::AddressColumn) >= fm.horizontalAdvance(draft.address) + padding,
+             qPrintable(QStringLiteral("%1 < %2")
+                            .arg(view->columnWidth(caps::OrderModel::AddressColumn))
+                            .arg(fm.horizontalAdvance(draft.address))));
+    // No horizontal scrolling needed.
+    QVERIFY(!view->horizontalScrollBar()->isVisible());
 }
 
 QTEST_MAIN(TestWindows)
