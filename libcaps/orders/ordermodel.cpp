@@ -55,8 +55,8 @@ QString OrderModel::formatDuration(qint64 ms)
     if (seconds < 60)
         return tr("%1 s").arg(locale.toString(seconds));
     if (seconds < 3600)
-        return tr("%1 min %2 s").arg(locale.toString(seconds / 60)).arg(seconds % 60, 2, 10, QLatin1Char('0'));
-    return tr("%1 h %2 min").arg(locale.toString(seconds / 3600)).arg((seconds % 3600) / 60, 2, 10, QLatin1Char('0'));
+        return tr("%1 min %2 s").arg(locale.toString(seconds / 60), locale.toString(seconds % 60));
+    return tr("%1 h %2 min").arg(locale.toString(seconds / 3600), locale.toString((seconds % 3600) / 60));
 }
 
 QString OrderModel::formatTime(const QDateTime &time)

@@ -83,7 +83,7 @@ public:
     [[nodiscard]] static QString statusText(Order::Status status);
     // What the Status column shows: statusText(), or the order's sending state.
     [[nodiscard]] static QString statusText(const Order &order);
-    // "0.8 s", "12 s", "3 min 05 s", "2 h 10 min" in the current locale: one scale, a decimal
+    // "0.8 s", "12 s", "3 min 5 s", "2 h 10 min" in the current locale: one scale, a decimal
     // only below ten seconds.
     [[nodiscard]] static QString formatDuration(qint64 ms);
     // The time of day of `time` (UTC) in local time, in the locale's short time format with
