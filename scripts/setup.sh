@@ -17,9 +17,12 @@ export CAPS_ROOT CAPS_BUILD
 # (scripts/check-format); openssl to make test certificates;
 # tmux for the four-pane terminal demo. Node (npm) is a build dependency too: `npm ci` in web/
 # fetches the socket.io-client browser bundle and the Admin UI that caps-hub embeds. Chromium
-# runs the browser tests (tests/browser, driven by puppeteer-core).
+# runs the browser tests (tests/browser, driven by puppeteer-core). The windows' translations:
+# lupdate/lrelease (qt6-l10n-tools) and their CMake package Qt6LinguistTools (qt6-tools-dev, for
+# qt_add_translations), and Qt's own translations of its dialogs (qt6-translations-l10n).
 BUILD_PACKAGES=(g++ cmake ninja-build qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qt6-charts-dev
-                libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins nodejs)
+                libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins nodejs qt6-l10n-tools qt6-tools-dev
+                qt6-translations-l10n)
 TEST_PACKAGES=(nodejs openssl clang libclang-rt-14-dev clang-format python3 python3-socketio python3-websocket python3-requests
                chromium)
 RUN_PACKAGES=(tmux)

@@ -22,8 +22,10 @@
 #include <QUrl>
 
 #ifdef CAPS_WITH_GUI
+#include "widgets/appearance.h"
 #include "widgets/appicon.h"
 #include "widgets/capsmainwindow.h"
+#include "widgets/translations.h"
 
 #include <QApplication>
 #endif
@@ -97,10 +99,13 @@ public:
     // connect with.
     void prepareWindow(const QString &displayName)
     {
+        // Before any window exists: the system's language, where CAPS has it.
+        caps::installTranslations();
         QGuiApplication::setApplicationDisplayName(displayName);
         QGuiApplication::setDesktopFileName(name());
         QApplication::setWindowIcon(caps::AppIcon::forProgram(name()));
         caps::CapsMainWindow::setDefaultToken(token);
+        caps::Appearance::instance()->restore();
     }
 #endif
 

@@ -45,10 +45,8 @@ CustomerWindow::CustomerWindow(const QUrl &hub, const QString &customer, const Q
     find->setObjectName(QStringLiteral("trackAction"));
     find->setShortcut(QKeySequence::Find);
     file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setObjectName(QStringLiteral("quitAction"));
-    quit->setShortcut(QKeySequence::Quit);
-    quit->setMenuRole(QAction::QuitRole);
+    addQuitAction(file);
+    addViewMenu();
     addHelpMenu();
 
     m_modeCombo->setObjectName(QStringLiteral("trackModeCombo"));
@@ -112,12 +110,20 @@ CustomerWindow::CustomerWindow(const QUrl &hub, const QString &customer, const Q
 
     setCentralArea(top, m_logView, 4);
 
-    resize(900, 650);
+    // In characters: a larger font gets a larger window.
+    resize(fontMetrics().averageCharWidth() * 125, fontMetrics().height() * 40);
     restoreWindowGeometry();
-    QStringList customers;
+    // What was followed last time, and what the command line adds.
+    QSettings settings;
+    QStringList customers = settings.value(QStringLiteral("customer/names")).toStringList();
     if (!customer.trimmed().isEmpty())
         customers.append(customer.trimmed());
-    startSession(customers, orderIds);
+    customers.removeDuplicates();
+    QStringList ids = settings.value(QStringLiteral("customer/trackedOrders")).toStringList();
+    ids.append(orderIds);
+    ids.removeDuplicates();
+    startSession(customers, ids);
+    saveTracking();
 }
 
 void CustomerWindow::startSession(const QStringList &customers, const QStringList &orderIds)
@@ -139,8 +145,13 @@ void CustomerWindow::startSession(const QStringList &customers, const QStringLis
                     statusBar()->showMessage(tr("Cannot track %1: %2").arg(what, error), 10000);
             });
     connect(m_agent, &caps::CustomerAgent::statusChanged, this, [this](const caps::Order &order) {
+        // What the hub tells of the past (on start, on tracking) is not news.
+        if (m_agent->isReplaying())
+            return;
         if (order.status == caps::Order::Status::Delivered)
             notify(tr("Order delivered"), tr("Your order %1 has been delivered").arg(order.orderId));
+        else if (order.status == caps::Order::Status::Cancelled)
+            notify(tr("Order cancelled"), tr("Your order %1 was cancelled by the store").arg(order.orderId));
     });
     watchConnection(m_client);
 
@@ -226,12 +237,15 @@ void CustomerWindow::syncCards()
         following.append(tr("%n order(s) by ID", nullptr, ids));
     m_followingLabel->setText(following.isEmpty() ? QString() : tr("Following %1").arg(following.join(tr(", "))));
     m_followingLabel->setVisible(!following.isEmpty());
+    //: The customer window's title: whom it follows
+    setWindowTitle(names.isEmpty() ? tr("Tracking") : tr("Tracking for %1").arg(names.join(tr(", "))));
 }
 
 void CustomerWindow::saveTracking()
 {
     QSettings settings;
     settings.setValue(QStringLiteral("customer/trackedOrders"), m_agent->trackedOrders());
+    settings.setValue(QStringLiteral("customer/names"), m_agent->trackedCustomers());
     const QStringList names = m_agent->trackedCustomers();
     if (!names.isEmpty())
         settings.setValue(QStringLiteral("customer/name"), names.last());

@@ -51,12 +51,10 @@ int main(int argc, char *argv[])
 
 #ifdef CAPS_WITH_GUI
     program.prepareWindow(QCoreApplication::translate("main", "CAPS Customer"));
+    // The window adds what was followed last time (customer/names, customer/trackedOrders).
     const QString customer = caps::ProgramOptions::stringOption(parser, QStringLiteral("customer"), program.settings(),
                                                                 QStringLiteral("customer/name"));
-    QStringList orderIds = program.settings().value(QStringLiteral("customer/trackedOrders")).toStringList();
-    orderIds.append(parser.values(QStringLiteral("track")));
-    orderIds.removeDuplicates();
-    CustomerWindow window(program.hub, customer, orderIds);
+    CustomerWindow window(program.hub, customer, parser.values(QStringLiteral("track")));
     window.show();
     return program.exec();
 #else

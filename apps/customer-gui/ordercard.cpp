@@ -59,6 +59,7 @@ void OrderCard::setOrder(const caps::Order &order)
         details.append(tr("from %1").arg(order.store));
     m_details->setText(details.isEmpty() ? tr("Waiting for news from the hub…") : details.join(QStringLiteral(" · ")));
     QString status = caps::OrderModel::statusText(order.status);
+    setProperty("cancelled", order.status == caps::Order::Status::Cancelled);
     const qint64 total = order.msBetween(caps::Order::Status::Ordered, caps::Order::Status::Delivered);
     if (total >= 0)
         status = tr("%1 in %2").arg(status, caps::OrderModel::formatDuration(total));

@@ -1,5 +1,7 @@
 #include "orderprogress.h"
 
+#include "orders/ordermodel.h"
+
 #include <QPainter>
 #include <QPainterPath>
 
@@ -22,6 +24,7 @@ void OrderProgress::setOrder(const caps::Order &order)
         m_current = -1;
         break;
     case caps::Order::Status::Ordered:
+    case caps::Order::Status::Cancelled: // the card says so; no driver step was made
         m_current = Ordered;
         break;
     case caps::Order::Status::InTransit:
@@ -72,6 +75,9 @@ QString OrderProgress::stepTime(int step) const
         time = m_order.orderedAt;
         break;
     case PickedUp:
+        // One event (in-transit) marks both: its time goes under In transit only, rather
+        // than twice as if they had been two moments.
+        break;
     case InTransit:
         time = m_order.inTransitAt;
         break;
@@ -83,7 +89,7 @@ QString OrderProgress::stepTime(int step) const
     }
     if (step > m_current || !time.isValid())
         return {};
-    return time.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+    return caps::OrderModel::formatTime(time);
 }
 
 QSize OrderProgress::sizeHint() const

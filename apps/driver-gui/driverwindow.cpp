@@ -44,7 +44,8 @@ DriverWindow::DriverWindow(const QUrl &hub, QWidget *parent)
     setObjectName(QStringLiteral("driverWindow"));
 
     m_pickupAction->setObjectName(QStringLiteral("confirmPickupAction"));
-    m_pickupAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    // Not Ctrl+P, which is Print everywhere else: I for in transit, D for delivered.
+    m_pickupAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     m_deliverAction->setObjectName(QStringLiteral("markDeliveredAction"));
     m_deliverAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     connect(m_pickupAction, &QAction::triggered, this, &DriverWindow::confirmPickup);
@@ -53,14 +54,12 @@ DriverWindow::DriverWindow(const QUrl &hub, QWidget *parent)
     QMenu *file = addFileMenu();
     addHubAction(file);
     file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setObjectName(QStringLiteral("quitAction"));
-    quit->setShortcut(QKeySequence::Quit);
-    quit->setMenuRole(QAction::QuitRole);
+    addQuitAction(file);
     QMenu *orders = menuBar()->addMenu(tr("&Orders"));
     orders->setObjectName(QStringLiteral("ordersMenu"));
     orders->addAction(m_pickupAction);
     orders->addAction(m_deliverAction);
+    addViewMenu();
     addHelpMenu();
 
     m_pickupButton->setObjectName(QStringLiteral("confirmPickupButton"));
@@ -83,12 +82,15 @@ DriverWindow::DriverWindow(const QUrl &hub, QWidget *parent)
     m_pickupDelaySpin->setObjectName(QStringLiteral("pickupDelaySpin"));
     m_pickupDelaySpin->setToolTip(tr("From the pickup event to in-transit"));
     m_deliverDelaySpin->setObjectName(QStringLiteral("deliverDelaySpin"));
-    m_deliverDelaySpin->setToolTip(tr("From the pickup event to delivered"));
+    m_deliverDelaySpin->setToolTip(tr("From the pickup event to delivered; at least the in-transit delay"));
 
     QSettings settings;
     m_pickupDelaySpin->setValue(settings.value(QStringLiteral("driver/pickupDelay"), 1000).toInt());
     m_deliverDelaySpin->setValue(settings.value(QStringLiteral("driver/deliverDelay"), 3000).toInt());
+    // Delivered comes after in transit: the second delay cannot be set below the first.
+    m_deliverDelaySpin->setMinimum(m_pickupDelaySpin->value());
     connect(m_pickupDelaySpin, &QSpinBox::valueChanged, this, [this](int ms) {
+        m_deliverDelaySpin->setMinimum(ms);
         m_agent->setPickupDelayMs(ms);
         saveDriving();
     });
@@ -114,7 +116,7 @@ DriverWindow::DriverWindow(const QUrl &hub, QWidget *parent)
     m_queueView->setAlternatingRowColors(true);
     m_queueView->verticalHeader()->hide();
     m_queueView->setWordWrap(false);
-    m_queueView->setTextElideMode(Qt::ElideMiddle);
+    m_queueView->setTextElideMode(Qt::ElideRight);
     m_queueView->addAction(m_pickupAction);
     m_queueView->addAction(m_deliverAction);
     m_queueView->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -156,7 +158,8 @@ DriverWindow::DriverWindow(const QUrl &hub, QWidget *parent)
 
     setCentralArea(top, m_logView, 3);
 
-    resize(1000, 650);
+    // In characters: a larger font gets a larger window.
+    resize(fontMetrics().averageCharWidth() * 140, fontMetrics().height() * 40);
     restoreWindowGeometry();
     startSession();
     m_autoDriveCheck->setChecked(settings.value(QStringLiteral("driver/autoDrive"), false).toBool());
@@ -187,6 +190,8 @@ void DriverWindow::startSession()
             [this](const QString &orderId) { statusBar()->showMessage(tr("Delivered %1").arg(orderId), 5000); });
     watchConnection(m_client);
     updateActions();
+    //: The driver window's title: the hub it drives for
+    setWindowTitle(tr("Driver at %1").arg(m_hub.authority()));
     m_client->connectToHub();
 }
 
@@ -242,7 +247,7 @@ void DriverWindow::updateActions()
     m_deliverButton->setEnabled(canDeliver);
     m_deliverAction->setEnabled(canDeliver);
     const caps::OrderModel *orders = m_agent->orders();
-    m_queueLabel->setText(tr("%1 waiting for pickup, %2 in transit")
+    m_queueLabel->setText(tr("Waiting for pickup: %1 · in transit: %2")
                               .arg(orders->countWithStatus(caps::Order::Status::Ordered))
                               .arg(orders->countWithStatus(caps::Order::Status::InTransit)));
 }

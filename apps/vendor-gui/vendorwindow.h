@@ -38,8 +38,20 @@ public Q_SLOTS:
     void newOrder();
     // Leaves the current store for another one; its orders start afresh.
     void setStore(const QString &store);
+    // For the selected order: edit a refused one and send it again, drop one the hub does not
+    // have, cancel one no driver has taken.
+    void editSelected();
+    void dropSelected();
+    void cancelSelected();
+    [[nodiscard]] QString selectedOrderId() const;
+    bool selectOrder(const QString &orderId);
+
+protected:
+    // Asks first when orders have not reached the hub (they stay in the outbox either way).
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    void updateActions();
     void startSession();
     void changeHub(const QUrl &hub) override;
 
@@ -48,6 +60,9 @@ private:
     caps::Client *m_client = nullptr;
     caps::VendorAgent *m_agent = nullptr;
     QAction *m_newOrderAction;
+    QAction *m_editAction;
+    QAction *m_dropAction;
+    QAction *m_cancelAction;
     QLineEdit *m_storeEdit;
     QPushButton *m_joinButton;
     QTableView *m_ordersView;

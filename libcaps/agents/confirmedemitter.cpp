@@ -94,6 +94,12 @@ void ConfirmedEmitter::onAnswer(const QString &event, const QString &orderId, co
         Q_EMIT retrying(event, orderId, error);
 }
 
+void ConfirmedEmitter::forget(const QString &event, const QString &orderId)
+{
+    if (const qsizetype i = indexOf(event, orderId); i >= 0)
+        m_unconfirmed.removeAt(i);
+}
+
 void ConfirmedEmitter::forgetEarlierConnections()
 {
     m_unconfirmed.removeIf([this](const Unconfirmed &u) { return u.connection < m_connection; });

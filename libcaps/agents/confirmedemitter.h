@@ -36,6 +36,12 @@ public:
     // the connection and sends again what the earlier ones left unconfirmed.
     void resendLost();
     [[nodiscard]] qsizetype unconfirmedCount() const { return m_unconfirmed.size(); }
+    [[nodiscard]] bool isUnconfirmed(const QString &event, const QString &orderId) const
+    {
+        return indexOf(event, orderId) >= 0;
+    }
+    // Stops waiting for (and resending) that emit: the order was dropped or cancelled.
+    void forget(const QString &event, const QString &orderId);
     // The delay after a first refusal, doubled after each further one up to `maxMs`; 200 ms and
     // 5 s unless set. Applies to emits sent from now on.
     void setRetryDelays(int firstMs, int maxMs);

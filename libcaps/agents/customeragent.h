@@ -33,6 +33,9 @@ public:
     [[nodiscard]] QStringList trackedOrders() const { return m_orderIds; }
     [[nodiscard]] QStringList trackedCustomers() const { return m_customers; }
     [[nodiscard]] bool isTracked(const Order &order) const;
+    // True while the hub's answer to `track` is applied: those steps happened before, they
+    // are not news (no notification).
+    [[nodiscard]] bool isReplaying() const { return m_replaying; }
 
 Q_SIGNALS:
     // Once per order and step.
@@ -51,6 +54,7 @@ private:
     EventLogModel m_log;
     QStringList m_orderIds;
     QStringList m_customers;
+    bool m_replaying = false;
     // How long to wait for the hub's answer to `track`.
     static constexpr int kAckTimeoutMs = 10000;
 };

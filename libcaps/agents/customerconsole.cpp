@@ -35,6 +35,9 @@ QString CustomerConsole::formatChange(const Order &order)
     case Order::Status::Delivered:
         status = QStringLiteral("delivered");
         break;
+    case Order::Status::Cancelled:
+        status = QStringLiteral("cancelled by the vendor");
+        break;
     case Order::Status::Unknown:
         status = QStringLiteral("unknown");
         break;

@@ -28,6 +28,7 @@ DriverAgent::DriverAgent(Client *client, QObject *parent)
                 // order, say) leaves the order out of this driver's hands.
                 dropOrder(orderId);
             });
+    connect(m_queueProbe, &QueueHubProbe::answered, this, &DriverAgent::dropWhatTheHubNoLongerHas);
     connect(client, &Client::connected, this, &DriverAgent::onConnected);
     connect(client, &Client::disconnected, this,
             [this](const QString &reason) { m_log.logNote(tr("Disconnected (%1)").arg(reason)); });
@@ -93,7 +94,8 @@ bool DriverAgent::advance(const QString &orderId, Order::Status step)
 void DriverAgent::onConnected()
 {
     m_log.logNote(ConnectionStatus::connectedNote(*m_client));
-    // The shared queue: an order stays there until a driver has delivered it.
+    // The shared queue: an order stays there until a driver has taken it.
+    m_heardSinceGetAll.clear();
     m_queueProbe->ask(QJsonObject{{QStringLiteral("clientId"), QStringLiteral("driver")},
                                   {QStringLiteral("event"), QStringLiteral("pickup")}});
     m_steps.resendLost();
@@ -198,8 +200,31 @@ void DriverAgent::dropOrder(const QString &orderId)
         Q_EMIT ordersChanged();
 }
 
+void DriverAgent::dropWhatTheHubNoLongerHas()
+{
+    QStringList gone;
+    for (const Order &order : m_orders.orders()) {
+        if (order.status == Order::Status::Ordered && !m_heardSinceGetAll.contains(order.orderId)
+            && !m_steps.isUnconfirmed(EventCatalogue::kInTransit, order.orderId))
+            gone.append(order.orderId);
+    }
+    for (const QString &orderId : std::as_const(gone)) {
+        m_log.logNote(tr("Order %1 was taken or cancelled while this driver was away").arg(orderId));
+        dropOrder(orderId);
+    }
+}
+
 void DriverAgent::onEvent(const QString &event, const QJsonArray &args)
 {
+    if (event == EventCatalogue::kCancel) {
+        const Result<Order> cancelled = Order::fromJson(args.isEmpty() ? QJsonValue() : args.first());
+        if (cancelled && m_orders.contains(cancelled->orderId)) {
+            m_log.logReceived(event, args.first());
+            m_log.logNote(tr("Order %1 was cancelled by its vendor").arg(cancelled->orderId));
+            dropOrder(cancelled->orderId);
+        }
+        return;
+    }
     if (event == EventCatalogue::kTaken) {
         // Another driver took it (the hub tells every driver but the one who did).
         const Result<Order> taken = Order::fromJson(args.isEmpty() ? QJsonValue() : args.first());
@@ -217,6 +242,8 @@ void DriverAgent::onEvent(const QString &event, const QJsonArray &args)
     if (!order)
         return;
     m_log.logReceived(event, payload);
+    if (step == Order::Status::Ordered)
+        m_heardSinceGetAll.insert(order->orderId);
     if (!m_payloads.contains(order->orderId)) {
         QJsonObject normalized = payload.toObject();
         // Lab clients expect `orderID`; keep any other field the vendor sent.

@@ -68,6 +68,9 @@ private:
     void onConnected();
     void onConfirmed(const QString &event, const QString &orderId);
     void acknowledgePickup(const QString &orderId);
+    // The hub's backlog is complete: orders still shown as waiting that it no longer has were
+    // taken or cancelled while this driver was away.
+    void dropWhatTheHubNoLongerHas();
     void onEvent(const QString &event, const QJsonArray &args);
     bool advance(const QString &orderId, Order::Status step);
     void schedule(const QString &orderId);
@@ -80,6 +83,9 @@ private:
     QHash<QString, QJsonObject> m_payloads;
     QHash<QString, QTimer *> m_timers;
     QSet<QString> m_confirmedDelivered;
+    // Pickups heard since this connection's getAll went out: with the hub's answer, the whole
+    // list of orders still waiting for a driver.
+    QSet<QString> m_heardSinceGetAll;
     QueueHubProbe *m_queueProbe; // whether the hub keeps and confirms messages
     ConfirmedEmitter m_steps; // in-transit and delivered
     bool m_autoDrive = false;

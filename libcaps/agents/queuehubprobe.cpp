@@ -17,9 +17,12 @@ void QueueHubProbe::ask(const QJsonObject &request)
     const QPointer<QueueHubProbe> self(this);
     m_client->emitWithAck(
         QStringLiteral("getAll"), {request},
-        [self](const QJsonArray &) {
-            if (self)
-                self->m_answer = Answer::Queue;
+        [self](const QJsonArray &reply) {
+            if (!self)
+                return;
+            self->m_answer = Answer::Queue;
+            if (reply.first().toObject().value(QLatin1String("ok")).toBool())
+                Q_EMIT self->answered();
         },
         m_timeoutMs,
         [self, asked] {

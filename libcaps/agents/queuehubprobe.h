@@ -32,6 +32,8 @@ public:
 Q_SIGNALS:
     // The hub answered none of this connection's getAll within timeoutMs(): it keeps no queue.
     void noQueue();
+    // The hub answered this connection's getAll: the backlog it sent came before this.
+    void answered();
 
 private:
     QPointer<Client> m_client;

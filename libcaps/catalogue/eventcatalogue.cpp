@@ -2,6 +2,8 @@
 
 #include <QtGlobal>
 
+#include <algorithm>
+
 namespace caps {
 
 QDebug operator<<(QDebug debug, OrderStatus status)
@@ -16,6 +18,8 @@ QDebug operator<<(QDebug debug, OrderStatus status)
         return debug.noquote() << "InTransit";
     case OrderStatus::Delivered:
         return debug.noquote() << "Delivered";
+    case OrderStatus::Cancelled:
+        return debug.noquote() << "Cancelled";
     }
     return debug;
 }
@@ -65,6 +69,20 @@ const EventCatalogue &EventCatalogue::standard()
          S::Delivered,
          true,
          QT_TRANSLATE_NOOP("caps::EventCatalogue", "Delivered")},
+        // The vendor's own store only, and only while no driver has the order: drivers drop it
+        // (its pickup leaves their queues), its customer sees it cancelled. Not queued: what
+        // was queued for it goes instead, and a vendor or customer that was away reads the
+        // order's last step from the hub's order book (`orders`, `track`).
+        {kCancel,
+         Sender::Vendor,
+         L::Drivers | L::Store | L::Trackers,
+         L::Drivers | L::Store | L::Trackers | L::Admins,
+         QueueFor::Nobody,
+         true,
+         {S::Ordered},
+         S::Cancelled,
+         false,
+         QT_TRANSLATE_NOOP("caps::EventCatalogue", "Cancelled")},
         // The hub's notice to the drivers; changes nothing by itself (in-transit did).
         {kTaken,
          Sender::Hub,
@@ -96,6 +114,36 @@ const CapsEvent *EventCatalogue::reaching(OrderStatus status) const
             return &event;
     }
     return nullptr;
+}
+
+bool EventCatalogue::isPast(OrderStatus status, OrderStatus step) const
+{
+    if (status == step)
+        return true;
+    // Breadth-first along the events' from -> to edges, starting at `step`.
+    QList<OrderStatus> frontier{step};
+    QList<OrderStatus> seen{step};
+    while (!frontier.isEmpty()) {
+        const OrderStatus at = frontier.takeFirst();
+        for (const CapsEvent &event : m_events) {
+            if (!event.changesStatus() || !event.from.contains(at) || seen.contains(event.to))
+                continue;
+            if (event.to == status)
+                return true;
+            seen.append(event.to);
+            frontier.append(event.to);
+        }
+    }
+    return false;
+}
+
+bool EventCatalogue::isFinal(OrderStatus status) const
+{
+    if (status == OrderStatus::Unknown)
+        return false;
+    return std::none_of(m_events.cbegin(), m_events.cend(), [status](const CapsEvent &event) {
+        return event.changesStatus() && event.from.contains(status) && event.to != status;
+    });
 }
 
 EventCatalogue EventCatalogue::with(CapsEvent event) const

@@ -19,12 +19,16 @@
 namespace caps {
 
 // Where an order is in its life. The hub enforces the order of steps (CapsEvent::from).
-// In event order; a status never goes back. (Order::Status is this.)
+// In event order along each path (Ordered -> InTransit -> Delivered, or Ordered -> Cancelled); a
+// status never goes back. Whether one status comes after another is the catalogue's
+// (EventCatalogue::isPast): Cancelled is not "after" InTransit although its value is larger.
+// (Order::Status is this.)
 enum class OrderStatus {
     Unknown, // not seen yet
     Ordered, // `pickup`: the vendor has a parcel waiting for a driver
     InTransit, // `in-transit`: a driver took it
     Delivered, // `delivered`
+    Cancelled, // `cancel`: the vendor withdrew it before any driver took it
 };
 QDebug operator<<(QDebug debug, OrderStatus status);
 
@@ -86,7 +90,7 @@ struct CapsEvent
 class EventCatalogue
 {
 public:
-    // The events of CAPS: pickup, in-transit, delivered, and the hub's own `taken`.
+    // The events of CAPS: pickup, in-transit, delivered, cancel, and the hub's own `taken`.
     [[nodiscard]] static const EventCatalogue &standard();
 
     EventCatalogue() = default;
@@ -99,6 +103,12 @@ public:
     [[nodiscard]] bool contains(QStringView name) const { return find(name) != nullptr; }
     // The event that moves an order to `status` (the first such row), nullptr if none.
     [[nodiscard]] const CapsEvent *reaching(OrderStatus status) const;
+    // Whether an order in `status` has made the step to `step` already, or one after it: `status`
+    // is `step` or is reached from it by the catalogue's events (Delivered is past InTransit,
+    // Cancelled is past Ordered but not InTransit). What the hub answers a repeat with.
+    [[nodiscard]] bool isPast(OrderStatus status, OrderStatus step) const;
+    // Whether no event moves an order on from `status` (Delivered, Cancelled).
+    [[nodiscard]] bool isFinal(OrderStatus status) const;
     // A copy with one more event (tests, and programs that extend CAPS).
     [[nodiscard]] EventCatalogue with(CapsEvent event) const;
 
@@ -106,6 +116,8 @@ public:
     static inline const QString kPickup = QStringLiteral("pickup");
     static inline const QString kInTransit = QStringLiteral("in-transit");
     static inline const QString kDelivered = QStringLiteral("delivered");
+    // The vendor withdraws an order that no driver has taken yet.
+    static inline const QString kCancel = QStringLiteral("cancel");
     // Sent by the hub to the drivers when a driver took an order ({ store, orderID }), so that
     // it leaves the other drivers' lists.
     static inline const QString kTaken = QStringLiteral("taken");

@@ -41,16 +41,42 @@ CapsHub::CapsHub(Namespace *nsp, const Options &options, QObject *parent)
     , m_nsp(nsp)
     , m_options(options)
     , m_audience(options.policy.isOpen() ? Audience::Mode::Open : Audience::Mode::Tokens, options.catalogue)
-    , m_book({options.maxRememberedOrders, options.maxRememberedBytes})
+    , m_book({options.maxRememberedOrders, options.maxRememberedBytes}, options.catalogue)
     , m_commit(new GroupCommit(options.queue ? &options.queue->store() : nullptr, options.maxBatchEvents, this))
 {
     m_options.policy.setCatalogue(options.catalogue);
-    if (options.queue)
+    if (options.queue) {
         new QueuePruner(*options.queue, m_commit, this); // pending retention, docs/queue.md
+        restoreOrders();
+    }
     connect(nsp, &Namespace::connection, this, &CapsHub::onConnection);
 }
 
 CapsHub::~CapsHub() = default;
+
+void CapsHub::restoreOrders()
+{
+    const auto records = m_options.queue->store().loadOrders(std::max(1, m_options.maxRememberedOrders));
+    if (!records) {
+        // The queue still works; only what the hub knew of earlier orders is missing.
+        qCWarning(lcHub).noquote() << "could not read the order book from the store:" << records.error();
+        return;
+    }
+    for (const OrderRecord &record : *records) {
+        HubEvent latest;
+        latest.event = record.event;
+        latest.time = record.time;
+        latest.payloadJson = record.payloadJson;
+        const QJsonDocument doc = QJsonDocument::fromJson('[' + record.payloadJson + ']');
+        latest.payload = doc.isArray() ? doc.array().first() : QJsonValue();
+        latest.readPayloadFields();
+        if (latest.orderId.isEmpty())
+            latest.orderId = record.orderId;
+        m_book.restore(record.orderId, record.status, record.taker, latest);
+    }
+    if (!records->isEmpty())
+        qCInfo(lcHub) << "order book: restored" << records->size() << "orders from the store";
+}
 
 qsizetype CapsHub::pendingEvents() const
 {
@@ -142,7 +168,35 @@ void CapsHub::onOtherEvent(const ServerEvent &event)
         onTrack(event, true);
     } else if (name == QLatin1String("untrack")) {
         onTrack(event, false);
+    } else if (name == kOrdersRequest) {
+        onOrders(event);
     }
+}
+
+void CapsHub::onOrders(const ServerEvent &event)
+{
+    if (!event.wantsAck())
+        return;
+    const QString store = event.arg(0).toObject().value(QLatin1String("store")).toString();
+    if (store.isEmpty()) {
+        event.ack({QJsonObject{{QStringLiteral("ok"), false},
+                               {QStringLiteral("error"), QStringLiteral("orders needs a store")},
+                               {QStringLiteral("retry"), false}}});
+        return;
+    }
+    const std::optional<Principal> principal = m_principals.value(event.socket());
+    QByteArray reply = QByteArrayLiteral("[{\"ok\":true,\"orders\":[");
+    bool first = true;
+    for (const HubEvent &known : m_book.latestEventsOfStore(store)) {
+        if (!m_audience.mayHear(principal, subjectOf(known)))
+            continue;
+        if (!first)
+            reply.append(',');
+        first = false;
+        reply.append(known.toJsonObject());
+    }
+    reply.append("]}]");
+    event.ackRaw(reply);
 }
 
 namespace {
@@ -242,8 +296,14 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
         m_book.undo(undo);
         queueError(event, error);
     };
-    if (!m_options.queue || caps.queue == QueueFor::Nobody) {
-        m_commit->inOrder([this, event, &caps, hubEvent] { accept(event, caps, hubEvent, true); });
+    // Accepted without a queue message: the sender is told so (it need not send it again).
+    const auto live = [this, event, &caps, hubEvent] {
+        if (event.wantsAck())
+            event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("queued"), false}}});
+        accept(event, caps, hubEvent, true);
+    };
+    if (!m_options.queue || (caps.queue == QueueFor::Nobody && !caps.changesStatus())) {
+        m_commit->inOrder(live);
         return;
     }
     if (const auto opened = m_commit->open(); !opened) {
@@ -251,22 +311,35 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
         return;
     }
     // The queue follows the lifecycle: a taken order leaves the drivers' queues, a delivered one
-    // leaves no in-transit behind. Part of the same batch: undone with it if the commit fails.
+    // leaves no in-transit behind, a cancelled one no pickup. Part of the same batch: undone
+    // with it if the commit fails.
     const auto settled = m_options.queue->settle(hubEvent.event, hubEvent.payload);
     if (!settled) {
         failed(settled.error());
         return;
     }
-    if (caps.queue == QueueFor::Store && hubEvent.store.isEmpty()) {
-        // No vendor queue to keep it for (docs/queue.md): live only, and the sender is told.
-        // What it settled is part of the batch and fails with it; if nothing, it stored
-        // nothing and goes out regardless, in its turn.
-        const auto live = [this, event, &caps, hubEvent] {
-            if (event.wantsAck())
-                event.ack({QJsonObject{{QStringLiteral("ok"), true}, {QStringLiteral("queued"), false}}});
-            accept(event, caps, hubEvent, true);
-        };
-        if (*settled > 0)
+    // The order book is durable with the queue, in the same batch: a restarted hub knows every
+    // order's step and who took it, and answers `track` and `orders` with them.
+    bool savedOrder = false;
+    if (caps.changesStatus() && !hubEvent.orderId.isEmpty()) {
+        const OrderRecord record{hubEvent.orderId,
+                                 m_book.status(hubEvent.orderId).value_or(OrderStatus::Unknown),
+                                 m_book.taker(hubEvent.orderId),
+                                 hubEvent.event,
+                                 hubEvent.time,
+                                 hubEvent.payloadJson,
+                                 0};
+        if (const auto saved = m_options.queue->store().saveOrder(record); !saved) {
+            failed(saved.error());
+            return;
+        }
+        savedOrder = true;
+    }
+    if (caps.queue == QueueFor::Nobody || (caps.queue == QueueFor::Store && hubEvent.store.isEmpty())) {
+        // No queue keeps it (a cancel), or no vendor queue to keep it for (docs/queue.md): live
+        // only, and the sender is told. What it settled or saved is part of the batch and fails
+        // with it; if nothing, it stored nothing and goes out regardless, in its turn.
+        if (*settled > 0 || savedOrder)
             m_commit->defer({live, failed});
         else
             m_commit->inOrder(live);

@@ -99,6 +99,10 @@ public:
     [[nodiscard]] static QString customerRoom(const QString &name) { return Audience::customerRoom(name); }
     [[nodiscard]] static QString customersRoom() { return Audience::customersRoom(); }
 
+    // The request for a store's orders: `orders { store }`, acknowledged with
+    // { ok: true, orders: [ { event, time, payload }, ... ] }, oldest first.
+    static inline const QString kOrdersRequest = QStringLiteral("orders");
+
     // Events waiting for the open batch's commit (for tests and diagnostics).
     [[nodiscard]] qsizetype pendingEvents() const;
 
@@ -131,6 +135,11 @@ private:
     // A queue request or store failure: ack { ok: false, error } if asked, else an `error` event.
     void queueError(const ServerEvent &event, const QString &error);
     void onTrack(const ServerEvent &event, bool track);
+    // `orders { store }`: the latest event of each order of the store the hub knows (a
+    // vendor's history on start), as `track`'s ack gives a customer's.
+    void onOrders(const ServerEvent &event);
+    // The order book as the store kept it (a hub restarted with its queue).
+    void restoreOrders();
     [[nodiscard]] static Audience::Subject subjectOf(const HubEvent &event);
 
     QPointer<Namespace> m_nsp;

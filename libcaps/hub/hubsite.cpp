@@ -28,11 +28,16 @@ QByteArray HubSite::configJson(const EventCatalogue &catalogue, const QString &n
         const bool heard = (e.openListeners | e.tokenListeners).testFlag(Listener::Trackers);
         if (!heard)
             continue;
+        const bool onTheWay = e.changesStatus()
+            && (e.to == OrderStatus::Delivered || catalogue.isPast(OrderStatus::Delivered, e.to));
         events.append(QJsonObject{
             {QStringLiteral("event"), e.name},
             {QStringLiteral("label"), QString::fromUtf8(e.label ? e.label : "")},
-            // 1, 2, 3 ... along the order's life; 0 for an event that moves no status.
-            {QStringLiteral("step"), e.changesStatus() ? int(e.to) : 0},
+            // 1, 2, 3 ... along the order's way to its delivery; 0 for an event off that way
+            // (one that moves no status, or a branch such as `cancel`).
+            {QStringLiteral("step"), onTheWay ? int(e.to) : 0},
+            // It ends the order's life (delivered, cancelled): the page shows it as the outcome.
+            {QStringLiteral("final"), e.changesStatus() && catalogue.isFinal(e.to)},
         });
     }
     return QJsonDocument(QJsonObject{{QStringLiteral("namespace"), nsp}, {QStringLiteral("events"), events}})

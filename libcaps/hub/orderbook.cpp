@@ -19,6 +19,8 @@ QString statusText(OrderStatus status)
         return QStringLiteral("in transit");
     case OrderStatus::Delivered:
         return QStringLiteral("delivered");
+    case OrderStatus::Cancelled:
+        return QStringLiteral("cancelled");
     }
     return {};
 }
@@ -45,7 +47,7 @@ OrderBook::Check OrderBook::check(const CapsEvent &event, const QString &orderId
         return {Verdict::Refuse, QStringLiteral("%1: order %2 was taken by another driver").arg(event.name, orderId)};
     if (event.allowedFrom(entry.status) && !(event.to == entry.status && entry.status != OrderStatus::Ordered))
         return {};
-    if (entry.status >= event.to)
+    if (m_catalogue->isPast(entry.status, event.to))
         return {Verdict::Repeat, {}};
     return {Verdict::Refuse, QStringLiteral("%1: order %2 is %3").arg(event.name, orderId, statusText(entry.status))};
 }
@@ -60,7 +62,8 @@ OrderBook::Undo OrderBook::apply(const CapsEvent &event, const QString &orderId,
         undo.taker = it->taker;
     }
     Entry &entry = touch(orderId);
-    entry.status = std::max(entry.status, event.to);
+    if (!m_catalogue->isPast(entry.status, event.to))
+        entry.status = event.to;
     if (event.senders.testFlag(Sender::Driver) && entry.taker.isEmpty())
         entry.taker = actor;
     forgetBeyondLimits();
@@ -142,6 +145,37 @@ QList<HubEvent> OrderBook::latestEvents(const QString &orderId, const QString &c
     for (const Entry *e : found)
         out.append(e->latest);
     return out;
+}
+
+QList<HubEvent> OrderBook::latestEventsOfStore(const QString &store) const
+{
+    QList<const Entry *> found;
+    if (store.isEmpty())
+        return {};
+    for (const Entry &e : m_orders) {
+        if (!e.latest.event.isEmpty() && e.latest.store == store)
+            found.append(&e);
+    }
+    std::sort(found.begin(), found.end(), [](const Entry *a, const Entry *b) { return a->sequence < b->sequence; });
+    QList<HubEvent> out;
+    out.reserve(found.size());
+    for (const Entry *e : found)
+        out.append(e->latest);
+    return out;
+}
+
+void OrderBook::restore(const QString &orderId, OrderStatus status, const QString &taker, const HubEvent &latest)
+{
+    if (orderId.isEmpty())
+        return;
+    Entry &entry = touch(orderId);
+    entry.status = status;
+    entry.taker = taker;
+    m_bytes -= entry.latest.payloadJson.size();
+    entry.latest = latest;
+    entry.latest.payload = QJsonValue();
+    m_bytes += entry.latest.payloadJson.size();
+    forgetBeyondLimits();
 }
 
 std::optional<OrderStatus> OrderBook::status(const QString &orderId) const

@@ -47,8 +47,10 @@ public:
         QString taker;
     };
 
-    explicit OrderBook(Limits limits)
+    // `catalogue` (not owned) says which status comes after which (EventCatalogue::isPast).
+    explicit OrderBook(Limits limits, const EventCatalogue *catalogue = &EventCatalogue::standard())
         : m_limits(limits)
+        , m_catalogue(catalogue)
     { }
 
     // `actor` names the sender the lifecycle holds to its word: a driver's token in token mode,
@@ -67,6 +69,11 @@ public:
     // The latest event of the order `orderId` and of every order of `customer` (either may be
     // empty), oldest first.
     [[nodiscard]] QList<HubEvent> latestEvents(const QString &orderId, const QString &customer) const;
+    // The latest event of every order of `store`, oldest first.
+    [[nodiscard]] QList<HubEvent> latestEventsOfStore(const QString &store) const;
+    // An order as the hub's durable store had it (the hub's start): its status, taker and
+    // latest event, as if those events had just been applied and remembered, oldest first.
+    void restore(const QString &orderId, OrderStatus status, const QString &taker, const HubEvent &latest);
     [[nodiscard]] std::optional<OrderStatus> status(const QString &orderId) const;
     [[nodiscard]] QString taker(const QString &orderId) const;
 
@@ -86,6 +93,7 @@ private:
     void forgetBeyondLimits();
 
     Limits m_limits;
+    const EventCatalogue *m_catalogue;
     QHash<QString, Entry> m_orders; // by orderID
     std::map<quint64, QString> m_age; // sequence -> orderID, oldest first
     quint64 m_sequence = 0;

@@ -29,17 +29,26 @@ Result<Order> Order::fromJson(const QJsonValue &payload)
     order.store = stringField(object, QLatin1StringView("store"));
     order.customer = stringField(object, QLatin1StringView("customer"));
     order.address = stringField(object, QLatin1StringView("address"));
+    const QDateTime placed
+        = QDateTime::fromString(stringField(object, QLatin1StringView("orderedAt")), Qt::ISODateWithMs);
+    // A clock far off (or a forged time) must not make an order older than the epoch of CAPS
+    // or place it in the future.
+    if (placed.isValid() && placed <= QDateTime::currentDateTimeUtc().addSecs(60))
+        order.orderedAt = placed.toUTC();
     return order;
 }
 
 QJsonObject Order::toJson() const
 {
-    return QJsonObject{
+    QJsonObject json{
         {QStringLiteral("store"), store},
         {QStringLiteral("orderID"), orderId},
         {QStringLiteral("customer"), customer},
         {QStringLiteral("address"), address},
     };
+    if (orderedAt.isValid())
+        json.insert(QStringLiteral("orderedAt"), orderedAt.toUTC().toString(Qt::ISODateWithMs));
+    return json;
 }
 
 Order::Status Order::statusForEvent(const QString &event)
@@ -63,6 +72,8 @@ QDateTime Order::timeOf(Status step) const
         return inTransitAt;
     case Status::Delivered:
         return deliveredAt;
+    case Status::Cancelled:
+        return cancelledAt;
     case Status::Unknown:
         break;
     }
@@ -80,6 +91,9 @@ void Order::setTimeOf(Status step, const QDateTime &time)
         break;
     case Status::Delivered:
         deliveredAt = time;
+        break;
+    case Status::Cancelled:
+        cancelledAt = time;
         break;
     case Status::Unknown:
         break;

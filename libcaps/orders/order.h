@@ -16,7 +16,7 @@ namespace caps {
 // always write `orderID`.
 struct Order
 {
-    // The catalogue's order status (Unknown, Ordered, InTransit, Delivered).
+    // The catalogue's order status (Unknown, Ordered, InTransit, Delivered, Cancelled).
     using Status = OrderStatus;
 
     QString store;
@@ -28,11 +28,20 @@ struct Order
     QDateTime orderedAt;
     QDateTime inTransitAt;
     QDateTime deliveredAt;
+    QDateTime cancelledAt;
+    // The vendor's side of sending it (its outbox): not yet confirmed by the hub, or refused by
+    // it for good with this reason (then never sent again unless edited).
+    bool unsent = false;
+    QString refusal;
 
-    // Reads { store, orderID|orderId, customer, address }; the order id is required.
+    // Reads { store, orderID|orderId, customer, address, orderedAt }; the order id is required.
+    // `orderedAt` (ISO 8601, UTC; our vendors add it) is when the vendor placed it, which may be
+    // long before the hub heard of it (placed offline).
     [[nodiscard]] static Result<Order> fromJson(const QJsonValue &payload);
-    // { store, orderID, customer, address }
+    // { store, orderID, customer, address } and orderedAt when known.
     [[nodiscard]] QJsonObject toJson() const;
+    // Whether the hub refused it for good (Order::refusal).
+    [[nodiscard]] bool isRefused() const { return !refusal.isEmpty(); }
 
     // The status the catalogue's event moves an order to ("pickup" -> Ordered, "in-transit" ->
     // InTransit, "delivered" -> Delivered), Unknown for any other; and back.

@@ -29,20 +29,49 @@ QString OrderModel::statusText(Order::Status status)
         return tr("In transit");
     case Order::Status::Delivered:
         return tr("Delivered");
+    case Order::Status::Cancelled:
+        return tr("Cancelled");
     }
     return {};
+}
+
+QString OrderModel::statusText(const Order &order)
+{
+    if (order.isRefused())
+        return tr("Refused: %1").arg(order.refusal);
+    if (order.unsent && order.status == Order::Status::Ordered)
+        return tr("Queued, not sent yet");
+    return statusText(order.status);
 }
 
 QString OrderModel::formatDuration(qint64 ms)
 {
     if (ms < 0)
         return {};
+    const QLocale locale;
     if (ms < 10000)
-        return tr("%1 s").arg(QLocale().toString(double(ms) / 1000.0, 'f', 1));
-    const qint64 seconds = ms / 1000;
+        return tr("%1 s").arg(locale.toString(double(ms) / 1000.0, 'f', 1));
+    const qint64 seconds = (ms + 500) / 1000;
+    if (seconds < 60)
+        return tr("%1 s").arg(locale.toString(seconds));
     if (seconds < 3600)
-        return tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
-    return tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+        return tr("%1 min %2 s").arg(locale.toString(seconds / 60), locale.toString(seconds % 60));
+    return tr("%1 h %2 min").arg(locale.toString(seconds / 3600), locale.toString((seconds % 3600) / 60));
+}
+
+QString OrderModel::formatTime(const QDateTime &time)
+{
+    if (!time.isValid())
+        return {};
+    const QLocale locale;
+    QString format = locale.timeFormat(QLocale::ShortFormat);
+    // The short format has no seconds, which two events of one order need to differ.
+    if (!format.contains(QLatin1Char('s'))) {
+        const qsizetype minutes = format.lastIndexOf(QLatin1String("mm"));
+        if (minutes >= 0)
+            format.insert(minutes + 2, QStringLiteral(":ss"));
+    }
+    return locale.toString(time.toLocalTime().time(), format);
 }
 
 QVariant OrderModel::data(const QModelIndex &index, int role) const
@@ -57,6 +86,10 @@ QVariant OrderModel::data(const QModelIndex &index, int role) const
         return order.orderId;
     case StatusRole:
         return int(order.status);
+    case RefusalRole:
+        return order.refusal;
+    case UnsentRole:
+        return order.unsent;
     case Qt::TextAlignmentRole:
         if (index.column() >= PickupWaitColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
@@ -66,6 +99,8 @@ QVariant OrderModel::data(const QModelIndex &index, int role) const
             return order.orderId;
         if (index.column() == AddressColumn)
             return order.address;
+        if (index.column() == StatusColumn)
+            return statusText(order);
         return {};
     case Qt::DisplayRole:
     case SortRole:
@@ -89,13 +124,11 @@ QVariant OrderModel::data(const QModelIndex &index, int role) const
     case StoreColumn:
         return order.store;
     case StatusColumn:
-        return display ? QVariant(statusText(order.status)) : QVariant(int(order.status));
+        return display ? QVariant(statusText(order)) : QVariant(int(order.status));
     case OrderedAtColumn:
         if (!display)
             return order.orderedAt;
-        return order.orderedAt.isValid()
-            ? QLocale().toString(order.orderedAt.toLocalTime().time(), QStringLiteral("HH:mm:ss"))
-            : QString();
+        return formatTime(order.orderedAt);
     case PickupWaitColumn:
         return duration(S::Ordered, S::InTransit);
     case TransitColumn:
@@ -163,12 +196,17 @@ OrderModel::Outcome OrderModel::applyStep(Order::Status step, const Order &paylo
         return Outcome::Invalid;
     const QDateTime when = time.isValid() ? time.toUTC() : QDateTime::currentDateTimeUtc();
 
+    // The vendor's own time of the order (placed offline, it reached the hub later).
+    const QDateTime placed = payload.orderedAt;
+    const QDateTime stepTime = step == Order::Status::Ordered && placed.isValid() ? placed : when;
+
     const int row = rowOf(payload.orderId);
     if (row < 0) {
         Order order = payload;
         order.status = step;
-        order.orderedAt = order.inTransitAt = order.deliveredAt = QDateTime();
-        order.setTimeOf(step, when);
+        order.orderedAt = order.inTransitAt = order.deliveredAt = order.cancelledAt = QDateTime();
+        order.orderedAt = placed;
+        order.setTimeOf(step, stepTime);
         const int newRow = int(m_orders.size());
         beginInsertRows({}, newRow, newRow);
         m_orders.append(order);
@@ -190,18 +228,24 @@ OrderModel::Outcome OrderModel::applyStep(Order::Status step, const Order &paylo
         }
     }
 
+    if (placed.isValid() && !order.orderedAt.isValid()) {
+        order.orderedAt = placed;
+        changed = true;
+    }
+
     Outcome outcome;
     if (step == order.status) {
         outcome = Outcome::Duplicate;
-    } else if (step < order.status) {
-        if (!order.timeOf(step).isValid()) {
-            order.setTimeOf(step, when);
+    } else if (step < order.status || order.status == Order::Status::Cancelled) {
+        // Cancelled ends the order's life (whatever comes late), as Delivered does.
+        if (!order.timeOf(step).isValid() && order.status != Order::Status::Cancelled) {
+            order.setTimeOf(step, stepTime);
             changed = true;
         }
         outcome = Outcome::Regression;
     } else {
         order.status = step;
-        order.setTimeOf(step, when);
+        order.setTimeOf(step, stepTime);
         changed = true;
         outcome = Outcome::Advanced;
     }
@@ -226,6 +270,30 @@ bool OrderModel::addPlaceholder(const Order &order)
     endInsertRows();
     Q_EMIT orderAdded(placeholder.orderId);
     return true;
+}
+
+void OrderModel::setSending(const QString &orderId, bool unsent, const QString &refusal)
+{
+    const int row = rowOf(orderId);
+    if (row < 0)
+        return;
+    Order &order = m_orders[row];
+    if (order.unsent == unsent && order.refusal == refusal)
+        return;
+    order.unsent = unsent;
+    order.refusal = refusal;
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+void OrderModel::replaceDetails(const Order &details)
+{
+    const int row = rowOf(details.orderId);
+    if (row < 0)
+        return;
+    Order &order = m_orders[row];
+    order.customer = details.customer;
+    order.address = details.address;
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
 bool OrderModel::removeOrder(const QString &orderId)

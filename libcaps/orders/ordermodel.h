@@ -36,6 +36,8 @@ public:
         SortRole = Qt::UserRole + 1,
         OrderIdRole,
         StatusRole, // int(Order::Status)
+        RefusalRole, // the hub's reason for refusing it for good, empty if none
+        UnsentRole, // bool: not confirmed by the hub yet
     };
 
     enum class Outcome {
@@ -65,6 +67,10 @@ public:
     // Returns false if the order is already there.
     bool addPlaceholder(const Order &order);
     bool removeOrder(const QString &orderId);
+    // The vendor's side: whether the hub has confirmed the order, or why it refused it.
+    void setSending(const QString &orderId, bool unsent, const QString &refusal);
+    // New customer, address (an order edited after a refusal); the status and times stay.
+    void replaceDetails(const Order &order);
     void clear();
 
     [[nodiscard]] bool contains(const QString &orderId) const { return m_rows.contains(orderId); }
@@ -75,7 +81,14 @@ public:
     [[nodiscard]] int countWithStatus(Order::Status status) const;
 
     [[nodiscard]] static QString statusText(Order::Status status);
+    // What the Status column shows: statusText(), or the order's sending state.
+    [[nodiscard]] static QString statusText(const Order &order);
+    // "0.8 s", "12 s", "3 min 5 s", "2 h 10 min" in the current locale: one scale, a decimal
+    // only below ten seconds.
     [[nodiscard]] static QString formatDuration(qint64 ms);
+    // The time of day of `time` (UTC) in local time, in the locale's short time format with
+    // seconds.
+    [[nodiscard]] static QString formatTime(const QDateTime &time);
 
 Q_SIGNALS:
     void orderAdded(const QString &orderId);

@@ -36,6 +36,39 @@ void MemoryMessageStore::onRollback(std::function<void()> undo)
         m_undo.push_back(UndoStep{{}, 0, std::move(undo)});
 }
 
+Result<bool> MemoryMessageStore::saveOrder(const OrderRecord &record)
+{
+    if (record.orderId.isEmpty())
+        return Result<bool>::failure(QStringLiteral("saveOrder: the order id is empty"));
+    std::optional<OrderRecord> before;
+    if (const auto it = m_orderRecords.find(record.orderId); it != m_orderRecords.end()) {
+        before = it->second;
+        m_orderRecordsBySequence.erase(it->second.sequence);
+    }
+    OrderRecord saved = record;
+    saved.sequence = m_nextOrderSequence++;
+    m_orderRecordsBySequence.emplace(saved.sequence, saved.orderId);
+    m_orderRecords[saved.orderId] = saved;
+    onRollback([this, before, saved] {
+        m_orderRecordsBySequence.erase(saved.sequence);
+        m_orderRecords.erase(saved.orderId);
+        if (before) {
+            m_orderRecords[before->orderId] = *before;
+            m_orderRecordsBySequence.emplace(before->sequence, before->orderId);
+        }
+    });
+    return true;
+}
+
+Result<QList<OrderRecord>> MemoryMessageStore::loadOrders(qint64 limit) const
+{
+    QList<OrderRecord> records;
+    for (auto it = m_orderRecordsBySequence.rbegin(); it != m_orderRecordsBySequence.rend() && records.size() < limit;
+         ++it)
+        records.prepend(m_orderRecords.at(it->second));
+    return records;
+}
+
 Result<bool> MemoryMessageStore::beginBatch()
 {
     if (m_inBatch)

@@ -39,6 +39,8 @@ public:
     [[nodiscard]] Result<qint64> pruneTombstones(const QDateTime &now) override;
     using MessageStore::pruneTombstones;
     [[nodiscard]] Result<PendingPruned> prunePending(const QDateTime &now) override;
+    [[nodiscard]] Result<bool> saveOrder(const OrderRecord &record) override;
+    [[nodiscard]] Result<QList<OrderRecord>> loadOrders(qint64 limit) const override;
     [[nodiscard]] Result<bool> beginBatch() override;
     [[nodiscard]] Result<bool> commitBatch() override;
     void rollbackBatch() override;
@@ -111,6 +113,9 @@ private:
     std::map<qint64, Key> m_tombstonesByOrder; // Tombstone::order -> key, oldest first (pruning)
     std::set<std::pair<QString, QString>> m_subscriptions; // event, queue
     std::set<QString> m_events; // every event name ever stored: acknowledge() of any event tries each
+    std::unordered_map<QString, OrderRecord> m_orderRecords; // by order id
+    std::map<qint64, QString> m_orderRecordsBySequence; // oldest first
+    qint64 m_nextOrderSequence = 1;
     qint64 m_nextSequence = 1;
     qint64 m_nextTombstone = 1;
     bool m_inBatch = false;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "catalogue/eventcatalogue.h"
 #include "core/result.h"
 #include "queue/queuedmessage.h"
 
@@ -43,6 +44,22 @@ struct PendingPruned
     qint64 byCount = 0; // the oldest beyond maxCount, after those
     qint64 remaining = 0; // pending messages in the store afterwards, every queue
     [[nodiscard]] qint64 total() const { return byAge + byCount; }
+};
+
+// What the hub knows of one order (its OrderBook entry), kept in the store so that a restarted
+// hub still knows every order's status, who took it, and its latest event (what `track` and
+// `orders` answer).
+struct OrderRecord
+{
+    QString orderId;
+    OrderStatus status = OrderStatus::Unknown;
+    QString taker; // the driver who took it; empty before in-transit
+    QString event; // its latest event
+    QDateTime time; // when the hub received that event (UTC)
+    QByteArray payloadJson; // that event's payload, as the client sent it
+    qint64 sequence = 0; // store-wide, larger for the more recently saved (loadOrders' order)
+
+    friend bool operator==(const OrderRecord &, const OrderRecord &) = default;
 };
 
 // Durable per-client message queues for the hub (the lab's Phase 3 queue).
@@ -98,6 +115,12 @@ public:
     [[nodiscard]] virtual Result<bool> subscribe(const QString &queueId, const QString &event) = 0;
     [[nodiscard]] virtual Result<bool> unsubscribe(const QString &queueId, const QString &event) = 0;
     [[nodiscard]] virtual Result<QStringList> subscribers(const QString &event) const = 0;
+
+    // The hub's order book: one record per order id, replaced by each save (inside a batch,
+    // rolled back with it). loadOrders() gives the `limit` most recently saved, oldest first.
+    // Not pruned by the queue's retention: an order delivered long ago is still history.
+    [[nodiscard]] virtual Result<bool> saveOrder(const OrderRecord &record) = 0;
+    [[nodiscard]] virtual Result<QList<OrderRecord>> loadOrders(qint64 limit) const = 0;
 
     // Group commit: the writes between beginBatch() and commitBatch() form one transaction, so
     // that a hub pays one durable commit (one fsync) for all the events of an event-loop pass.

@@ -55,6 +55,13 @@ const QList<QList<const char *>> &schemaSteps()
         {
             "CREATE INDEX messages_by_age ON messages (enqueued_at)",
         },
+        // 3 -> 4: the hub's order book (status, taker and latest event of each order), so that
+        // a restarted hub still knows every order's life and history.
+        {
+            "CREATE TABLE orders (seq INTEGER PRIMARY KEY AUTOINCREMENT, order_id TEXT NOT NULL UNIQUE,"
+            " status INTEGER NOT NULL, taker TEXT NOT NULL, event TEXT NOT NULL, time INTEGER NOT NULL,"
+            " payload TEXT NOT NULL)",
+        },
     };
     return steps;
 }
@@ -89,6 +96,8 @@ struct SqliteMessageStore::Statements
         , pruneByCount(db)
         , dropPendingByAge(db)
         , dropOldestPending(db)
+        , saveOrder(db)
+        , loadOrders(db)
     { }
 
     QSqlQuery begin;
@@ -111,6 +120,8 @@ struct SqliteMessageStore::Statements
     QSqlQuery pruneByCount;
     QSqlQuery dropPendingByAge;
     QSqlQuery dropOldestPending;
+    QSqlQuery saveOrder;
+    QSqlQuery loadOrders;
 };
 
 SqliteMessageStore::SqliteMessageStore(QString path, QString connectionName)
@@ -298,6 +309,12 @@ Result<bool> SqliteMessageStore::prepareStatements()
          " LIMIT 1 OFFSET ?)"},
         {&s.dropPendingByAge, "DELETE FROM messages WHERE enqueued_at < ?"},
         {&s.dropOldestPending, "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages ORDER BY seq LIMIT ?)"},
+        // REPLACE gives the row a new seq: the most recently saved order is the last.
+        {&s.saveOrder,
+         "INSERT OR REPLACE INTO orders (order_id, status, taker, event, time, payload) VALUES (?, ?, ?, ?, ?, ?)"},
+        {&s.loadOrders,
+         "SELECT seq, order_id, status, taker, event, time, payload FROM"
+         " (SELECT * FROM orders ORDER BY seq DESC LIMIT ?) ORDER BY seq"},
     };
     for (const auto &[query, text] : sql) {
         query->setForwardOnly(true);
@@ -371,6 +388,54 @@ void SqliteMessageStore::breakBatch(const QString &error)
 {
     if (m_batchError.isEmpty())
         m_batchError = error;
+}
+
+Result<bool> SqliteMessageStore::saveOrder(const OrderRecord &record)
+{
+    if (record.orderId.isEmpty())
+        return Result<bool>::failure(QStringLiteral("saveOrder: the order id is empty"));
+    if (auto ok = begin(); !ok)
+        return ok;
+    QSqlQuery &save = m_statements->saveOrder;
+    save.bindValue(0, record.orderId);
+    save.bindValue(1, int(record.status));
+    // Columns are NOT NULL, and a null QString binds as NULL.
+    save.bindValue(2, record.taker.isNull() ? QStringLiteral("") : record.taker);
+    save.bindValue(3, record.event.isNull() ? QStringLiteral("") : record.event);
+    save.bindValue(4, record.time.toMSecsSinceEpoch());
+    save.bindValue(5, record.payloadJson.isEmpty() ? QStringLiteral("") : QString::fromUtf8(record.payloadJson));
+    if (!save.exec()) {
+        auto failure = sqlFailure<bool>(QStringLiteral("save order"), save);
+        rollback();
+        return failure;
+    }
+    if (auto ok = commit(); !ok)
+        return ok;
+    return true;
+}
+
+Result<QList<OrderRecord>> SqliteMessageStore::loadOrders(qint64 limit) const
+{
+    QSqlQuery &load = m_statements->loadOrders;
+    load.bindValue(0, limit);
+    if (!load.exec())
+        return sqlFailure<QList<OrderRecord>>(QStringLiteral("load orders"), load);
+    QList<OrderRecord> records;
+    while (load.next()) {
+        OrderRecord r;
+        r.sequence = load.value(0).toLongLong();
+        r.orderId = load.value(1).toString();
+        const int status = load.value(2).toInt();
+        // A status this program does not know (a newer hub wrote it) reads as one not seen.
+        r.status = status >= 0 && status <= int(OrderStatus::Cancelled) ? OrderStatus(status) : OrderStatus::Unknown;
+        r.taker = load.value(3).toString();
+        r.event = load.value(4).toString();
+        r.time = QDateTime::fromMSecsSinceEpoch(load.value(5).toLongLong(), Qt::UTC);
+        r.payloadJson = load.value(6).toString().toUtf8();
+        records.append(std::move(r));
+    }
+    load.finish();
+    return records;
 }
 
 Result<bool> SqliteMessageStore::beginBatch()

@@ -15,7 +15,7 @@ namespace caps {
 class SqliteMessageStore final : public MessageStore
 {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     // Opens (creating the file, its folder and the schema, or upgrading an older schema) the
     // database at `path`; ":memory:" keeps everything in RAM for this instance only.
@@ -51,6 +51,8 @@ public:
     [[nodiscard]] Result<qint64> pruneTombstones(const QDateTime &now) override;
     using MessageStore::pruneTombstones;
     [[nodiscard]] Result<PendingPruned> prunePending(const QDateTime &now) override;
+    [[nodiscard]] Result<bool> saveOrder(const OrderRecord &record) override;
+    [[nodiscard]] Result<QList<OrderRecord>> loadOrders(qint64 limit) const override;
     [[nodiscard]] Result<bool> beginBatch() override;
     [[nodiscard]] Result<bool> commitBatch() override;
     void rollbackBatch() override;

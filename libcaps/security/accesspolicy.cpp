@@ -52,6 +52,10 @@ Decision AccessPolicy::checkEvent(const std::optional<Principal> &principal, con
     } else if (event == u"join") {
         if (auto room = validateJoinArgument(first, m_limits, m_rules); !room)
             return Decision::deny(QStringLiteral("join: %1").arg(room.error()));
+    } else if (event == u"orders") {
+        // `orders { store }`: a store's history (CapsHub::kOrdersRequest).
+        if (auto store = validateRoomName(first.toObject().value(QLatin1String("store")), m_limits); !store)
+            return Decision::deny(QStringLiteral("orders: store: %1").arg(store.error()));
     } else if (event == u"track" || event == u"untrack") {
         if (auto target = validateTrackRequest(first, m_limits, m_rules); !target)
             return Decision::deny(QStringLiteral("%1: %2").arg(event, target.error()));
@@ -75,15 +79,16 @@ Decision AccessPolicy::mayEmit(const std::optional<Principal> &principal, const 
             const auto room = validateJoinArgument(first, m_limits, m_rules);
             return room ? mayJoin(principal, *room) : Decision::deny(QStringLiteral("join: %1").arg(room.error()));
         }
-        if (caps && caps->senders.testFlag(Sender::Vendor)) {
+        if ((caps && caps->senders.testFlag(Sender::Vendor)) || event == u"orders") {
             const QJsonValue store = first.toObject().value(QLatin1String("store"));
             if (store.isString() && store.toString() == principal->store)
                 return Decision::allow();
             return Decision::deny(
                 QStringLiteral("Not allowed: this vendor may emit %1 only for store %2").arg(event, principal->store));
         }
-        return Decision::deny(QStringLiteral("Not allowed: vendors may emit only %1 and join, not %2")
-                                  .arg(eventsSentBy(Sender::Vendor), event));
+        return Decision::deny(
+            QStringLiteral("Not allowed: vendors may emit only %1, not %2")
+                .arg(eventsSentBy(Sender::Vendor, {QStringLiteral("join"), QStringLiteral("orders")}), event));
     case Role::Driver:
         if (caps && caps->senders.testFlag(Sender::Driver))
             return Decision::allow();
@@ -102,13 +107,14 @@ Decision AccessPolicy::mayEmit(const std::optional<Principal> &principal, const 
     return Decision::allow();
 }
 
-QString AccessPolicy::eventsSentBy(Sender sender) const
+QString AccessPolicy::eventsSentBy(Sender sender, const QStringList &requests) const
 {
     QStringList names;
     for (const CapsEvent &e : m_catalogue->events()) {
         if (e.senders.testFlag(sender))
             names.append(e.name);
     }
+    names.append(requests);
     if (names.size() <= 1)
         return names.join(QString());
     const QString last = names.takeLast();

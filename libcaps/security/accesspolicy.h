@@ -79,7 +79,7 @@ public:
 
 private:
     // "pickup", "in-transit and delivered": the catalogue's events that `sender` may send.
-    [[nodiscard]] QString eventsSentBy(Sender sender) const;
+    [[nodiscard]] QString eventsSentBy(Sender sender, const QStringList &requests = {}) const;
 
     std::optional<TokenStore> m_tokens;
     const EventCatalogue *m_catalogue = &EventCatalogue::standard();

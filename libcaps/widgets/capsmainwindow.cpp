@@ -2,11 +2,13 @@
 
 #include "agents/connectionstatus.h"
 #include "agents/programoptions.h"
+#include "widgets/appearance.h"
 #include "widgets/connectionindicator.h"
 
 #include "client/client.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QInputDialog>
@@ -104,6 +106,49 @@ QAction *CapsMainWindow::addHubAction(QMenu *menu)
     });
     action->setObjectName(QStringLiteral("changeHubAction"));
     return action;
+}
+
+QAction *CapsMainWindow::addQuitAction(QMenu *menu)
+{
+    QAction *quit = menu->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setObjectName(QStringLiteral("quitAction"));
+    // Some platform themes (qt6ct among them) map QKeySequence::Quit to nothing.
+    QList<QKeySequence> keys = QKeySequence::keyBindings(QKeySequence::Quit);
+    if (keys.isEmpty())
+        keys.append(QKeySequence(Qt::CTRL | Qt::Key_Q));
+    quit->setShortcuts(keys);
+    quit->setMenuRole(QAction::QuitRole);
+    return quit;
+}
+
+QMenu *CapsMainWindow::addViewMenu()
+{
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    QMenu *appearance = view->addMenu(tr("&Appearance"));
+    appearance->setObjectName(QStringLiteral("appearanceMenu"));
+    auto *group = new QActionGroup(appearance);
+    const struct
+    {
+        QString text;
+        Appearance::Mode mode;
+        const char *name;
+    } modes[] = {
+        {tr("&System"), Appearance::Mode::System, "systemAppearanceAction"},
+        {tr("&Light"), Appearance::Mode::Light, "lightAppearanceAction"},
+        {tr("&Dark"), Appearance::Mode::Dark, "darkAppearanceAction"},
+    };
+    for (const auto &m : modes) {
+        QAction *action = appearance->addAction(m.text);
+        action->setObjectName(QLatin1String(m.name));
+        action->setCheckable(true);
+        action->setChecked(Appearance::instance()->mode() == m.mode);
+        group->addAction(action);
+        connect(action, &QAction::triggered, this, [mode = m.mode] { Appearance::instance()->setMode(mode); });
+        connect(Appearance::instance(), &Appearance::modeChanged, action,
+                [action, mode = m.mode](Appearance::Mode now) { action->setChecked(now == mode); });
+    }
+    return view;
 }
 
 void CapsMainWindow::addHelpMenu()

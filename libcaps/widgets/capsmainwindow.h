@@ -45,6 +45,10 @@ protected:
     virtual void changeHub(const QUrl &hub) = 0;
     [[nodiscard]] virtual QUrl hubUrl() const = 0;
     void addHelpMenu();
+    // File ▸ Quit: the platform's Quit key, and Ctrl+Q where the platform theme has none.
+    QAction *addQuitAction(QMenu *menu);
+    // View ▸ Appearance: the desktop's, light or dark (caps::Appearance).
+    QMenu *addViewMenu();
     // The windows' shape: `main` above the event log `log`, sharing the height `mainStretch` : 1
     // (a splitter the user can move, named "mainSplitter").
     void setCentralArea(QWidget *main, QWidget *log, int mainStretch);

@@ -11,13 +11,26 @@
 #include "agents/vendoragent.h"
 #include "client/client.h"
 #include "hub/capshub.h"
+#include "queue/memorymessagestore.h"
+#include "queue/messagequeue.h"
 #include "server/server.h"
+#include "widgets/eventlogview.h"
+#include "widgets/translations.h"
 
 #include <QAbstractItemModel>
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
+#include <QFile>
 #include <QInputDialog>
+#include <QLabel>
+#include <QHeaderView>
+#include <QMenu>
+#include <QScrollBar>
+#include <QApplication>
+#include <QMessageBox>
+#include <QScopeGuard>
 #include <QTimer>
 #include <QLineEdit>
 #include <QPushButton>
@@ -46,8 +59,30 @@ private Q_SLOTS:
     void customerMovesToAnotherHub();
     void progressUsesThePalette_data();
     void progressUsesThePalette();
+    void refusedOrderIsEditedAndSentAgain();
+    void outboxIsKeptAcrossARestart();
+    void cancelReachesDriversAndCustomers();
+    void historyIsLoadedOnStart();
+    void secondDriverLosesATakenOrder();
+    void customerRemembersWhomItFollows();
+    void germanMenusAndPlurals();
+    void largerFontKeepsStatusAndAddressWhole();
 
 private:
+    // A hub with a message queue (in memory) and its durable order book.
+    struct QueueHub
+    {
+        caps::MemoryMessageStore store;
+        caps::MessageQueue queue{store};
+        caps::Server server;
+        std::unique_ptr<caps::CapsHub> hub;
+        explicit QueueHub(caps::CapsHub::Options options = {})
+        {
+            options.queue = &queue;
+            hub = std::make_unique<caps::CapsHub>(server.of(QStringLiteral("/caps")), options);
+        }
+    };
+    static quint16 freePort();
     QUrl hubUrl(quint16 port) const { return QUrl(QStringLiteral("http://127.0.0.1:%1/caps").arg(port)); }
     static QString statusCell(const QTableView *view, const QString &orderId);
 
@@ -69,6 +104,9 @@ void TestWindows::initTestCase()
 void TestWindows::init()
 {
     QSettings().clear();
+    // Each case starts with empty outboxes, whatever an earlier run left.
+    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/outbox"))
+        .removeRecursively();
 }
 
 QString TestWindows::statusCell(const QTableView *view, const QString &orderId)
@@ -127,7 +165,8 @@ void TestWindows::wholeOrderAcrossWindows()
 
     auto *vendorView = vendor.findChild<QTableView *>(QStringLiteral("ordersView"));
     QVERIFY(vendorView);
-    QCOMPARE(statusCell(vendorView, orderId), caps::OrderModel::statusText(Order::Status::Ordered));
+    // Queued until the hub confirms it, then waiting for a driver.
+    QTRY_COMPARE(statusCell(vendorView, orderId), caps::OrderModel::statusText(Order::Status::Ordered));
 
     // The driver lists it; the buttons follow the order's next step.
     auto *pickup = driver.findChild<QPushButton *>(QStringLiteral("confirmPickupButton"));
@@ -344,6 +383,324 @@ void TestWindows::progressUsesThePalette()
     // ...and the last, not reached, with Base.
     const QPoint last(int((slot * 3 + slot / 2) * dpr), int((9 + 4) * dpr));
     QCOMPARE(image.pixelColor(last), base);
+}
+
+quint16 TestWindows::freePort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return probe.serverPort();
+}
+
+void TestWindows::refusedOrderIsEditedAndSentAgain()
+{
+    // A hub stricter than the client knows: it refuses for good what passes here.
+    caps::CapsHub::Options options;
+    caps::SecurityLimits limits;
+    limits.maxAddressLength = 40;
+    options.policy.setLimits(limits);
+    QueueHub q(options);
+    QVERIFY(q.server.listen(QHostAddress::LocalHost, 0));
+    QSignalSpy accepted(q.hub.get(), &caps::CapsHub::eventReceived);
+    VendorWindow vendor(hubUrl(q.server.serverPort()), QStringLiteral("strict-store"));
+    vendor.show();
+    QTRY_VERIFY(vendor.client()->isConnected());
+
+    // The dialog refuses what the hub's own limits refuse, and says why.
+    vendor.newOrder();
+    NewOrderDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = vendor.findChild<NewOrderDialog *>()) && dialog->isVisible());
+    auto *address = dialog->findChild<QLineEdit *>(QStringLiteral("addressEdit"));
+    auto *ok = dialog->findChild<QPushButton *>(QStringLiteral("okButton"));
+    auto *problem = dialog->findChild<QLabel *>(QStringLiteral("problemLabel"));
+    address->setText(QString(513, QLatin1Char('a')));
+    QVERIFY(!ok->isEnabled());
+    QVERIFY(problem->isVisible());
+    QVERIFY2(problem->text().contains(QStringLiteral("512")), qPrintable(problem->text()));
+    address->setText(QString(60, QLatin1Char('b')));
+    QVERIFY(ok->isEnabled());
+    const QString orderId = dialog->findChild<QLineEdit *>(QStringLiteral("orderIdEdit"))->text();
+    QSignalSpy refused(vendor.agent(), &caps::VendorAgent::orderRefused);
+    QTest::mouseClick(ok, Qt::LeftButton);
+    QVERIFY(refused.wait());
+
+    // Refused, with the reason, and not sent again by itself.
+    const Order order = vendor.agent()->orders()->order(orderId);
+    QVERIFY(order.isRefused());
+    QVERIFY2(order.refusal.contains(QStringLiteral("40")), qPrintable(order.refusal));
+    auto *view = vendor.findChild<QTableView *>(QStringLiteral("ordersView"));
+    QVERIFY(statusCell(view, orderId).startsWith(caps::OrderModel::statusText(order).left(8)));
+    QVERIFY(statusCell(view, orderId).contains(order.refusal));
+    QVERIFY(!accepted.wait(500));
+    const auto sentPickups = [&] {
+        int n = 0;
+        for (const auto &entry : vendor.agent()->log()->entries())
+            n += entry.direction == caps::EventLogModel::Direction::Sent && entry.event == QLatin1String("pickup");
+        return n;
+    };
+    QCOMPARE(sentPickups(), 1);
+    QCOMPARE(vendor.agent()->unsentCount(), 1);
+
+    // Edited and sent again: the same order, now accepted.
+    QVERIFY(vendor.selectOrder(orderId));
+    auto *edit = vendor.findChild<QAction *>(QStringLiteral("editOrderAction"));
+    QVERIFY(edit->isEnabled());
+    edit->trigger();
+    NewOrderDialog *editor = nullptr;
+    QTRY_VERIFY((editor = vendor.findChild<NewOrderDialog *>()) && editor->isVisible());
+    QCOMPARE(editor->findChild<QLineEdit *>(QStringLiteral("orderIdEdit"))->text(), orderId);
+    QVERIFY(editor->findChild<QLabel *>(QStringLiteral("refusalLabel"))->text().contains(order.refusal));
+    editor->findChild<QLineEdit *>(QStringLiteral("addressEdit"))->setText(QStringLiteral("1 Short Street"));
+    QTest::mouseClick(editor->findChild<QPushButton *>(QStringLiteral("okButton")), Qt::LeftButton);
+    QVERIFY(accepted.wait());
+    QCOMPARE(accepted.first().first().value<caps::HubEvent>().orderId, orderId);
+    QTRY_VERIFY(!vendor.agent()->orders()->order(orderId).unsent);
+    QCOMPARE(statusCell(view, orderId), caps::OrderModel::statusText(Order::Status::Ordered));
+    QCOMPARE(vendor.agent()->unsentCount(), 0);
+
+    // A refused order can be dropped instead.
+    Order bad;
+    bad.customer = QStringLiteral("X");
+    bad.address = QString(41, QLatin1Char('c'));
+    const Order second = vendor.agent()->placeOrder(bad);
+    QVERIFY(refused.wait());
+    QVERIFY(vendor.selectOrder(second.orderId));
+    vendor.findChild<QAction *>(QStringLiteral("dropOrderAction"))->trigger();
+    QVERIFY(!vendor.agent()->orders()->contains(second.orderId));
+}
+
+void TestWindows::outboxIsKeptAcrossARestart()
+{
+    const quint16 port = freePort();
+    QString orderId;
+    QString outbox;
+    {
+        VendorWindow vendor(hubUrl(port), QStringLiteral("outbox-store"));
+        vendor.show();
+        QTRY_VERIFY(vendor.connectionText().startsWith(QStringLiteral("Reconnecting")));
+        Order draft;
+        draft.customer = QStringLiteral("Ada Lovelace");
+        draft.address = QStringLiteral("12 St James's Square");
+        const Order placed = vendor.agent()->placeOrder(draft);
+        orderId = placed.orderId;
+        QVERIFY(placed.unsent);
+        QCOMPARE(statusCell(vendor.findChild<QTableView *>(QStringLiteral("ordersView")), orderId),
+                 caps::OrderModel::statusText(placed));
+        outbox = vendor.agent()->outboxPath();
+        QVERIFY(QFile::exists(outbox));
+
+        // Quitting asks first; staying keeps the window open.
+        bool asked = false;
+        QTimer::singleShot(0, &vendor, [&] {
+            auto *box = vendor.findChild<QMessageBox *>(QStringLiteral("unsentQuestion"));
+            asked = box != nullptr;
+            if (box)
+                box->findChild<QPushButton *>(QStringLiteral("stayButton"))->click();
+        });
+        QVERIFY(!vendor.close());
+        QVERIFY(asked);
+        QVERIFY(vendor.isVisible());
+        QTimer::singleShot(0, &vendor, [&] {
+            if (auto *box = vendor.findChild<QMessageBox *>(QStringLiteral("unsentQuestion")))
+                box->findChild<QPushButton *>(QStringLiteral("quitButton"))->click();
+        });
+        QVERIFY(vendor.close());
+    }
+    // A new window for the store (the program started again) has it, and sends it.
+    VendorWindow again(hubUrl(port), QStringLiteral("outbox-store"));
+    again.show();
+    QVERIFY(again.agent()->orders()->contains(orderId));
+    QVERIFY(again.agent()->orders()->order(orderId).unsent);
+    QueueHub q;
+    QSignalSpy seen(q.hub.get(), &caps::CapsHub::eventReceived);
+    QVERIFY(q.server.listen(QHostAddress::LocalHost, port));
+    QTRY_VERIFY_WITH_TIMEOUT(again.client()->isConnected(), 15000);
+    QTRY_COMPARE(seen.count(), 1);
+    QCOMPARE(seen.first().first().value<caps::HubEvent>().orderId, orderId);
+    QTRY_VERIFY(!again.agent()->orders()->order(orderId).unsent);
+    QVERIFY(!QFile::exists(outbox));
+    // Confirmed: nothing left to ask about.
+    QVERIFY(again.close());
+}
+
+void TestWindows::cancelReachesDriversAndCustomers()
+{
+    QueueHub q;
+    QVERIFY(q.server.listen(QHostAddress::LocalHost, 0));
+    const QUrl url = hubUrl(q.server.serverPort());
+    VendorWindow vendor(url, QStringLiteral("cancel-store"));
+    DriverWindow driver(url);
+    CustomerWindow customer(url, QStringLiteral("Barbara Liskov"));
+    for (QWidget *w :
+         {static_cast<QWidget *>(&vendor), static_cast<QWidget *>(&driver), static_cast<QWidget *>(&customer)})
+        w->show();
+    QTRY_VERIFY(vendor.client()->isConnected() && driver.client()->isConnected() && customer.client()->isConnected());
+    QSignalSpy tracked(customer.agent(), &caps::CustomerAgent::trackAnswered);
+    QTRY_VERIFY(!tracked.isEmpty() || customer.agent()->trackedCustomers().size() == 1);
+
+    Order draft;
+    draft.customer = QStringLiteral("Barbara Liskov");
+    draft.address = QStringLiteral("MIT, Cambridge");
+    const QString orderId = vendor.agent()->placeOrder(draft).orderId;
+    QTRY_VERIFY(driver.agent()->orders()->contains(orderId));
+    QTRY_VERIFY(customer.card(orderId));
+    QTRY_VERIFY(!vendor.agent()->orders()->order(orderId).unsent);
+
+    QVERIFY(vendor.selectOrder(orderId));
+    auto *cancel = vendor.findChild<QAction *>(QStringLiteral("cancelOrderAction"));
+    QVERIFY(cancel->isEnabled());
+    cancel->trigger();
+    auto *view = vendor.findChild<QTableView *>(QStringLiteral("ordersView"));
+    QTRY_COMPARE(statusCell(view, orderId), caps::OrderModel::statusText(Order::Status::Cancelled));
+    QVERIFY(!cancel->isEnabled());
+    QTRY_VERIFY(!driver.agent()->orders()->contains(orderId));
+    QCOMPARE(driver.findChild<QTableView *>(QStringLiteral("queueView"))->model()->rowCount(), 0);
+    QTRY_COMPARE(customer.card(orderId)->statusText(), caps::OrderModel::statusText(Order::Status::Cancelled));
+    QCOMPARE(customer.lastNotification(), tr("Your order %1 was cancelled by the store").arg(orderId));
+    QCOMPARE(q.hub->orders().status(orderId), caps::OrderStatus::Cancelled);
+}
+
+void TestWindows::historyIsLoadedOnStart()
+{
+    QueueHub q;
+    QVERIFY(q.server.listen(QHostAddress::LocalHost, 0));
+    const QUrl url = hubUrl(q.server.serverPort());
+    QString orderId;
+    {
+        VendorWindow vendor(url, QStringLiteral("history-store"));
+        vendor.show();
+        QTRY_VERIFY(vendor.client()->isConnected());
+        Order draft;
+        draft.customer = QStringLiteral("Grace Hopper");
+        draft.address = QStringLiteral("Arlington, VA");
+        orderId = vendor.agent()->placeOrder(draft).orderId;
+        QTRY_VERIFY(!vendor.agent()->orders()->order(orderId).unsent);
+        QVERIFY(vendor.close());
+    }
+    // Not from the outbox (the hub confirmed it, so it left it): from the hub.
+    VendorWindow again(url, QStringLiteral("history-store"));
+    QCOMPARE(again.agent()->orders()->rowCount(), 0);
+    QSignalSpy loaded(again.agent(), &caps::VendorAgent::historyLoaded);
+    again.show();
+    QVERIFY(loaded.wait());
+    QCOMPARE(loaded.first().first().toInt(), 1);
+    const Order order = again.agent()->orders()->order(orderId);
+    QCOMPARE(order.status, Order::Status::Ordered);
+    QCOMPARE(order.customer, QStringLiteral("Grace Hopper"));
+    QVERIFY(order.orderedAt.isValid());
+    QCOMPARE(again.findChild<DeliveryChart *>()->values().size(), 0);
+    // History is not news.
+    QVERIFY(again.lastNotification().isEmpty());
+
+    // The customer, started afresh, gets the orders of the name it follows.
+    CustomerWindow customer(url, QStringLiteral("Grace Hopper"));
+    customer.show();
+    QTRY_VERIFY(customer.card(orderId));
+}
+
+void TestWindows::secondDriverLosesATakenOrder()
+{
+    QueueHub q;
+    QVERIFY(q.server.listen(QHostAddress::LocalHost, 0));
+    const QUrl url = hubUrl(q.server.serverPort());
+    VendorWindow vendor(url, QStringLiteral("two-drivers"));
+    DriverWindow first(url);
+    DriverWindow second(url);
+    for (QWidget *w :
+         {static_cast<QWidget *>(&vendor), static_cast<QWidget *>(&first), static_cast<QWidget *>(&second)})
+        w->show();
+    QTRY_VERIFY(vendor.client()->isConnected() && first.client()->isConnected() && second.client()->isConnected());
+    Order draft;
+    draft.customer = QStringLiteral("Edsger Dijkstra");
+    draft.address = QStringLiteral("Nuenen");
+    const QString orderId = vendor.agent()->placeOrder(draft).orderId;
+    auto *secondQueue = second.findChild<QTableView *>(QStringLiteral("queueView"));
+    QTRY_COMPARE(secondQueue->model()->rowCount(), 1);
+    QTRY_VERIFY(first.selectOrder(orderId));
+    QTest::mouseClick(first.findChild<QPushButton *>(QStringLiteral("confirmPickupButton")), Qt::LeftButton);
+    QTRY_COMPARE(secondQueue->model()->rowCount(), 0);
+    QVERIFY(!second.agent()->canConfirmPickup(orderId));
+    QVERIFY(!second.selectOrder(orderId));
+    // Still the first driver's to deliver.
+    QVERIFY(first.agent()->canMarkDelivered(orderId));
+}
+
+void TestWindows::customerRemembersWhomItFollows()
+{
+    const QUrl url = hubUrl(m_server->serverPort());
+    {
+        CustomerWindow customer(url, QStringLiteral("Ada Lovelace"));
+        customer.trackCustomer(QStringLiteral("Ken Johnson"));
+        customer.trackOrder(QStringLiteral("remembered-1"));
+        QCOMPARE(customer.agent()->trackedCustomers(), (QStringList{"Ada Lovelace", "Ken Johnson"}));
+    }
+    // Started again, with the command line's name or none.
+    CustomerWindow again(url, QStringLiteral("Ada Lovelace"));
+    QCOMPARE(again.agent()->trackedCustomers(), (QStringList{"Ada Lovelace", "Ken Johnson"}));
+    QCOMPARE(again.agent()->trackedOrders(), QStringList{QStringLiteral("remembered-1")});
+    CustomerWindow bare(url, QString());
+    QCOMPARE(bare.agent()->trackedCustomers(), (QStringList{"Ada Lovelace", "Ken Johnson"}));
+}
+
+void TestWindows::germanMenusAndPlurals()
+{
+    QVERIFY(caps::installTranslations(QLocale(QLocale::German, QLocale::Germany)));
+    const auto restore = qScopeGuard([] { caps::installTranslations(QLocale::c()); });
+    const QUrl url = hubUrl(m_server->serverPort());
+    VendorWindow vendor(url, QStringLiteral("de-store"));
+    auto *file = vendor.findChild<QMenu *>(QStringLiteral("fileMenu"));
+    QVERIFY(file);
+    QCOMPARE(file->title(), QStringLiteral("&Datei"));
+    QCOMPARE(vendor.findChild<QAction *>(QStringLiteral("newOrderAction"))->text(),
+             QStringLiteral("&Neue Bestellung…"));
+    QCOMPARE(vendor.agent()->orders()->headerData(caps::OrderModel::AddressColumn, Qt::Horizontal).toString(),
+             QStringLiteral("Adresse"));
+
+    CustomerWindow customer(url, QString(), {QStringLiteral("de-1")});
+    auto *following = customer.findChild<QLabel *>(QStringLiteral("followingLabel"));
+    QVERIFY(following->text().contains(QStringLiteral("1 Bestellung nach Nummer")));
+    customer.trackOrder(QStringLiteral("de-2"));
+    QVERIFY2(following->text().contains(QStringLiteral("2 Bestellungen nach Nummer")), qPrintable(following->text()));
+
+    // English has its plural forms too: no "order(s)".
+    QVERIFY(!caps::installTranslations(QLocale(QLocale::English, QLocale::UnitedKingdom)));
+    customer.trackOrder(QStringLiteral("en-3"));
+    QVERIFY2(following->text().contains(QStringLiteral("3 orders by ID")), qPrintable(following->text()));
+}
+
+void TestWindows::largerFontKeepsStatusAndAddressWhole()
+{
+    const QFont before = QApplication::font();
+    QFont larger = before;
+    larger.setPointSizeF(before.pointSizeF() * 1.5);
+    QApplication::setFont(larger);
+    const auto restore = qScopeGuard([before] { QApplication::setFont(before); });
+
+    VendorWindow vendor(hubUrl(m_server->serverPort()), QStringLiteral("large-font-store"));
+    vendor.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&vendor));
+    Order draft;
+    draft.customer = QStringLiteral("Margaret Hamilton");
+    draft.address = QStringLiteral("1 Main Street, Cambridge, MA 02139");
+    const QString id = vendor.agent()->placeOrder(draft).orderId;
+    QTRY_VERIFY(!vendor.agent()->orders()->order(id).unsent);
+    auto *view = vendor.findChild<QTableView *>(QStringLiteral("ordersView"));
+    QTRY_VERIFY(view->horizontalHeader()->sectionSize(caps::OrderModel::StatusColumn) > 0);
+    const QFontMetrics fm(view->font());
+    QCOMPARE(fm.height(), QFontMetrics(larger).height());
+    const int padding = 2 * view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 2;
+    const QString status = caps::OrderModel::statusText(Order::Status::Ordered);
+    QVERIFY2(view->columnWidth(caps::OrderModel::StatusColumn) >= fm.horizontalAdvance(status) + padding,
+             qPrintable(QStringLiteral("%1 < %2")
+                            .arg(view->columnWidth(caps::OrderModel::StatusColumn))
+                            .arg(fm.horizontalAdvance(status))));
+    QVERIFY2(view->columnWidth(caps::OrderModel::AddressColumn) >= fm.horizontalAdvance(draft.address) + padding,
+             qPrintable(QStringLiteral("%1 < %2")
+                            .arg(view->columnWidth(caps::OrderModel::AddressColumn))
+                            .arg(fm.horizontalAdvance(draft.address))));
+    // No horizontal scrolling needed.
+    QVERIFY(!view->horizontalScrollBar()->isVisible());
 }
 
 QTEST_MAIN(TestWindows)

@@ -78,6 +78,18 @@ async function tracking(browser) {
   if (!delivered || !delivered.time || !steps.every((s) => s.done))
     throw new Error(`steps after catching up: ${JSON.stringify(steps)}`);
 
+  step('an order cancelled before pickup shows as cancelled');
+  const vendor2 = await connect(hub.url);
+  vendor2.emit('join', store);
+  const withdrawn = { ...order, orderID: `${order.orderID}-2` };
+  await emitAcked(vendor2, 'pickup', withdrawn);
+  await page.waitForSelector(statusIs(withdrawn.orderID, 'pickup'));
+  await emitAcked(vendor2, 'cancel', withdrawn);
+  await page.waitForSelector(statusIs(withdrawn.orderID, 'cancel'));
+  const note = await page.$eval(`#orders li[data-order="${withdrawn.orderID}"] .other`, (el) => el.textContent);
+  if (!/cancel/i.test(note)) throw new Error(`a cancelled order reads: ${note}`);
+  vendor2.close();
+
   step('the form at / leads to the order, by keyboard');
   await page.goto(`${hub.url}/`);
   await page.focus('#order');

@@ -179,6 +179,8 @@ void TestOrderModel::formatDuration()
     QVERIFY(OrderModel::formatDuration(-1).isEmpty());
     QVERIFY(OrderModel::formatDuration(1500).contains(QLatin1String("1")));
     QCOMPARE(OrderModel::formatDuration(125000), QStringLiteral("2 min 5 s"));
+    // One scale below a minute: never "0 min 11 s" beside "9.9 s".
+    QCOMPARE(OrderModel::formatDuration(11000), QStringLiteral("11 s"));
     QCOMPARE(OrderModel::formatDuration(7260000), QStringLiteral("2 h 1 min"));
 }
 

@@ -57,6 +57,8 @@ public:
     caps::Result<QStringList> subscribers(const QString &e) const override { return m_inner.subscribers(e); }
     caps::Result<qint64> pruneTombstones(const QDateTime &now) override { return m_inner.pruneTombstones(now); }
     caps::Result<caps::PendingPruned> prunePending(const QDateTime &now) override { return m_inner.prunePending(now); }
+    caps::Result<bool> saveOrder(const caps::OrderRecord &record) override { return m_inner.saveOrder(record); }
+    caps::Result<QList<caps::OrderRecord>> loadOrders(qint64 limit) const override { return m_inner.loadOrders(limit); }
     caps::Result<bool> beginBatch() override { return m_inner.beginBatch(); }
     caps::Result<bool> commitBatch() override { return m_inner.commitBatch(); }
     void rollbackBatch() override { m_inner.rollbackBatch(); }

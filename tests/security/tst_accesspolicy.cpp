@@ -168,16 +168,20 @@ private Q_SLOTS:
             << "join" << QJsonArray{"customers"} << "Not allowed: this vendor may join only room 1-206-flowers";
         QTest::addRow("vendor delivered")
             << "v"
-            << "delivered" << pickupOwn << "Not allowed: vendors may emit only pickup and join, not delivered";
+            << "delivered" << pickupOwn
+            << "Not allowed: vendors may emit only pickup, cancel, join and orders, not delivered";
         QTest::addRow("vendor in-transit")
             << "v"
-            << "in-transit" << pickupOwn << "Not allowed: vendors may emit only pickup and join, not in-transit";
-        QTest::addRow("vendor track") << "v"
-                                      << "track" << QJsonArray{"o-1"}
-                                      << "Not allowed: vendors may emit only pickup and join, not track";
-        QTest::addRow("vendor custom") << "v"
-                                       << "hello" << QJsonArray{}
-                                       << "Not allowed: vendors may emit only pickup and join, not hello";
+            << "in-transit" << pickupOwn
+            << "Not allowed: vendors may emit only pickup, cancel, join and orders, not in-transit";
+        QTest::addRow("vendor track")
+            << "v"
+            << "track" << QJsonArray{"o-1"}
+            << "Not allowed: vendors may emit only pickup, cancel, join and orders, not track";
+        QTest::addRow("vendor custom")
+            << "v"
+            << "hello" << QJsonArray{}
+            << "Not allowed: vendors may emit only pickup, cancel, join and orders, not hello";
 
         QTest::addRow("driver in-transit") << "d"
                                            << "in-transit" << pickupOther << "";
@@ -300,7 +304,8 @@ private Q_SLOTS:
         QVERIFY(policy.mayEmit(driver, QStringLiteral("delayed"), args));
         const caps::Decision refused = policy.mayEmit(vendor, QStringLiteral("delayed"), args);
         QVERIFY(!refused);
-        QCOMPARE(refused.error, QStringLiteral("Not allowed: vendors may emit only pickup and join, not delayed"));
+        QCOMPARE(refused.error,
+                 QStringLiteral("Not allowed: vendors may emit only pickup, cancel, join and orders, not delayed"));
         QCOMPARE(policy.mayEmit(vendor, QStringLiteral("taken"), args).error,
                  QStringLiteral("Not allowed: only the hub sends taken"));
         QCOMPARE(policy.mayEmit(driver, QStringLiteral("pickup"), args).error,

@@ -131,6 +131,11 @@ public:
                            .arg(inBatch() ? QStringLiteral(" in a batch") : QString()));
         return pruned;
     }
+    caps::Result<bool> saveOrder(const caps::OrderRecord &record) override { return m_inner->saveOrder(record); }
+    caps::Result<QList<caps::OrderRecord>> loadOrders(qint64 limit) const override
+    {
+        return m_inner->loadOrders(limit);
+    }
     caps::Result<bool> beginBatch() override
     {
         log.append(QStringLiteral("begin"));
@@ -570,7 +575,8 @@ private slots:
     void failedCommit_data() { groupCommit_data(); }
 
     // A commit that fails refuses every event of the batch: { ok: false, error }, no relay, no
-    // log line, nothing left in the store. What stores nothing still goes out, in its place.
+    // log line, nothing left in the store. Even an order event that settles nothing and has no
+    // queue is part of the batch: its step is written to the durable order book.
     void failedCommit()
     {
         QFETCH(QString, backend);
@@ -591,19 +597,19 @@ private slots:
         vendor.send(withAck(1, "pickup", order("o-1")));
         vendor.send(withAck(2, "in-transit", order("o-1")));
         vendor.send(withAck(3, "received", R"({"clientId":"driver","event":"pickup","messageId":"o-0"})"));
-        vendor.send(withAck(4, "delivered", order("o-9", {}))); // an order never seen: settles nothing
+        vendor.send(withAck(4, "delivered", order("o-9", {}))); // never seen, no store: only the order book
         vendor.send(withAck(5, "getAll", R"("driver")"));
 
         const QString error = QStringLiteral("error: disk I/O error (test)");
         QCOMPARE(
             framesOf(vendor, 5),
-            (QStringList{"ack 1 " + error, "ack 2 " + error, "ack 3 " + error, "ack 4 ok live", "ack 5 " + error}));
+            (QStringList{"ack 1 " + error, "ack 2 " + error, "ack 3 " + error, "ack 4 " + error, "ack 5 " + error}));
         QVERIFY(quiet({&vendor, &driver, &customer}));
-        QCOMPARE(
-            q->store->log,
-            (QStringList{"begin", "enqueue pickup o-1", "ack driver o-1", "enqueue in-transit o-1", "ack driver o-0",
-                         "ack driver o-9", "read driver", "commit failed", "event delivered o-9"}));
-        QCOMPARE(q->hub->logged.size(), 1);
+        QCOMPARE(q->store->log,
+                 (QStringList{"begin", "enqueue pickup o-1", "ack driver o-1", "enqueue in-transit o-1",
+                              "ack driver o-0", "ack driver o-9", "read driver", "commit failed"}));
+        QCOMPARE(q->hub->logged.size(), 0);
+        QCOMPARE(q->store->loadOrders(10).value().size(), 0);
         // Rolled back: o-0 is still pending and not acknowledged, o-1 is not there.
         QCOMPARE(q->store->count({}, {}).value(), 1);
         QCOMPARE(
@@ -697,6 +703,102 @@ private slots:
         QVERIFY(stored.msecsTo(QDateTime::currentDateTimeUtc()) >= 300);
         QCOMPARE(q->store->count({}, {}).value(), 0);
         QVERIFY(q->store->log.contains(QStringLiteral("prune 1")));
+    }
+
+    // `cancel` (the catalogue's): the vendor withdraws an order no driver has taken. Drivers and
+    // its trackers hear it, its pickup leaves the drivers' queue; once a driver has it, or once
+    // cancelled, the lifecycle refuses what does not follow.
+    void cancelBeforePickupOnly()
+    {
+        QTemporaryDir dir;
+        auto q = startQueueHub(QStringLiteral("memory"), dir);
+        QVERIFY(q);
+        const quint16 port = q->hub->server.serverPort();
+        WsPeer vendor, driver, customer;
+        for (WsPeer *p : {&vendor, &driver, &customer})
+            QVERIFY(join(*p, port));
+        vendor.send(R"(42/caps,["join","s1"])");
+        QCOMPARE(ackOf(customer, "track", R"({"customer":"Jamal Braun"})", 1), R"([{"ok":true,"orders":[]}])");
+        vendor.send(QStringLiteral(R"(42/caps,2["pickup",%1])").arg(order("c-1")));
+        // Open mode: every socket but the customers' hears pickups, the vendor too.
+        QCOMPARE(framesOf(vendor, 2), (QStringList{"ack 2 ok queued", "pickup c-1"}));
+        QCOMPARE(describe(driver.next()), QStringLiteral("pickup c-1"));
+        QCOMPARE(describe(customer.next()), QStringLiteral("pickup c-1"));
+        QCOMPARE(q->store->count(QStringLiteral("driver"), QStringLiteral("pickup")).value(), 1);
+
+        vendor.send(QStringLiteral(R"(42/caps,3["cancel",%1])").arg(order("c-1")));
+        QCOMPARE(framesOf(vendor, 2), (QStringList{"ack 3 ok live", "cancel c-1"}));
+        QCOMPARE(describe(driver.next()), QStringLiteral("cancel c-1"));
+        QCOMPARE(describe(customer.next()), QStringLiteral("cancel c-1"));
+        QCOMPARE(q->store->count(QStringLiteral("driver"), QStringLiteral("pickup")).value(), 0);
+        QCOMPARE(q->hub->hub->orders().status(QStringLiteral("c-1")), caps::OrderStatus::Cancelled);
+
+        // Cancelled is final: no driver takes it, a second cancel is a repeat.
+        driver.send(QStringLiteral(R"(42/caps,4["in-transit",%1])").arg(order("c-1")));
+        QCOMPARE(describe(driver.next()), QStringLiteral("ack 4 error: in-transit: order c-1 is cancelled"));
+        vendor.send(QStringLiteral(R"(42/caps,5["cancel",%1])").arg(order("c-1")));
+        QCOMPARE(describe(vendor.next()), QStringLiteral("ack 5 ok live repeat"));
+
+        // Taken: too late to cancel.
+        vendor.send(QStringLiteral(R"(42/caps,6["pickup",%1])").arg(order("c-2")));
+        QCOMPARE(framesOf(vendor, 2), (QStringList{"ack 6 ok queued", "pickup c-2"}));
+        QCOMPARE(describe(driver.next()), QStringLiteral("pickup c-2"));
+        QCOMPARE(describe(customer.next()), QStringLiteral("pickup c-2"));
+        driver.send(QStringLiteral(R"(42/caps,7["in-transit",%1])").arg(order("c-2")));
+        QCOMPARE(describe(driver.next()), QStringLiteral("ack 7 ok queued"));
+        vendor.send(QStringLiteral(R"(42/caps,8["cancel",%1])").arg(order("c-2")));
+        QStringList vendorFrames = framesOf(vendor, 2);
+        vendorFrames.sort();
+        QCOMPARE(vendorFrames,
+                 (QStringList{QStringLiteral("ack 8 error: cancel: order c-2 is in transit"), "in-transit c-2"}));
+        // An order the hub never saw cannot be cancelled.
+        vendor.send(QStringLiteral(R"(42/caps,9["cancel",%1])").arg(order("c-3")));
+        QCOMPARE(describe(vendor.next()), QStringLiteral("ack 9 error: cancel: order c-3 is unknown"));
+    }
+
+    // The order book is in the store: a hub restarted on the same file still knows each order's
+    // step and who took it, and answers `track` and `orders` with them.
+    void orderBookSurvivesARestart()
+    {
+        QTemporaryDir dir;
+        {
+            auto q = startQueueHub(QStringLiteral("sqlite"), dir);
+            QVERIFY(q);
+            WsPeer vendor, driver;
+            QVERIFY(join(vendor, q->hub->server.serverPort()));
+            QVERIFY(join(driver, q->hub->server.serverPort()));
+            vendor.send(QStringLiteral(R"(42/caps,1["pickup",%1])").arg(order("r-1")));
+            QCOMPARE(framesOf(vendor, 2), (QStringList{"ack 1 ok queued", "pickup r-1"}));
+            QCOMPARE(describe(driver.next()), QStringLiteral("pickup r-1"));
+            driver.send(QStringLiteral(R"(42/caps,2["in-transit",%1])").arg(order("r-1")));
+            QCOMPARE(describe(driver.next()), QStringLiteral("ack 2 ok queued"));
+            vendor.send(QStringLiteral(R"(42/caps,3["pickup",%1])").arg(order("r-2", "s2")));
+            // This vendor joined no store: it hears what drivers do, `taken` too.
+            QCOMPARE(framesOf(vendor, 3), (QStringList{"taken r-1", "ack 3 ok queued", "pickup r-2"}));
+        }
+        auto q = startQueueHub(QStringLiteral("sqlite"), dir);
+        QVERIFY(q);
+        QCOMPARE(q->hub->hub->orders().status(QStringLiteral("r-1")), caps::OrderStatus::InTransit);
+        WsPeer vendor, customer, otherDriver;
+        QVERIFY(join(vendor, q->hub->server.serverPort()));
+        QVERIFY(join(customer, q->hub->server.serverPort()));
+        QVERIFY(join(otherDriver, q->hub->server.serverPort()));
+        const QJsonArray tracked
+            = QJsonDocument::fromJson(ackOf(customer, "track", R"({"customer":"Jamal Braun"})", 4).toUtf8()).array();
+        const QJsonArray known = tracked.at(0).toObject().value(QLatin1String("orders")).toArray();
+        QCOMPARE(known.size(), 2);
+        QCOMPARE(known.at(0).toObject().value(QLatin1String("event")).toString(), QStringLiteral("in-transit"));
+        const QJsonArray history
+            = QJsonDocument::fromJson(ackOf(vendor, "orders", R"({"store":"s1"})", 5).toUtf8()).array();
+        const QJsonArray ofStore = history.at(0).toObject().value(QLatin1String("orders")).toArray();
+        QCOMPARE(ofStore.size(), 1);
+        QCOMPARE(ofStore.at(0).toObject().value(QLatin1String("payload")).toObject().value(QLatin1String("orderID")),
+                 QJsonValue(QStringLiteral("r-1")));
+        // Its step is remembered: the vendor's pickup sent again is a repeat, which no driver
+        // hears as a new order (a hub that forgot would take it as one).
+        vendor.send(QStringLiteral(R"(42/caps,6["pickup",%1])").arg(order("r-1")));
+        QCOMPARE(describe(vendor.next()), QStringLiteral("ack 6 ok live repeat"));
+        QVERIFY(quiet({&otherDriver, &customer}));
     }
 
     void otherEventsAndNamespacesAreIgnored()

@@ -19,6 +19,7 @@
   const orders = new Map(); // orderID -> { payload, times: { event: Date }, latest }
   let steps = []; // the catalogue's events that move an order, in order
   let labels = {};
+  let finals = new Set(); // events that end an order's life off the steps (cancel)
 
   function setConnection(state, text) {
     const el = $('connection');
@@ -65,7 +66,7 @@
       const li = document.createElement('li');
       li.className = 'order';
       li.dataset.order = id;
-      li.dataset.status = o.latest;
+      li.dataset.status = o.other && finals.has(o.other) ? o.other : o.latest;
       const h = document.createElement('h3');
       h.id = 'order-' + id.replace(/[^A-Za-z0-9_-]/g, '_');
       h.textContent = 'Order ' + id;
@@ -111,6 +112,7 @@
     const tracked = config.events;
     steps = tracked.filter((e) => e.step > 0).sort((a, b) => a.step - b.step).map((e) => e.event);
     labels = Object.fromEntries(tracked.map((e) => [e.event, e.label || e.event]));
+    finals = new Set(tracked.filter((e) => e.final && !(e.step > 0)).map((e) => e.event));
     $('title').textContent = orderID ? 'Order ' + orderID : 'Parcels of ' + customer;
     document.title = $('title').textContent + ' – CAPS';
 
