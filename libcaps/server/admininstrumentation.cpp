@@ -195,7 +195,7 @@ QJsonObject AdminInstrumentation::describe(const ServerSocket *socket)
     if (session) {
         const EngineSession::Handshake &h = session->handshake();
         QJsonObject headers;
-        for (const auto &[name, value] : h.headers)
+        for (const auto &[name, value] : h.headerList())
             headers.insert(QString::fromLatin1(name), QString::fromUtf8(value));
         QJsonObject query;
         const QUrlQuery urlQuery(QUrl(h.url).query());

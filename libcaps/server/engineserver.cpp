@@ -241,7 +241,8 @@ void EngineServer::handshake(HttpConnection *connection)
     const int protocol = request.queryValue(QStringLiteral("EIO")).toInt();
     // An Engine.IO 3 client that cannot take binary polling payloads says so with b64=1.
     EngineSession *session = createSession(protocol, request.hasQueryValue(QStringLiteral("b64")));
-    session->setHandshake({connection->peerAddress().toString(), QString::fromUtf8(request.target), request.headers,
+    session->setHandshake({connection->peerAddress().toString(), QString::fromUtf8(request.target),
+                             EngineSession::Handshake::joinHeaders(request.headers),
                            QDateTime::currentMSecsSinceEpoch(), m_options.tls.has_value()});
     session->openPolling(connection);
     emit this->connection(session);
@@ -346,8 +347,10 @@ void EngineServer::onWebSocketReady()
                 QDateTime::currentMSecsSinceEpoch(),
                 m_options.tls.has_value()};
             const QNetworkRequest request = socket->request();
+            QList<QPair<QByteArray, QByteArray>> headers;
             for (const QByteArray &name : request.rawHeaderList())
-                handshake.headers.append({name.toLower(), request.rawHeader(name)});
+                headers.append({name, request.rawHeader(name)});
+            handshake.headers = EngineSession::Handshake::joinHeaders(headers);
             session->setHandshake(std::move(handshake));
             session->openWebSocket(socket, raw);
             emit connection(session);

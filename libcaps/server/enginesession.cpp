@@ -36,6 +36,26 @@ EngineSession::EngineSession(const QString &sid, int protocol, bool base64, Engi
 
 EngineSession::~EngineSession() = default;
 
+QByteArray EngineSession::Handshake::joinHeaders(const QList<QPair<QByteArray, QByteArray>> &pairs)
+{
+    QByteArray joined;
+    for (const auto &[name, value] : pairs)
+        joined.append(name.toLower()).append(": ").append(value).append('\n');
+    joined.squeeze();
+    return joined;
+}
+
+QList<QPair<QByteArray, QByteArray>> EngineSession::Handshake::headerList() const
+{
+    QList<QPair<QByteArray, QByteArray>> pairs;
+    for (const QByteArray &line : headers.split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0)
+            pairs.append({line.first(colon), line.sliced(colon + 1).trimmed()});
+    }
+    return pairs;
+}
+
 void EngineSession::timerEvent(QTimerEvent *event)
 {
     const int id = event->timerId();
