@@ -68,7 +68,7 @@ void ClientConnection::onMessage(const QByteArray &data, bool binary)
     if (!result) {
         // socket.io closes the whole connection on a packet it cannot decode.
         qCDebug(lcServer) << "parse error:" << result.error();
-        const auto sockets = m_sockets.values();
+        const auto sockets = this->sockets();
         for (ServerSocket *s : sockets)
             s->handleClose(QStringLiteral("parse error"));
         close();
@@ -84,7 +84,7 @@ void ClientConnection::onPacket(const sio::Packet &packet)
         onConnect(packet);
         return;
     }
-    ServerSocket *socket = m_sockets.value(packet.nsp);
+    ServerSocket *socket = this->socket(packet.nsp);
     if (!socket) {
         qCDebug(lcServer) << "packet for a namespace not joined:" << packet.nsp;
         return;
@@ -119,7 +119,7 @@ void ClientConnection::onConnect(const sio::Packet &packet)
         refuse(QStringLiteral("Invalid namespace"));
         return;
     }
-    if (m_sockets.contains(target.nsp)) {
+    if (socket(target.nsp)) {
         qCDebug(lcServer) << "second CONNECT to" << target.nsp << "ignored";
         return;
     }
@@ -145,22 +145,37 @@ void ClientConnection::onConnect(const sio::Packet &packet)
 void ClientConnection::open(Namespace *nsp, const Namespace::Admission &admission, const sio::Packet &reply)
 {
     auto *socket = new ServerSocket(admission.socket, nsp, this);
-    m_sockets.insert(nsp->name(), socket);
-    connect(socket, &ServerSocket::disconnected, this, [this, socket, name = nsp->name()] {
-        const auto it = m_sockets.find(name);
-        if (it != m_sockets.end() && it.value() == socket)
-            m_sockets.erase(it);
-    });
+    m_sockets.append({nsp->name(), socket});
+    connect(socket, &ServerSocket::disconnected, this,
+            [this, socket] { m_sockets.removeIf([socket](const auto &entry) { return entry.second == socket; }); });
     send(reply);
     // After the CONNECT: a client drops events that come before it (socket.io-client would
     // buffer them, but not every client does), so accept() sends the missed ones only now.
     nsp->accept(socket, admission);
 }
 
+ServerSocket *ClientConnection::socket(const QString &nsp) const
+{
+    for (const auto &[name, socket] : m_sockets) {
+        if (name == nsp)
+            return socket;
+    }
+    return nullptr;
+}
+
+QList<ServerSocket *> ClientConnection::sockets() const
+{
+    QList<ServerSocket *> out;
+    out.reserve(m_sockets.size());
+    for (const auto &entry : m_sockets)
+        out.append(entry.second);
+    return out;
+}
+
 void ClientConnection::onEngineClosed(const QString &reason)
 {
     m_connectTimeoutActive = false;
-    const auto sockets = m_sockets.values();
+    const auto sockets = this->sockets();
     for (ServerSocket *s : sockets)
         s->handleClose(reason);
     m_sockets.clear();

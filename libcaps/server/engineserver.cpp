@@ -242,8 +242,8 @@ void EngineServer::handshake(HttpConnection *connection)
     // An Engine.IO 3 client that cannot take binary polling payloads says so with b64=1.
     EngineSession *session = createSession(protocol, request.hasQueryValue(QStringLiteral("b64")));
     session->setHandshake({connection->peerAddress().toString(), QString::fromUtf8(request.target),
-                             EngineSession::Handshake::joinHeaders(request.headers),
-                           QDateTime::currentMSecsSinceEpoch(), m_options.tls.has_value()});
+                           EngineSession::Handshake::joinHeaders(request.headers), QDateTime::currentMSecsSinceEpoch(),
+                           m_options.tls.has_value()});
     session->openPolling(connection);
     emit this->connection(session);
 }

@@ -82,7 +82,7 @@ void InMemoryAdapter::join(ServerSocket *socket, Member &member, const QString &
 {
     if (member.rooms.contains(room))
         return;
-    member.rooms.insert(room);
+    member.rooms.append(room);
     m_rooms[room].insert(socket);
     if (m_recovery && socket->takesOffsets())
         member.joinedAt.insert(room, since >= 0 ? since : m_recovery->nextOffset());
@@ -109,7 +109,7 @@ void InMemoryAdapter::removeFromRoom(ServerSocket *socket, const QString &room)
 void InMemoryAdapter::del(ServerSocket *socket, const QString &room)
 {
     const auto member = m_members.find(socket);
-    if (member == m_members.end() || !member->rooms.remove(room))
+    if (member == m_members.end() || !member->rooms.removeOne(room))
         return;
     member->joinedAt.remove(room);
     removeFromRoom(socket, room);
@@ -121,7 +121,7 @@ void InMemoryAdapter::delAll(ServerSocket *socket)
     const auto member = m_members.find(socket);
     if (member == m_members.end())
         return;
-    const QSet<QString> rooms = std::move(member->rooms);
+    const QStringList rooms = std::move(member->rooms);
     m_members.erase(member);
     for (const QString &room : rooms) {
         removeFromRoom(socket, room);
@@ -132,7 +132,7 @@ void InMemoryAdapter::delAll(ServerSocket *socket)
 QSet<QString> InMemoryAdapter::socketRooms(const ServerSocket *socket) const
 {
     const auto it = m_members.constFind(key(socket));
-    return it == m_members.constEnd() ? QSet<QString>() : it->rooms;
+    return it == m_members.constEnd() ? QSet<QString>() : QSet<QString>(it->rooms.cbegin(), it->rooms.cend());
 }
 
 bool InMemoryAdapter::isIn(const ServerSocket *socket, const QString &room) const
