@@ -13,12 +13,12 @@ export CAPS_ROOT CAPS_BUILD
 # (with npm) for the interop tests' real socket.io peers and the official protocol suites;
 # python3-socketio with python3-websocket (WebSocket) and python3-requests (long-polling, which
 # Debian's python3-engineio needs without depending on it) as the Python world's Socket.IO
-# client; clang and its fuzzer runtime for the fuzz targets; clang-format for the format check
-# (scripts/check-format); openssl to make test certificates;
-# tmux for the four-pane terminal demo.
+# client; clang and its fuzzer runtime for the fuzz targets; clang-format and clang-tidy for the
+# format and tidy checks (scripts/check-format, scripts/check-tidy); openssl to make test
+# certificates; tmux for the four-pane terminal demo.
 BUILD_PACKAGES=(g++ cmake ninja-build qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qt6-charts-dev
                 libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins)
-TEST_PACKAGES=(nodejs openssl clang libclang-rt-14-dev clang-format python3 python3-socketio python3-websocket python3-requests)
+TEST_PACKAGES=(nodejs openssl clang libclang-rt-14-dev clang-format clang-tidy python3 python3-socketio python3-websocket python3-requests)
 RUN_PACKAGES=(tmux)
 
 as_root() {
