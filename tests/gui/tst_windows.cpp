@@ -48,7 +48,7 @@ private Q_SLOTS:
     void progressUsesThePalette();
 
 private:
-    QUrl hubUrl(quint16 port) const { return QUrl(QStringLiteral("http://127.0.0.1:%1/caps").arg(port)); }
+    [[nodiscard]] QUrl hubUrl(quint16 port) const { return QUrl(QStringLiteral("http://127.0.0.1:%1/caps").arg(port)); }
     static QString statusCell(const QTableView *view, const QString &orderId);
 
     std::unique_ptr<caps::Server> m_server;

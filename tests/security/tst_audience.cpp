@@ -118,7 +118,10 @@ private:
         return m_hub->server.listen(QHostAddress::LocalHost, 0);
     }
 
-    QJsonObject authOf(const Peer &p) const { return m_tokens ? QJsonObject{{"token", p.token}} : QJsonObject{}; }
+    [[nodiscard]] QJsonObject authOf(const Peer &p) const
+    {
+        return m_tokens ? QJsonObject{{"token", p.token}} : QJsonObject{};
+    }
 
     bool connectPeer(Peer &p, QJsonObject auth = {})
     {

@@ -120,7 +120,7 @@ private:
     static constexpr qint64 kRssHeadroomKb = 128 * 1024;
 #endif
 
-    bool hubAlive() const
+    [[nodiscard]] bool hubAlive() const
     {
         return m_hub.state() == QProcess::Running;
     }
