@@ -110,7 +110,7 @@ void CustomerAgent::sendTrack(const QJsonObject &what)
             }
             const QJsonArray records = answer.value(QLatin1StringView("orders")).toArray();
             self->m_log.logReceived(QStringLiteral("track"), answer);
-            for (const QJsonValue &record : records)
+            for (const QJsonValue record : records)
                 self->applyRecord(record);
             Q_EMIT self->trackAnswered(label, true, QString());
         },

@@ -167,7 +167,9 @@ Result<Handshake> decodeHandshake(QByteArrayView json)
         return Result<Handshake>::failure(QStringLiteral("handshake without sid"));
     Handshake h;
     h.sid = sid.toString();
-    for (const QJsonValue &u : o.value(QLatin1String("upgrades")).toArray())
+    // A const array: a temporary one's begin() would detach it, copying every element.
+    const QJsonArray upgrades = o.value(QLatin1String("upgrades")).toArray();
+    for (const QJsonValue u : upgrades)
         h.upgrades.append(u.toString());
     // A hostile server's numbers: only whole milliseconds that fit an int are timings.
     const auto timing = [&o](QLatin1String key) -> int {

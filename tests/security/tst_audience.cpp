@@ -232,7 +232,8 @@ private:
             if (!ack)
                 m_error = p.name + QStringLiteral(": no answer to track");
             QStringList heard;
-            for (const QJsonValue &o : ack ? ack->first().toObject().value("orders").toArray() : QJsonArray()) {
+            const QJsonArray orders = ack ? ack->first().toObject().value("orders").toArray() : QJsonArray();
+            for (const QJsonValue o : orders) {
                 const QJsonObject entry = o.toObject();
                 if (entry.value(QLatin1String("payload")).toObject().value(QLatin1String("orderID")).toString()
                     == kOrderId)
