@@ -242,7 +242,7 @@ void WsConnection::parseFrames()
                 length = (length << 8) | p[2 + i];
             header = 10;
         }
-        if (length > 64 * 1024 * 1024) {
+        if (length > quint64(64) * 1024 * 1024) {
             fail(QStringLiteral("frame too large"));
             return;
         }

@@ -691,7 +691,7 @@ private slots:
     void clientThatDoesNotReadIsDropped()
     {
         caps::ServerOptions options;
-        options.maxBufferedBytes = 64 * 1024;
+        options.maxBufferedBytes = qint64(64) * 1024;
         options.sendStallTimeout = 300;
         auto server = startServer(options);
         QVERIFY(server);
