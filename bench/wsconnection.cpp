@@ -255,7 +255,7 @@ void WsConnection::parseFrames()
         if (masked) {
             const char *mask = m_in.constData() + m_inPos + maskAt;
             for (quint64 i = 0; i < length; ++i)
-                payload[i] ^= mask[i % 4];
+                payload[i] = char(payload[i] ^ mask[i % 4]);
         }
         const QByteArrayView data(payload, qsizetype(length));
         m_inPos += header + qsizetype(length);

@@ -491,8 +491,9 @@ void TestQueueHub::labClientsThenPhase3Driver()
     std::vector<int> sent(stores.size(), 0);
     const auto sendNext = [&](size_t v) {
         if (sent[v] < kOrdersPerVendor) {
+            const QString &store = stores.at(qsizetype(v));
             vendors[v]->client.emitEvent(QStringLiteral("pickup"),
-                                         {order(stores[v], QStringLiteral("%1-%2").arg(stores[v]).arg(sent[v]))});
+                                         {order(store, QStringLiteral("%1-%2").arg(store).arg(sent[v]))});
             ++sent[v];
         }
     };
