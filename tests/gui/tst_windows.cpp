@@ -336,13 +336,15 @@ void TestWindows::progressUsesThePalette()
     order.orderedAt = QDateTime::currentDateTimeUtc();
     progress.setOrder(order);
     const QImage image = progress.grab().toImage();
-    // Centre of the first step, off the tick mark: the step reached is filled with Highlight...
-    const int slot = progress.width() / OrderProgress::StepCount;
+    const int slot = progress.width() / OrderProgress::StepCount; // whole logical pixels
     const qreal dpr = image.devicePixelRatio();
-    const QPoint first(int((slot / 2 - 3) * dpr), int((9 + 4 - 5) * dpr));
+    // Centre of the first step, off the tick mark: the step reached is filled with Highlight...
+    const int firstX = slot / 2 - 3;
+    const QPoint first(int(firstX * dpr), int((9 + 4 - 5) * dpr));
     QCOMPARE(image.pixelColor(first), highlight);
     // ...and the last, not reached, with Base.
-    const QPoint last(int((slot * 3 + slot / 2) * dpr), int((9 + 4) * dpr));
+    const int lastX = slot * 3 + slot / 2;
+    const QPoint last(int(lastX * dpr), int((9 + 4) * dpr));
     QCOMPARE(image.pixelColor(last), base);
 }
 
