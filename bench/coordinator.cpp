@@ -270,9 +270,9 @@ QJsonObject Coordinator::merge() const
     if (m_options.fanout) {
         LatencyHistogram all;
         qint64 incomplete = 0;
-        for (auto it = fanout.cbegin(); it != fanout.cend(); ++it) {
-            all.record(it->second);
-            if (it->first != m_options.drivers)
+        for (const auto &[drivers, latency] : std::as_const(fanout)) {
+            all.record(latency);
+            if (drivers != m_options.drivers)
                 ++incomplete;
         }
         out.insert(QStringLiteral("fanoutOrders"), qint64(fanout.size()));

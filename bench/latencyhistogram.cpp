@@ -26,7 +26,7 @@ double LatencyHistogram::midpointOf(int index)
     const int msb = (index - kLinear) / kSub + 7;
     const int sub = (index - kLinear) % kSub;
     const int shift = msb - kSubBits;
-    const double low = double(std::int64_t(kSub + sub) << shift);
+    const auto low = double(std::int64_t(kSub + sub) << shift);
     return low + double(std::int64_t(1) << shift) / 2.0;
 }
 

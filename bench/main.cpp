@@ -38,9 +38,9 @@ int main(int argc, char *argv[])
         worker.start();
         return QCoreApplication::exec();
     }
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0
-        && rlim_t(options.idle / options.procs + options.vendors + options.drivers + options.customers + 64)
-            > limit.rlim_cur) {
+    const rlim_t wanted = rlim_t(options.idle / options.procs) + rlim_t(options.vendors) + rlim_t(options.drivers)
+        + rlim_t(options.customers) + 64;
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && wanted > limit.rlim_cur) {
         QTextStream(stderr) << "caps-bench: warning: " << limit.rlim_cur
                             << " file descriptors per process are too few; use more --procs" << Qt::endl;
     }

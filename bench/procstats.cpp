@@ -24,7 +24,7 @@ ProcStats ProcStats::read(qint64 pid)
     // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
     if (fields.size() < 13)
         return stats;
-    const double ticks = double(sysconf(_SC_CLK_TCK));
+    const auto ticks = double(sysconf(_SC_CLK_TCK));
     stats.cpuSeconds = (fields.at(11).toDouble() + fields.at(12).toDouble()) / ticks;
 
     QFile status(QStringLiteral("/proc/%1/status").arg(pid));

@@ -321,7 +321,7 @@ bool Worker::emitOrder(Vendor &vendor)
     WsConnection *connection = m_slots[size_t(vendor.slot)].connection;
     if (!connection || !connection->isReady())
         return false;
-    const qint64 seq = qint64(vendor.sentNs.size());
+    const auto seq = qint64(vendor.sentNs.size());
     const qint64 now = nowNs();
     const int customers = std::max(m_options.customers, 1000);
     const qint64 customer = (qint64(vendor.global) * 7919 + seq) % customers;

@@ -242,7 +242,7 @@ void WsConnection::parseFrames()
                 length = (length << 8) | p[2 + i];
             header = 10;
         }
-        if (length > 64 * 1024 * 1024) {
+        if (length > quint64(64) * 1024 * 1024) {
             fail(QStringLiteral("frame too large"));
             return;
         }
@@ -255,7 +255,7 @@ void WsConnection::parseFrames()
         if (masked) {
             const char *mask = m_in.constData() + m_inPos + maskAt;
             for (quint64 i = 0; i < length; ++i)
-                payload[i] ^= mask[i % 4];
+                payload[i] = char(payload[i] ^ mask[i % 4]);
         }
         const QByteArrayView data(payload, qsizetype(length));
         m_inPos += header + qsizetype(length);

@@ -13,18 +13,19 @@ export CAPS_ROOT CAPS_BUILD
 # (with npm) for the interop tests' real socket.io peers and the official protocol suites;
 # python3-socketio with python3-websocket (WebSocket) and python3-requests (long-polling, which
 # Debian's python3-engineio needs without depending on it) as the Python world's Socket.IO
-# client; clang and its fuzzer runtime for the fuzz targets; clang-format for the format check
-# (scripts/check-format); openssl to make test certificates;
-# tmux for the four-pane terminal demo. Node (npm) is a build dependency too: `npm ci` in web/
-# fetches the socket.io-client browser bundle and the Admin UI that caps-hub embeds. Chromium
-# runs the browser tests (tests/browser, driven by puppeteer-core). The windows' translations:
-# lupdate/lrelease (qt6-l10n-tools) and their CMake package Qt6LinguistTools (qt6-tools-dev, for
-# qt_add_translations), and Qt's own translations of its dialogs (qt6-translations-l10n).
+# client; clang and its fuzzer runtime for the fuzz targets; clang-format and clang-tidy for the
+# format and tidy checks (scripts/check-format, scripts/check-tidy); openssl to make test
+# certificates; tmux for the four-pane terminal demo. Node (npm) is a build dependency too: `npm ci`
+# in web/ fetches the socket.io-client browser bundle and the Admin UI that caps-hub embeds.
+# Chromium runs the browser tests (tests/browser, driven by puppeteer-core). The windows'
+# translations: lupdate/lrelease (qt6-l10n-tools) and their CMake package Qt6LinguistTools
+# (qt6-tools-dev, for qt_add_translations), and Qt's own translations of its dialogs
+# (qt6-translations-l10n).
 BUILD_PACKAGES=(g++ cmake ninja-build qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qt6-charts-dev
                 libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins nodejs qt6-l10n-tools qt6-tools-dev
                 qt6-translations-l10n)
-TEST_PACKAGES=(nodejs openssl clang libclang-rt-14-dev clang-format python3 python3-socketio python3-websocket python3-requests
-               chromium)
+TEST_PACKAGES=(nodejs openssl clang libclang-rt-14-dev clang-format clang-tidy python3 python3-socketio python3-websocket
+               python3-requests chromium)
 RUN_PACKAGES=(tmux)
 
 as_root() {

@@ -104,7 +104,7 @@ void DeliveryChart::rebuild()
     m_ids.clear();
     qreal top = 1.0;
     for (const caps::Order &order : std::as_const(delivered)) {
-        const qreal seconds = order.msBetween(S::Ordered, S::Delivered) / 1000.0;
+        const qreal seconds = qreal(order.msBetween(S::Ordered, S::Delivered)) / 1000.0;
         points.append({qreal(order.deliveredAt.toMSecsSinceEpoch()), seconds});
         m_ids.append(order.orderId);
         top = qMax(top, seconds);

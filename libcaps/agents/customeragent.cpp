@@ -111,7 +111,7 @@ void CustomerAgent::sendTrack(const QJsonObject &what)
             const QJsonArray records = answer.value(QLatin1StringView("orders")).toArray();
             self->m_log.logReceived(QStringLiteral("track"), answer);
             self->m_replaying = true;
-            for (const QJsonValue &record : records)
+            for (const QJsonValue record : records)
                 self->applyRecord(record);
             self->m_replaying = false;
             Q_EMIT self->trackAnswered(label, true, QString());

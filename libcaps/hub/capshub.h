@@ -66,7 +66,7 @@ public:
         int maxRememberedOrders = 10000;
         AccessPolicy policy; // who may emit what (open mode by default)
         int maxRoomsPerSocket = 0; // 0: no limit
-        qint64 maxRememberedBytes = 16 * 1024 * 1024;
+        qint64 maxRememberedBytes = qint64(16) * 1024 * 1024;
         // Not owned, outlives the hub, serves this hub only (the hub owns its store's batches);
         // nullptr: live routing only.
         MessageQueue *queue = nullptr;

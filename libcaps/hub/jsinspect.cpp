@@ -172,7 +172,7 @@ public:
         const char *const data = m_s.data();
         const qsizetype size = m_s.size();
         while (m_i < size) {
-            const uchar c = uchar(data[m_i++]);
+            const auto c = uchar(data[m_i++]);
             if (c == '"')
                 return true;
             if (c < 0x20)

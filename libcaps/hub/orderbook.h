@@ -31,7 +31,7 @@ public:
     struct Limits
     {
         int maxOrders = 10000;
-        qint64 maxBytes = 16 * 1024 * 1024;
+        qint64 maxBytes = qint64(16) * 1024 * 1024;
     };
     enum class Verdict { Apply, Repeat, Refuse };
     struct Check

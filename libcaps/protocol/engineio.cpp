@@ -167,7 +167,9 @@ Result<Handshake> decodeHandshake(QByteArrayView json)
         return Result<Handshake>::failure(QStringLiteral("handshake without sid"));
     Handshake h;
     h.sid = sid.toString();
-    for (const QJsonValue &u : o.value(QLatin1String("upgrades")).toArray())
+    // A const array: a temporary one's begin() would detach it, copying every element.
+    const QJsonArray upgrades = o.value(QLatin1String("upgrades")).toArray();
+    for (const QJsonValue u : upgrades)
         h.upgrades.append(u.toString());
     // A hostile server's numbers: only whole milliseconds that fit an int are timings.
     const auto timing = [&o](QLatin1String key) -> int {
@@ -298,13 +300,13 @@ Result<QList<Packet>> decodeBinaryPayload(QByteArrayView payload)
         const auto fail = [&packets](const QString &why) {
             return R::failure(QStringLiteral("packet %1 of binary payload: %2").arg(packets.size() + 1).arg(why));
         };
-        const uchar kind = uchar(payload.at(i++));
+        const auto kind = uchar(payload.at(i++));
         if (kind > 1)
             return fail(QStringLiteral("neither text nor binary"));
         qint64 length = 0;
         int digits = 0;
         while (i < payload.size() && uchar(payload.at(i)) != kLengthEnd) {
-            const uchar digit = uchar(payload.at(i++));
+            const auto digit = uchar(payload.at(i++));
             if (digit > 9 || ++digits > kMaxLengthDigits)
                 return fail(QStringLiteral("bad length"));
             length = length * 10 + digit;

@@ -120,7 +120,7 @@ bool placeholdersValid(const QJsonValue &value, qsizetype attachments)
 {
     if (value.isArray()) {
         const QJsonArray array = value.toArray();
-        for (const QJsonValue &v : array) {
+        for (const QJsonValue v : array) {
             if (!placeholdersValid(v, attachments))
                 return false;
         }
@@ -149,7 +149,7 @@ Packet Packet::event(const QString &nsp, const QString &name, const QJsonArray &
                      QList<QByteArray> attachments)
 {
     QJsonArray data{name};
-    for (const QJsonValue &v : args)
+    for (const QJsonValue v : args)
         data.append(v);
     Packet p;
     p.type = attachments.isEmpty() ? PacketType::Event : PacketType::BinaryEvent;

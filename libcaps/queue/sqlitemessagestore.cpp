@@ -567,7 +567,7 @@ Result<bool> SqliteMessageStore::acknowledge(const QString &queueId, const QStri
         rollback();
         return failure;
     }
-    const auto removed = deletePending(queueId, event, messageId, QStringLiteral("delete"));
+    auto removed = deletePending(queueId, event, messageId, QStringLiteral("delete"));
     if (!removed)
         return removed;
     if (auto ok = commit(); !ok)
@@ -585,7 +585,7 @@ Result<bool> SqliteMessageStore::discard(const QString &queueId, const QString &
         return Result<bool>::failure(QStringLiteral("discard needs a queue id, an event and a message id"));
     if (auto ok = begin(); !ok)
         return ok;
-    const auto removed = deletePending(queueId, event, messageId, QStringLiteral("discard"));
+    auto removed = deletePending(queueId, event, messageId, QStringLiteral("discard"));
     if (!removed)
         return removed;
     if (auto ok = commit(); !ok)

@@ -28,7 +28,7 @@ struct SecurityLimits
     int eventBurst = 400;
     // Bytes queued for a peer that does not read (WebSocket bytesToWrite, or the polling
     // buffer); past this the peer is disconnected instead of buffering without end.
-    qint64 maxUnsentBytes = 8 * 1024 * 1024;
+    qint64 maxUnsentBytes = qint64(8) * 1024 * 1024;
     // Rooms one socket may be in (join + track).
     int maxRoomsPerSocket = 50;
     int maxRoomNameLength = 128;

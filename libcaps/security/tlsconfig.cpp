@@ -20,7 +20,7 @@ namespace caps {
 
 namespace {
 
-constexpr qint64 kMaxPemFile = 1024 * 1024;
+constexpr qint64 kMaxPemFile = qint64(1024) * 1024;
 
 Result<QByteArray> readSmallFile(const QString &path, const QString &what)
 {

@@ -28,7 +28,7 @@ public:
     // Longest token accepted, in UTF-8 bytes; longer ones are not ours and are not even hashed.
     static constexpr qsizetype kMaxTokenLength = 512;
     // Largest token file read.
-    static constexpr qint64 kMaxFileSize = 4 * 1024 * 1024;
+    static constexpr qint64 kMaxFileSize = qint64(4) * 1024 * 1024;
 
     TokenStore() = default;
 

@@ -287,7 +287,7 @@ void EngineServer::onUpgradeRequest(HttpConnection *connection)
         return;
     }
     constexpr qsizetype kQtMaxHeaderLines = 100;
-    constexpr qsizetype kQtMaxHeaderLine = 8 * 1024;
+    constexpr qsizetype kQtMaxHeaderLine = qsizetype(8) * 1024;
     const bool lineTooLong = std::any_of(request.headers.cbegin(), request.headers.cend(), [](const auto &h) {
         return h.first.size() + 2 + h.second.size() + 2 > kQtMaxHeaderLine;
     });

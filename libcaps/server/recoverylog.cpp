@@ -80,7 +80,7 @@ void RecoveryLog::persist(Session session)
     session.disconnectedAt = now();
     session.disconnectedOffset = m_nextOffset;
     m_sessionAge.emplace_back(session.pid, session.disconnectedAt);
-    m_sessions.insert(session.pid, std::move(session));
+    m_sessions.emplace(session.pid, std::move(session));
     prune();
 }
 

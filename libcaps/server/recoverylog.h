@@ -38,7 +38,7 @@ public:
     struct Options
     {
         int windowMs = 120000;
-        qint64 maxBytes = 64 * 1024 * 1024;
+        qint64 maxBytes = qint64(64) * 1024 * 1024;
         int maxSessions = 100000;
     };
     // Who a kept event was for, as it was broadcast: one Clause per target.

@@ -40,7 +40,7 @@ struct ServerOptions
     // socket.io. The kept events are bounded by recoveryMaxBytes and the sessions by
     // recoveryMaxSessions (per namespace; oldest go first). See caps::RecoveryLog.
     int recoveryWindow = 0;
-    qint64 recoveryMaxBytes = 64 * 1024 * 1024;
+    qint64 recoveryMaxBytes = qint64(64) * 1024 * 1024;
     int recoveryMaxSessions = 100000;
     // Makes the Adapter of each namespace (its rooms, broadcasts and recovery sessions), given
     // the namespace's name: the seam where several hubs share them. Empty: an InMemoryAdapter,
@@ -63,7 +63,7 @@ struct ServerOptions
     // it is back under the limit, or it is dropped as a client that does not read: otherwise
     // one stalled peer keeps a copy of every broadcast. A client that is merely behind a burst
     // (it keeps reading) is not dropped.
-    qint64 maxBufferedBytes = 8 * 1024 * 1024;
+    qint64 maxBufferedBytes = qint64(8) * 1024 * 1024;
     int sendStallTimeout = 2000;
     int listenBacklog = 511; // as Node's net.Server
 

@@ -96,7 +96,7 @@ void ServerSocket::emitWithAck(const QString &event, const QJsonArray &args, Ack
         });
         pending.timer->start(timeoutMs);
     }
-    m_pendingAcks.insert(id, std::move(pending));
+    m_pendingAcks.emplace(id, std::move(pending));
     send(sio::Packet::event(m_nsp->name(), event, args, id, attachments));
 }
 

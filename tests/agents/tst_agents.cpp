@@ -49,7 +49,7 @@ private Q_SLOTS:
     void vendorForgetsOnAHubWithoutQueue();
 
 private:
-    QUrl url(quint16 port) const { return QUrl(QStringLiteral("http://127.0.0.1:%1/caps").arg(port)); }
+    [[nodiscard]] QUrl url(quint16 port) const { return QUrl(QStringLiteral("http://127.0.0.1:%1/caps").arg(port)); }
     std::unique_ptr<caps::Server> m_server;
     std::unique_ptr<caps::CapsHub> m_hub;
 };

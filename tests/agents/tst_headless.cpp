@@ -27,7 +27,7 @@ private:
         return QTest::qWaitFor([process] { return process->state() == QProcess::NotRunning; }, timeoutMs);
     }
     static bool waitForLine(QProcess *process, QByteArray &buffer, const QByteArray &needle, int timeoutMs = 20000);
-    QString hub() const { return QStringLiteral("http://127.0.0.1:%1/caps").arg(m_server->serverPort()); }
+    [[nodiscard]] QString hub() const { return QStringLiteral("http://127.0.0.1:%1/caps").arg(m_server->serverPort()); }
 
     QTemporaryDir m_config;
     std::unique_ptr<caps::Server> m_server;

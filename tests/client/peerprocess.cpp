@@ -2,7 +2,7 @@
 
 #include <QTest>
 
-#include <signal.h>
+#include <csignal>
 
 PeerProcess::PeerProcess(QObject *parent)
     : QObject(parent)

@@ -31,7 +31,7 @@ const QString kConnectCaps = QStringLiteral(R"(40/caps,{"recovery":true})");
 QString eventFrame(const QString &nsp, const QString &name, const QJsonArray &args, qint64 ackId = -1)
 {
     QJsonArray data{name};
-    for (const QJsonValue &v : args)
+    for (const QJsonValue v : args)
         data.append(v);
     const QString prefix = nsp == QLatin1String("/") ? QString() : nsp + QLatin1Char(',');
     return QStringLiteral("42") + prefix + (ackId >= 0 ? QString::number(ackId) : QString())

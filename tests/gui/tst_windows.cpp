@@ -83,7 +83,7 @@ private:
         }
     };
     static quint16 freePort();
-    QUrl hubUrl(quint16 port) const { return QUrl(QStringLiteral("http://127.0.0.1:%1/caps").arg(port)); }
+    [[nodiscard]] QUrl hubUrl(quint16 port) const { return QUrl(QStringLiteral("http://127.0.0.1:%1/caps").arg(port)); }
     static QString statusCell(const QTableView *view, const QString &orderId);
 
     std::unique_ptr<caps::Server> m_server;
@@ -375,13 +375,15 @@ void TestWindows::progressUsesThePalette()
     order.orderedAt = QDateTime::currentDateTimeUtc();
     progress.setOrder(order);
     const QImage image = progress.grab().toImage();
-    // Centre of the first step, off the tick mark: the step reached is filled with Highlight...
-    const int slot = progress.width() / OrderProgress::StepCount;
+    const int slot = progress.width() / OrderProgress::StepCount; // whole logical pixels
     const qreal dpr = image.devicePixelRatio();
-    const QPoint first(int((slot / 2 - 3) * dpr), int((9 + 4 - 5) * dpr));
+    // Centre of the first step, off the tick mark: the step reached is filled with Highlight...
+    const int firstX = slot / 2 - 3;
+    const QPoint first(int(firstX * dpr), int((9 + 4 - 5) * dpr));
     QCOMPARE(image.pixelColor(first), highlight);
     // ...and the last, not reached, with Base.
-    const QPoint last(int((slot * 3 + slot / 2) * dpr), int((9 + 4) * dpr));
+    const int lastX = slot * 3 + slot / 2;
+    const QPoint last(int(lastX * dpr), int((9 + 4) * dpr));
     QCOMPARE(image.pixelColor(last), base);
 }
 

@@ -42,19 +42,25 @@ public:
     {
         return m_inner.acknowledge(q, e, m);
     }
-    caps::Result<QList<caps::QueuedMessage>> pending(const QString &q, const QString &e) const override
+    [[nodiscard]] caps::Result<QList<caps::QueuedMessage>> pending(const QString &q, const QString &e) const override
     {
         return m_inner.pending(q, e);
     }
-    caps::Result<qint64> count(const QString &q, const QString &e) const override { return m_inner.count(q, e); }
-    caps::Result<QStringList> queueIds() const override { return m_inner.queueIds(); }
-    caps::Result<bool> isAcknowledged(const QString &q, const QString &e, const QString &m) const override
+    [[nodiscard]] caps::Result<qint64> count(const QString &q, const QString &e) const override
+    {
+        return m_inner.count(q, e);
+    }
+    [[nodiscard]] caps::Result<QStringList> queueIds() const override { return m_inner.queueIds(); }
+    [[nodiscard]] caps::Result<bool> isAcknowledged(const QString &q, const QString &e, const QString &m) const override
     {
         return m_inner.isAcknowledged(q, e, m);
     }
     caps::Result<bool> subscribe(const QString &q, const QString &e) override { return m_inner.subscribe(q, e); }
     caps::Result<bool> unsubscribe(const QString &q, const QString &e) override { return m_inner.unsubscribe(q, e); }
-    caps::Result<QStringList> subscribers(const QString &e) const override { return m_inner.subscribers(e); }
+    [[nodiscard]] caps::Result<QStringList> subscribers(const QString &e) const override
+    {
+        return m_inner.subscribers(e);
+    }
     caps::Result<qint64> pruneTombstones(const QDateTime &now) override { return m_inner.pruneTombstones(now); }
     caps::Result<caps::PendingPruned> prunePending(const QDateTime &now) override { return m_inner.prunePending(now); }
     caps::Result<bool> saveOrder(const caps::OrderRecord &record) override { return m_inner.saveOrder(record); }
@@ -62,7 +68,7 @@ public:
     caps::Result<bool> beginBatch() override { return m_inner.beginBatch(); }
     caps::Result<bool> commitBatch() override { return m_inner.commitBatch(); }
     void rollbackBatch() override { m_inner.rollbackBatch(); }
-    bool inBatch() const override { return m_inner.inBatch(); }
+    [[nodiscard]] bool inBatch() const override { return m_inner.inBatch(); }
 
 private:
     caps::MemoryMessageStore m_inner;
@@ -487,8 +493,9 @@ void TestQueueHub::labClientsThenPhase3Driver()
     std::vector<int> sent(stores.size(), 0);
     const auto sendNext = [&](size_t v) {
         if (sent[v] < kOrdersPerVendor) {
+            const QString &store = stores.at(qsizetype(v));
             vendors[v]->client.emitEvent(QStringLiteral("pickup"),
-                                         {order(stores[v], QStringLiteral("%1-%2").arg(stores[v]).arg(sent[v]))});
+                                         {order(store, QStringLiteral("%1-%2").arg(store).arg(sent[v]))});
             ++sent[v];
         }
     };

@@ -58,19 +58,19 @@ public:
         return broken<QList<EnqueueOutcome>>();
     }
     Result<bool> acknowledge(const QString &, const QString &, const QString &) override { return broken<bool>(); }
-    Result<QList<QueuedMessage>> pending(const QString &, const QString &) const override
+    [[nodiscard]] Result<QList<QueuedMessage>> pending(const QString &, const QString &) const override
     {
         return broken<QList<QueuedMessage>>();
     }
-    Result<qint64> count(const QString &, const QString &) const override { return broken<qint64>(); }
-    Result<QStringList> queueIds() const override { return broken<QStringList>(); }
-    Result<bool> isAcknowledged(const QString &, const QString &, const QString &) const override
+    [[nodiscard]] Result<qint64> count(const QString &, const QString &) const override { return broken<qint64>(); }
+    [[nodiscard]] Result<QStringList> queueIds() const override { return broken<QStringList>(); }
+    [[nodiscard]] Result<bool> isAcknowledged(const QString &, const QString &, const QString &) const override
     {
         return broken<bool>();
     }
     Result<bool> subscribe(const QString &, const QString &) override { return broken<bool>(); }
     Result<bool> unsubscribe(const QString &, const QString &) override { return broken<bool>(); }
-    Result<QStringList> subscribers(const QString &) const override { return broken<QStringList>(); }
+    [[nodiscard]] Result<QStringList> subscribers(const QString &) const override { return broken<QStringList>(); }
     Result<qint64> pruneTombstones(const QDateTime &) override { return broken<qint64>(); }
     Result<PendingPruned> prunePending(const QDateTime &) override { return broken<PendingPruned>(); }
     Result<bool> saveOrder(const OrderRecord &) override { return broken<bool>(); }
@@ -78,7 +78,7 @@ public:
     Result<bool> beginBatch() override { return broken<bool>(); }
     Result<bool> commitBatch() override { return broken<bool>(); }
     void rollbackBatch() override { }
-    bool inBatch() const override { return false; }
+    [[nodiscard]] bool inBatch() const override { return false; }
 };
 
 } // namespace

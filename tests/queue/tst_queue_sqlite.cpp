@@ -91,7 +91,7 @@ class TestQueueSqlite : public QObject
 private:
     QTemporaryDir m_dir;
 
-    QString dbPath(const QString &name) const { return m_dir.filePath(name + QStringLiteral(".sqlite")); }
+    [[nodiscard]] QString dbPath(const QString &name) const { return m_dir.filePath(name + QStringLiteral(".sqlite")); }
     static std::unique_ptr<SqliteMessageStore> openOrFail(const QString &path)
     {
         auto store = SqliteMessageStore::open(path);

@@ -400,7 +400,7 @@ private slots:
         QVERIFY(m_store->acknowledge(q, e, QStringLiteral("kept")).value());
         QVERIFY(m_store->subscribe(QStringLiteral("d-new"), e).value());
         QVERIFY(m_store->unsubscribe(QStringLiteral("d-old"), e).value());
-        QCOMPARE(m_store->pruneTombstones(QDateTime::currentDateTimeUtc().addSecs(2 * 3600)).value(), 2);
+        QCOMPARE(m_store->pruneTombstones(QDateTime::currentDateTimeUtc().addSecs(qint64(2) * 3600)).value(), 2);
         QCOMPARE(m_store->count().value(), 2);
         m_store->rollbackBatch();
         QVERIFY(!m_store->inBatch());
@@ -462,9 +462,9 @@ private slots:
         QVERIFY(m_store->enqueue(q, e, QStringLiteral("a"), {}).ok());
         QVERIFY(m_store->acknowledge(q, e, QStringLiteral("a")).value());
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        QCOMPARE(m_store->pruneTombstones(now.addSecs(30 * 60)).value(), 0);
+        QCOMPARE(m_store->pruneTombstones(now.addSecs(qint64(30) * 60)).value(), 0);
         QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("a")).value(), true);
-        QCOMPARE(m_store->pruneTombstones(now.addSecs(2 * 3600)).value(), 1);
+        QCOMPARE(m_store->pruneTombstones(now.addSecs(qint64(2) * 3600)).value(), 1);
         QCOMPARE(m_store->isAcknowledged(q, e, QStringLiteral("a")).value(), false);
     }
 
@@ -491,11 +491,11 @@ private slots:
         QVERIFY(m_store->enqueue(QStringLiteral("driver"), e, QStringLiteral("a"), {}).ok());
         QVERIFY(m_store->enqueue(QStringLiteral("s1"), QStringLiteral("delivered"), QStringLiteral("a"), {}).ok());
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        auto pruned = m_store->prunePending(now.addSecs(30 * 60));
+        auto pruned = m_store->prunePending(now.addSecs(qint64(30) * 60));
         QVERIFY2(pruned.ok(), qPrintable(pruned.error()));
         QCOMPARE(pruned->total(), 0);
         QCOMPARE(pruned->remaining, 2);
-        pruned = m_store->prunePending(now.addSecs(2 * 3600));
+        pruned = m_store->prunePending(now.addSecs(qint64(2) * 3600));
         QVERIFY2(pruned.ok(), qPrintable(pruned.error()));
         QCOMPARE(pruned->byAge, 2);
         QCOMPARE(pruned->byCount, 0);
@@ -527,7 +527,7 @@ private slots:
         QCOMPARE(m_store->prunePending(QDateTime::currentDateTimeUtc()).value().total(), 0);
         // Age first, then the count of what is left: nothing young is dropped for an old one.
         m_store->setPendingRetention({std::chrono::hours(1), 2});
-        pruned = m_store->prunePending(QDateTime::currentDateTimeUtc().addSecs(2 * 3600));
+        pruned = m_store->prunePending(QDateTime::currentDateTimeUtc().addSecs(qint64(2) * 3600));
         QCOMPARE(pruned.value().byAge, 3);
         QCOMPARE(pruned.value().byCount, 0);
     }

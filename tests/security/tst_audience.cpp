@@ -118,7 +118,10 @@ private:
         return m_hub->server.listen(QHostAddress::LocalHost, 0);
     }
 
-    QJsonObject authOf(const Peer &p) const { return m_tokens ? QJsonObject{{"token", p.token}} : QJsonObject{}; }
+    [[nodiscard]] QJsonObject authOf(const Peer &p) const
+    {
+        return m_tokens ? QJsonObject{{"token", p.token}} : QJsonObject{};
+    }
 
     bool connectPeer(Peer &p, QJsonObject auth = {})
     {
@@ -229,7 +232,8 @@ private:
             if (!ack)
                 m_error = p.name + QStringLiteral(": no answer to track");
             QStringList heard;
-            for (const QJsonValue &o : ack ? ack->first().toObject().value("orders").toArray() : QJsonArray()) {
+            const QJsonArray orders = ack ? ack->first().toObject().value("orders").toArray() : QJsonArray();
+            for (const QJsonValue o : orders) {
                 const QJsonObject entry = o.toObject();
                 if (entry.value(QLatin1String("payload")).toObject().value(QLatin1String("orderID")).toString()
                     == kOrderId)

@@ -21,7 +21,7 @@ private:
         QByteArray out;
         QByteArray err;
     };
-    Run run(const QStringList &args) const
+    [[nodiscard]] Run run(const QStringList &args) const
     {
         QProcess p;
         p.start(m_program, args);

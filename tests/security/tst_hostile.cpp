@@ -115,12 +115,12 @@ private:
     // AddressSanitizer (CAPS_SANITIZE), freed memory sits in quarantine and every allocation
     // has red zones: the bound is looser there, and the quarantine is made small (below).
 #if defined(__SANITIZE_ADDRESS__)
-    static constexpr qint64 kRssHeadroomKb = 4 * 128 * 1024;
+    static constexpr qint64 kRssHeadroomKb = qint64(4) * 128 * 1024;
 #else
-    static constexpr qint64 kRssHeadroomKb = 128 * 1024;
+    static constexpr qint64 kRssHeadroomKb = qint64(128) * 1024;
 #endif
 
-    bool hubAlive() const
+    [[nodiscard]] bool hubAlive() const
     {
         return m_hub.state() == QProcess::Running;
     }
@@ -300,7 +300,7 @@ private Q_SLOTS:
                           "Upgrade\r\nSec-WebSocket-Key: x\r\nSec-WebSocket-Version: 99\r\n\r\n");
         QTest::addRow("percent garbage") << QByteArray("GET /socket.io/%zz%?EIO=%ff&transport=%00 HTTP/1.1\r\n\r\n");
         QTest::addRow("head too large") << (QByteArray("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nX-Fill: ")
-                                            + QByteArray(100 * 1024, 'a'));
+                                            + QByteArray(qsizetype(100) * 1024, 'a'));
         QTest::addRow("many headers") << (QByteArray("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\n")
                                           + QByteArray("A: b\r\n").repeated(20000));
     }
@@ -610,7 +610,7 @@ private Q_SLOTS:
             senders.back()->emitEvent(QStringLiteral("track"), {QStringLiteral("no-such-order")});
         }
         const qint64 driverBytesBefore = m_driver->receivedBytes;
-        const QString big(100 * 1000, 'n');
+        const QString big(qsizetype(100) * 1000, 'n');
         // In batches that the good clients read before the next one: they keep up, as a
         // well-behaved client does; only the lazy client falls behind.
         const int total = 38 * 16;
@@ -671,7 +671,7 @@ private Q_SLOTS:
         qInfo("the non-reading client received %lld bytes once it read again", received);
         qInfo("the non-reading client %s", dropped ? "was disconnected" : "is still connected");
         // Past 16 MB, more than any socket buffers hold, it must have been dropped.
-        if (relayed > 16 * 1024 * 1024)
+        if (relayed > qint64(16) * 1024 * 1024)
             QVERIFY2(
                 dropped,
                 qPrintable(QStringLiteral("the hub kept a client that reads nothing while %1 bytes were queued for it")
@@ -690,7 +690,7 @@ private Q_SLOTS:
         }
         const qint64 driverBytesBefore = m_driver->receivedBytes;
         const qint64 rssBefore = rssKb(m_hub.processId());
-        const QString big(100 * 1000, 'm');
+        const QString big(qsizetype(100) * 1000, 'm');
         const int total = 38 * 16;
         for (int i = 0; i < total; ++i) {
             senders.at(i % 16)->emitEvent(
@@ -716,9 +716,9 @@ private Q_SLOTS:
         const qint64 growthKb = rss - rssBefore;
         qInfo("the hub grew by %lld kB while 608 distinct 100 kB orders went through", growthKb);
 #if defined(__SANITIZE_ADDRESS__)
-        const qint64 allowedKb = 4 * 64 * 1024;
+        const qint64 allowedKb = qint64(4) * 64 * 1024;
 #else
-        const qint64 allowedKb = 64 * 1024;
+        const qint64 allowedKb = qint64(64) * 1024;
 #endif
         QVERIFY2(growthKb < allowedKb,
                  qPrintable(QStringLiteral("the hub kept %1 kB of 60 MB of orders").arg(growthKb)));

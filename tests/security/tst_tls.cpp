@@ -23,7 +23,7 @@ class TestTls : public QObject
 
 private:
     QTemporaryDir m_dir;
-    QString path(const QString &name) const { return m_dir.filePath(name); }
+    [[nodiscard]] QString path(const QString &name) const { return m_dir.filePath(name); }
 
     bool openssl(const QStringList &args)
     {

@@ -88,7 +88,7 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("errorPart");
         const QString hex = QString::fromLatin1(TokenStore::hashHex(u"x"));
-        auto one = [&](QJsonObject o) { return fileWith({o}); };
+        auto one = [&](const QJsonObject &o) { return fileWith({o}); };
         QTest::addRow("not json") << QByteArray("{tokens:") << "not valid JSON";
         QTest::addRow("array at top") << QByteArray("[]") << "\"tokens\" array";
         QTest::addRow("tokens not array") << QByteArray(R"({"tokens":{}})") << "\"tokens\" array";

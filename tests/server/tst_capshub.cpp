@@ -176,7 +176,7 @@ private:
         QList<caps::HubEvent> logged;
     };
 
-    std::unique_ptr<Hub> startHub(caps::CapsHub::Options options = {})
+    std::unique_ptr<Hub> startHub(const caps::CapsHub::Options &options = {})
     {
         auto hub = std::make_unique<Hub>();
         hub->hub = std::make_unique<caps::CapsHub>(hub->server.of("/caps"), options);

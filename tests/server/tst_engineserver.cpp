@@ -18,7 +18,7 @@ class TestEngineServer : public QObject
 
 private:
     // A server whose sessions echo every message back (text as text, binary as binary).
-    std::unique_ptr<caps::EngineServer> startServer(caps::ServerOptions options = {})
+    std::unique_ptr<caps::EngineServer> startServer(const caps::ServerOptions &options = {})
     {
         auto server = std::make_unique<caps::EngineServer>(options);
         connect(server.get(), &caps::EngineServer::connection, this, [this](caps::EngineSession *session) {
@@ -691,7 +691,7 @@ private slots:
     void clientThatDoesNotReadIsDropped()
     {
         caps::ServerOptions options;
-        options.maxBufferedBytes = 64 * 1024;
+        options.maxBufferedBytes = qint64(64) * 1024;
         options.sendStallTimeout = 300;
         auto server = startServer(options);
         QVERIFY(server);

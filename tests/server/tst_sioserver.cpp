@@ -48,7 +48,7 @@ class TestSioServer : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<caps::Server> startServer(caps::ServerOptions options = {})
+    std::unique_ptr<caps::Server> startServer(const caps::ServerOptions &options = {})
     {
         auto server = std::make_unique<caps::Server>(options);
         if (!server->listen(QHostAddress::LocalHost, 0))
