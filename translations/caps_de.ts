@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
     <name>CustomerWindow</name>
@@ -55,12 +56,15 @@
         <translation>Ihre Bestellung %1 wurde vom Geschäft storniert</translation>
     </message>
     <message>
-        <source>customer “%1” (&lt;a href="untrack:%2"&gt;stop&lt;/a&gt;)</source>
-        <translation>Kunde „%1“ (&lt;a href="untrack:%2"&gt;beenden&lt;/a&gt;)</translation>
+        <source>customer “%1” (&lt;a href=&quot;untrack:%2&quot;&gt;stop&lt;/a&gt;)</source>
+        <translation>Kunde „%1“ (&lt;a href=&quot;untrack:%2&quot;&gt;beenden&lt;/a&gt;)</translation>
     </message>
     <message numerus="yes">
         <source>%n order(s) by ID</source>
-        <translation><numerusform>%n Bestellung nach Nummer</numerusform><numerusform>%n Bestellungen nach Nummer</numerusform></translation>
+        <translation>
+            <numerusform>%n Bestellung nach Nummer</numerusform>
+            <numerusform>%n Bestellungen nach Nummer</numerusform>
+        </translation>
     </message>
     <message>
         <source>Following %1</source>
@@ -72,7 +76,7 @@
     </message>
     <message>
         <source>Tracking</source>
-        <extracomment>The customer window's title: whom it follows</extracomment>
+        <extracomment>The customer window&apos;s title: whom it follows</extracomment>
         <translation>Sendungsverfolgung</translation>
     </message>
     <message>
@@ -101,7 +105,8 @@
     <message>
         <source>%1
 %2 s from pickup to delivery</source>
-        <translation type="unfinished" />
+        <translation>%1
+%2 s von der Abholung bis zur Zustellung</translation>
     </message>
     <message>
         <source>Pickup to delivery: no delivery yet</source>
@@ -109,7 +114,10 @@
     </message>
     <message numerus="yes">
         <source>Pickup to delivery, last %n order(s)</source>
-        <translation><numerusform>Abholung bis Zustellung, letzte Bestellung</numerusform><numerusform>Abholung bis Zustellung, letzte %n Bestellungen</numerusform></translation>
+        <translation>
+            <numerusform>Abholung bis Zustellung, letzte Bestellung</numerusform>
+            <numerusform>Abholung bis Zustellung, letzte %n Bestellungen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -143,7 +151,7 @@
         <translation>delivered für die gewählte Bestellung senden</translation>
     </message>
     <message>
-        <source>Pick up and deliver every order by itself, like the lab's driver</source>
+        <source>Pick up and deliver every order by itself, like the lab&apos;s driver</source>
         <translation>Jede Bestellung selbst abholen und zustellen, wie der Fahrer des Labors</translation>
     </message>
     <message>
@@ -180,7 +188,7 @@
     </message>
     <message>
         <source>Driver at %1</source>
-        <extracomment>The driver window's title: the hub it drives for</extracomment>
+        <extracomment>The driver window&apos;s title: the hub it drives for</extracomment>
         <translation>Fahrer bei %1</translation>
     </message>
     <message>
@@ -235,7 +243,7 @@
         <translation>&amp;Adresse:</translation>
     </message>
     <message>
-        <source>The customer's name is missing.</source>
+        <source>The customer&apos;s name is missing.</source>
         <translation>Der Name des Kunden fehlt.</translation>
     </message>
     <message>
@@ -369,10 +377,13 @@
     </message>
     <message numerus="yes">
         <source>%n order(s) have not reached the hub.</source>
-        <translation><numerusform>%n Bestellung hat den Hub nicht erreicht.</numerusform><numerusform>%n Bestellungen haben den Hub nicht erreicht.</numerusform></translation>
+        <translation>
+            <numerusform>%n Bestellung hat den Hub nicht erreicht.</numerusform>
+            <numerusform>%n Bestellungen haben den Hub nicht erreicht.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>They are kept and sent when this store's window opens again. Quit now?</source>
+        <source>They are kept and sent when this store&apos;s window opens again. Quit now?</source>
         <translation>Sie werden behalten und gesendet, wenn das Fenster dieses Geschäfts wieder geöffnet wird. Jetzt beenden?</translation>
     </message>
     <message>
@@ -412,31 +423,31 @@
     <name>caps</name>
     <message>
         <source>Hub URL (default %1).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>URL</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Run in the terminal, without a window.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Give up (exit code 2) when the hub stays unreachable this long; 0 retries for ever (default).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>MS</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Access token for a hub in token mode (default: the CAPS_TOKEN environment variable).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>TOKEN</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -533,7 +544,10 @@
     </message>
     <message numerus="yes">
         <source>Reconnecting in %n s</source>
-        <translation><numerusform>Neuer Versuch in %n s</numerusform><numerusform>Neuer Versuch in %n s</numerusform></translation>
+        <translation>
+            <numerusform>Neuer Versuch in %n s</numerusform>
+            <numerusform>Neuer Versuch in %n s</numerusform>
+        </translation>
     </message>
     <message>
         <source>Offline</source>
@@ -546,6 +560,33 @@
     <message>
         <source>Connected to %1</source>
         <translation>Verbunden mit %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+    <message>
+        <source>Reconnecting to %1…</source>
+        <translation>Neue Verbindung mit %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reconnecting to %1 in %n s</source>
+        <translation>
+            <numerusform>Neue Verbindung mit %1 in %n s</numerusform>
+            <numerusform>Neue Verbindung mit %1 in %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not connected to a hub</source>
+        <translation>Mit keinem Hub verbunden</translation>
+    </message>
+    <message>
+        <source>Not connected to %1</source>
+        <translation>Nicht mit %1 verbunden</translation>
+    </message>
+    <message>
+        <source>Last attempt: %1</source>
+        <translation>Letzter Versuch: %1</translation>
     </message>
 </context>
 <context>
@@ -571,7 +612,7 @@
     <name>caps::CustomerConsole</name>
     <message>
         <source>cannot track %1: %2</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -662,6 +703,28 @@
         <source>Details</source>
         <translation>Details</translation>
     </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n Eintrag</numerusform>
+            <numerusform>%n Einträge</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s)</source>
+        <translation>
+            <numerusform>%n Bestellung</numerusform>
+            <numerusform>%n Bestellungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>ordered %1</source>
+        <translation>bestellt %1</translation>
+    </message>
+    <message>
+        <source>store %1</source>
+        <translation>Geschäft %1</translation>
+    </message>
 </context>
 <context>
     <name>caps::EventLogView</name>
@@ -678,38 +741,55 @@
     <name>caps::HubWatchdog</name>
     <message>
         <source>giving up: hub at %1 unreachable for %2 ms</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>reconnected to hub at %1; it kept this session</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>connected to hub at %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>lost the hub at %1 (%2)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>cannot reach hub at %1 (%2), retrying in %n s</source>
         <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
     <message>
         <source>no answer</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>giving up: hub at %1 unreachable</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>the hub at %1 refused the connection (%2)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>caps::NotificationQueue</name>
+    <message numerus="yes">
+        <source>%n update(s)</source>
+        <translation>
+            <numerusform>%n Neuigkeit</numerusform>
+            <numerusform>%n Neuigkeiten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n earlier update(s) in the log</source>
+        <translation>
+            <numerusform>%n frühere Neuigkeit im Protokoll</numerusform>
+            <numerusform>%n frühere Neuigkeiten im Protokoll</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -810,7 +890,7 @@
         <translation>Die Bestellnummer</translation>
     </message>
     <message>
-        <source>The customer's name</source>
+        <source>The customer&apos;s name</source>
         <translation>Der Name des Kunden</translation>
     </message>
     <message>
@@ -819,7 +899,10 @@
     </message>
     <message numerus="yes">
         <source>%1 has %2 characters; the hub takes at most %n.</source>
-        <translation><numerusform>%1 hat %2 Zeichen; der Hub nimmt höchstens %n.</numerusform><numerusform>%1 hat %2 Zeichen; der Hub nimmt höchstens %n.</numerusform></translation>
+        <translation>
+            <numerusform>%1 hat %2 Zeichen; der Hub nimmt höchstens %n.</numerusform>
+            <numerusform>%1 hat %2 Zeichen; der Hub nimmt höchstens %n.</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 contains a line break or another control character, which the hub refuses.</source>
@@ -859,7 +942,10 @@
     </message>
     <message numerus="yes">
         <source>%n unsent order(s) kept from the last run</source>
-        <translation><numerusform>%n ungesendete Bestellung vom letzten Mal behalten</numerusform><numerusform>%n ungesendete Bestellungen vom letzten Mal behalten</numerusform></translation>
+        <translation>
+            <numerusform>%n ungesendete Bestellung vom letzten Mal behalten</numerusform>
+            <numerusform>%n ungesendete Bestellungen vom letzten Mal behalten</numerusform>
+        </translation>
     </message>
     <message>
         <source>Could not keep the unsent orders on disk: %1</source>
@@ -871,7 +957,10 @@
     </message>
     <message numerus="yes">
         <source>%n order(s) of store %1 loaded from the hub</source>
-        <translation><numerusform>%n Bestellung von %1 vom Hub geladen</numerusform><numerusform>%n Bestellungen von %1 vom Hub geladen</numerusform></translation>
+        <translation>
+            <numerusform>%n Bestellung von %1 vom Hub geladen</numerusform>
+            <numerusform>%n Bestellungen von %1 vom Hub geladen</numerusform>
+        </translation>
     </message>
     <message>
         <source>Order %1 cancelled</source>
@@ -882,43 +971,43 @@
     <name>main</name>
     <message>
         <source>invalid hub URL %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>--connect-timeout needs a number of milliseconds</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>CAPS customer: tracks orders.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Track this order id (may be repeated).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>ORDER</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Track every order of this customer.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>NAME</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Headless: exit 0 once every --track order is delivered.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>--headless needs --track ORDER or --customer NAME</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>--until-delivered needs --track ORDER</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>CAPS Customer</source>
@@ -926,27 +1015,27 @@
     </message>
     <message>
         <source>built without windows: use --headless</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>CAPS driver: picks up and delivers orders.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Headless: milliseconds from pickup to in-transit (default 1000).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>MS</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Headless: milliseconds from pickup to delivered (default 3000).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>delays are numbers of milliseconds</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>CAPS Driver</source>
@@ -954,39 +1043,39 @@
     </message>
     <message>
         <source>CAPS vendor: prepares orders for pickup.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Store (room) to join.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Headless: milliseconds between orders (default 5000).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Headless: place N orders, exit 0 once all are delivered.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>N</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Headless: every order for this customer (default: random names).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>the store name must not be empty</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>--interval needs a positive number of milliseconds</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>--count needs a number</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>CAPS Vendor</source>

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="es_ES">
 <context>
     <name>CustomerWindow</name>
@@ -55,12 +56,15 @@
         <translation>La tienda canceló su pedido %1</translation>
     </message>
     <message>
-        <source>customer “%1” (&lt;a href="untrack:%2"&gt;stop&lt;/a&gt;)</source>
-        <translation>cliente «%1» (&lt;a href="untrack:%2"&gt;dejar&lt;/a&gt;)</translation>
+        <source>customer “%1” (&lt;a href=&quot;untrack:%2&quot;&gt;stop&lt;/a&gt;)</source>
+        <translation>cliente «%1» (&lt;a href=&quot;untrack:%2&quot;&gt;dejar&lt;/a&gt;)</translation>
     </message>
     <message numerus="yes">
         <source>%n order(s) by ID</source>
-        <translation><numerusform>%n pedido por número</numerusform><numerusform>%n pedidos por número</numerusform></translation>
+        <translation>
+            <numerusform>%n pedido por número</numerusform>
+            <numerusform>%n pedidos por número</numerusform>
+        </translation>
     </message>
     <message>
         <source>Following %1</source>
@@ -72,7 +76,7 @@
     </message>
     <message>
         <source>Tracking</source>
-        <extracomment>The customer window's title: whom it follows</extracomment>
+        <extracomment>The customer window&apos;s title: whom it follows</extracomment>
         <translation>Seguimiento</translation>
     </message>
     <message>
@@ -101,7 +105,8 @@
     <message>
         <source>%1
 %2 s from pickup to delivery</source>
-        <translation type="unfinished" />
+        <translation>%1
+%2 s de la recogida a la entrega</translation>
     </message>
     <message>
         <source>Pickup to delivery: no delivery yet</source>
@@ -109,7 +114,10 @@
     </message>
     <message numerus="yes">
         <source>Pickup to delivery, last %n order(s)</source>
-        <translation><numerusform>De recogida a entrega, último pedido</numerusform><numerusform>De recogida a entrega, últimos %n pedidos</numerusform></translation>
+        <translation>
+            <numerusform>De recogida a entrega, último pedido</numerusform>
+            <numerusform>De recogida a entrega, últimos %n pedidos</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -143,7 +151,7 @@
         <translation>Emitir delivered para el pedido seleccionado</translation>
     </message>
     <message>
-        <source>Pick up and deliver every order by itself, like the lab's driver</source>
+        <source>Pick up and deliver every order by itself, like the lab&apos;s driver</source>
         <translation>Recoger y entregar cada pedido solo, como el repartidor del laboratorio</translation>
     </message>
     <message>
@@ -180,7 +188,7 @@
     </message>
     <message>
         <source>Driver at %1</source>
-        <extracomment>The driver window's title: the hub it drives for</extracomment>
+        <extracomment>The driver window&apos;s title: the hub it drives for</extracomment>
         <translation>Repartidor en %1</translation>
     </message>
     <message>
@@ -235,7 +243,7 @@
         <translation>&amp;Dirección:</translation>
     </message>
     <message>
-        <source>The customer's name is missing.</source>
+        <source>The customer&apos;s name is missing.</source>
         <translation>Falta el nombre del cliente.</translation>
     </message>
     <message>
@@ -369,10 +377,13 @@
     </message>
     <message numerus="yes">
         <source>%n order(s) have not reached the hub.</source>
-        <translation><numerusform>%n pedido no ha llegado al hub.</numerusform><numerusform>%n pedidos no han llegado al hub.</numerusform></translation>
+        <translation>
+            <numerusform>%n pedido no ha llegado al hub.</numerusform>
+            <numerusform>%n pedidos no han llegado al hub.</numerusform>
+        </translation>
     </message>
     <message>
-        <source>They are kept and sent when this store's window opens again. Quit now?</source>
+        <source>They are kept and sent when this store&apos;s window opens again. Quit now?</source>
         <translation>Se conservan y se envían cuando vuelva a abrirse la ventana de esta tienda. ¿Salir ahora?</translation>
     </message>
     <message>
@@ -412,31 +423,31 @@
     <name>caps</name>
     <message>
         <source>Hub URL (default %1).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>URL</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Run in the terminal, without a window.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Give up (exit code 2) when the hub stays unreachable this long; 0 retries for ever (default).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>MS</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Access token for a hub in token mode (default: the CAPS_TOKEN environment variable).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>TOKEN</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -533,7 +544,10 @@
     </message>
     <message numerus="yes">
         <source>Reconnecting in %n s</source>
-        <translation><numerusform>Reconectando en %n s</numerusform><numerusform>Reconectando en %n s</numerusform></translation>
+        <translation>
+            <numerusform>Reconectando en %n s</numerusform>
+            <numerusform>Reconectando en %n s</numerusform>
+        </translation>
     </message>
     <message>
         <source>Offline</source>
@@ -546,6 +560,33 @@
     <message>
         <source>Connected to %1</source>
         <translation>Conectado a %1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Conectando con %1…</translation>
+    </message>
+    <message>
+        <source>Reconnecting to %1…</source>
+        <translation>Reconectando con %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reconnecting to %1 in %n s</source>
+        <translation>
+            <numerusform>Reconectando con %1 en %n s</numerusform>
+            <numerusform>Reconectando con %1 en %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not connected to a hub</source>
+        <translation>Sin conexión con ningún hub</translation>
+    </message>
+    <message>
+        <source>Not connected to %1</source>
+        <translation>Sin conexión con %1</translation>
+    </message>
+    <message>
+        <source>Last attempt: %1</source>
+        <translation>Último intento: %1</translation>
     </message>
 </context>
 <context>
@@ -571,7 +612,7 @@
     <name>caps::CustomerConsole</name>
     <message>
         <source>cannot track %1: %2</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -662,6 +703,28 @@
         <source>Details</source>
         <translation>Detalles</translation>
     </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation>
+            <numerusform>%n elemento</numerusform>
+            <numerusform>%n elementos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s)</source>
+        <translation>
+            <numerusform>%n pedido</numerusform>
+            <numerusform>%n pedidos</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>ordered %1</source>
+        <translation>pedido a las %1</translation>
+    </message>
+    <message>
+        <source>store %1</source>
+        <translation>tienda %1</translation>
+    </message>
 </context>
 <context>
     <name>caps::EventLogView</name>
@@ -678,38 +741,55 @@
     <name>caps::HubWatchdog</name>
     <message>
         <source>giving up: hub at %1 unreachable for %2 ms</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>reconnected to hub at %1; it kept this session</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>connected to hub at %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>lost the hub at %1 (%2)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>cannot reach hub at %1 (%2), retrying in %n s</source>
         <translation type="unfinished">
-            <numerusform />
-            <numerusform />
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
     <message>
         <source>no answer</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>giving up: hub at %1 unreachable</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>the hub at %1 refused the connection (%2)</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>caps::NotificationQueue</name>
+    <message numerus="yes">
+        <source>%n update(s)</source>
+        <translation>
+            <numerusform>%n novedad</numerusform>
+            <numerusform>%n novedades</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n earlier update(s) in the log</source>
+        <translation>
+            <numerusform>%n novedad anterior en el registro</numerusform>
+            <numerusform>%n novedades anteriores en el registro</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -810,7 +890,7 @@
         <translation>El número de pedido</translation>
     </message>
     <message>
-        <source>The customer's name</source>
+        <source>The customer&apos;s name</source>
         <translation>El nombre del cliente</translation>
     </message>
     <message>
@@ -819,7 +899,10 @@
     </message>
     <message numerus="yes">
         <source>%1 has %2 characters; the hub takes at most %n.</source>
-        <translation><numerusform>%1 tiene %2 caracteres; el hub acepta como máximo %n.</numerusform><numerusform>%1 tiene %2 caracteres; el hub acepta como máximo %n.</numerusform></translation>
+        <translation>
+            <numerusform>%1 tiene %2 caracteres; el hub acepta como máximo %n.</numerusform>
+            <numerusform>%1 tiene %2 caracteres; el hub acepta como máximo %n.</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1 contains a line break or another control character, which the hub refuses.</source>
@@ -859,7 +942,10 @@
     </message>
     <message numerus="yes">
         <source>%n unsent order(s) kept from the last run</source>
-        <translation><numerusform>%n pedido sin enviar conservado de la última vez</numerusform><numerusform>%n pedidos sin enviar conservados de la última vez</numerusform></translation>
+        <translation>
+            <numerusform>%n pedido sin enviar conservado de la última vez</numerusform>
+            <numerusform>%n pedidos sin enviar conservados de la última vez</numerusform>
+        </translation>
     </message>
     <message>
         <source>Could not keep the unsent orders on disk: %1</source>
@@ -871,7 +957,10 @@
     </message>
     <message numerus="yes">
         <source>%n order(s) of store %1 loaded from the hub</source>
-        <translation><numerusform>%n pedido de %1 cargado del hub</numerusform><numerusform>%n pedidos de %1 cargados del hub</numerusform></translation>
+        <translation>
+            <numerusform>%n pedido de %1 cargado del hub</numerusform>
+            <numerusform>%n pedidos de %1 cargados del hub</numerusform>
+        </translation>
     </message>
     <message>
         <source>Order %1 cancelled</source>
@@ -882,43 +971,43 @@
     <name>main</name>
     <message>
         <source>invalid hub URL %1</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>--connect-timeout needs a number of milliseconds</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>CAPS customer: tracks orders.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Track this order id (may be repeated).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>ORDER</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Track every order of this customer.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>NAME</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Headless: exit 0 once every --track order is delivered.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>--headless needs --track ORDER or --customer NAME</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>--until-delivered needs --track ORDER</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>CAPS Customer</source>
@@ -926,27 +1015,27 @@
     </message>
     <message>
         <source>built without windows: use --headless</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>CAPS driver: picks up and delivers orders.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Headless: milliseconds from pickup to in-transit (default 1000).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>MS</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Headless: milliseconds from pickup to delivered (default 3000).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>delays are numbers of milliseconds</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>CAPS Driver</source>
@@ -954,39 +1043,39 @@
     </message>
     <message>
         <source>CAPS vendor: prepares orders for pickup.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Store (room) to join.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Headless: milliseconds between orders (default 5000).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Headless: place N orders, exit 0 once all are delivered.</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>N</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Headless: every order for this customer (default: random names).</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>the store name must not be empty</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>--interval needs a positive number of milliseconds</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>--count needs a number</source>
-        <translation type="unfinished" />
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>CAPS Vendor</source>

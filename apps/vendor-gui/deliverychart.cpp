@@ -1,6 +1,7 @@
 #include "deliverychart.h"
 
 #include "orders/ordermodel.h"
+#include "widgets/chartscale.h"
 
 #include <QChart>
 #include <QDateTimeAxis>
@@ -32,11 +33,8 @@ DeliveryChart::DeliveryChart(QWidget *parent)
     m_points->setMarkerSize(9);
     chart->addSeries(m_line);
     chart->addSeries(m_points);
-    m_axisX->setFormat(QStringLiteral("HH:mm:ss"));
     m_axisX->setTitleText(tr("delivered at"));
-    m_axisX->setTickCount(3);
     m_axisY->setTitleText(tr("seconds"));
-    m_axisY->setLabelFormat(QStringLiteral("%.1f"));
     chart->addAxis(m_axisX, Qt::AlignBottom);
     chart->addAxis(m_axisY, Qt::AlignLeft);
     for (QXYSeries *series : {static_cast<QXYSeries *>(m_line), static_cast<QXYSeries *>(m_points)}) {
@@ -102,7 +100,7 @@ void DeliveryChart::rebuild()
 
     QList<QPointF> points;
     m_ids.clear();
-    qreal top = 1.0;
+    qreal top = 0;
     for (const caps::Order &order : std::as_const(delivered)) {
         const qreal seconds = qreal(order.msBetween(S::Ordered, S::Delivered)) / 1000.0;
         points.append({qreal(order.deliveredAt.toMSecsSinceEpoch()), seconds});
@@ -113,12 +111,16 @@ void DeliveryChart::rebuild()
     m_points->replace(points);
 
     const QDateTime now = QDateTime::currentDateTime();
-    QDateTime first = delivered.isEmpty() ? now.addSecs(-60) : delivered.first().deliveredAt.toLocalTime();
-    QDateTime last = delivered.isEmpty() ? now : delivered.last().deliveredAt.toLocalTime();
-    // A little room on both sides so that the first and last points are not on the frame.
-    const qint64 span = qMax<qint64>(first.msecsTo(last), 10000);
-    m_axisX->setRange(first.addMSecs(-span / 20), last.addMSecs(span / 20));
-    m_axisY->setRange(0, top * 1.15);
+    const QDateTime first = delivered.isEmpty() ? now.addSecs(-60) : delivered.first().deliveredAt;
+    const QDateTime last = delivered.isEmpty() ? now : delivered.last().deliveredAt;
+    const caps::ChartScale::TimeTicks x = caps::ChartScale::timeTicks(first, last);
+    m_axisX->setFormat(x.format);
+    m_axisX->setRange(x.first, x.last);
+    m_axisX->setTickCount(x.count);
+    const caps::ChartScale::ValueTicks y = caps::ChartScale::valueTicks(top);
+    m_axisY->setRange(0, y.max);
+    m_axisY->setTickCount(y.count);
+    m_axisY->setLabelFormat(QStringLiteral("%.0f"));
     chart()->setTitle(delivered.isEmpty() ? tr("Pickup to delivery: no delivery yet")
                                           : tr("Pickup to delivery, last %n order(s)", nullptr, int(delivered.size())));
 }

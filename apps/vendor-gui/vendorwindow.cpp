@@ -136,8 +136,6 @@ VendorWindow::VendorWindow(const QUrl &hub, const QString &store, QWidget *paren
     bottom->setSizes({em * 100, em * 70});
 
     setCentralArea(ordersPane, bottom, 3);
-    // The summary line's text starts off the window's edge.
-    ordersLayout->setContentsMargins(style()->pixelMetric(QStyle::PM_LayoutLeftMargin), 0, 0, 0);
 
     resize(em * 170, fontMetrics().height() * 46);
     restoreWindowGeometry();

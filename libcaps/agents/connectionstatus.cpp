@@ -49,6 +49,37 @@ QString ConnectionStatus::stateText(Client::State state, int secondsToRetry)
     return tr("Offline");
 }
 
+QString ConnectionStatus::details() const
+{
+    if (!m_client)
+        return detailsText(Client::State::Disconnected, -1, QUrl(), QString());
+    return detailsText(state(), secondsToRetry(), m_client->url(), m_client->errorString());
+}
+
+QString ConnectionStatus::detailsText(Client::State state, int secondsToRetry, const QUrl &hub, const QString &reason)
+{
+    const QString url = hub.toDisplayString();
+    QString text;
+    switch (state) {
+    case Client::State::Connected:
+        return tr("Connected to %1").arg(url);
+    case Client::State::Connecting:
+        text = tr("Connecting to %1…").arg(url);
+        break;
+    case Client::State::Reconnecting:
+        text = secondsToRetry <= 0 ? tr("Reconnecting to %1…").arg(url)
+                                   : tr("Reconnecting to %1 in %n s", nullptr, secondsToRetry).arg(url);
+        break;
+    case Client::State::Disconnected:
+        text = url.isEmpty() ? tr("Not connected to a hub") : tr("Not connected to %1").arg(url);
+        break;
+    }
+    // The reason comes from the transport or the hub, as it was given ("Connection refused").
+    if (!reason.isEmpty())
+        text += QLatin1Char('\n') + tr("Last attempt: %1").arg(reason);
+    return text;
+}
+
 void ConnectionStatus::refresh()
 {
     const Client::State s = state();
@@ -59,9 +90,11 @@ void ConnectionStatus::refresh()
         m_countdown.stop();
     }
     const QString t = text();
-    if (t == m_lastText)
+    const QString d = details();
+    if (t == m_lastText && d == m_lastDetails)
         return;
     m_lastText = t;
+    m_lastDetails = d;
     Q_EMIT changed(t, s);
 }
 

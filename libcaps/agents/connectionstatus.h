@@ -23,6 +23,10 @@ public:
     [[nodiscard]] int secondsToRetry() const;
 
     [[nodiscard]] static QString stateText(Client::State state, int secondsToRetry);
+    // The same at more length, for a tooltip: which hub, and after a failure why.
+    [[nodiscard]] QString details() const;
+    [[nodiscard]] static QString detailsText(Client::State state, int secondsToRetry, const QUrl &hub,
+                                             const QString &reason);
     // The event-log line for a (re)connection of `client`: whether the hub kept its session.
     [[nodiscard]] static QString connectedNote(const Client &client);
 
@@ -35,6 +39,7 @@ private:
     QPointer<Client> m_client;
     QTimer m_countdown;
     QString m_lastText;
+    QString m_lastDetails;
 };
 
 } // namespace caps

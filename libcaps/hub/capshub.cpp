@@ -48,6 +48,7 @@ CapsHub::CapsHub(Namespace *nsp, const Options &options, QObject *parent)
     if (options.queue) {
         new QueuePruner(*options.queue, m_commit, this); // pending retention, docs/queue.md
         restoreOrders();
+        discardStalePickups();
     }
     connect(nsp, &Namespace::connection, this, &CapsHub::onConnection);
 }
@@ -76,6 +77,53 @@ void CapsHub::restoreOrders()
     }
     if (!records->isEmpty())
         qCInfo(lcHub) << "order book: restored" << records->size() << "orders from the store";
+}
+
+// The queue settles a taken or cancelled order's pickup out of every driver queue as it happens
+// (MessageQueue::settle). What a store can still hold from before, a new driver would be
+// greeted with as "waiting for pickup": pickups left by a hub that did not settle them (or kept
+// no order book), and those of orders the bounded book has forgotten. Any pickup this hub
+// queues is in its book (the same batch), so a pickup of an order the book does not know as
+// waiting is one nobody is waiting on: it goes, once, when the hub starts.
+void CapsHub::discardStalePickups()
+{
+    MessageStore &store = m_options.queue->store();
+    QList<QueuedMessage> stale;
+    for (const CapsEvent &event : m_options.catalogue->events()) {
+        if (event.queue != QueueFor::Drivers)
+            continue;
+        QStringList queues{MessageQueue::kDriverQueue};
+        if (const auto subscribed = store.subscribers(event.name))
+            queues += *subscribed;
+        for (const QString &queueId : std::as_const(queues)) {
+            if (const auto count = store.count(queueId, event.name); !count || *count == 0)
+                continue; // the usual case: nothing to read
+            const auto pending = store.pending(queueId, event.name);
+            if (!pending)
+                continue;
+            for (const QueuedMessage &message : *pending) {
+                HubEvent queued;
+                queued.event = message.event;
+                queued.payload = message.payload;
+                queued.readPayloadFields();
+                const QString orderId = queued.orderId.isEmpty() ? message.messageId : queued.orderId;
+                if (m_book.status(orderId) != event.to)
+                    stale.append(message);
+            }
+        }
+    }
+    if (stale.isEmpty())
+        return;
+    // One transaction (one fsync) for them all.
+    const bool batch = !store.inBatch() && store.beginBatch().ok();
+    for (const QueuedMessage &message : std::as_const(stale))
+        (void)store.discard(message.queueId, message.event, message.messageId);
+    if (batch && !store.commitBatch().ok()) {
+        qCWarning(lcQueue) << "queue: could not discard stale pickups; they stay";
+        return;
+    }
+    qCInfo(lcQueue).noquote()
+        << QStringLiteral("queue: discarded %1 pickups of orders no longer waiting for a driver").arg(stale.size());
 }
 
 qsizetype CapsHub::pendingEvents() const

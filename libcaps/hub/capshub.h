@@ -140,6 +140,8 @@ private:
     void onOrders(const ServerEvent &event);
     // The order book as the store kept it (a hub restarted with its queue).
     void restoreOrders();
+    // Drivers' queues keep only pickups of orders the order book knows as waiting for one.
+    void discardStalePickups();
     [[nodiscard]] static Audience::Subject subjectOf(const HubEvent &event);
 
     QPointer<Namespace> m_nsp;

@@ -76,6 +76,9 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
                 return tr("Note");
             }
         }
+        if (index.column() == OrderColumn)
+            return entry.orderId; // the column shows its beginning
+        // The whole payload, for what the summary leaves out.
         if (index.column() == DetailsColumn)
             return entry.details;
         return {};
@@ -92,7 +95,7 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
     case OrderColumn:
         return entry.orderId;
     case DetailsColumn:
-        return entry.details;
+        return entry.direction == Direction::Note ? entry.details : entry.summary;
     case ColumnCount:
         break;
     }
@@ -122,17 +125,57 @@ QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int
 
 void EventLogModel::logSent(const QString &event, const QJsonValue &payload, const QDateTime &time)
 {
-    append({time, Direction::Sent, event, orderIdOf(payload), detailsOf(payload)});
+    append({time, Direction::Sent, event, orderIdOf(payload), detailsOf(payload), summarize(payload)});
 }
 
 void EventLogModel::logReceived(const QString &event, const QJsonValue &payload, const QDateTime &time)
 {
-    append({time, Direction::Received, event, orderIdOf(payload), detailsOf(payload)});
+    append({time, Direction::Received, event, orderIdOf(payload), detailsOf(payload), summarize(payload)});
 }
 
 void EventLogModel::logNote(const QString &text, const QDateTime &time)
 {
     append({time, Direction::Note, QString(), QString(), text});
+}
+
+QString EventLogModel::summarize(const QJsonValue &payload)
+{
+    if (!payload.isObject())
+        return payload.isArray() ? tr("%n item(s)", nullptr, int(payload.toArray().size())) : detailsOf(payload);
+    const QJsonObject object = payload.toObject();
+    QStringList parts;
+    const auto text = [&object](QLatin1StringView key) { return object.value(key).toString().trimmed(); };
+    QStringList who;
+    for (const QString &part : {text(QLatin1StringView("customer")), text(QLatin1StringView("address"))}) {
+        if (!part.isEmpty())
+            who.append(part);
+    }
+    if (!who.isEmpty())
+        parts.append(who.join(QLatin1String(", ")));
+    if (object.value(QLatin1StringView("orders")).isArray())
+        parts.append(tr("%n order(s)", nullptr, int(object.value(QLatin1StringView("orders")).toArray().size())));
+    const QDateTime ordered = QDateTime::fromString(text(QLatin1StringView("orderedAt")), Qt::ISODateWithMs);
+    if (ordered.isValid())
+        parts.append(
+            tr("ordered %1").arg(QLocale().toString(ordered.toLocalTime().time(), QStringLiteral("HH:mm:ss"))));
+    if (const QString store = text(QLatin1StringView("store")); !store.isEmpty())
+        parts.append(tr("store %1").arg(store));
+    if (const QString error = text(QLatin1StringView("error")); !error.isEmpty())
+        parts.append(error);
+    if (const QString reason = text(QLatin1StringView("reason")); !reason.isEmpty())
+        parts.append(reason);
+    // Fields of a peer we do not know, as they came: nothing is hidden, only what the columns and
+    // the phrases above say already.
+    static const QStringList shown{QStringLiteral("customer"),  QStringLiteral("address"), QStringLiteral("orders"),
+                                   QStringLiteral("orderedAt"), QStringLiteral("store"),   QStringLiteral("error"),
+                                   QStringLiteral("reason"),    QStringLiteral("orderID"), QStringLiteral("orderId"),
+                                   QStringLiteral("ok")};
+    for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+        if (shown.contains(it.key()))
+            continue;
+        parts.append(QStringLiteral("%1: %2").arg(it.key(), detailsOf(it.value())));
+    }
+    return parts.join(QStringLiteral(" · "));
 }
 
 void EventLogModel::clear()

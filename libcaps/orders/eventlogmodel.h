@@ -25,7 +25,8 @@ public:
         Direction direction = Direction::Note;
         QString event;
         QString orderId;
-        QString details;
+        QString details; // the payload as JSON (notes: their text)
+        QString summary; // the payload for a person (the Details column of events)
     };
 
     explicit EventLogModel(QObject *parent = nullptr);
@@ -48,6 +49,9 @@ public:
     [[nodiscard]] const QList<Entry> &entries() const { return m_entries; }
     // One line as the programs print it: "10:00:00 -> pickup 1234 {...}".
     [[nodiscard]] static QString formatEntry(const Entry &entry);
+    // A payload for a person: "Ada Lovelace, 1 Main St · ordered 10:00:01 · store s1" (the order
+    // ID left to its own column), "3 orders" for a track answer.
+    [[nodiscard]] static QString summarize(const QJsonValue &payload);
 
 Q_SIGNALS:
     void entryAdded(const caps::EventLogModel::Entry &entry);

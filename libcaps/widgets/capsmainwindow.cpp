@@ -4,6 +4,7 @@
 #include "agents/programoptions.h"
 #include "widgets/appearance.h"
 #include "widgets/connectionindicator.h"
+#include "widgets/notificationqueue.h"
 
 #include "client/client.h"
 
@@ -17,6 +18,8 @@
 #include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
+#include <QStyle>
+#include <QVBoxLayout>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
 
@@ -34,6 +37,7 @@ CapsMainWindow::CapsMainWindow(const QString &settingsGroup, QWidget *parent)
     : QMainWindow(parent)
     , m_settingsGroup(settingsGroup)
     , m_indicator(new ConnectionIndicator(this))
+    , m_notifications(new NotificationQueue(5000, this))
     , m_token(defaultToken())
 {
     statusBar()->setObjectName(QStringLiteral("statusBar"));
@@ -43,6 +47,11 @@ CapsMainWindow::CapsMainWindow(const QString &settingsGroup, QWidget *parent)
         m_tray->setObjectName(QStringLiteral("trayIcon"));
         m_tray->setToolTip(QApplication::applicationDisplayName());
         m_tray->show();
+        connect(m_notifications, &NotificationQueue::show, m_tray,
+                [tray = m_tray](const QString &title, const QString &message, int msecs) {
+                    if (QSystemTrayIcon::supportsMessages())
+                        tray->showMessage(title, message, QSystemTrayIcon::Information, msecs);
+                });
     }
 }
 
@@ -75,8 +84,7 @@ void CapsMainWindow::notify(const QString &title, const QString &message)
 {
     m_lastNotification = message;
     statusBar()->showMessage(message, 15000);
-    if (m_tray && QSystemTrayIcon::supportsMessages())
-        m_tray->showMessage(title, message, QSystemTrayIcon::Information, 5000);
+    m_notifications->post(title, message);
 }
 
 QMenu *CapsMainWindow::addFileMenu()
@@ -89,11 +97,20 @@ QMenu *CapsMainWindow::addFileMenu()
 QAction *CapsMainWindow::addHubAction(QMenu *menu)
 {
     QAction *action = menu->addAction(tr("Connect to &hub…"), this, [this] {
-        bool ok = false;
-        const QString text = QInputDialog::getText(this, tr("Connect to hub"), tr("Hub &URL:"), QLineEdit::Normal,
-                                                   hubUrl().toString(), &ok)
-                                 .trimmed();
-        if (!ok || text.isEmpty())
+        // QInputDialog::getText() sizes the dialog to its label: too narrow for a URL, and
+        // for its own title under most window managers.
+        QInputDialog dialog(this);
+        dialog.setObjectName(QStringLiteral("connectDialog"));
+        dialog.setWindowTitle(tr("Connect to hub"));
+        dialog.setLabelText(tr("Hub &URL:"));
+        dialog.setTextValue(hubUrl().toString());
+        const QFontMetrics fm = dialog.fontMetrics();
+        dialog.setMinimumWidth(qMax(fm.horizontalAdvance(QLatin1Char('x')) * 60,
+                                    fm.horizontalAdvance(dialog.textValue()) + fm.height() * 4));
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        const QString text = dialog.textValue().trimmed();
+        if (text.isEmpty())
             return;
         const QUrl url = QUrl::fromUserInput(text);
         if (!url.isValid() || url.host().isEmpty()) {
@@ -176,7 +193,17 @@ void CapsMainWindow::setCentralArea(QWidget *main, QWidget *log, int mainStretch
     splitter->addWidget(log);
     splitter->setStretchFactor(0, mainStretch);
     splitter->setStretchFactor(1, 1);
-    setCentralWidget(splitter);
+    // Labels and lists off the window's edges (#13: text touched the left edge), with the
+    // style's own margins; nothing below the log, which the status bar follows.
+    auto *central = new QWidget(this);
+    central->setObjectName(QStringLiteral("centralArea"));
+    auto *layout = new QVBoxLayout(central);
+    QStyle *style = this->style();
+    layout->setContentsMargins(style->pixelMetric(QStyle::PM_LayoutLeftMargin, nullptr, this),
+                               style->pixelMetric(QStyle::PM_LayoutTopMargin, nullptr, this) / 2,
+                               style->pixelMetric(QStyle::PM_LayoutRightMargin, nullptr, this), 0);
+    layout->addWidget(splitter);
+    setCentralWidget(central);
 }
 
 void CapsMainWindow::restoreWindowGeometry()

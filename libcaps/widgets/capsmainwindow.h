@@ -12,6 +12,7 @@ namespace caps {
 class Client;
 class ConnectionIndicator;
 class ConnectionStatus;
+class NotificationQueue;
 
 // What the three windows have in common: the connection state always visible in the status
 // bar, geometry kept in QSettings, Quit/About actions, and notifications (status bar, and the
@@ -28,7 +29,9 @@ public:
     // The last notification shown, for tests and accessibility.
     [[nodiscard]] QString lastNotification() const { return m_lastNotification; }
 
+    // In the status bar at once, and as a tray balloon when the one before it has had its time.
     void notify(const QString &title, const QString &message);
+    [[nodiscard]] NotificationQueue *notifications() const { return m_notifications; }
 
     // The program's access token (token mode), sent by every connection of the windows created
     // afterwards; main() sets it once, before the first window.
@@ -62,6 +65,7 @@ private:
     ConnectionIndicator *m_indicator;
     QPointer<ConnectionStatus> m_status;
     QSystemTrayIcon *m_tray = nullptr;
+    NotificationQueue *m_notifications;
     QString m_lastNotification;
     QString m_token;
 };

@@ -26,6 +26,7 @@ ConnectionIndicator::ConnectionIndicator(QWidget *parent)
 void ConnectionIndicator::setStatus(ConnectionStatus *status)
 {
     disconnect(m_connection);
+    m_status = status;
     if (!status) {
         show(ConnectionStatus::stateText(Client::State::Disconnected, -1), Client::State::Disconnected);
         return;
@@ -56,7 +57,7 @@ void ConnectionIndicator::show(const QString &text, Client::State state)
     const int size = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
     m_icon->setPixmap(style()->standardIcon(pixmap, nullptr, this).pixmap(size, size));
     m_text->setText(text);
-    setToolTip(text);
+    setToolTip(m_status ? m_status->details() : text);
     setAccessibleName(tr("Connection: %1").arg(text));
 }
 

@@ -2,6 +2,7 @@
 
 #include "client/client.h"
 
+#include <QPointer>
 #include <QWidget>
 
 class QLabel;
@@ -20,6 +21,7 @@ public:
     // Follows `status` (not owned); nullptr shows "Offline".
     void setStatus(ConnectionStatus *status);
     [[nodiscard]] QString text() const;
+    [[nodiscard]] QString details() const { return toolTip(); }
 
 private:
     void show(const QString &text, caps::Client::State state);
@@ -27,6 +29,7 @@ private:
     QLabel *m_icon;
     QLabel *m_text;
     QMetaObject::Connection m_connection;
+    QPointer<ConnectionStatus> m_status;
 };
 
 } // namespace caps

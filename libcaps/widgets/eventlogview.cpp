@@ -3,6 +3,9 @@
 #include "orders/eventlogmodel.h"
 
 #include <QHeaderView>
+#include <QLocale>
+#include <QStyle>
+#include <QTime>
 #include <QScrollBar>
 
 namespace caps {
@@ -26,13 +29,25 @@ void EventLogView::setLog(EventLogModel *log)
     setModel(log);
     if (!log)
         return;
-    horizontalHeader()->setSectionResizeMode(EventLogModel::TimeColumn, QHeaderView::ResizeToContents);
-    horizontalHeader()->setSectionResizeMode(EventLogModel::DirectionColumn, QHeaderView::ResizeToContents);
+    // From the font, not from the rows: ResizeToContents measured the rows there were when the
+    // view was laid out (none yet, at start), and the Time column showed "01…" (#13).
+    const int padding = 2 * style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, this) + 12;
+    const QString sampleTime = QLocale().toString(QTime(23, 59, 59, 999), QStringLiteral("HH:mm:ss.zzz"));
+    horizontalHeader()->setSectionResizeMode(EventLogModel::TimeColumn, QHeaderView::Interactive);
+    setColumnWidth(EventLogModel::TimeColumn,
+                   qMax(fontMetrics().horizontalAdvance(sampleTime),
+                        horizontalHeader()->fontMetrics().horizontalAdvance(
+                            log->headerData(EventLogModel::TimeColumn, Qt::Horizontal).toString()))
+                       + padding);
+    horizontalHeader()->setSectionResizeMode(EventLogModel::DirectionColumn, QHeaderView::Interactive);
+    setColumnWidth(EventLogModel::DirectionColumn, fontMetrics().horizontalAdvance(QStringLiteral("→")) + padding);
     int eventWidth = horizontalHeader()->fontMetrics().horizontalAdvance(tr("Event"));
     for (const char *event : {"pickup", "in-transit", "delivered", "track"})
         eventWidth = qMax(eventWidth, fontMetrics().horizontalAdvance(QLatin1String(event)));
     setColumnWidth(EventLogModel::EventColumn, eventWidth + 24);
-    setColumnWidth(EventLogModel::OrderColumn, fontMetrics().horizontalAdvance(QLatin1Char('0')) * 38);
+    // An order ID's first characters tell orders apart; the whole is in the tooltip, and the
+    // Details have the rest of the width.
+    setColumnWidth(EventLogModel::OrderColumn, fontMetrics().horizontalAdvance(QLatin1Char('0')) * 14);
     connect(log, &QAbstractItemModel::rowsAboutToBeInserted, this, [this] {
         QScrollBar *bar = verticalScrollBar();
         m_follow = bar->value() >= bar->maximum();

@@ -19,7 +19,11 @@ bool installTranslations(const QLocale &locale)
     }
     auto own = std::make_unique<QTranslator>();
     const bool found = own->load(locale, QStringLiteral("caps"), QStringLiteral("_"), QStringLiteral(":/i18n"));
-    if (found) {
+    // A language CAPS has no catalogue for (French, or the "C" locale of a bare session) reads
+    // English, and English needs its catalogue for the plural forms ("1 order", not "1 order(s)").
+    const bool english = found
+        || own->load(QLocale(QLocale::English), QStringLiteral("caps"), QStringLiteral("_"), QStringLiteral(":/i18n"));
+    if (english) {
         QCoreApplication::installTranslator(own.get());
         caps = std::move(own);
     }

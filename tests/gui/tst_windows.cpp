@@ -14,10 +14,17 @@
 #include "queue/memorymessagestore.h"
 #include "queue/messagequeue.h"
 #include "server/server.h"
+#include "agents/connectionstatus.h"
+#include "widgets/chartscale.h"
+#include "widgets/connectionindicator.h"
 #include "widgets/eventlogview.h"
+#include "widgets/notificationqueue.h"
 #include "widgets/translations.h"
 
 #include <QAbstractItemModel>
+#include <QChart>
+#include <QDateTimeAxis>
+#include <QValueAxis>
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
@@ -67,6 +74,10 @@ private Q_SLOTS:
     void customerRemembersWhomItFollows();
     void germanMenusAndPlurals();
     void largerFontKeepsStatusAndAddressWhole();
+    void chartTicksAreRoundAndLabelsDistinct();
+    void connectionTooltipNamesHubAndReason();
+    void logDetailsAreReadable();
+    void trayNotificationsComeOneAtATime();
 
 private:
     // A hub with a message queue (in memory) and its durable order book.
@@ -323,6 +334,10 @@ void TestWindows::customerMovesToAnotherHub()
     QTimer::singleShot(0, &customer, [&] {
         auto *dialog = customer.findChild<QInputDialog *>();
         QVERIFY(dialog);
+        // Wide enough for a hub URL and for its title (QInputDialog::getText made it 200 px).
+        const QFontMetrics fm = dialog->fontMetrics();
+        QVERIFY(dialog->minimumWidth() > fm.horizontalAdvance(dialog->textValue()));
+        QVERIFY(dialog->minimumWidth() > 2 * fm.horizontalAdvance(dialog->windowTitle()));
         dialog->setTextValue(hubUrl(other.serverPort()).toString());
         dialog->accept();
     });
@@ -703,6 +718,155 @@ void TestWindows::largerFontKeepsStatusAndAddressWhole()
                             .arg(fm.horizontalAdvance(draft.address))));
     // No horizontal scrolling needed.
     QVERIFY(!view->horizontalScrollBar()->isVisible());
+}
+
+// #13 item 7: "last 1 order(s)", labels 20:23:56, 20:23:57, 20:23:57, y ticks at 6.4/12.8/19.2,
+// an empty chart going to 1.1.
+void TestWindows::chartTicksAreRoundAndLabelsDistinct()
+{
+    // A bare session's "C" locale reads English, plural forms included.
+    caps::installTranslations(QLocale::c());
+    const auto restore = qScopeGuard([] { caps::installTranslations(QLocale(QLocale::English)); });
+    caps::OrderModel orders;
+    DeliveryChart chart;
+    chart.setOrders(&orders);
+    auto *y = qobject_cast<QValueAxis *>(chart.chart()->axes(Qt::Vertical).value(0));
+    auto *x = qobject_cast<QDateTimeAxis *>(chart.chart()->axes(Qt::Horizontal).value(0));
+    QVERIFY(y && x);
+    QCOMPARE(y->min(), 0.0);
+    QCOMPARE(y->max(), 5.0);
+    QCOMPARE(y->tickCount(), 6);
+
+    const auto labels = [x] {
+        QStringList result;
+        const qint64 span = x->min().msecsTo(x->max());
+        for (int i = 0; i < x->tickCount(); ++i)
+            result.append(x->min().addMSecs(span * i / (x->tickCount() - 1)).toString(x->format()));
+        return result;
+    };
+    const auto deliver = [&orders](const QString &id, const QDateTime &ordered, qint64 ms) {
+        Order order;
+        order.store = QStringLiteral("s");
+        order.orderId = id;
+        QCOMPARE(orders.applyStep(Order::Status::Ordered, order, ordered), caps::OrderModel::Outcome::Added);
+        QCOMPARE(orders.applyStep(Order::Status::Delivered, order, ordered.addMSecs(ms)),
+                 caps::OrderModel::Outcome::Advanced);
+    };
+    const QDateTime t0 = QDateTime::fromString(QStringLiteral("2026-03-01T20:23:40.300Z"), Qt::ISODateWithMs);
+    deliver(QStringLiteral("c-1"), t0, 19200);
+    QCOMPARE(chart.chart()->title(), QStringLiteral("Pickup to delivery, the last order"));
+    // 19.2 s: 0, 5, … 25, whole numbers.
+    QCOMPARE(y->max(), 25.0);
+    QCOMPARE(y->tickCount(), 6);
+    QCOMPARE(y->labelFormat(), QStringLiteral("%.0f"));
+
+    // Three deliveries within a second: every label says a different second.
+    deliver(QStringLiteral("c-2"), t0.addMSecs(400), 19200);
+    deliver(QStringLiteral("c-3"), t0.addMSecs(800), 19200);
+    QCOMPARE(chart.chart()->title(), QStringLiteral("Pickup to delivery, the last 3 orders"));
+    QStringList shown = labels();
+    QVERIFY2(shown.removeDuplicates() == 0, qPrintable(labels().join(u' ')));
+    QVERIFY(x->tickCount() >= 2);
+    QCOMPARE(x->min().msecsTo(x->max()) % (1000 * (x->tickCount() - 1)), 0);
+    QVERIFY(x->min() < t0.addMSecs(19200) && x->max() > t0.addMSecs(20000));
+
+    // The scale on its own: 1-2-5 steps, whole minutes past a few minutes' span.
+    const caps::ChartScale::ValueTicks v = caps::ChartScale::valueTicks(6.4 * 3);
+    QCOMPARE(v.step, 5.0);
+    QCOMPARE(caps::ChartScale::valueTicks(140).step, 50.0);
+    const caps::ChartScale::TimeTicks hour = caps::ChartScale::timeTicks(t0, t0.addSecs(3600));
+    QCOMPARE(hour.stepMs % 60000, 0);
+    QCOMPARE(hour.format, QStringLiteral("HH:mm"));
+    QVERIFY(hour.count <= 4);
+}
+
+// #13 item 5: the tooltip names the hub and why the last attempt failed, not the label again.
+void TestWindows::connectionTooltipNamesHubAndReason()
+{
+    const QUrl url = hubUrl(freePort());
+    QCOMPARE(caps::ConnectionStatus::detailsText(caps::Client::State::Reconnecting, 3, url,
+                                                 QStringLiteral("Connection refused")),
+             QStringLiteral("Reconnecting to %1 in 3 s\nLast attempt: Connection refused").arg(url.toString()));
+    QCOMPARE(caps::ConnectionStatus::detailsText(caps::Client::State::Connected, -1, url, QString()),
+             QStringLiteral("Connected to %1").arg(url.toString()));
+
+    DriverWindow driver(url);
+    driver.show();
+    auto *indicator = driver.findChild<caps::ConnectionIndicator *>(QStringLiteral("connectionIndicator"));
+    QVERIFY(indicator);
+    QTRY_VERIFY2(indicator->toolTip().contains(QStringLiteral("Last attempt: ")), qPrintable(indicator->toolTip()));
+    QVERIFY(indicator->toolTip().contains(url.toString()));
+    QVERIFY(indicator->toolTip() != indicator->text());
+    QVERIFY(!driver.client()->errorString().isEmpty());
+    QVERIFY(indicator->toolTip().contains(driver.client()->errorString()));
+}
+
+// #13 item 9: the log's Details column is a summary; the JSON is in its tooltip.
+void TestWindows::logDetailsAreReadable()
+{
+    VendorWindow vendor(hubUrl(m_server->serverPort()), QStringLiteral("summary-store"));
+    vendor.show();
+    QTRY_VERIFY(vendor.client()->isConnected());
+    Order draft;
+    draft.customer = QStringLiteral("Grace Hopper");
+    draft.address = QStringLiteral("1 Navy Yard");
+    const QString id = vendor.agent()->placeOrder(draft).orderId;
+    QTRY_VERIFY(!vendor.agent()->orders()->order(id).unsent);
+    auto *view = vendor.findChild<caps::EventLogView *>(QStringLiteral("eventLogView"));
+    QVERIFY(view);
+    const QAbstractItemModel *log = view->model();
+    int row = -1;
+    for (int r = 0; r < log->rowCount(); ++r) {
+        if (log->index(r, caps::EventLogModel::EventColumn).data().toString() == QLatin1String("pickup"))
+            row = r;
+    }
+    QVERIFY(row >= 0);
+    const QModelIndex details = log->index(row, caps::EventLogModel::DetailsColumn);
+    QVERIFY2(details.data().toString().startsWith(QStringLiteral("Grace Hopper, 1 Navy Yard · ordered ")),
+             qPrintable(details.data().toString()));
+    QVERIFY(details.data().toString().endsWith(QStringLiteral(" · store summary-store")));
+    QVERIFY(!details.data().toString().contains(u'{'));
+    QVERIFY(details.data(Qt::ToolTipRole).toString().contains(QStringLiteral("\"orderID\":\"%1\"").arg(id)));
+}
+
+// #13 item 9: two tray balloons overlapped. One at a time; what came meanwhile, as one.
+void TestWindows::trayNotificationsComeOneAtATime()
+{
+    caps::installTranslations(QLocale(QLocale::English));
+    caps::NotificationQueue queue(150);
+    QSignalSpy shown(&queue, &caps::NotificationQueue::show);
+    queue.post(QStringLiteral("Vendor"), QStringLiteral("Thank you for delivering a"));
+    QCOMPARE(shown.count(), 1);
+    QCOMPARE(shown.at(0).at(1).toString(), QStringLiteral("Thank you for delivering a"));
+    QCOMPARE(shown.at(0).at(2).toInt(), 150);
+    queue.post(QStringLiteral("Vendor"), QStringLiteral("Thank you for delivering b"));
+    queue.post(QStringLiteral("Vendor"), QStringLiteral("Thank you for delivering c"));
+    QCOMPARE(shown.count(), 1); // the first is still on screen
+    QCOMPARE(queue.pendingCount(), 2);
+    QVERIFY(shown.wait());
+    QCOMPARE(shown.count(), 2);
+    QCOMPARE(shown.at(1).at(0).toString(), QStringLiteral("Vendor"));
+    QCOMPARE(shown.at(1).at(1).toString(), QStringLiteral("Thank you for delivering b\nThank you for delivering c"));
+    QTRY_VERIFY(!queue.isShowing());
+    QCOMPARE(shown.count(), 2);
+
+    // Many at once: the newest few, the rest counted; different titles, a common one.
+    queue.post(QStringLiteral("Vendor"), QStringLiteral("first"));
+    for (int i = 0; i < 6; ++i)
+        queue.post(i % 2 ? QStringLiteral("Vendor") : QStringLiteral("Driver"), QStringLiteral("n%1").arg(i));
+    QVERIFY(shown.wait());
+    QCOMPARE(shown.count(), 4);
+    QCOMPARE(shown.at(3).at(0).toString(), QStringLiteral("6 updates"));
+    QCOMPARE(shown.at(3).at(1).toString(), QStringLiteral("3 earlier updates in the log\nn3\nn4\nn5"));
+
+    // The windows post through one.
+    VendorWindow vendor(hubUrl(m_server->serverPort()), QStringLiteral("notify-store"));
+    QVERIFY(vendor.notifications());
+    QSignalSpy fromWindow(vendor.notifications(), &caps::NotificationQueue::show);
+    vendor.notify(QStringLiteral("t"), QStringLiteral("one"));
+    vendor.notify(QStringLiteral("t"), QStringLiteral("two"));
+    QCOMPARE(fromWindow.count(), 1);
+    QCOMPARE(vendor.lastNotification(), QStringLiteral("two"));
 }
 
 QTEST_MAIN(TestWindows)

@@ -801,6 +801,50 @@ private slots:
         QVERIFY(quiet({&otherDriver, &customer}));
     }
 
+    // A driver that comes to a hub is offered only orders still waiting for one (#13: a newcomer
+    // greeted with "28 waiting for pickup"): pickups that an earlier hub left in the store for
+    // orders since taken, delivered or cancelled, or for orders its book does not know, go when
+    // the hub starts, from the shared queue and the subscribed drivers' own.
+    void staleDriverPickupsAreDiscardedAtStart()
+    {
+        QTemporaryDir dir;
+        {
+            auto opened = caps::SqliteMessageStore::open(dir.filePath(QStringLiteral("hub.sqlite")));
+            QVERIFY(opened);
+            caps::MessageStore &store = *opened.value();
+            const auto pickup = [](const QString &id) { return QJsonDocument::fromJson(order(id).toUtf8()).object(); };
+            for (const QString id : {"w-1", "t-1", "d-1", "c-1", "gone-1"})
+                QVERIFY(store.enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), id, pickup(id)).ok());
+            QVERIFY(store.subscribe(QStringLiteral("driver-7"), QStringLiteral("pickup")).ok());
+            for (const QString id : {"w-1", "gone-2"})
+                QVERIFY(store.enqueue(QStringLiteral("driver-7"), QStringLiteral("pickup"), id, pickup(id)).ok());
+            const QList<std::pair<QString, caps::OrderStatus>> book{{"w-1", caps::OrderStatus::Ordered},
+                                                                    {"t-1", caps::OrderStatus::InTransit},
+                                                                    {"d-1", caps::OrderStatus::Delivered},
+                                                                    {"c-1", caps::OrderStatus::Cancelled}};
+            for (const auto &[id, status] : book) {
+                caps::OrderRecord record;
+                record.orderId = id;
+                record.status = status;
+                record.event = QStringLiteral("pickup");
+                record.time = QDateTime::currentDateTimeUtc();
+                record.payloadJson = order(id).toUtf8();
+                QVERIFY(store.saveOrder(record).ok());
+            }
+        }
+        auto q = startQueueHub(QStringLiteral("sqlite"), dir);
+        QVERIFY(q);
+        QCOMPARE(idsOf(q->store->pending(QStringLiteral("driver"), QStringLiteral("pickup")).value()),
+                 QStringList{QStringLiteral("w-1")});
+        QCOMPARE(idsOf(q->store->pending(QStringLiteral("driver-7"), QStringLiteral("pickup")).value()),
+                 QStringList{QStringLiteral("w-1")});
+
+        WsPeer driver;
+        QVERIFY(join(driver, q->hub->server.serverPort()));
+        driver.send(withAck(1, "getAll", R"({"clientId":"driver","event":"pickup"})"));
+        QCOMPARE(framesOf(driver, 2), (QStringList{"pickup w-1", "ack 1 ok count=1"}));
+    }
+
     void otherEventsAndNamespacesAreIgnored()
     {
         auto hub = startHub();
