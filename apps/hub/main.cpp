@@ -2,6 +2,7 @@
 
 #include "queue/messagequeue.h"
 #include "queue/memorymessagestore.h"
+#include "queue/postgresmessagestore.h"
 #include "queue/sqlitemessagestore.h"
 #include "security/securitylogging.h"
 #include "security/securityoptions.h"
@@ -54,7 +55,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption dbOption(
         QStringLiteral("db"),
         QCoreApplication::translate("main",
-                                    "Message queue database (SQLite), kept across restarts; "
+                                    "Message queue database, kept across restarts: an SQLite file, or "
+                                    "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (a libpq URI; "
+                                    "?host=/socket/folder for a Unix socket) to run as one hub of a cluster; "
                                     "\":memory:\" for none that survives the hub (default %1).")
             .arg(caps::SqliteMessageStore::defaultPath()),
         QStringLiteral("path"), caps::SqliteMessageStore::defaultPath());
@@ -169,8 +172,24 @@ int main(int argc, char *argv[])
     // ":memory:" promises no durability, so it needs no SQL engine either: the plain in-memory
     // store costs a fraction of SQLite's per event.
     std::unique_ptr<caps::MessageStore> store;
-    if (parser.value(dbOption) == caps::SqliteMessageStore::memoryPath()) {
+    const QString db = parser.value(dbOption);
+    if (db == caps::SqliteMessageStore::memoryPath()) {
         store = std::make_unique<caps::MemoryMessageStore>();
+    } else if (caps::PostgresUri::looksLikeOne(db)) {
+        const auto uri = caps::PostgresUri::parse(db);
+        if (!uri) {
+            std::fprintf(stderr, "%s\n",
+                         qPrintable(QCoreApplication::translate("main", "caps-hub: --db: %1").arg(uri.error())));
+            return 1;
+        }
+        auto opened = caps::PostgresMessageStore::open(*uri);
+        if (!opened) {
+            std::fprintf(stderr, "%s\n",
+                         qPrintable(QCoreApplication::translate("main", "caps-hub: cannot open the message queue: %1")
+                                        .arg(opened.error())));
+            return 1;
+        }
+        store = std::move(opened).value();
     } else {
         auto opened = caps::SqliteMessageStore::open(parser.value(dbOption));
         if (!opened) {
