@@ -1,5 +1,7 @@
 // caps-hub: the CAPS hub (the lab's Phase 2 hub) on our Socket.IO server.
 
+#include "cluster/postgresadapter.h"
+#include "cluster/postgresbus.h"
 #include "queue/messagequeue.h"
 #include "queue/memorymessagestore.h"
 #include "queue/postgresmessagestore.h"
@@ -172,6 +174,8 @@ int main(int argc, char *argv[])
     // ":memory:" promises no durability, so it needs no SQL engine either: the plain in-memory
     // store costs a fraction of SQLite's per event.
     std::unique_ptr<caps::MessageStore> store;
+    // With PostgreSQL this hub is one of several: broadcasts reach the others' sockets too.
+    std::unique_ptr<caps::PostgresBus> bus;
     const QString db = parser.value(dbOption);
     if (db == caps::SqliteMessageStore::memoryPath()) {
         store = std::make_unique<caps::MemoryMessageStore>();
@@ -190,6 +194,19 @@ int main(int argc, char *argv[])
             return 1;
         }
         store = std::move(opened).value();
+        auto joined = caps::PostgresBus::open(*uri);
+        if (!joined) {
+            std::fprintf(
+                stderr, "%s\n",
+                qPrintable(
+                    QCoreApplication::translate("main", "caps-hub: cannot join the cluster: %1").arg(joined.error())));
+            return 1;
+        }
+        bus = std::move(joined).value();
+        options.adapterFactory
+            = [bus = bus.get(), recovery = options.recovery()](const QString &nsp) -> std::unique_ptr<caps::Adapter> {
+            return std::make_unique<caps::PostgresAdapter>(bus, nsp, recovery);
+        };
     } else {
         auto opened = caps::SqliteMessageStore::open(parser.value(dbOption));
         if (!opened) {
