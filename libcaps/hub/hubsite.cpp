@@ -28,8 +28,8 @@ QByteArray HubSite::configJson(const EventCatalogue &catalogue, const QString &n
         const bool heard = (e.openListeners | e.tokenListeners).testFlag(Listener::Trackers);
         if (!heard)
             continue;
-        const bool onTheWay = e.changesStatus()
-            && (e.to == OrderStatus::Delivered || catalogue.isPast(OrderStatus::Delivered, e.to));
+        const bool onTheWay
+            = e.changesStatus() && (e.to == OrderStatus::Delivered || catalogue.isPast(OrderStatus::Delivered, e.to));
         events.append(QJsonObject{
             {QStringLiteral("event"), e.name},
             {QStringLiteral("label"), QString::fromUtf8(e.label ? e.label : "")},
