@@ -59,6 +59,22 @@ QString text(const QString &s)
     return s.isNull() ? QStringLiteral("") : s;
 }
 
+// The row of `query` (seq, order_id, status, taker, event, time, payload).
+OrderRecord recordOf(const QSqlQuery &query)
+{
+    OrderRecord r;
+    r.sequence = query.value(0).toLongLong();
+    r.orderId = query.value(1).toString();
+    const int status = query.value(2).toInt();
+    // A status this program does not know (a newer hub wrote it) reads as one not seen.
+    r.status = status >= 0 && status <= int(OrderStatus::Cancelled) ? OrderStatus(status) : OrderStatus::Unknown;
+    r.taker = query.value(3).toString();
+    r.event = query.value(4).toString();
+    r.time = QDateTime::fromMSecsSinceEpoch(query.value(5).toLongLong(), Qt::UTC);
+    r.payloadJson = query.value(6).toString().toUtf8();
+    return r;
+}
+
 } // namespace
 
 struct PostgresMessageStore::Statements
@@ -80,6 +96,8 @@ struct PostgresMessageStore::Statements
         , dropPendingByAge(db)
         , dropOldestPending(db)
         , saveOrder(db)
+        , claimOrder(db)
+        , loadOrder(db)
         , loadOrders(db)
     { }
 
@@ -99,6 +117,8 @@ struct PostgresMessageStore::Statements
     QSqlQuery dropPendingByAge;
     QSqlQuery dropOldestPending;
     QSqlQuery saveOrder;
+    QSqlQuery claimOrder;
+    QSqlQuery loadOrder;
     QSqlQuery loadOrders;
 };
 
@@ -266,6 +286,16 @@ Result<bool> PostgresMessageStore::prepareStatements()
          "INSERT INTO orders (order_id, status, taker, event, time, payload) VALUES (?, ?, ?, ?, ?, ?)"
          " ON CONFLICT (order_id) DO UPDATE SET seq = nextval('orders_seq'), status = excluded.status,"
          " taker = excluded.taker, event = excluded.event, time = excluded.time, payload = excluded.payload"},
+        // The decision between hubs: the row's lock makes a second claim wait for the first
+        // one's commit, and then read the row as that commit left it (READ COMMITTED re-checks
+        // the WHERE on the new row version), so only one of them updates it.
+        {&s.claimOrder,
+         "INSERT INTO orders AS o (order_id, status, taker, event, time, payload) VALUES (?, ?, ?, ?, ?, ?)"
+         " ON CONFLICT (order_id) DO UPDATE SET seq = nextval('orders_seq'), status = excluded.status,"
+         " taker = excluded.taker, event = excluded.event, time = excluded.time, payload = excluded.payload"
+         " WHERE o.status = ANY (CAST(? AS integer[])) AND (o.taker = '' OR o.taker = excluded.taker OR o.taker = ?)"
+         " RETURNING seq"},
+        {&s.loadOrder, "SELECT seq, order_id, status, taker, event, time, payload FROM orders WHERE order_id = ?"},
         {&s.loadOrders,
          "SELECT seq, order_id, status, taker, event, time, payload FROM"
          " (SELECT * FROM orders ORDER BY seq DESC LIMIT ?) AS latest ORDER BY seq"},
@@ -694,6 +724,65 @@ Result<bool> PostgresMessageStore::saveOrder(const OrderRecord &record)
     return true;
 }
 
+Result<std::optional<OrderRecord>> PostgresMessageStore::loadOrder(const QString &orderId) const
+{
+    QSqlQuery &load = m_statements->loadOrder;
+    load.bindValue(0, orderId);
+    if (!load.exec())
+        return sqlFailure<std::optional<OrderRecord>>(QStringLiteral("load order"), load);
+    std::optional<OrderRecord> record;
+    if (load.next())
+        record = recordOf(load);
+    load.finish();
+    return record;
+}
+
+Result<OrderClaim> PostgresMessageStore::claimOrder(const OrderRecord &record, const QList<OrderStatus> &from,
+                                                    const QString &previousTaker)
+{
+    using R = Result<OrderClaim>;
+    if (record.orderId.isEmpty())
+        return R::failure(QStringLiteral("claimOrder: the order id is empty"));
+    QStringList statuses;
+    for (const OrderStatus status : from)
+        statuses.append(QString::number(int(status)));
+    if (auto ok = begin(); !ok)
+        return R::failure(ok.error());
+    QSqlQuery &claim = m_statements->claimOrder;
+    claim.bindValue(0, record.orderId);
+    claim.bindValue(1, int(record.status));
+    claim.bindValue(2, text(record.taker));
+    claim.bindValue(3, text(record.event));
+    claim.bindValue(4, record.time.toMSecsSinceEpoch());
+    claim.bindValue(5, QString::fromUtf8(record.payloadJson));
+    claim.bindValue(6, QStringLiteral("{%1}").arg(statuses.join(QLatin1Char(','))));
+    // '' matches only a row without taker, which the clause before already lets through.
+    claim.bindValue(7, text(previousTaker));
+    if (!claim.exec()) {
+        auto failure = sqlFailure<OrderClaim>(QStringLiteral("claim order"), claim);
+        rollback();
+        return failure;
+    }
+    const bool saved = claim.next();
+    claim.finish();
+    OrderClaim outcome;
+    outcome.saved = saved;
+    if (!saved) {
+        QSqlQuery &load = m_statements->loadOrder;
+        load.bindValue(0, record.orderId);
+        if (!load.exec() || !load.next()) {
+            auto failure = sqlFailure<OrderClaim>(QStringLiteral("read the claimed order"), load);
+            rollback();
+            return failure;
+        }
+        outcome.current = recordOf(load);
+        load.finish();
+    }
+    if (auto ok = commit(); !ok)
+        return R::failure(ok.error());
+    return outcome;
+}
+
 Result<QList<OrderRecord>> PostgresMessageStore::loadOrders(qint64 limit) const
 {
     QSqlQuery &load = m_statements->loadOrders;
@@ -701,19 +790,8 @@ Result<QList<OrderRecord>> PostgresMessageStore::loadOrders(qint64 limit) const
     if (!load.exec())
         return sqlFailure<QList<OrderRecord>>(QStringLiteral("load orders"), load);
     QList<OrderRecord> records;
-    while (load.next()) {
-        OrderRecord r;
-        r.sequence = load.value(0).toLongLong();
-        r.orderId = load.value(1).toString();
-        const int status = load.value(2).toInt();
-        // A status this program does not know (a newer hub wrote it) reads as one not seen.
-        r.status = status >= 0 && status <= int(OrderStatus::Cancelled) ? OrderStatus(status) : OrderStatus::Unknown;
-        r.taker = load.value(3).toString();
-        r.event = load.value(4).toString();
-        r.time = QDateTime::fromMSecsSinceEpoch(load.value(5).toLongLong(), Qt::UTC);
-        r.payloadJson = load.value(6).toString().toUtf8();
-        records.append(std::move(r));
-    }
+    while (load.next())
+        records.append(recordOf(load));
     load.finish();
     return records;
 }

@@ -103,6 +103,27 @@ private slots:
         QCOMPARE(vendorOut.count("Thank you for delivering"), 3);
     }
 
+    // Two drivers on two hubs, one order: one takes it, decided in PostgreSQL; the other is
+    // refused as on one hub (tests/interop/lifecycle.js, its second driver on hub B).
+    void oneDriverTakesAnOrderAcrossHubs()
+    {
+        HubProcess hubA(HubProcess::defaultProgram(), uriOf(QStringLiteral("cluster")));
+        HubProcess hubB(HubProcess::defaultProgram(), uriOf(QStringLiteral("cluster")));
+        QVERIFY2(hubA.start(), qPrintable(hubA.errorString()));
+        QVERIFY2(hubB.start(), qPrintable(hubB.errorString()));
+        const auto base = [](const HubProcess &hub) { return QStringLiteral("http://127.0.0.1:%1").arg(hub.port()); };
+        QProcess lifecycle;
+        QByteArray out;
+        startNode(lifecycle, QStringLiteral("lifecycle.js"),
+                  {QStringLiteral("--url"), base(hubA), QStringLiteral("--url2"), base(hubB),
+                   QStringLiteral("--orders"), QStringLiteral("20")});
+        QVERIFY(QTest::qWaitFor([&] { return lifecycle.state() == QProcess::NotRunning; }, 60000));
+        out += lifecycle.readAll();
+        stop(lifecycle);
+        QVERIFY2(lifecycle.exitStatus() == QProcess::NormalExit && lifecycle.exitCode() == 0, out.constData());
+        QVERIFY2(out.contains("OK lifecycle held"), out.constData());
+    }
+
     // The control: hubs on two databases are two services. The same clients get nothing across.
     void separateDatabasesShareNothing()
     {

@@ -204,6 +204,48 @@ private slots:
         QCOMPARE(loaded->first().status, OrderStatus::InTransit);
     }
 
+    // Two hubs claim one order: the first claim saves, the second finds it taken and is told by
+    // whom; the taker itself may move it on, and a hub that knew the old taker (gone) may too.
+    void claimOrderDecidesOnce()
+    {
+        const PostgresUri uri = freshDatabase();
+        auto a = PostgresMessageStore::open(uri);
+        auto b = PostgresMessageStore::open(uri);
+        QVERIFY2(a.ok() && b.ok(), qPrintable(a.error() + b.error()));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const auto record = [&](OrderStatus status, const QString &taker, const QString &event) {
+            return OrderRecord{"o-1", status, taker, event, now, R"({"orderID":"o-1"})", 0};
+        };
+        const QList<OrderStatus> fromOrdered{OrderStatus::Ordered};
+        const QList<OrderStatus> fromInTransit{OrderStatus::InTransit};
+        QVERIFY(!(*b)->loadOrder("o-1").value().has_value());
+        QVERIFY((*a)->saveOrder(record(OrderStatus::Ordered, "", "pickup")).ok());
+        QCOMPARE((*b)->loadOrder("o-1").value()->status, OrderStatus::Ordered);
+
+        const auto first = (*a)->claimOrder(record(OrderStatus::InTransit, "d1", "in-transit"), fromOrdered, {});
+        QVERIFY2(first.ok(), qPrintable(first.error()));
+        QVERIFY(first->saved);
+        const auto second = (*b)->claimOrder(record(OrderStatus::InTransit, "d2", "in-transit"), fromOrdered, {});
+        QVERIFY2(second.ok(), qPrintable(second.error()));
+        QVERIFY(!second->saved);
+        QCOMPARE(second->current.status, OrderStatus::InTransit);
+        QCOMPARE(second->current.taker, QStringLiteral("d1"));
+        // Delivered by the other driver: refused; by the taker: saved.
+        QVERIFY(!(*b)->claimOrder(record(OrderStatus::Delivered, "d2", "delivered"), fromInTransit, {})->saved);
+        QVERIFY(!(*b)->claimOrder(record(OrderStatus::Delivered, "d2", "delivered"), fromInTransit, "d9")->saved);
+        QVERIFY((*b)->claimOrder(record(OrderStatus::Delivered, "d2", "delivered"), fromInTransit, "d1")->saved);
+        QCOMPARE((*a)->loadOrder("o-1").value()->status, OrderStatus::Delivered);
+        // An order the store does not know is claimed by whoever comes.
+        const OrderRecord fresh{"o-2", OrderStatus::InTransit, "d3", "in-transit", now, "{}", 0};
+        QVERIFY((*a)->claimOrder(fresh, fromOrdered, {})->saved);
+        // Inside a batch a lost claim leaves the batch usable.
+        QVERIFY((*b)->beginBatch().ok());
+        QVERIFY(!(*b)->claimOrder(record(OrderStatus::InTransit, "d4", "in-transit"), fromOrdered, {})->saved);
+        QCOMPARE((*b)->enqueue("driver", "pickup", "o-3", QJsonObject()).value(), EnqueueOutcome::Stored);
+        QVERIFY((*b)->commitBatch().ok());
+        QCOMPARE((*a)->count("driver").value(), 1);
+    }
+
     void schemaIsVersioned()
     {
         const PostgresUri uri = freshDatabase();
