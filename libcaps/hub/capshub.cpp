@@ -45,6 +45,7 @@ CapsHub::CapsHub(Namespace *nsp, const Options &options, QObject *parent)
     , m_commit(new GroupCommit(options.queue ? &options.queue->store() : nullptr, options.maxBatchEvents, this))
 {
     m_options.policy.setCatalogue(options.catalogue);
+    connect(m_commit, &GroupCommit::committed, this, [this] { m_claimInBatch = false; });
     if (options.queue) {
         new QueuePruner(*options.queue, m_commit, this); // pending retention, docs/queue.md
         restoreOrders();
@@ -353,6 +354,16 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
                                  hubEvent.time,
                                  hubEvent.payloadJson,
                                  0};
+        // A claim holds its order's row until the batch commits. Two hubs each holding one and
+        // waiting for the other's would deadlock (PostgreSQL breaks that after a second, with
+        // an error for one of them): so a batch holds one claim at most, and commits before a
+        // second.
+        if (m_claimInBatch && m_options.queue->store().sharedByHubs() && m_commit->commitNow()) {
+            if (const auto reopened = m_commit->open(); !reopened) {
+                failed(reopened.error());
+                return;
+            }
+        }
         const auto claim = m_options.queue->store().claimOrder(record, caps.from, previousTaker);
         if (!claim) {
             failed(claim.error());
@@ -382,6 +393,7 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
             return;
         }
         savedOrder = true;
+        m_claimInBatch = true;
     }
     // The queue follows the lifecycle: a taken order leaves the drivers' queues, a delivered one
     // leaves no in-transit behind, a cancelled one no pickup. Part of the same batch: undone

@@ -139,6 +139,9 @@ public:
         Q_UNUSED(orderId)
         return std::optional<OrderRecord>();
     }
+    // Whether several hubs may use this store at once (claimOrder() may then refuse, and a
+    // claimed order stays locked against the other hubs until the batch commits).
+    [[nodiscard]] virtual bool sharedByHubs() const { return false; }
     // saveOrder() for a store several hubs share: it saves `record` only if the store does not
     // know the order, or has it in one of `from` with no taker yet, `record`'s taker, or
     // `previousTaker` (the one this hub's book knew, which it judged gone) — atomically against

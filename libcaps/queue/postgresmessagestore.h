@@ -53,6 +53,7 @@ public:
     [[nodiscard]] Result<PendingPruned> prunePending(const QDateTime &now) override;
     [[nodiscard]] Result<bool> saveOrder(const OrderRecord &record) override;
     [[nodiscard]] Result<QList<OrderRecord>> loadOrders(qint64 limit) const override;
+    [[nodiscard]] bool sharedByHubs() const override { return true; }
     [[nodiscard]] Result<std::optional<OrderRecord>> loadOrder(const QString &orderId) const override;
     [[nodiscard]] Result<OrderClaim> claimOrder(const OrderRecord &record, const QList<OrderStatus> &from,
                                                 const QString &previousTaker) override;
