@@ -71,6 +71,9 @@ Result<bool> PostgresBus::initialise()
     // Its own schema: the queue refuses a public schema with tables it does not know.
     const QStringList statements = {
         QStringLiteral("SET client_min_messages = warning"),
+        // A NOTIFY is delivered at commit and kept nowhere, and a large message's row lives 30 s:
+        // neither needs the commit to wait for the disk (one fsync per broadcast otherwise).
+        QStringLiteral("SET synchronous_commit = off"),
         QStringLiteral("BEGIN"),
         QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kTableLock),
         QStringLiteral("CREATE SCHEMA IF NOT EXISTS sio_cluster"),

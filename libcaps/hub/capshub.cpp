@@ -45,7 +45,6 @@ CapsHub::CapsHub(Namespace *nsp, const Options &options, QObject *parent)
     , m_commit(new GroupCommit(options.queue ? &options.queue->store() : nullptr, options.maxBatchEvents, this))
 {
     m_options.policy.setCatalogue(options.catalogue);
-    connect(m_commit, &GroupCommit::committed, this, [this] { m_claimInBatch = false; });
     if (options.queue) {
         new QueuePruner(*options.queue, m_commit, this); // pending retention, docs/queue.md
         restoreOrders();
@@ -354,17 +353,21 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
                                  hubEvent.time,
                                  hubEvent.payloadJson,
                                  0};
-        // A claim holds its order's row until the batch commits. Two hubs each holding one and
-        // waiting for the other's would deadlock (PostgreSQL breaks that after a second, with
-        // an error for one of them): so a batch holds one claim at most, and commits before a
-        // second.
-        if (m_claimInBatch && m_options.queue->store().sharedByHubs() && m_commit->commitNow()) {
+        auto claim = m_options.queue->store().claimOrder(record, caps.from, previousTaker);
+        // Another hub's batch holds the order: commit ours (its claims go to the other hubs)
+        // before waiting, so that two hubs never wait for each other.
+        if (claim && claim->wouldWait && m_commit->commitNow()) {
             if (const auto reopened = m_commit->open(); !reopened) {
                 failed(reopened.error());
                 return;
             }
+            claim = m_options.queue->store().claimOrder(record, caps.from, previousTaker);
         }
-        const auto claim = m_options.queue->store().claimOrder(record, caps.from, previousTaker);
+        if (claim && claim->wouldWait) {
+            failed(QStringLiteral("%1: order %2 is busy on another hub; send it again")
+                       .arg(hubEvent.event, hubEvent.orderId));
+            return;
+        }
         if (!claim) {
             failed(claim.error());
             return;
@@ -393,7 +396,6 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
             return;
         }
         savedOrder = true;
-        m_claimInBatch = true;
     }
     // The queue follows the lifecycle: a taken order leaves the drivers' queues, a delivered one
     // leaves no in-transit behind, a cancelled one no pickup. Part of the same batch: undone

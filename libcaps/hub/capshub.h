@@ -154,7 +154,6 @@ private:
     OrderBook m_book;
     // Drivers that took an order through another hub sharing the store (a lost claimOrder()).
     QSet<QString> m_remoteTakers;
-    bool m_claimInBatch = false; // the open batch has claimed an order (see onCapsEvent)
     GroupCommit *m_commit;
 };
 

@@ -69,6 +69,9 @@ struct OrderClaim
 {
     bool saved = true;
     OrderRecord current;
+    // Neither: another hub's open batch holds the order, and waiting for it while this batch
+    // holds claims of its own could deadlock the two. Commit the batch, then claim again.
+    bool wouldWait = false;
 };
 
 // Durable per-client message queues for the hub (the lab's Phase 3 queue).
@@ -139,9 +142,6 @@ public:
         Q_UNUSED(orderId)
         return std::optional<OrderRecord>();
     }
-    // Whether several hubs may use this store at once (claimOrder() may then refuse, and a
-    // claimed order stays locked against the other hubs until the batch commits).
-    [[nodiscard]] virtual bool sharedByHubs() const { return false; }
     // saveOrder() for a store several hubs share: it saves `record` only if the store does not
     // know the order, or has it in one of `from` with no taker yet, `record`'s taker, or
     // `previousTaker` (the one this hub's book knew, which it judged gone) — atomically against

@@ -369,6 +369,7 @@ Result<bool> PostgresMessageStore::beginBatch()
     if (!run("BEGIN", &error))
         return Result<bool>::failure(QStringLiteral("begin batch: %1").arg(error));
     m_inBatch = true;
+    m_claimsInBatch = 0;
     m_batchError.clear();
     return true;
 }
@@ -748,6 +749,15 @@ Result<OrderClaim> PostgresMessageStore::claimOrder(const OrderRecord &record, c
         statuses.append(QString::number(int(status)));
     if (auto ok = begin(); !ok)
         return R::failure(ok.error());
+    // Holding claims, this batch must not wait for another hub's (which may wait for ours):
+    // a row another batch holds fails at once, and the hub commits and claims again.
+    const bool mustNotWait = m_inBatch && m_claimsInBatch > 0;
+    if (mustNotWait) {
+        if (QString error; !run("SET LOCAL lock_timeout = '1ms'", &error)) {
+            rollback();
+            return R::failure(error);
+        }
+    }
     QSqlQuery &claim = m_statements->claimOrder;
     claim.bindValue(0, record.orderId);
     claim.bindValue(1, int(record.status));
@@ -759,12 +769,26 @@ Result<OrderClaim> PostgresMessageStore::claimOrder(const OrderRecord &record, c
     // '' matches only a row without taker, which the clause before already lets through.
     claim.bindValue(7, text(previousTaker));
     if (!claim.exec()) {
+        // 55P03: lock_not_available (the lock timeout above).
+        const bool busy = mustNotWait && claim.lastError().nativeErrorCode() == QLatin1String("55P03");
         auto failure = sqlFailure<OrderClaim>(QStringLiteral("claim order"), claim);
-        rollback();
+        rollback(); // to the savepoint: the SET LOCAL goes with it
+        if (busy) {
+            OrderClaim wait;
+            wait.saved = false;
+            wait.wouldWait = true;
+            return wait;
+        }
         return failure;
     }
     const bool saved = claim.next();
     claim.finish();
+    if (mustNotWait) {
+        if (QString error; !run("SET LOCAL lock_timeout = '10s'", &error)) {
+            rollback();
+            return R::failure(error);
+        }
+    }
     OrderClaim outcome;
     outcome.saved = saved;
     if (!saved) {
@@ -780,6 +804,8 @@ Result<OrderClaim> PostgresMessageStore::claimOrder(const OrderRecord &record, c
     }
     if (auto ok = commit(); !ok)
         return R::failure(ok.error());
+    if (saved && m_inBatch)
+        ++m_claimsInBatch;
     return outcome;
 }
 

@@ -53,7 +53,6 @@ public:
     [[nodiscard]] Result<PendingPruned> prunePending(const QDateTime &now) override;
     [[nodiscard]] Result<bool> saveOrder(const OrderRecord &record) override;
     [[nodiscard]] Result<QList<OrderRecord>> loadOrders(qint64 limit) const override;
-    [[nodiscard]] bool sharedByHubs() const override { return true; }
     [[nodiscard]] Result<std::optional<OrderRecord>> loadOrder(const QString &orderId) const override;
     [[nodiscard]] Result<OrderClaim> claimOrder(const OrderRecord &record, const QList<OrderStatus> &from,
                                                 const QString &previousTaker) override;
@@ -84,6 +83,7 @@ private:
     QSqlDatabase m_db;
     std::unique_ptr<Statements> m_statements;
     bool m_inBatch = false;
+    int m_claimsInBatch = 0; // rows of `orders` the open batch has locked
     QString m_batchError;
 };
 

@@ -246,6 +246,35 @@ private slots:
         QCOMPARE((*a)->count("driver").value(), 1);
     }
 
+    // A batch that holds a claim does not wait for another hub's batch (which may wait for it):
+    // the claim comes back wouldWait, the batch stays usable, and after its commit the claim can wait.
+    void claimInABatchDoesNotWaitHoldingClaims()
+    {
+        const PostgresUri uri = freshDatabase();
+        auto a = PostgresMessageStore::open(uri);
+        auto b = PostgresMessageStore::open(uri);
+        QVERIFY2(a.ok() && b.ok(), qPrintable(a.error() + b.error()));
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const auto taking = [&](const QString &order, const QString &driver) {
+            return OrderRecord{order, OrderStatus::InTransit, driver, "in-transit", now, "{}", 0};
+        };
+        const QList<OrderStatus> fromOrdered{OrderStatus::Ordered};
+        QVERIFY((*a)->beginBatch().ok());
+        QVERIFY((*a)->claimOrder(taking("o-1", "d1"), fromOrdered, {})->saved);
+        QVERIFY((*b)->beginBatch().ok());
+        QVERIFY((*b)->claimOrder(taking("o-2", "d2"), fromOrdered, {})->saved);
+        const auto busy = (*b)->claimOrder(taking("o-1", "d2"), fromOrdered, {});
+        QVERIFY2(busy.ok(), qPrintable(busy.error()));
+        QVERIFY(busy->wouldWait);
+        QVERIFY(!busy->saved);
+        QVERIFY((*b)->commitBatch().ok()); // o-2 is b's
+        QVERIFY((*a)->commitBatch().ok()); // o-1 is a's
+        const auto late = (*b)->claimOrder(taking("o-1", "d2"), fromOrdered, {});
+        QVERIFY(late.ok() && !late->saved && !late->wouldWait);
+        QCOMPARE(late->current.taker, QStringLiteral("d1"));
+        QCOMPARE((*a)->loadOrder("o-2").value()->taker, QStringLiteral("d2"));
+    }
+
     void schemaIsVersioned()
     {
         const PostgresUri uri = freshDatabase();
