@@ -19,6 +19,11 @@ bool BenchOptions::parse(const QStringList &arguments, QString *error)
                                     tr("Hub URL http://127.0.0.1:PORT/NAMESPACE (loopback only)."), tr("url"));
     const QCommandLineOption portOpt(QStringLiteral("port"), tr("Hub port on 127.0.0.1 (instead of --url)."),
                                      tr("port"));
+    const QCommandLineOption driverPortOpt(
+        QStringLiteral("driver-port"),
+        tr("Port on 127.0.0.1 of another hub of the same cluster for the drivers (vendors and customers stay on "
+           "--url/--port): every order crosses hubs."),
+        tr("port"));
     const QCommandLineOption vendorsOpt(QStringLiteral("vendors"),
                                         tr("Vendors, each in its own store room (default 10)."), tr("n"));
     const QCommandLineOption driversOpt(QStringLiteral("drivers"),
@@ -59,9 +64,10 @@ bool BenchOptions::parse(const QStringList &arguments, QString *error)
                                       tr("text"));
     QCommandLineOption workerOpt(QStringLiteral("worker-index"), tr("Internal: run as worker N."), tr("n"));
     workerOpt.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({urlOpt,         portOpt,           vendorsOpt,  driversOpt,  customersOpt, trackOpt, idleOpt,
-                       sourcesOpt,     rateOpt,           inflightOpt, durationOpt, warmupOpt,    drainOpt, fanoutOpt,
-                       concurrencyOpt, connectTimeoutOpt, hubPidOpt,   procsOpt,    jsonOpt,      labelOpt, workerOpt});
+    parser.addOptions({urlOpt,    portOpt,  driverPortOpt, vendorsOpt,     driversOpt,        customersOpt,
+                       trackOpt,  idleOpt,  sourcesOpt,    rateOpt,        inflightOpt,       durationOpt,
+                       warmupOpt, drainOpt, fanoutOpt,     concurrencyOpt, connectTimeoutOpt, hubPidOpt,
+                       procsOpt,  jsonOpt,  labelOpt,      workerOpt});
     parser.process(arguments);
 
     bool ok = true;
@@ -95,6 +101,8 @@ bool BenchOptions::parse(const QStringList &arguments, QString *error)
         nsp = url.path().isEmpty() ? QByteArray("/") : url.path().toUtf8();
     }
     port = quint16(intOf(portOpt, port, 1, 65535));
+    if (parser.isSet(driverPortOpt))
+        driverPort = quint16(intOf(driverPortOpt, 0, 1, 65535));
     if (host.isNull() || !host.isLoopback()) {
         *error = tr("the hub must be on a loopback address");
         return false;

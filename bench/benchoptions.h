@@ -10,6 +10,8 @@ struct BenchOptions
 {
     QHostAddress host = QHostAddress(QHostAddress::LocalHost);
     quint16 port = 3000;
+    // Another hub's port for the drivers (hubs of one cluster, docs/scaling.md); 0: the same hub.
+    quint16 driverPort = 0;
     QByteArray nsp = "/caps";
 
     int vendors = 10;

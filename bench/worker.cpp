@@ -154,7 +154,9 @@ void Worker::openNext()
         if (slot.role == Role::Idle)
             source = QHostAddress(quint32(0x7f000002u + quint32(index % m_options.sources)));
         ++m_opening;
-        slot.connection->open(m_options.host, m_options.port, m_options.nsp, source);
+        const quint16 port
+            = slot.role == Role::Driver && m_options.driverPort != 0 ? m_options.driverPort : m_options.port;
+        slot.connection->open(m_options.host, port, m_options.nsp, source);
     }
 }
 

@@ -20,12 +20,15 @@ export CAPS_ROOT CAPS_BUILD
 # Chromium runs the browser tests (tests/browser, driven by puppeteer-core). The windows'
 # translations: lupdate/lrelease (qt6-l10n-tools) and their CMake package Qt6LinguistTools
 # (qt6-tools-dev, for qt_add_translations), and Qt's own translations of its dialogs
-# (qt6-translations-l10n).
-BUILD_PACKAGES=(g++ cmake ninja-build qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite qt6-charts-dev
+# (qt6-translations-l10n). Qt's PostgreSQL driver (libqt6sql6-psql) for caps-hub
+# --db postgresql://... (a cluster of hubs); the PostgreSQL server itself (postgresql) for the
+# tests, which start a private one, and HAProxy (haproxy) for scripts/cluster's one address in
+# front of several hubs.
+BUILD_PACKAGES=(g++ cmake ninja-build qt6-base-dev qt6-websockets-dev libqt6sql6-sqlite libqt6sql6-psql qt6-charts-dev
                 libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins nodejs qt6-l10n-tools qt6-tools-dev
                 qt6-translations-l10n)
 TEST_PACKAGES=(nodejs openssl clang libclang-rt-14-dev clang-format clang-tidy python3 python3-socketio python3-websocket
-               python3-requests chromium)
+               python3-requests chromium postgresql haproxy)
 RUN_PACKAGES=(tmux)
 
 as_root() {

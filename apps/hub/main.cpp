@@ -1,7 +1,10 @@
 // caps-hub: the CAPS hub (the lab's Phase 2 hub) on our Socket.IO server.
 
+#include "cluster/postgresadapter.h"
+#include "cluster/postgresbus.h"
 #include "queue/messagequeue.h"
 #include "queue/memorymessagestore.h"
+#include "queue/postgresmessagestore.h"
 #include "queue/sqlitemessagestore.h"
 #include "security/securitylogging.h"
 #include "security/securityoptions.h"
@@ -54,7 +57,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption dbOption(
         QStringLiteral("db"),
         QCoreApplication::translate("main",
-                                    "Message queue database (SQLite), kept across restarts; "
+                                    "Message queue database, kept across restarts: an SQLite file, or "
+                                    "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE (a libpq URI; "
+                                    "?host=/socket/folder for a Unix socket) to run as one hub of a cluster; "
                                     "\":memory:\" for none that survives the hub (default %1).")
             .arg(caps::SqliteMessageStore::defaultPath()),
         QStringLiteral("path"), caps::SqliteMessageStore::defaultPath());
@@ -169,8 +174,39 @@ int main(int argc, char *argv[])
     // ":memory:" promises no durability, so it needs no SQL engine either: the plain in-memory
     // store costs a fraction of SQLite's per event.
     std::unique_ptr<caps::MessageStore> store;
-    if (parser.value(dbOption) == caps::SqliteMessageStore::memoryPath()) {
+    // With PostgreSQL this hub is one of several: broadcasts reach the others' sockets too.
+    std::unique_ptr<caps::PostgresBus> bus;
+    const QString db = parser.value(dbOption);
+    if (db == caps::SqliteMessageStore::memoryPath()) {
         store = std::make_unique<caps::MemoryMessageStore>();
+    } else if (caps::PostgresUri::looksLikeOne(db)) {
+        const auto uri = caps::PostgresUri::parse(db);
+        if (!uri) {
+            std::fprintf(stderr, "%s\n",
+                         qPrintable(QCoreApplication::translate("main", "caps-hub: --db: %1").arg(uri.error())));
+            return 1;
+        }
+        auto opened = caps::PostgresMessageStore::open(*uri);
+        if (!opened) {
+            std::fprintf(stderr, "%s\n",
+                         qPrintable(QCoreApplication::translate("main", "caps-hub: cannot open the message queue: %1")
+                                        .arg(opened.error())));
+            return 1;
+        }
+        store = std::move(opened).value();
+        auto joined = caps::PostgresBus::open(*uri);
+        if (!joined) {
+            std::fprintf(
+                stderr, "%s\n",
+                qPrintable(
+                    QCoreApplication::translate("main", "caps-hub: cannot join the cluster: %1").arg(joined.error())));
+            return 1;
+        }
+        bus = std::move(joined).value();
+        options.adapterFactory
+            = [bus = bus.get(), recovery = options.recovery()](const QString &nsp) -> std::unique_ptr<caps::Adapter> {
+            return std::make_unique<caps::PostgresAdapter>(bus, nsp, recovery);
+        };
     } else {
         auto opened = caps::SqliteMessageStore::open(parser.value(dbOption));
         if (!opened) {

@@ -63,18 +63,8 @@ void CapsHub::restoreOrders()
         qCWarning(lcHub).noquote() << "could not read the order book from the store:" << records.error();
         return;
     }
-    for (const OrderRecord &record : *records) {
-        HubEvent latest;
-        latest.event = record.event;
-        latest.time = record.time;
-        latest.payloadJson = record.payloadJson;
-        const QJsonDocument doc = QJsonDocument::fromJson('[' + record.payloadJson + ']');
-        latest.payload = doc.isArray() ? doc.array().first() : QJsonValue();
-        latest.readPayloadFields();
-        if (latest.orderId.isEmpty())
-            latest.orderId = record.orderId;
-        m_book.restore(record.orderId, record.status, record.taker, latest);
-    }
+    for (const OrderRecord &record : *records)
+        restoreOrder(record);
     if (!records->isEmpty())
         qCInfo(lcHub) << "order book: restored" << records->size() << "orders from the store";
 }
@@ -314,6 +304,28 @@ QString CapsHub::actorOf(const ServerSocket *socket) const
     return principal ? QLatin1String("token:") + principal->id : QLatin1String("socket:") + socket->id();
 }
 
+void CapsHub::restoreOrder(const OrderRecord &record)
+{
+    HubEvent latest;
+    latest.event = record.event;
+    latest.time = record.time;
+    latest.payloadJson = record.payloadJson;
+    const QJsonDocument doc = QJsonDocument::fromJson('[' + record.payloadJson + ']');
+    latest.payload = doc.isArray() ? doc.array().first() : QJsonValue();
+    latest.readPayloadFields();
+    if (latest.orderId.isEmpty())
+        latest.orderId = record.orderId;
+    m_book.restore(record.orderId, record.status, record.taker, latest);
+}
+
+void CapsHub::rememberRemoteTaker(const QString &taker)
+{
+    // Bounded as the book is; past that, an old remote taker may be judged gone again.
+    if (m_remoteTakers.size() >= 10000)
+        m_remoteTakers.clear();
+    m_remoteTakers.insert(taker);
+}
+
 void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
 {
     if (!m_nsp)
@@ -322,9 +334,25 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
     // The lifecycle is decided as the event arrives, in arrival order, so that of two drivers
     // in one pass only the first takes the order; undone if its batch fails to commit.
     const QString actor = actorOf(event.socket());
+    // A taker that another hub's claim named is that hub's socket, not a gone one of ours.
     const auto gone = [this](const QString &taker) {
-        return taker.startsWith(QLatin1String("socket:")) && !m_nsp->socket(taker.sliced(7));
+        return taker.startsWith(QLatin1String("socket:")) && !m_nsp->socket(taker.sliced(7))
+            && !m_remoteTakers.contains(taker);
     };
+    // An order this hub has not seen may be another's, on a store they share: learn it first.
+    if (caps.changesStatus() && m_options.queue && !hubEvent.orderId.isEmpty() && !m_book.status(hubEvent.orderId)) {
+        const auto known = m_options.queue->store().loadOrder(hubEvent.orderId);
+        if (!known) {
+            queueError(event, known.error());
+            return;
+        }
+        if (known->has_value()) {
+            restoreOrder(**known);
+            if (const QString taker = (*known)->taker;
+                taker.startsWith(QLatin1String("socket:")) && !m_nsp->socket(taker.sliced(7)))
+                rememberRemoteTaker(taker);
+        }
+    }
     const OrderBook::Check check = m_book.check(caps, hubEvent.orderId, actor, gone);
     if (check.verdict == OrderBook::Verdict::Refuse) {
         refuse(event, check.reason);
@@ -339,6 +367,7 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
         });
         return;
     }
+    const QString previousTaker = m_book.taker(hubEvent.orderId);
     const OrderBook::Undo undo = m_book.apply(caps, hubEvent.orderId, actor);
     const auto failed = [this, event, undo](const QString &error) {
         m_book.undo(undo);
@@ -358,16 +387,11 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
         failed(opened.error());
         return;
     }
-    // The queue follows the lifecycle: a taken order leaves the drivers' queues, a delivered one
-    // leaves no in-transit behind, a cancelled one no pickup. Part of the same batch: undone
-    // with it if the commit fails.
-    const auto settled = m_options.queue->settle(hubEvent.event, hubEvent.payload);
-    if (!settled) {
-        failed(settled.error());
-        return;
-    }
     // The order book is durable with the queue, in the same batch: a restarted hub knows every
-    // order's step and who took it, and answers `track` and `orders` with them.
+    // order's step and who took it, and answers `track` and `orders` with them. With hubs
+    // sharing the store, the store has the last word (claimOrder()): another hub's driver may
+    // have taken the order first. Claimed before anything else is written, so that a lost claim
+    // leaves nothing in the batch.
     bool savedOrder = false;
     if (caps.changesStatus() && !hubEvent.orderId.isEmpty()) {
         const OrderRecord record{hubEvent.orderId,
@@ -377,11 +401,57 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
                                  hubEvent.time,
                                  hubEvent.payloadJson,
                                  0};
-        if (const auto saved = m_options.queue->store().saveOrder(record); !saved) {
-            failed(saved.error());
+        auto claim = m_options.queue->store().claimOrder(record, caps.from, previousTaker);
+        // Another hub's batch holds the order: commit ours (its claims go to the other hubs)
+        // before waiting, so that two hubs never wait for each other.
+        if (claim && claim->wouldWait && m_commit->commitNow()) {
+            if (const auto reopened = m_commit->open(); !reopened) {
+                failed(reopened.error());
+                return;
+            }
+            claim = m_options.queue->store().claimOrder(record, caps.from, previousTaker);
+        }
+        if (claim && claim->wouldWait) {
+            failed(QStringLiteral("%1: order %2 is busy on another hub; send it again")
+                       .arg(hubEvent.event, hubEvent.orderId));
+            return;
+        }
+        if (!claim) {
+            failed(claim.error());
+            return;
+        }
+        if (!claim->saved) {
+            // As if this hub had known: its book takes the store's record, and decides again.
+            m_book.undo(undo);
+            restoreOrder(claim->current);
+            if (!claim->current.taker.isEmpty())
+                rememberRemoteTaker(claim->current.taker);
+            const OrderBook::Check again = m_book.check(caps, hubEvent.orderId, actor, gone);
+            if (again.verdict == OrderBook::Verdict::Repeat) {
+                m_commit->inOrder([event] {
+                    if (event.wantsAck())
+                        event.ack({QJsonObject{{QStringLiteral("ok"), true},
+                                               {QStringLiteral("queued"), false},
+                                               {QStringLiteral("repeat"), true}}});
+                });
+            } else {
+                refuse(event,
+                       again.verdict == OrderBook::Verdict::Refuse
+                           ? again.reason
+                           : QStringLiteral("%1: order %2 was taken by another driver")
+                                 .arg(hubEvent.event, hubEvent.orderId));
+            }
             return;
         }
         savedOrder = true;
+    }
+    // The queue follows the lifecycle: a taken order leaves the drivers' queues, a delivered one
+    // leaves no in-transit behind, a cancelled one no pickup. Part of the same batch: undone
+    // with it if the commit fails.
+    const auto settled = m_options.queue->settle(hubEvent.event, hubEvent.payload);
+    if (!settled) {
+        failed(settled.error());
+        return;
     }
     if (caps.queue == QueueFor::Nobody || (caps.queue == QueueFor::Store && hubEvent.store.isEmpty())) {
         // No queue keeps it (a cancel), or no vendor queue to keep it for (docs/queue.md): live

@@ -10,6 +10,7 @@
 #include <QJsonValue>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 namespace caps {
 
@@ -17,6 +18,7 @@ class MessageQueue;
 class Namespace;
 class ServerEvent;
 class GroupCommit;
+struct OrderRecord;
 class ServerSocket;
 
 // The CAPS hub on one namespace of the Socket.IO server: the lab's Phase 2 routing, customer
@@ -117,6 +119,9 @@ private:
     void refuse(const ServerEvent &event, const QString &error);
     [[nodiscard]] bool roomsLeft(ServerSocket *socket, qsizetype wanted) const;
     void onOtherEvent(const ServerEvent &event);
+    // Puts a record of the store into the order book (at start, or another hub's newer one).
+    void restoreOrder(const OrderRecord &record);
+    void rememberRemoteTaker(const QString &taker);
     void onCapsEvent(const ServerEvent &event, const CapsEvent &caps);
     [[nodiscard]] static HubEvent hubEventOf(const ServerEvent &event);
     // Who the lifecycle holds to its word: the token in token mode, the socket otherwise.
@@ -149,6 +154,8 @@ private:
     Audience m_audience;
     QHash<const ServerSocket *, std::optional<Principal>> m_principals;
     OrderBook m_book;
+    // Drivers that took an order through another hub sharing the store (a lost claimOrder()).
+    QSet<QString> m_remoteTakers;
     GroupCommit *m_commit;
 };
 

@@ -59,6 +59,15 @@ void GroupCommit::inOrder(std::function<void()> action)
     defer({std::move(action), {}});
 }
 
+bool GroupCommit::commitNow()
+{
+    if (m_committing)
+        return false;
+    if (m_storeBatchOpen || !m_waiting.empty())
+        commit();
+    return true;
+}
+
 void GroupCommit::commit()
 {
     m_timer.stop();

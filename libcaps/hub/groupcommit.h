@@ -40,6 +40,9 @@ public:
     void defer(Step step);
     // Runs `action` now, or after the pending batch if one is waiting, so that it keeps its place.
     void inOrder(std::function<void()> action);
+    // Commits the open batch now, as a full one is, and answers its steps; not while a batch is
+    // being answered (then false). For a store that several hubs share: see CapsHub.
+    bool commitNow();
     [[nodiscard]] qsizetype pending() const { return qsizetype(m_waiting.size()); }
 
 signals:

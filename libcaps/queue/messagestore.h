@@ -12,6 +12,7 @@
 #include <QStringList>
 
 #include <chrono>
+#include <optional>
 
 namespace caps {
 
@@ -60,6 +61,17 @@ struct OrderRecord
     qint64 sequence = 0; // store-wide, larger for the more recently saved (loadOrders' order)
 
     friend bool operator==(const OrderRecord &, const OrderRecord &) = default;
+};
+
+// What claimOrder() did: saved the record, or left the order as another hub had moved it on
+// (`current`, as the store has it).
+struct OrderClaim
+{
+    bool saved = true;
+    OrderRecord current;
+    // Neither: another hub's open batch holds the order, and waiting for it while this batch
+    // holds claims of its own could deadlock the two. Commit the batch, then claim again.
+    bool wouldWait = false;
 };
 
 // Durable per-client message queues for the hub (the lab's Phase 3 queue).
@@ -121,6 +133,30 @@ public:
     // Not pruned by the queue's retention: an order delivered long ago is still history.
     [[nodiscard]] virtual Result<bool> saveOrder(const OrderRecord &record) = 0;
     [[nodiscard]] virtual Result<QList<OrderRecord>> loadOrders(qint64 limit) const = 0;
+    // One order's record as a store several hubs share has it now (another hub may have saved it
+    // since this hub's book was loaded); nullopt when it has none. A store that only one hub uses
+    // holds nothing newer than that hub's book, and its book treats an order it forgot as one it
+    // never saw (OrderBook): this default answers nullopt.
+    [[nodiscard]] virtual Result<std::optional<OrderRecord>> loadOrder(const QString &orderId) const
+    {
+        Q_UNUSED(orderId)
+        return std::optional<OrderRecord>();
+    }
+    // saveOrder() for a store several hubs share: it saves `record` only if the store does not
+    // know the order, or has it in one of `from` with no taker yet, `record`'s taker, or
+    // `previousTaker` (the one this hub's book knew, which it judged gone) — atomically against
+    // the other hubs' claims, so that of two drivers on two hubs one takes the order. Otherwise
+    // nothing is written and `current` says what the order is now. A store that only one hub
+    // uses has nobody to race, and the hub's own book has decided: this default saves.
+    [[nodiscard]] virtual Result<OrderClaim> claimOrder(const OrderRecord &record, const QList<OrderStatus> &from,
+                                                        const QString &previousTaker)
+    {
+        Q_UNUSED(from)
+        Q_UNUSED(previousTaker)
+        if (auto saved = saveOrder(record); !saved)
+            return Result<OrderClaim>::failure(saved.error());
+        return OrderClaim{};
+    }
 
     // Group commit: the writes between beginBatch() and commitBatch() form one transaction, so
     // that a hub pays one durable commit (one fsync) for all the events of an event-loop pass.

@@ -64,9 +64,8 @@ Namespace *Server::of(const QString &name)
     std::unique_ptr<Adapter> adapter;
     if (o.adapterFactory)
         adapter = o.adapterFactory(key);
-    else if (o.recoveryWindow > 0)
-        adapter = std::make_unique<InMemoryAdapter>(
-            RecoveryLog::Options{o.recoveryWindow, o.recoveryMaxBytes, o.recoveryMaxSessions});
+    else if (const auto recovery = o.recovery())
+        adapter = std::make_unique<InMemoryAdapter>(*recovery);
     auto *nsp = new Namespace(key, std::move(adapter), this);
     m_namespaces.insert(key, nsp);
     emit namespaceCreated(nsp);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/socketio.h"
+#include "server/recoverylog.h"
 
 #include <QSslConfiguration>
 #include <QString>
@@ -46,6 +47,14 @@ struct ServerOptions
     // the namespace's name: the seam where several hubs share them. Empty: an InMemoryAdapter,
     // with recovery as set above.
     std::function<std::unique_ptr<Adapter>(const QString &nsp)> adapterFactory;
+    // What the recovery options above ask of an Adapter; nullopt: no recovery. For the default
+    // adapter and any adapterFactory alike.
+    [[nodiscard]] std::optional<RecoveryLog::Options> recovery() const
+    {
+        if (recoveryWindow <= 0)
+            return std::nullopt;
+        return RecoveryLog::Options{recoveryWindow, recoveryMaxBytes, recoveryMaxSessions};
+    }
 
     // Plain HTTP and WebSocket handshakes
     qint64 maxHeaderSize = 16384; // bytes of request line + headers

@@ -9,10 +9,14 @@
 // Exits 0 with "OK ..." when every check held.
 //
 //   node lifecycle.js --url http://127.0.0.1:PORT [--namespace /caps] [--orders 10] [--client 4|2]
+//                     [--url2 http://127.0.0.1:PORT2]
+// --url2 puts the second driver on another hub of a cluster (the vendor and the first driver stay
+// on --url): the same checks then hold across hubs.
 
 const { option, ScriptRun, once, clientVersion } = require('./script');
 
 const url = option('url', 'http://127.0.0.1:3000') + option('namespace', '/caps');
+const url2 = option('url2', option('url', 'http://127.0.0.1:3000')) + option('namespace', '/caps');
 const orders = Number(option('orders', 10));
 const store = 'lifecycle-store';
 const run = new ScriptRun();
@@ -20,8 +24,8 @@ setTimeout(() => run.fail('timed out'), 30000);
 
 const ask = (socket, event, payload) => new Promise((resolve) => socket.emit(event, payload, resolve));
 const order = (id) => ({ store, orderID: id, customer: 'Ada Lovelace', address: '1 Analytical Row' });
-const connect = async (name) => {
-  const socket = run.connect(url, name);
+const connect = async (name, at = url) => {
+  const socket = run.connect(at, name);
   await once(socket, 'connect');
   // The hub tells a sender without an acknowledgement of a refusal with an `error` event, which
   // socket.io-client 2 reports as its own 'error': expected here, for the lab-style drivers.
@@ -102,7 +106,7 @@ async function labStyle(vendor, drivers) {
     const vendor = await connect('vendor');
     vendor.emit('join', store);
     const first = await connect('first driver');
-    const second = await connect('second driver');
+    const second = await connect('second driver', url2);
     await withAcknowledgements(vendor, first, second);
     await labStyle(vendor, [first, second]);
     run.finish(0, `OK lifecycle held for two drivers, with acknowledgements and lab-style (${orders} orders)`);

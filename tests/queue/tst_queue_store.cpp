@@ -1,7 +1,9 @@
 // The MessageStore contract. Every test runs once per implementation (initTestCase_data).
 
 #include "queue/memorymessagestore.h"
+#include "queue/postgresmessagestore.h"
 #include "queue/sqlitemessagestore.h"
+#include "support/privatepostgres.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -9,6 +11,7 @@
 #include <QTest>
 
 #include <memory>
+#include <utility>
 
 using namespace caps;
 
@@ -21,6 +24,11 @@ class TestQueueStore : public QObject
 private:
     std::unique_ptr<MessageStore> m_store;
     std::unique_ptr<QTemporaryDir> m_dir;
+    // One private server for the suite, started by the first PostgreSQL row; a fresh database
+    // per test, so that every test starts from an empty store and a newly created schema.
+    std::unique_ptr<caps::test::PrivatePostgres> m_postgres;
+    int m_databases = 0;
+    QString m_database; // this test's, dropped after it
 
     static QJsonObject order(const QString &id, const QString &store = QStringLiteral("1-206-flowers"))
     {
@@ -44,7 +52,10 @@ private slots:
         QTest::addRow("memory") << QStringLiteral("memory");
         QTest::addRow("sqlite-memory") << QStringLiteral("sqlite-memory");
         QTest::addRow("sqlite-file") << QStringLiteral("sqlite-file");
+        QTest::addRow("postgresql") << QStringLiteral("postgresql");
     }
+
+    void cleanupTestCase() { m_postgres.reset(); }
 
     void init()
     {
@@ -53,6 +64,24 @@ private slots:
         QVERIFY(m_dir->isValid());
         if (backend == QLatin1String("memory")) {
             m_store = std::make_unique<MemoryMessageStore>();
+        } else if (backend == QLatin1String("postgresql")) {
+            if (!m_postgres) {
+                m_postgres = std::make_unique<caps::test::PrivatePostgres>();
+                const QString error = m_postgres->start(QStringLiteral("contract"));
+                QVERIFY2(error.isEmpty(), qPrintable(error));
+            }
+            QVERIFY2(m_postgres->isRunning(), "the private PostgreSQL server is not running");
+            const QString database = QStringLiteral("contract_%1").arg(++m_databases);
+            const QString created = m_postgres->createDatabase(database);
+            QVERIFY2(created.isEmpty(), qPrintable(created));
+            m_database = database;
+            auto uri = PostgresUri::parse(QStringLiteral("postgresql://caps@/%1?host=%2&port=%3")
+                                              .arg(database, m_postgres->socketFolder())
+                                              .arg(m_postgres->port()));
+            QVERIFY2(uri.ok(), qPrintable(uri.error()));
+            auto store = PostgresMessageStore::open(*uri);
+            QVERIFY2(store.ok(), qPrintable(store.error()));
+            m_store = std::move(store).value();
         } else {
             const QString path = backend == QLatin1String("sqlite-memory")
                 ? SqliteMessageStore::memoryPath()
@@ -67,6 +96,10 @@ private slots:
     {
         m_store.reset();
         m_dir.reset();
+        if (!m_database.isEmpty()) {
+            const QString dropped = m_postgres->dropDatabase(std::exchange(m_database, QString()));
+            QVERIFY2(dropped.isEmpty(), qPrintable(dropped));
+        }
     }
 
     void payloadRoundTrip_data()

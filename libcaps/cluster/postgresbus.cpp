@@ -1,0 +1,186 @@
+#include "cluster/postgresbus.h"
+
+#include "core/logging.h"
+
+#include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+namespace caps {
+
+namespace {
+
+// The same in every server: creating the table is serialised between servers starting at once.
+constexpr qint64 kTableLock = 0x73696f63; // "sioc"
+
+QString errorOf(const QSqlQuery &query)
+{
+    return query.lastError().text().trimmed();
+}
+
+} // namespace
+
+PostgresBus::PostgresBus(PostgresUri uri, QObject *parent)
+    : QObject(parent)
+    , m_uri(std::move(uri))
+    , m_uid(QUuid::createUuid().toString(QUuid::WithoutBraces))
+    , m_listenName(QStringLiteral("sio-cluster-listen-%1").arg(m_uid))
+    , m_publishName(QStringLiteral("sio-cluster-publish-%1").arg(m_uid))
+{
+    m_cleanup.setInterval(kPayloadLifetimeMs);
+    connect(&m_cleanup, &QTimer::timeout, this, &PostgresBus::removeOldPayloads);
+}
+
+PostgresBus::~PostgresBus()
+{
+    m_notify.reset();
+    m_store.reset();
+    m_fetch.reset();
+    for (QSqlDatabase *db : {&m_listen, &m_publish}) {
+        db->close();
+        *db = QSqlDatabase();
+    }
+    QSqlDatabase::removeDatabase(m_listenName);
+    QSqlDatabase::removeDatabase(m_publishName);
+}
+
+Result<std::unique_ptr<PostgresBus>> PostgresBus::open(const PostgresUri &uri, QObject *parent)
+{
+    using R = Result<std::unique_ptr<PostgresBus>>;
+    std::unique_ptr<PostgresBus> bus(new PostgresBus(uri, parent));
+    if (auto ok = bus->initialise(); !ok)
+        return R::failure(ok.error());
+    return R(std::move(bus));
+}
+
+Result<bool> PostgresBus::initialise()
+{
+    auto listen = m_uri.open(m_listenName);
+    if (!listen)
+        return Result<bool>::failure(listen.error());
+    m_listen = *listen;
+    auto publish = m_uri.open(m_publishName);
+    if (!publish)
+        return Result<bool>::failure(publish.error());
+    m_publish = *publish;
+
+    QSqlQuery setup(m_publish);
+    // Its own schema: the queue refuses a public schema with tables it does not know.
+    const QStringList statements = {
+        QStringLiteral("SET client_min_messages = warning"),
+        // A NOTIFY is delivered at commit and kept nowhere, and a large message's row lives 30 s:
+        // neither needs the commit to wait for the disk (one fsync per broadcast otherwise).
+        QStringLiteral("SET synchronous_commit = off"),
+        QStringLiteral("BEGIN"),
+        QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kTableLock),
+        QStringLiteral("CREATE SCHEMA IF NOT EXISTS sio_cluster"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS sio_cluster.payloads (id bigserial PRIMARY KEY,"
+                       " created_at timestamptz NOT NULL DEFAULT now(), payload text NOT NULL)"),
+        QStringLiteral("COMMIT"),
+    };
+    for (const QString &sql : statements) {
+        if (!setup.exec(sql)) {
+            const QString error = QStringLiteral("%1: %2").arg(sql, errorOf(setup));
+            QSqlQuery(m_publish).exec(QStringLiteral("ROLLBACK"));
+            return Result<bool>::failure(QStringLiteral("%1: %2").arg(m_uri.display(), error));
+        }
+    }
+    m_notify = std::make_unique<QSqlQuery>(m_publish);
+    m_store = std::make_unique<QSqlQuery>(m_publish);
+    m_fetch = std::make_unique<QSqlQuery>(m_publish);
+    const std::initializer_list<std::pair<QSqlQuery *, QString>> prepared = {
+        {m_notify.get(), QStringLiteral("SELECT pg_notify(?, ?)")},
+        {m_store.get(), QStringLiteral("INSERT INTO sio_cluster.payloads (payload) VALUES (?) RETURNING id")},
+        {m_fetch.get(), QStringLiteral("SELECT payload FROM sio_cluster.payloads WHERE id = ?")},
+    };
+    for (const auto &[query, sql] : prepared) {
+        if (!query->prepare(sql))
+            return Result<bool>::failure(QStringLiteral("prepare %1: %2").arg(sql, errorOf(*query)));
+    }
+    connect(m_listen.driver(), &QSqlDriver::notification, this, &PostgresBus::onNotification);
+    m_cleanup.start();
+    return true;
+}
+
+QString PostgresBus::channelFor(const QString &nsp)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9/_-]{1,40}$"));
+    if (plain.match(nsp).hasMatch())
+        return QStringLiteral("socketio#") + nsp;
+    return QStringLiteral("socketio#")
+        + QString::fromLatin1(QCryptographicHash::hash(nsp.toUtf8(), QCryptographicHash::Sha1).toHex());
+}
+
+Result<bool> PostgresBus::listen(const QString &channel)
+{
+    if (!m_listen.driver()->subscribeToNotification(channel))
+        return Result<bool>::failure(
+            QStringLiteral("LISTEN %1: %2").arg(channel, m_listen.driver()->lastError().text().trimmed()));
+    return true;
+}
+
+Result<bool> PostgresBus::publish(const QString &channel, QJsonObject message)
+{
+    message.insert(QStringLiteral("uid"), m_uid);
+    QByteArray payload = QJsonDocument(message).toJson(QJsonDocument::Compact);
+    if (payload.size() > kNotifyLimit) {
+        m_store->bindValue(0, QString::fromUtf8(payload));
+        if (!m_store->exec() || !m_store->next())
+            return Result<bool>::failure(QStringLiteral("store a large message: %1").arg(errorOf(*m_store)));
+        const qint64 id = m_store->value(0).toLongLong();
+        m_store->finish();
+        ++m_tablePublished;
+        payload = QJsonDocument(QJsonObject{{QStringLiteral("uid"), m_uid}, {QStringLiteral("row"), id}})
+                      .toJson(QJsonDocument::Compact);
+    }
+    m_notify->bindValue(0, channel);
+    m_notify->bindValue(1, QString::fromUtf8(payload));
+    if (!m_notify->exec())
+        return Result<bool>::failure(QStringLiteral("NOTIFY %1: %2").arg(channel, errorOf(*m_notify)));
+    m_notify->finish();
+    return true;
+}
+
+void PostgresBus::onNotification(const QString &channel, QSqlDriver::NotificationSource, const QVariant &payload)
+{
+    // Anything on the channel is read as untrusted: a malformed message is logged and dropped.
+    QJsonParseError error;
+    QJsonObject message = QJsonDocument::fromJson(payload.toString().toUtf8(), &error).object();
+    if (error.error != QJsonParseError::NoError || message.isEmpty()) {
+        qCWarning(lcCluster) << "dropped a message on" << channel << "that is not a JSON object";
+        return;
+    }
+    if (message.value(QStringLiteral("uid")).toString() == m_uid)
+        return;
+    if (message.contains(QStringLiteral("row"))) {
+        m_fetch->bindValue(0, message.value(QStringLiteral("row")).toInteger());
+        if (!m_fetch->exec() || !m_fetch->next()) {
+            qCWarning(lcCluster) << "dropped a large message on" << channel
+                                 << "whose row is gone:" << errorOf(*m_fetch);
+            m_fetch->finish();
+            return;
+        }
+        message = QJsonDocument::fromJson(m_fetch->value(0).toString().toUtf8(), &error).object();
+        m_fetch->finish();
+        if (error.error != QJsonParseError::NoError || message.isEmpty()) {
+            qCWarning(lcCluster) << "dropped a large message on" << channel << "that is not a JSON object";
+            return;
+        }
+    }
+    emit received(channel, message);
+}
+
+void PostgresBus::removeOldPayloads()
+{
+    QSqlQuery query(m_publish);
+    // Every server may run it; a row is read within milliseconds of its NOTIFY.
+    if (!query.exec(QStringLiteral("DELETE FROM sio_cluster.payloads WHERE created_at < now() - interval '%1 "
+                                   "milliseconds'")
+                        .arg(kPayloadLifetimeMs)))
+        qCWarning(lcCluster) << "removing old large messages failed:" << errorOf(query);
+}
+
+} // namespace caps

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "core/result.h"
+#include "queue/postgresuri.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QSqlDatabase>
+#include <QSqlDriver>
+#include <QTimer>
+
+#include <memory>
+
+class QSqlQuery;
+
+namespace caps {
+
+// One server's line to the others through PostgreSQL: publish() sends a JSON message on a
+// channel with NOTIFY, and every server that listen()ed on it gets it as received() — except the
+// one that sent it (each bus has its own uid, carried in every message). A message over
+// kNotifyLimit bytes (NOTIFY takes at most 8,000) goes into a table, and the NOTIFY carries its
+// row id, as socket.io's postgres adapter does; rows go after kPayloadLifetime.
+//
+// Two connections: one only LISTENs (Qt's QPSQL driver reads its notifications on the event
+// loop), one publishes and reads the table. Messages of one sender arrive in the order it sent
+// them (PostgreSQL delivers one session's notifications in order, and a table row is read before
+// the next notification is handled). Used from the thread that created it.
+class PostgresBus : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int kNotifyLimit = 7900;
+    static constexpr int kPayloadLifetimeMs = 30000;
+
+    [[nodiscard]] static Result<std::unique_ptr<PostgresBus>> open(const PostgresUri &uri, QObject *parent = nullptr);
+    ~PostgresBus() override;
+
+    [[nodiscard]] QString uid() const { return m_uid; }
+    // A NOTIFY channel name for a Socket.IO namespace: "socketio#/nsp" (not socket.io's
+    // "socket.io#/nsp": Qt's driver would read the dot as a schema separator), hashed when the
+    // name is long or has characters the driver would quote.
+    [[nodiscard]] static QString channelFor(const QString &nsp);
+
+    [[nodiscard]] Result<bool> listen(const QString &channel);
+    // `message` gets "uid"; false with the error if PostgreSQL did not take it.
+    [[nodiscard]] Result<bool> publish(const QString &channel, QJsonObject message);
+
+    // How many messages went through the table (for tests and the log).
+    [[nodiscard]] qint64 tablePublished() const { return m_tablePublished; }
+
+signals:
+    void received(const QString &channel, const QJsonObject &message);
+
+private:
+    PostgresBus(PostgresUri uri, QObject *parent);
+    [[nodiscard]] Result<bool> initialise();
+    void onNotification(const QString &channel, QSqlDriver::NotificationSource source, const QVariant &payload);
+    void removeOldPayloads();
+
+    PostgresUri m_uri;
+    QString m_uid;
+    QString m_listenName;
+    QString m_publishName;
+    QSqlDatabase m_listen;
+    QSqlDatabase m_publish;
+    std::unique_ptr<QSqlQuery> m_notify;
+    std::unique_ptr<QSqlQuery> m_store;
+    std::unique_ptr<QSqlQuery> m_fetch;
+    QTimer m_cleanup;
+    qint64 m_tablePublished = 0;
+};
+
+} // namespace caps

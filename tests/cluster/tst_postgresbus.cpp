@@ -1,0 +1,101 @@
+// PostgresBus: what one server publishes reaches the others (not itself), in order, large
+// messages through the table, and whatever else arrives on the channel is dropped, not fatal.
+
+#include "cluster/postgresbus.h"
+#include "support/privatepostgres.h"
+
+#include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace caps;
+
+class TestPostgresBus : public QObject
+{
+    Q_OBJECT
+
+private:
+    test::PrivatePostgres m_pg;
+    PostgresUri m_uri;
+
+private slots:
+    void initTestCase()
+    {
+        const QString error = m_pg.start(QStringLiteral("bus"));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        auto uri = PostgresUri::parse(m_pg.socketUri());
+        QVERIFY2(uri.ok(), qPrintable(uri.error()));
+        m_uri = *uri;
+    }
+
+    void relaysToTheOthersInOrder()
+    {
+        auto a = PostgresBus::open(m_uri);
+        auto b = PostgresBus::open(m_uri);
+        QVERIFY2(a.ok() && b.ok(), qPrintable(a.error() + b.error()));
+        const QString channel = PostgresBus::channelFor(QStringLiteral("/caps"));
+        QCOMPARE(channel, QStringLiteral("socketio#/caps"));
+        QVERIFY((*a)->listen(channel).ok());
+        QVERIFY((*b)->listen(channel).ok());
+        QSignalSpy atA(a->get(), &PostgresBus::received);
+        QSignalSpy atB(b->get(), &PostgresBus::received);
+
+        const QString big(20000, QLatin1Char('x')); // over NOTIFY's 8,000 bytes
+        QVERIFY((*a)->publish(channel, {{"n", 1}}).ok());
+        QVERIFY((*a)->publish(channel, {{"n", 2}, {"big", big}}).ok());
+        QVERIFY((*a)->publish(channel, {{"n", 3}}).ok());
+        QCOMPARE((*a)->tablePublished(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(atB.size(), 3, 10000);
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(atB.at(i).at(0).toString(), channel);
+            const QJsonObject message = atB.at(i).at(1).toJsonObject();
+            QCOMPARE(message.value("n").toInt(), i + 1);
+            QCOMPARE(message.value("uid").toString(), (*a)->uid());
+        }
+        QCOMPARE(atB.at(1).at(1).toJsonObject().value("big").toString(), big);
+        // Its own messages do not come back to the sender.
+        QVERIFY(!atA.wait(300));
+        QCOMPARE(atA.size(), 0);
+    }
+
+    void dropsWhatIsNotAMessage()
+    {
+        auto a = PostgresBus::open(m_uri);
+        QVERIFY2(a.ok(), qPrintable(a.error()));
+        const QString channel = PostgresBus::channelFor(QStringLiteral("/other"));
+        QVERIFY((*a)->listen(channel).ok());
+        QSignalSpy received(a->get(), &PostgresBus::received);
+        auto db = m_uri.open(QStringLiteral("raw"));
+        QVERIFY2(db.ok(), qPrintable(db.error()));
+        {
+            QSqlQuery raw(*db);
+            // Not JSON, not an object, a table row that does not exist, then a real message.
+            for (const char *payload :
+                 {"not json", "[1,2]", R"({"uid":"someone","row":999999})", R"({"uid":"someone","n":7})"}) {
+                raw.prepare(QStringLiteral("SELECT pg_notify(?, ?)"));
+                raw.addBindValue(channel);
+                raw.addBindValue(QString::fromLatin1(payload));
+                QVERIFY2(raw.exec(), qPrintable(raw.lastError().text()));
+            }
+        }
+        *db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+        QVERIFY(received.wait(10000));
+        QCOMPARE(received.size(), 1);
+        QCOMPARE(received.at(0).at(1).toJsonObject().value("n").toInt(), 7);
+    }
+
+    void namesEveryNamespaceWithAChannel()
+    {
+        // Qt's driver quotes a name and reads a dot as schema.table: such names are hashed.
+        const QString dotted = PostgresBus::channelFor(QStringLiteral("/a.b"));
+        QVERIFY(!dotted.contains(QLatin1Char('.')));
+        QVERIFY(dotted.size() <= 63);
+        QVERIFY(PostgresBus::channelFor(QString(200, QLatin1Char('n'))).size() <= 63);
+        QVERIFY(dotted != PostgresBus::channelFor(QStringLiteral("/a_b")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPostgresBus)
+#include "tst_postgresbus.moc"
