@@ -237,7 +237,7 @@ int main(int argc, char *argv[])
     caps::AdminInstrumentation::Options adminOptions;
     if (!policy.isOpen()) {
         adminOptions.authenticate = [&policy](const QString &username, const QString &password) {
-            const QString refusal = policy.checkAdminLogin(username, password);
+            QString refusal = policy.checkAdminLogin(username, password);
             if (!refusal.isEmpty())
                 qCInfo(lcSecurity).noquote() << "Admin UI login refused for" << username.left(64);
             return refusal;

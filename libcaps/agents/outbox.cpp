@@ -48,7 +48,7 @@ Result<QList<Order>> Outbox::load() const
         return R::failure(QStringLiteral("%1: %2 (kept as %3)").arg(m_path, problem, aside));
     }
     QList<Order> orders;
-    for (const QJsonValue &entry : root.value(QLatin1String("orders")).toArray()) {
+    for (const QJsonValue entry : root.value(QLatin1String("orders")).toArray()) {
         const QJsonObject o = entry.toObject();
         Result<Order> order = Order::fromJson(o.value(QLatin1String("payload")));
         if (!order)

@@ -114,7 +114,7 @@ Order VendorAgent::placeOrder(Order draft)
 
 Order VendorAgent::resend(const Order &edited)
 {
-    const Order before = m_orders.order(edited.orderId);
+    Order before = m_orders.order(edited.orderId);
     if (before.orderId.isEmpty() || !before.isRefused())
         return before;
     Order order = before;
@@ -262,7 +262,7 @@ void VendorAgent::requestHistory()
             int applied = 0;
             // History, not news: no thanks, no notifications for what happened before.
             self->m_replaying = true;
-            for (const QJsonValue &value : records) {
+            for (const QJsonValue value : records) {
                 const QJsonObject record = value.toObject();
                 const Result<Order> order = Order::fromJson(record.value(QLatin1String("payload")));
                 const Order::Status step = Order::statusForEvent(record.value(QLatin1String("event")).toString());

@@ -29,7 +29,7 @@ Result<std::optional<Principal>> AccessPolicy::authenticate(const QJsonValue &au
 QString AccessPolicy::checkAdminLogin(const QString &username, const QString &password) const
 {
     // One answer for every failure, as admin-ui's: a guesser learns nothing from it.
-    const QString refused = QStringLiteral("invalid credentials");
+    QString refused = QStringLiteral("invalid credentials");
     if (!m_tokens || password.isEmpty())
         return refused;
     const auto principal = m_tokens->authenticate(password);

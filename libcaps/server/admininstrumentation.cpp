@@ -255,7 +255,8 @@ void AdminInstrumentation::emitStats()
     // admin-ui's EventBuffer: counts per second and type; one bucket per interval is enough for
     // the UI's charts.
     QJsonArray aggregated;
-    const double second = double(QDateTime::currentMSecsSinceEpoch() / 1000 * 1000);
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const auto second = double(nowMs - nowMs % 1000); // the current whole second, in ms
     if (m_rawConnections > 0)
         aggregated.append(QJsonObject{{QStringLiteral("timestamp"), second},
                                       {QStringLiteral("type"), QStringLiteral("rawConnection")},

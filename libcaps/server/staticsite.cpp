@@ -65,7 +65,7 @@ void StaticSite::addContent(const QString &url, const QByteArray &body, const QB
     entry.type = contentType;
     entry.etag = '"' + QCryptographicHash::hash(body, QCryptographicHash::Sha256).toHex().left(32) + '"';
     entry.policy = policy;
-    m_files.insert(url, std::move(entry));
+    m_files.emplace(url, std::move(entry));
 }
 
 bool StaticSite::addFile(const QString &url, const QString &resource, const Policy &policy)

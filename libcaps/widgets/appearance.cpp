@@ -53,7 +53,7 @@ Appearance::Appearance()
 
 Appearance *Appearance::instance()
 {
-    static Appearance *appearance = new Appearance;
+    static auto *appearance = new Appearance;
     return appearance;
 }
 

@@ -3,13 +3,11 @@
 #include <QDateTime>
 #include <QString>
 
-namespace caps {
-
 // Axis ranges a person reads at a glance: ticks on round values (1, 2 or 5 times a power of ten
 // on a value axis; whole seconds, minutes or hours on a time axis), each label different from
 // its neighbours. Qt Charts spaces a fixed number of ticks evenly over whatever range it is
 // given (QValueAxis, QDateTimeAxis), so the range itself has to be chosen on those values.
-namespace ChartScale {
+namespace caps::ChartScale {
 
 struct ValueTicks
 {
@@ -35,5 +33,4 @@ struct TimeTicks
 // local time, at most `maxTicks` of them.
 [[nodiscard]] TimeTicks timeTicks(const QDateTime &from, const QDateTime &to, int maxTicks = 4);
 
-} // namespace ChartScale
-} // namespace caps
+} // namespace caps::ChartScale

@@ -767,7 +767,7 @@ void TestWindows::chartTicksAreRoundAndLabelsDistinct()
     QStringList shown = labels();
     QVERIFY2(shown.removeDuplicates() == 0, qPrintable(labels().join(u' ')));
     QVERIFY(x->tickCount() >= 2);
-    QCOMPARE(x->min().msecsTo(x->max()) % (1000 * (x->tickCount() - 1)), 0);
+    QCOMPARE(x->min().msecsTo(x->max()) % (qint64(1000) * (x->tickCount() - 1)), 0);
     QVERIFY(x->min() < t0.addMSecs(19200) && x->max() > t0.addMSecs(20000));
 
     // The scale on its own: 1-2-5 steps, whole minutes past a few minutes' span.

@@ -74,7 +74,7 @@ public:
     Result<qint64> pruneTombstones(const QDateTime &) override { return broken<qint64>(); }
     Result<PendingPruned> prunePending(const QDateTime &) override { return broken<PendingPruned>(); }
     Result<bool> saveOrder(const OrderRecord &) override { return broken<bool>(); }
-    Result<QList<OrderRecord>> loadOrders(qint64) const override { return broken<QList<OrderRecord>>(); }
+    [[nodiscard]] Result<QList<OrderRecord>> loadOrders(qint64) const override { return broken<QList<OrderRecord>>(); }
     Result<bool> beginBatch() override { return broken<bool>(); }
     Result<bool> commitBatch() override { return broken<bool>(); }
     void rollbackBatch() override { }
