@@ -24,7 +24,7 @@ std::optional<QStringList> stringsOf(const QJsonValue &value)
     if (!value.isArray())
         return std::nullopt;
     QStringList out;
-    for (const QJsonValue &v : value.toArray()) {
+    for (const QJsonValue v : value.toArray()) {
         if (!v.isString())
             return std::nullopt;
         out.append(v.toString());
@@ -99,7 +99,7 @@ void PostgresAdapter::onReceived(const QString &channel, const QJsonObject &mess
         return;
     }
     QList<BroadcastTarget> targets;
-    for (const QJsonValue &t : message.value(QStringLiteral("targets")).toArray()) {
+    for (const QJsonValue t : message.value(QStringLiteral("targets")).toArray()) {
         const auto rooms = stringsOf(t.toObject().value(QStringLiteral("rooms")));
         const auto except = stringsOf(t.toObject().value(QStringLiteral("except")));
         if (!rooms || !except) {

@@ -52,7 +52,7 @@ private:
             process.waitForFinished(5000);
         }
     }
-    QString uriOf(const QString &database) const
+    [[nodiscard]] QString uriOf(const QString &database) const
     {
         return QStringLiteral("postgresql://caps@/%1?host=%2&port=%3")
             .arg(database, m_pg.socketFolder())

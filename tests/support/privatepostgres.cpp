@@ -14,7 +14,7 @@
 
 #include <grp.h>
 #include <pwd.h>
-#include <signal.h>
+#include <csignal>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -209,7 +209,7 @@ QString PrivatePostgres::start(const QString &database)
     if (!m_server.waitForStarted(10000))
         return QStringLiteral("postgres did not start: %1").arg(m_server.errorString());
     if (QString error = waitUntilReady(); !error.isEmpty()) {
-        const QString full = QStringLiteral("%1\n%2").arg(error, log());
+        QString full = QStringLiteral("%1\n%2").arg(error, log());
         stop();
         return full;
     }
