@@ -13,8 +13,10 @@ namespace caps {
     switch (v.type()) {
     case QJsonValue::Bool:
         return v.toBool();
-    case QJsonValue::Double:
-        return v.toDouble() != 0 && !std::isnan(v.toDouble());
+    case QJsonValue::Double: {
+        const double d = v.toDouble();
+        return d != 0 && !std::isnan(d); // 0 and NaN are falsy in JavaScript
+    }
     case QJsonValue::String:
         return !v.toString().isEmpty();
     case QJsonValue::Array:

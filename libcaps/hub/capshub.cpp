@@ -239,6 +239,14 @@ void CapsHub::onOrders(const ServerEvent &event)
 
 namespace {
 
+// A step the order has made already (a client's retry): answered, not relayed.
+void ackRepeat(const ServerEvent &event)
+{
+    if (event.wantsAck())
+        event.ack({QJsonObject{
+            {QStringLiteral("ok"), true}, {QStringLiteral("queued"), false}, {QStringLiteral("repeat"), true}}});
+}
+
 enum class Retry { Helps, Useless };
 
 // { ok: false, error } as the ack when the sender asked for one, else an `error` event. A
@@ -359,12 +367,7 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
         return;
     }
     if (check.verdict == OrderBook::Verdict::Repeat) {
-        m_commit->inOrder([event] {
-            if (event.wantsAck())
-                event.ack({QJsonObject{{QStringLiteral("ok"), true},
-                                       {QStringLiteral("queued"), false},
-                                       {QStringLiteral("repeat"), true}}});
-        });
+        m_commit->inOrder([event] { ackRepeat(event); });
         return;
     }
     const QString previousTaker = m_book.taker(hubEvent.orderId);
@@ -428,12 +431,7 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
                 rememberRemoteTaker(claim->current.taker);
             const OrderBook::Check again = m_book.check(caps, hubEvent.orderId, actor, gone);
             if (again.verdict == OrderBook::Verdict::Repeat) {
-                m_commit->inOrder([event] {
-                    if (event.wantsAck())
-                        event.ack({QJsonObject{{QStringLiteral("ok"), true},
-                                               {QStringLiteral("queued"), false},
-                                               {QStringLiteral("repeat"), true}}});
-                });
+                m_commit->inOrder([event] { ackRepeat(event); });
             } else {
                 refuse(event,
                        again.verdict == OrderBook::Verdict::Refuse
