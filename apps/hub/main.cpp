@@ -282,6 +282,9 @@ int main(int argc, char *argv[])
         : host.toString();
     std::printf("caps-hub listening on %s://%s:%u%s\n", options.tls ? "https" : "http", qPrintable(hostText),
                 unsigned(server.serverPort()), qPrintable(hub.nsp()->name()));
+    // The other hubs' log lines name this one by its uid ("server … is gone").
+    if (bus)
+        std::printf("caps-hub is server %s of the cluster\n", qPrintable(bus->uid()));
     std::fflush(stdout);
     return app.exec();
 }

@@ -9,6 +9,8 @@
 #include <QSqlQuery>
 #include <QUuid>
 
+#include <algorithm>
+
 namespace caps {
 
 namespace {
@@ -23,19 +25,29 @@ QString errorOf(const QSqlQuery &query)
 
 } // namespace
 
-PostgresBus::PostgresBus(PostgresUri uri, QObject *parent)
+PostgresBus::PostgresBus(PostgresUri uri, Heartbeat heartbeat, QObject *parent)
     : QObject(parent)
     , m_uri(std::move(uri))
     , m_uid(QUuid::createUuid().toString(QUuid::WithoutBraces))
     , m_listenName(QStringLiteral("sio-cluster-listen-%1").arg(m_uid))
     , m_publishName(QStringLiteral("sio-cluster-publish-%1").arg(m_uid))
+    , m_heartbeat(heartbeat)
 {
     m_cleanup.setInterval(kPayloadLifetimeMs);
     connect(&m_cleanup, &QTimer::timeout, this, &PostgresBus::removeOldPayloads);
+    m_beat.setInterval(m_heartbeat.interval);
+    connect(&m_beat, &QTimer::timeout, this, [this] { beat(QStringLiteral("heartbeat")); });
+    // A silent server is noticed at most a quarter of the timeout late.
+    m_sweep.setInterval(std::max(m_heartbeat.timeout / 4, std::chrono::milliseconds(1)));
+    connect(&m_sweep, &QTimer::timeout, this, &PostgresBus::forgetSilentServers);
+    m_clock.start();
 }
 
 PostgresBus::~PostgresBus()
 {
+    // The others forget this server now rather than after their timeout.
+    if (m_notify)
+        beat(QStringLiteral("bye"));
     m_notify.reset();
     m_store.reset();
     m_fetch.reset();
@@ -49,8 +61,13 @@ PostgresBus::~PostgresBus()
 
 Result<std::unique_ptr<PostgresBus>> PostgresBus::open(const PostgresUri &uri, QObject *parent)
 {
+    return open(uri, Heartbeat{}, parent);
+}
+
+Result<std::unique_ptr<PostgresBus>> PostgresBus::open(const PostgresUri &uri, Heartbeat heartbeat, QObject *parent)
+{
     using R = Result<std::unique_ptr<PostgresBus>>;
-    std::unique_ptr<PostgresBus> bus(new PostgresBus(uri, parent));
+    std::unique_ptr<PostgresBus> bus(new PostgresBus(uri, heartbeat, parent));
     if (auto ok = bus->initialise(); !ok)
         return R::failure(ok.error());
     return R(std::move(bus));
@@ -58,10 +75,10 @@ Result<std::unique_ptr<PostgresBus>> PostgresBus::open(const PostgresUri &uri, Q
 
 Result<bool> PostgresBus::initialise()
 {
-    auto listen = m_uri.open(m_listenName);
-    if (!listen)
-        return Result<bool>::failure(listen.error());
-    m_listen = *listen;
+    auto listening = m_uri.open(m_listenName);
+    if (!listening)
+        return Result<bool>::failure(listening.error());
+    m_listen = *listening;
     auto publish = m_uri.open(m_publishName);
     if (!publish)
         return Result<bool>::failure(publish.error());
@@ -101,8 +118,53 @@ Result<bool> PostgresBus::initialise()
             return Result<bool>::failure(QStringLiteral("prepare %1: %2").arg(sql, errorOf(*query)));
     }
     connect(m_listen.driver(), &QSqlDriver::notification, this, &PostgresBus::onNotification);
+    if (auto ok = listen(kHeartbeatChannel); !ok)
+        return ok;
     m_cleanup.start();
+    // The first beat at once: the others know of this server before it relays anything.
+    beat(QStringLiteral("heartbeat"));
+    m_beat.start();
+    m_sweep.start();
     return true;
+}
+
+QStringList PostgresBus::liveServers() const
+{
+    QStringList uids = m_lastHeard.keys();
+    uids.sort();
+    return uids;
+}
+
+void PostgresBus::beat(const QString &type)
+{
+    if (auto ok = publish(kHeartbeatChannel, {{QStringLiteral("type"), type}}); !ok)
+        qCWarning(lcCluster).noquote() << "a heartbeat reached no other server:" << ok.error();
+}
+
+void PostgresBus::heardFrom(const QString &uid)
+{
+    const bool known = m_lastHeard.contains(uid);
+    m_lastHeard.insert(uid, m_clock.elapsed());
+    if (!known) {
+        qCInfo(lcCluster).noquote() << "server" << uid << "is in the cluster";
+        emit serverJoined(uid);
+    }
+}
+
+void PostgresBus::forgetSilentServers()
+{
+    const qint64 now = m_clock.elapsed();
+    for (auto it = m_lastHeard.begin(); it != m_lastHeard.end();) {
+        if (now - it.value() <= m_heartbeat.timeout.count()) {
+            ++it;
+            continue;
+        }
+        const QString uid = it.key();
+        it = m_lastHeard.erase(it);
+        qCWarning(lcCluster).noquote() << "server" << uid << "is gone: not heard from for"
+                                       << m_heartbeat.timeout.count() << "ms";
+        emit serverGone(uid);
+    }
 }
 
 QString PostgresBus::channelFor(const QString &nsp)
@@ -153,8 +215,25 @@ void PostgresBus::onNotification(const QString &channel, QSqlDriver::Notificatio
         qCWarning(lcCluster) << "dropped a message on" << channel << "that is not a JSON object";
         return;
     }
-    if (message.value(QStringLiteral("uid")).toString() == m_uid)
+    const QString uid = message.value(QStringLiteral("uid")).toString();
+    if (uid == m_uid)
         return;
+    if (channel == kHeartbeatChannel) {
+        if (uid.isEmpty())
+            return;
+        if (message.value(QStringLiteral("type")).toString() == QLatin1String("bye")) {
+            if (m_lastHeard.remove(uid)) {
+                qCInfo(lcCluster).noquote() << "server" << uid << "left the cluster";
+                emit serverGone(uid);
+            }
+        } else {
+            heardFrom(uid);
+        }
+        return;
+    }
+    // Whatever a server relays says it is alive as well as a heartbeat does.
+    if (!uid.isEmpty())
+        heardFrom(uid);
     if (message.contains(QStringLiteral("row"))) {
         m_fetch->bindValue(0, message.value(QStringLiteral("row")).toInteger());
         if (!m_fetch->exec() || !m_fetch->next()) {

@@ -3,12 +3,15 @@
 #include "core/result.h"
 #include "queue/postgresuri.h"
 
+#include <QElapsedTimer>
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
 #include <QSqlDatabase>
 #include <QSqlDriver>
 #include <QTimer>
 
+#include <chrono>
 #include <memory>
 
 class QSqlQuery;
@@ -32,7 +35,20 @@ public:
     static constexpr int kNotifyLimit = 7900;
     static constexpr int kPayloadLifetimeMs = 30000;
 
+    // Every server says on kHeartbeatChannel that it is alive, and a server not heard from within
+    // `timeout` is gone (socket.io's postgres adapter: heartbeatInterval 5 s, heartbeatTimeout
+    // 10 s). A server that closes its bus says so, and is gone at once.
+    struct Heartbeat
+    {
+        std::chrono::milliseconds interval{5000};
+        std::chrono::milliseconds timeout{10000};
+    };
+    // No namespace is named without its leading slash: this channel is no namespace's.
+    static inline const QString kHeartbeatChannel = QStringLiteral("socketio#heartbeats");
+
     [[nodiscard]] static Result<std::unique_ptr<PostgresBus>> open(const PostgresUri &uri, QObject *parent = nullptr);
+    [[nodiscard]] static Result<std::unique_ptr<PostgresBus>> open(const PostgresUri &uri, Heartbeat heartbeat,
+                                                                   QObject *parent = nullptr);
     ~PostgresBus() override;
 
     [[nodiscard]] QString uid() const { return m_uid; }
@@ -48,14 +64,24 @@ public:
     // How many messages went through the table (for tests and the log).
     [[nodiscard]] qint64 tablePublished() const { return m_tablePublished; }
 
+    // The other servers heard from within the heartbeat timeout, by uid, sorted.
+    [[nodiscard]] QStringList liveServers() const;
+
 signals:
     void received(const QString &channel, const QJsonObject &message);
+    // Another server was heard from for the first time, or again after it was gone.
+    void serverJoined(const QString &uid);
+    // Another server said goodbye, or was not heard from within the heartbeat timeout.
+    void serverGone(const QString &uid);
 
 private:
-    PostgresBus(PostgresUri uri, QObject *parent);
+    PostgresBus(PostgresUri uri, Heartbeat heartbeat, QObject *parent);
     [[nodiscard]] Result<bool> initialise();
     void onNotification(const QString &channel, QSqlDriver::NotificationSource source, const QVariant &payload);
     void removeOldPayloads();
+    void beat(const QString &type);
+    void heardFrom(const QString &uid);
+    void forgetSilentServers();
 
     PostgresUri m_uri;
     QString m_uid;
@@ -68,6 +94,11 @@ private:
     std::unique_ptr<QSqlQuery> m_fetch;
     QTimer m_cleanup;
     qint64 m_tablePublished = 0;
+    Heartbeat m_heartbeat;
+    QTimer m_beat;
+    QTimer m_sweep;
+    QElapsedTimer m_clock;
+    QHash<QString, qint64> m_lastHeard; // uid → m_clock's ms
 };
 
 } // namespace caps

@@ -4,6 +4,7 @@
 #include "cluster/postgresbus.h"
 #include "support/privatepostgres.h"
 
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -84,6 +85,52 @@ private slots:
         QVERIFY(received.wait(10000));
         QCOMPARE(received.size(), 1);
         QCOMPARE(received.at(0).at(1).toJsonObject().value("n").toInt(), 7);
+    }
+
+    void knowsWhichServersAreAlive()
+    {
+        using namespace std::chrono_literals;
+        const PostgresBus::Heartbeat quick{50ms, 400ms};
+        auto a = PostgresBus::open(m_uri, quick);
+        QVERIFY2(a.ok(), qPrintable(a.error()));
+        QSignalSpy joined(a->get(), &PostgresBus::serverJoined);
+        QSignalSpy gone(a->get(), &PostgresBus::serverGone);
+        auto b = PostgresBus::open(m_uri, quick);
+        QVERIFY2(b.ok(), qPrintable(b.error()));
+        const QString bUid = (*b)->uid();
+        QVERIFY(joined.wait(10000));
+        QCOMPARE(joined.at(0).at(0).toString(), bUid);
+        QCOMPARE((*a)->liveServers(), QStringList{bUid});
+        // b learns of a from a's next beat.
+        QTRY_COMPARE_WITH_TIMEOUT((*b)->liveServers(), QStringList{(*a)->uid()}, 10000);
+
+        // A server that closes its bus says goodbye: gone at once, not after the timeout.
+        b->reset();
+        QVERIFY(gone.wait(10000));
+        QCOMPARE(gone.at(0).at(0).toString(), bUid);
+        QVERIFY((*a)->liveServers().isEmpty());
+
+        // A server killed after one beat says nothing more: gone once the timeout has passed.
+        auto db = m_uri.open(QStringLiteral("ghost"));
+        QVERIFY2(db.ok(), qPrintable(db.error()));
+        QElapsedTimer silent;
+        {
+            QSqlQuery raw(*db);
+            raw.prepare(QStringLiteral("SELECT pg_notify(?, ?)"));
+            raw.addBindValue(PostgresBus::kHeartbeatChannel);
+            raw.addBindValue(QStringLiteral(R"({"uid":"ghost","type":"heartbeat"})"));
+            QVERIFY2(raw.exec(), qPrintable(raw.lastError().text()));
+        }
+        *db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(QStringLiteral("ghost"));
+        QVERIFY(joined.wait(10000));
+        silent.start();
+        QCOMPARE(joined.last().at(0).toString(), QStringLiteral("ghost"));
+        QCOMPARE((*a)->liveServers(), QStringList{QStringLiteral("ghost")});
+        QVERIFY(gone.wait(10000));
+        QCOMPARE(gone.last().at(0).toString(), QStringLiteral("ghost"));
+        QVERIFY2(silent.elapsed() >= 400 - 50, "gone before its timeout");
+        QVERIFY((*a)->liveServers().isEmpty());
     }
 
     void namesEveryNamespaceWithAChannel()
