@@ -143,12 +143,15 @@ void PostgresBus::beat(const QString &type)
 
 void PostgresBus::heardFrom(const QString &uid)
 {
-    const bool known = m_lastHeard.contains(uid);
-    m_lastHeard.insert(uid, m_clock.elapsed());
-    if (!known) {
-        qCInfo(lcCluster).noquote() << "server" << uid << "is in the cluster";
-        emit serverJoined(uid);
+    // Called for every relayed message: one lookup when the server is known.
+    const qint64 now = m_clock.elapsed();
+    if (auto it = m_lastHeard.find(uid); it != m_lastHeard.end()) {
+        *it = now;
+        return;
     }
+    m_lastHeard.insert(uid, now);
+    qCInfo(lcCluster).noquote() << "server" << uid << "is in the cluster";
+    emit serverJoined(uid);
 }
 
 void PostgresBus::forgetSilentServers()

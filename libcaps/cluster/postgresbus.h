@@ -47,6 +47,8 @@ public:
     static inline const QString kHeartbeatChannel = QStringLiteral("socketio#heartbeats");
 
     [[nodiscard]] static Result<std::unique_ptr<PostgresBus>> open(const PostgresUri &uri, QObject *parent = nullptr);
+    // Two functions, not a default argument: GCC cannot use Heartbeat's member initialisers in
+    // a default argument inside the class that defines it.
     [[nodiscard]] static Result<std::unique_ptr<PostgresBus>> open(const PostgresUri &uri, Heartbeat heartbeat,
                                                                    QObject *parent = nullptr);
     ~PostgresBus() override;
