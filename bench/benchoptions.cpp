@@ -49,6 +49,9 @@ bool BenchOptions::parse(const QStringList &arguments, QString *error)
     const QCommandLineOption drainOpt(QStringLiteral("drain"),
                                       tr("Seconds to wait for orders in flight after emitting stops (default 10)."),
                                       tr("s"));
+    const QCommandLineOption holdOpt(
+        QStringLiteral("hold"),
+        tr("Seconds to keep every connection open after the report, to inspect the hub (default 0)."), tr("s"));
     const QCommandLineOption fanoutOpt(QStringLiteral("fanout"),
                                        tr("Measure per order the time until every driver received the pickup."));
     const QCommandLineOption concurrencyOpt(QStringLiteral("connect-concurrency"),
@@ -64,10 +67,10 @@ bool BenchOptions::parse(const QStringList &arguments, QString *error)
                                       tr("text"));
     QCommandLineOption workerOpt(QStringLiteral("worker-index"), tr("Internal: run as worker N."), tr("n"));
     workerOpt.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions({urlOpt,    portOpt,  driverPortOpt, vendorsOpt,     driversOpt,        customersOpt,
-                       trackOpt,  idleOpt,  sourcesOpt,    rateOpt,        inflightOpt,       durationOpt,
-                       warmupOpt, drainOpt, fanoutOpt,     concurrencyOpt, connectTimeoutOpt, hubPidOpt,
-                       procsOpt,  jsonOpt,  labelOpt,      workerOpt});
+    parser.addOptions({urlOpt,    portOpt,  driverPortOpt, vendorsOpt, driversOpt,     customersOpt,
+                       trackOpt,  idleOpt,  sourcesOpt,    rateOpt,    inflightOpt,    durationOpt,
+                       warmupOpt, drainOpt, holdOpt,       fanoutOpt,  concurrencyOpt, connectTimeoutOpt,
+                       hubPidOpt, procsOpt, jsonOpt,       labelOpt,   workerOpt});
     parser.process(arguments);
 
     bool ok = true;
@@ -118,6 +121,7 @@ bool BenchOptions::parse(const QStringList &arguments, QString *error)
     durationS = doubleOf(durationOpt, durationS, 0, 3600);
     warmupS = doubleOf(warmupOpt, warmupS, 0, 3600);
     drainS = doubleOf(drainOpt, drainS, 0, 3600);
+    holdS = doubleOf(holdOpt, holdS, 0, 3600);
     fanout = parser.isSet(fanoutOpt);
     connectConcurrency = intOf(concurrencyOpt, connectConcurrency, 1, 100000);
     connectTimeoutS = intOf(connectTimeoutOpt, connectTimeoutS, 1, 3600);

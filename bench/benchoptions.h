@@ -26,6 +26,7 @@ struct BenchOptions
     double durationS = 10;
     double warmupS = 1;
     double drainS = 10;
+    double holdS = 0; // connections kept open after the report, for looking at the hub meanwhile
     bool fanout = false; // per-order "all drivers received" times
     int connectConcurrency = 64; // handshakes in progress at once, per process
     int connectTimeoutS = 60;

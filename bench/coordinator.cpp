@@ -148,6 +148,13 @@ void Coordinator::allResults()
     const bool clean = result.value(QStringLiteral("lost")).toInteger() == 0
         && result.value(QStringLiteral("errorCount")).toInteger() == 0;
     m_failed = m_failed || !clean;
+    if (m_options.holdS > 0) {
+        // The report is out; the hub still holds every connection (--hold), for a profiler or
+        // a memory snapshot.
+        m_deadline->stop();
+        QTimer::singleShot(int(m_options.holdS * 1000), this, &Coordinator::quitWorkers);
+        return;
+    }
     quitWorkers();
 }
 

@@ -96,6 +96,32 @@ EngineServer::~EngineServer()
     qDeleteAll(sessions);
 }
 
+void EngineServer::scheduleFrameFlush(EngineSession *session)
+{
+    m_frameFlushes.append(session);
+    if (!m_frameFlushPosted) {
+        m_frameFlushPosted = true;
+        QMetaObject::invokeMethod(this, &EngineServer::flushFrames, Qt::QueuedConnection);
+    }
+}
+
+void EngineServer::forgetFrameFlush(EngineSession *session)
+{
+    m_frameFlushes.removeOne(session);
+    m_flushing.removeOne(session);
+}
+
+void EngineServer::flushFrames()
+{
+    m_frameFlushPosted = false;
+    m_flushing.swap(m_frameFlushes);
+    // Writing calls nothing back (no signal is emitted synchronously), so no session goes away
+    // meanwhile; the index loop stays valid even if one did (forgetFrameFlush()).
+    for (qsizetype i = 0; i < m_flushing.size(); ++i)
+        m_flushing.at(i)->flushFramesNow();
+    m_flushing.clear();
+}
+
 void EngineServer::scheduleHeartbeat(EngineSession *session, Heartbeat kind, quint64 token)
 {
     switch (kind) {

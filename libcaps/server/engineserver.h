@@ -56,6 +56,11 @@ public:
     using HttpHandler = std::function<bool(HttpConnection *connection)>;
     void setHttpHandler(HttpHandler handler) { m_httpHandler = std::move(handler); }
 
+    // Sessions with WebSocket frames waiting for the end of this pass of the event loop
+    // (EngineSession::queueFrame()): one posted call writes them all, rather than one per session.
+    void scheduleFrameFlush(EngineSession *session);
+    void forgetFrameFlush(EngineSession *session);
+
     // Milliseconds on the clock those deadlines run on.
     [[nodiscard]] qint64 elapsed() const { return m_clock.elapsed(); }
 
@@ -73,6 +78,7 @@ private:
     // engine.io's verify(): -1 when acceptable, else the error code for the 400 answer.
     [[nodiscard]] int verify(HttpConnection *connection, bool upgrade) const;
     EngineSession *createSession(int protocol, bool base64);
+    void flushFrames();
     [[nodiscard]] QString generateId() const;
 
     ServerOptions m_options;
@@ -82,6 +88,9 @@ private:
     SecureTcpServer m_tcpServer;
     QWebSocketServer m_webSocketServer;
     QHash<QString, EngineSession *> m_sessions;
+    QList<EngineSession *> m_frameFlushes; // see scheduleFrameFlush()
+    QList<EngineSession *> m_flushing; // the ones being written now (keeps its capacity)
+    bool m_frameFlushPosted = false;
     // One queue per kind of deadline, shared by every session (see DeadlineQueue).
     DeadlineQueue m_pingIntervals;
     DeadlineQueue m_pingTimeouts;

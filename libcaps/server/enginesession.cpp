@@ -6,11 +6,17 @@
 #include "server/httpconnection.h"
 #include "server/outgoingmessage.h"
 
-#include <QTimer>
-#include <algorithm>
-#include <QTimerEvent>
 #include <QTcpSocket>
+#include <QTimer>
+#include <QTimerEvent>
 #include <QWebSocket>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 namespace caps {
 
@@ -19,6 +25,39 @@ namespace {
 const eio::ControlPackets &wire()
 {
     return eio::controlPackets();
+}
+
+// Writes as much of `frames` as the socket `fd` takes now, without blocking; returns the bytes
+// written (0 when it takes nothing or fails: Qt's own write then meets the same error and
+// reports it as usual).
+qint64 writeNow(qintptr fd, const QVarLengthArray<QByteArray, 1> &frames)
+{
+    constexpr qsizetype kMaxIov = 64; // well under IOV_MAX; more frames per pass are rare
+    std::array<iovec, kMaxIov> iov{};
+    qint64 total = 0;
+    for (qsizetype first = 0; first < frames.size(); first += kMaxIov) {
+        const qsizetype count = std::min(kMaxIov, frames.size() - first);
+        qint64 wanted = 0;
+        for (qsizetype i = 0; i < count; ++i) {
+            const QByteArray &frame = frames.at(first + i);
+            iov[size_t(i)] = {const_cast<char *>(frame.constData()), size_t(frame.size())};
+            wanted += frame.size();
+        }
+        msghdr msg{};
+        msg.msg_iov = iov.data();
+        msg.msg_iovlen = size_t(count);
+        ssize_t written = 0;
+        do {
+            // MSG_NOSIGNAL: a peer gone meanwhile must not raise SIGPIPE in the hub.
+            written = ::sendmsg(int(fd), &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        } while (written < 0 && errno == EINTR);
+        if (written <= 0)
+            return total;
+        total += written;
+        if (written < wanted)
+            return total;
+    }
+    return total;
 }
 
 } // namespace
@@ -34,7 +73,11 @@ EngineSession::EngineSession(const QString &sid, int protocol, bool base64, Engi
     m_stallWindow.start();
 }
 
-EngineSession::~EngineSession() = default;
+EngineSession::~EngineSession()
+{
+    if (m_framesPosted)
+        m_server->forgetFrameFlush(this);
+}
 
 QByteArray EngineSession::Handshake::joinHeaders(const QList<QPair<QByteArray, QByteArray>> &pairs)
 {
@@ -156,6 +199,8 @@ void EngineSession::attachWebSocket(QWebSocket *socket, QTcpSocket *raw)
     // Only if it is the same connection (QWebSocket writes whole frames into it synchronously,
     // so frames written here never interleave with its own).
     m_raw = raw && raw->peerPort() == socket->peerPort() && raw->peerAddress() == socket->peerAddress() ? raw : nullptr;
+    // Bytes written past a QSslSocket would go out unencrypted.
+    m_rawIsPlain = m_raw && !m_raw->inherits("QSslSocket");
     socket->setParent(this);
     connect(socket, &QWebSocket::textMessageReceived, this, &EngineSession::onWebSocketText);
     connect(socket, &QWebSocket::binaryMessageReceived, this, &EngineSession::onWebSocketBinary);
@@ -277,10 +322,14 @@ void EngineSession::send(const OutgoingMessage &message)
     if (m_state != State::Open)
         return;
     if (m_transport == Transport::WebSocket && !m_openDelayed) {
-        if (!message.webSocketFrame.isEmpty() && m_raw)
-            m_raw->write(message.webSocketFrame);
-        else if (!message.text.isEmpty())
+        if (!message.webSocketFrame.isEmpty() && m_raw) {
+            queueFrame(message.webSocketFrame);
+        } else if (!message.text.isEmpty()) {
+            writeFrames();
             m_socket->sendTextMessage(message.webSocketText);
+        }
+        if (!message.attachments.isEmpty())
+            writeFrames(); // they go through QWebSocket, after the frame they belong to
         for (const QByteArray &attachment : message.attachments)
             sendBinaryFrame(m_socket, attachment);
     } else {
@@ -311,7 +360,7 @@ qint64 EngineSession::pendingBytes() const
 {
     qint64 pending = m_bufferedBytes;
     if (m_transport == Transport::WebSocket && m_socket)
-        pending += m_socket->bytesToWrite();
+        pending += (m_raw ? m_raw->bytesToWrite() : m_socket->bytesToWrite()) + m_framesBytes;
     return pending;
 }
 
@@ -363,9 +412,54 @@ void EngineSession::checkStalled()
     onClose(QStringLiteral("transport error"));
 }
 
+void EngineSession::queueFrame(const QByteArray &frame)
+{
+    m_frames.append(frame);
+    m_framesBytes += frame.size();
+    if (!m_framesPosted) {
+        m_framesPosted = true;
+        m_server->scheduleFrameFlush(this);
+    }
+}
+
+void EngineSession::flushFramesNow()
+{
+    m_framesPosted = false;
+    writeFrames();
+}
+
+void EngineSession::writeFrames()
+{
+    if (m_frames.isEmpty())
+        return;
+    // Moved out: m_frames keeps no heap block after a pass that sent a socket several.
+    const QVarLengthArray<QByteArray, 1> frames = std::move(m_frames);
+    m_frames.clear();
+    m_framesBytes = 0;
+    QTcpSocket *raw = m_raw;
+    if (!raw || raw->state() != QAbstractSocket::ConnectedState)
+        return;
+    qint64 written = 0;
+    // Behind what Qt's buffer holds (a pong, a backlog), frames queue there, in order.
+    if (m_rawIsPlain && raw->bytesToWrite() == 0) {
+        written = writeNow(raw->socketDescriptor(), frames);
+        if (written > 0)
+            noteProgress(written);
+    }
+    for (const QByteArray &frame : frames) {
+        if (written >= frame.size()) {
+            written -= frame.size();
+            continue;
+        }
+        raw->write(written > 0 ? frame.sliced(written) : frame);
+        written = 0;
+    }
+}
+
 void EngineSession::sendText(const QByteArray &packet)
 {
     if (m_transport == Transport::WebSocket && !m_openDelayed) {
+        writeFrames();
         if (m_socket)
             m_socket->sendTextMessage(QString::fromUtf8(packet));
         return;
@@ -589,6 +683,16 @@ void EngineSession::onClose(const QString &reason)
         // close packet already), and with a close packet otherwise.
         respondToPoll({m_closedByPeer ? wire().noop : wire().close});
     abortProbe();
+    if (m_abortTransport)
+        m_frames.clear();
+    else
+        writeFrames(); // what was sent before the close goes first
+    m_framesBytes = 0;
+    if (m_framesPosted) {
+        // A closed session is deleted later: it must not be on the server's list by then.
+        m_framesPosted = false;
+        m_server->forgetFrameFlush(this);
+    }
     if (QWebSocket *socket = m_socket) {
         m_socket = nullptr;
         m_raw = nullptr;

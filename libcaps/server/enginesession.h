@@ -12,6 +12,7 @@
 #include <QPointer>
 
 #include <QTcpSocket>
+#include <QVarLengthArray>
 #include <QWebSocket>
 
 namespace caps {
@@ -51,6 +52,8 @@ public:
     };
 
     [[nodiscard]] QString id() const { return m_sid; }
+    // The end of this pass of the event loop: the frames queued in it go (EngineServer calls it).
+    void flushFramesNow();
     [[nodiscard]] Transport transport() const { return m_transport; }
     [[nodiscard]] const Handshake &handshake() const { return m_handshake; }
     void setHandshake(Handshake handshake) { m_handshake = std::move(handshake); }
@@ -102,6 +105,11 @@ private:
     // Sends what the polling buffer holds over the WebSocket, and empties it.
     void drainBufferTo(QWebSocket *socket);
     void sendText(const QByteArray &packet);
+    // A prebuilt WebSocket frame for the socket under m_socket: kept until the end of this pass of
+    // the event loop, then written with the others (flushFramesNow()).
+    void queueFrame(const QByteArray &frame);
+    // Writes the queued frames now (before anything else goes to the socket).
+    void writeFrames();
     void scheduleFlush();
     void flush();
     // Answers the waiting GET with these packets (in text form), framed as the protocol wants.
@@ -150,6 +158,15 @@ private:
     QPointer<QTcpSocket> m_probeRaw; // under m_probe
     bool m_probed = false; // "2probe" answered, waiting for "5"
     bool m_flushScheduled = false;
+    // The frames queueFrame() holds (shared with every other recipient: no copies) and their size.
+    // Written in one system call per pass straight to the socket when Qt's write buffer is empty,
+    // rather than copied into that buffer with its write notifier switched on and off: in a
+    // broadcast to a thousand sockets that bookkeeping cost as much as the sends, and every
+    // socket that was once behind kept the pages of its 32 KiB buffer chunk it had touched.
+    QVarLengthArray<QByteArray, 1> m_frames; // most passes send a socket one message
+    qint64 m_framesBytes = 0;
+    bool m_framesPosted = false; // on the server's list for this pass (EngineServer::scheduleFrameFlush())
+    bool m_rawIsPlain = false; // m_raw is a plain TCP socket (not TLS): frames may bypass it
     bool m_abortTransport = false; // drop the connection without flushing what is queued
     quint64 m_heartbeatToken = 0; // the ping interval or ping timeout now running
     // Rarely running, single-shot (stopped in timerEvent). QBasicTimer rather than QTimer: an

@@ -240,6 +240,42 @@ private slots:
         QCOMPARE(get(m_nam, pollUrl(server->serverPort(), peer.sid)).status, 400);
     }
 
+    // Prebuilt frames go straight to the socket at the end of the pass; what the kernel does not
+    // take then, and everything behind it, goes through Qt's write buffer. Several megabytes in
+    // one pass, with a message that has no prebuilt frame (QWebSocket's own path) in the middle:
+    // every message arrives, whole and in order.
+    void framesKeepTheirOrderPastAFullSocket()
+    {
+        auto server = startServer();
+        QVERIFY(server);
+        WsPeer peer;
+        QVERIFY(peer.open(server->serverPort()));
+        caps::EngineSession *session = server->session(peer.sid);
+        QVERIFY(session);
+        const QByteArray padding(20000, 'x');
+        constexpr int kCount = 1500; // 30 MB: more than the kernel takes at once
+        QStringList expected;
+        for (int i = 0; i < kCount; ++i) {
+            const QByteArray data = QByteArray::number(i) + ' ' + padding;
+            caps::OutgoingMessage message = caps::OutgoingMessage::engineMessage(data, false);
+            QVERIFY(!message.webSocketFrame.isEmpty());
+            if (i == kCount / 2)
+                message.webSocketFrame.clear(); // this one goes through QWebSocket
+            session->send(message);
+            expected.append(QLatin1Char('4') + QString::fromLatin1(data));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(peer.texts.size(), kCount, 20000);
+        for (int i = 0; i < kCount; ++i)
+            QVERIFY2(peer.texts.at(i) == expected.at(i), qPrintable(QString::number(i)));
+        QVERIFY(server->session(peer.sid));
+        // A frame queued in a pass whose session closes in the same pass still goes first.
+        caps::OutgoingMessage last = caps::OutgoingMessage::engineMessage("last", false);
+        session->send(last);
+        session->close();
+        QVERIFY(peer.waitClosed());
+        QCOMPARE(peer.texts.constLast(), QString("4last"));
+    }
+
     void upgradeFromPolling()
     {
         auto server = startServer();
