@@ -58,8 +58,14 @@ bool BenchOptions::parse(const QStringList &arguments, QString *error)
                                             tr("Handshakes in progress at once per process (default 64)."), tr("n"));
     const QCommandLineOption connectTimeoutOpt(
         QStringLiteral("connect-timeout"), tr("Seconds allowed for all connections to open (default 60)."), tr("s"));
-    const QCommandLineOption hubPidOpt(QStringLiteral("hub-pid"),
-                                       tr("PID of the hub process, for its CPU time and memory."), tr("pid"));
+    const QCommandLineOption hubPidOpt(
+        QStringLiteral("hub-pid"),
+        tr("PID of the hub process, for its CPU time and memory; several (repeated or comma-separated) are summed."),
+        tr("pid"));
+    const QCommandLineOption dbPidOpt(
+        QStringLiteral("db-pid"),
+        tr("PIDs of the database server's processes (repeated or comma-separated), for their CPU time per order."),
+        tr("pid"));
     const QCommandLineOption procsOpt(QStringLiteral("procs"),
                                       tr("Worker processes to spread connections over (default 1)."), tr("n"));
     const QCommandLineOption jsonOpt(QStringLiteral("json"), tr("Print the result as one JSON object."));
@@ -70,7 +76,7 @@ bool BenchOptions::parse(const QStringList &arguments, QString *error)
     parser.addOptions({urlOpt,    portOpt,  driverPortOpt, vendorsOpt, driversOpt,     customersOpt,
                        trackOpt,  idleOpt,  sourcesOpt,    rateOpt,    inflightOpt,    durationOpt,
                        warmupOpt, drainOpt, holdOpt,       fanoutOpt,  concurrencyOpt, connectTimeoutOpt,
-                       hubPidOpt, procsOpt, jsonOpt,       labelOpt,   workerOpt});
+                       hubPidOpt, dbPidOpt, procsOpt,      jsonOpt,    labelOpt,       workerOpt});
     parser.process(arguments);
 
     bool ok = true;
@@ -125,7 +131,25 @@ bool BenchOptions::parse(const QStringList &arguments, QString *error)
     fanout = parser.isSet(fanoutOpt);
     connectConcurrency = intOf(concurrencyOpt, connectConcurrency, 1, 100000);
     connectTimeoutS = intOf(connectTimeoutOpt, connectTimeoutS, 1, 3600);
-    hubPid = intOf(hubPidOpt, 0, 0, std::numeric_limits<int>::max());
+    const auto pidsOf = [&](const QCommandLineOption &o) {
+        QList<qint64> pids;
+        for (const QString &value : parser.values(o)) {
+            for (const QString &word : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                bool good = false;
+                const qint64 pid = word.trimmed().toLongLong(&good);
+                if (!good || pid <= 0 || pid > std::numeric_limits<int>::max()) {
+                    *error
+                        = tr("--%1 wants process ids (whole numbers over 0), got %2").arg(o.names().constFirst(), word);
+                    ok = false;
+                } else {
+                    pids.append(pid);
+                }
+            }
+        }
+        return pids;
+    };
+    hubPids = pidsOf(hubPidOpt);
+    dbPids = pidsOf(dbPidOpt);
     procs = intOf(procsOpt, procs, 1, 64);
     json = parser.isSet(jsonOpt);
     label = parser.value(labelOpt);

@@ -31,7 +31,12 @@ struct BenchOptions
     int connectConcurrency = 64; // handshakes in progress at once, per process
     int connectTimeoutS = 60;
 
-    qint64 hubPid = 0;
+    // --hub-pid, repeated or comma-separated: the hubs of one cluster count as one (their CPU,
+    // memory and system calls summed).
+    QList<qint64> hubPids;
+    // --db-pid, the same for the database server's processes (PostgreSQL's postmaster and its
+    // children): its CPU per order.
+    QList<qint64> dbPids;
     int procs = 1;
     bool json = false;
     QString label;

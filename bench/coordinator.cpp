@@ -25,9 +25,10 @@ Coordinator::Coordinator(const BenchOptions &options, const QStringList &argumen
 
 void Coordinator::start()
 {
-    m_hubAtStart = ProcStats::read(m_options.hubPid);
-    if (m_options.hubPid > 0 && !m_hubAtStart.valid) {
-        fail(tr("cannot read /proc/%1").arg(m_options.hubPid));
+    m_hubAtStart = ProcStats::read(m_options.hubPids);
+    m_dbAtStart = ProcStats::read(m_options.dbPids);
+    if ((!m_options.hubPids.isEmpty() && !m_hubAtStart.valid) || (!m_options.dbPids.isEmpty() && !m_dbAtStart.valid)) {
+        fail(tr("cannot read /proc of every --hub-pid and --db-pid"));
         return;
     }
     QStringList args = m_arguments.mid(1);
@@ -101,7 +102,7 @@ void Coordinator::workerLine(int index, const QByteArray &line)
 
 void Coordinator::allReady()
 {
-    m_hubBeforeIdle = ProcStats::read(m_options.hubPid);
+    m_hubBeforeIdle = ProcStats::read(m_options.hubPids);
     m_phase = Phase::Idling;
     m_deadline->start((m_options.connectTimeoutS + 30) * 1000);
     for (QProcess *p : std::as_const(m_workers))
@@ -112,10 +113,11 @@ void Coordinator::allIdled()
 {
     // Let the hub finish what the last handshakes started before its memory is read.
     QTimer::singleShot(m_options.idle > 0 ? 1000 : 0, this, [this] {
-        m_hubAfterIdle = ProcStats::read(m_options.hubPid);
+        m_hubAfterIdle = ProcStats::read(m_options.hubPids);
         m_phase = Phase::Running;
         m_deadline->start(int((m_options.durationS + m_options.drainS + 60) * 1000));
-        m_hubAtMeasure = ProcStats::read(m_options.hubPid);
+        m_hubAtMeasure = ProcStats::read(m_options.hubPids);
+        m_dbAtMeasure = ProcStats::read(m_options.dbPids);
         // One start time for every worker (CLOCK_MONOTONIC is system-wide), so that all of them
         // draw the warm-up line at the same instant.
         timespec ts{};
@@ -125,8 +127,10 @@ void Coordinator::allIdled()
             p->write(go);
         if (m_options.warmupS > 0 && m_options.warmupS < m_options.durationS) {
             QTimer::singleShot(int(m_options.warmupS * 1000), this, [this] {
-                if (m_phase == Phase::Running)
-                    m_hubAtMeasure = ProcStats::read(m_options.hubPid);
+                if (m_phase == Phase::Running) {
+                    m_hubAtMeasure = ProcStats::read(m_options.hubPids);
+                    m_dbAtMeasure = ProcStats::read(m_options.dbPids);
+                }
             });
         }
     });
@@ -134,7 +138,8 @@ void Coordinator::allIdled()
 
 void Coordinator::allResults()
 {
-    m_hubAtEnd = ProcStats::read(m_options.hubPid);
+    m_hubAtEnd = ProcStats::read(m_options.hubPids);
+    m_dbAtEnd = ProcStats::read(m_options.dbPids);
     m_deadline->stop();
     const QJsonObject result = merge();
     if (m_options.json) {
@@ -297,9 +302,21 @@ QJsonObject Coordinator::merge() const
     out.insert(QStringLiteral("errors"), errors);
     out.insert(QStringLiteral("errorCount"), errorCount);
     out.insert(QStringLiteral("errorSamples"), samples);
-    if (m_options.hubPid > 0) {
+    if (!m_options.dbPids.isEmpty()) {
+        // The server's short-lived workers (autovacuum, ...) count once the postmaster reaped them.
+        const double dbCpu = m_dbAtEnd.cpuSeconds + m_dbAtEnd.reapedChildrenCpuSeconds - m_dbAtMeasure.cpuSeconds
+            - m_dbAtMeasure.reapedChildrenCpuSeconds;
+        out.insert(QStringLiteral("dbCpuS"), dbCpu);
+        out.insert(QStringLiteral("dbCpuUsPerOrder"),
+                   completedMeasured > 0 ? dbCpu * 1e6 / double(completedMeasured) : 0.0);
+    }
+    if (!m_options.hubPids.isEmpty()) {
         const double hubCpu = m_hubAtEnd.cpuSeconds - m_hubAtMeasure.cpuSeconds;
-        out.insert(QStringLiteral("hubPid"), m_options.hubPid);
+        out.insert(QStringLiteral("hubPid"), m_options.hubPids.constFirst());
+        QJsonArray pids;
+        for (const qint64 pid : m_options.hubPids)
+            pids.append(pid);
+        out.insert(QStringLiteral("hubPids"), pids);
         out.insert(QStringLiteral("hubCpuS"), hubCpu);
         out.insert(QStringLiteral("hubCpuUsPerOrder"),
                    completedMeasured > 0 ? hubCpu * 1e6 / double(completedMeasured) : 0.0);
@@ -370,7 +387,9 @@ void Coordinator::printTable(const QJsonObject &r) const
     if (m_options.idle > 0)
         row(tr("idle connections held"), num("idleReady"));
     row(tr("bench CPU (measured part)"), num("benchCpuS", 2) + QLatin1String(" s"));
-    if (m_options.hubPid > 0) {
+    if (!m_options.dbPids.isEmpty())
+        row(tr("database CPU per order"), num("dbCpuUsPerOrder", 1) + QLatin1String(" us"));
+    if (!m_options.hubPids.isEmpty()) {
         row(tr("hub CPU (measured part)"), num("hubCpuS", 2) + QLatin1String(" s"));
         row(tr("hub CPU per order"), num("hubCpuUsPerOrder", 1) + QLatin1String(" us"));
         row(tr("hub per order: wake-ups, reads, writes"),

@@ -58,4 +58,7 @@ private:
     ProcStats m_hubAfterIdle;
     ProcStats m_hubAtMeasure;
     ProcStats m_hubAtEnd;
+    ProcStats m_dbAtStart;
+    ProcStats m_dbAtMeasure;
+    ProcStats m_dbAtEnd;
 };

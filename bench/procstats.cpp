@@ -22,10 +22,11 @@ ProcStats ProcStats::read(qint64 pid)
         return stats;
     const QByteArrayList fields = line.mid(close + 2).split(' ');
     // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-    if (fields.size() < 13)
+    if (fields.size() < 15)
         return stats;
     const auto ticks = double(sysconf(_SC_CLK_TCK));
     stats.cpuSeconds = (fields.at(11).toDouble() + fields.at(12).toDouble()) / ticks;
+    stats.reapedChildrenCpuSeconds = (fields.at(13).toDouble() + fields.at(14).toDouble()) / ticks;
 
     QFile status(QStringLiteral("/proc/%1/status").arg(pid));
     if (!status.open(QIODevice::ReadOnly))
@@ -51,6 +52,24 @@ ProcStats ProcStats::read(qint64 pid)
     }
     stats.valid = true;
     return stats;
+}
+
+ProcStats ProcStats::read(const QList<qint64> &pids)
+{
+    ProcStats sum;
+    sum.valid = !pids.isEmpty();
+    for (const qint64 pid : pids) {
+        const ProcStats one = read(pid);
+        sum.valid = sum.valid && one.valid;
+        sum.cpuSeconds += one.cpuSeconds;
+        sum.reapedChildrenCpuSeconds += one.reapedChildrenCpuSeconds;
+        sum.rssKb += one.rssKb;
+        sum.peakRssKb += one.peakRssKb;
+        sum.contextSwitches += one.contextSwitches;
+        sum.readCalls += one.readCalls;
+        sum.writeCalls += one.writeCalls;
+    }
+    return sum;
 }
 
 double ProcStats::selfCpuSeconds()

@@ -1,5 +1,6 @@
 // caps-chaos: thousands of orders through a caps-hub that is killed (SIGKILL) and restarted,
-// with clients dropping their connections at random. Prints the summary; exit 0 only if every
+// with clients dropping their connections at random; with --cluster, through three hubs on one
+// PostgreSQL behind HAProxy, one of them killed each time. Prints the summary; exit 0 only if every
 // order reached its vendor exactly once. Run through scripts/chaos-run.
 
 #include "chaosrun.h"
@@ -51,8 +52,40 @@ int main(int argc, char *argv[])
         QStringLiteral("timeout"),
         QCoreApplication::translate("main", "Give up after this many seconds (default 600)."), QStringLiteral("s"),
         QStringLiteral("600"));
+    const QCommandLineOption deliverOption(
+        QStringLiteral("deliver-ms"),
+        QCoreApplication::translate("main", "Ms a driver holds an order between in-transit and delivered (default 0)."),
+        QStringLiteral("ms"), QStringLiteral("0"));
+    const QCommandLineOption clusterOption(
+        QStringLiteral("cluster"),
+        QCoreApplication::translate("main",
+                                    "Three hubs on one private PostgreSQL behind HAProxy, Qt agents and lab-style "
+                                    "Node clients spread over them; a hub chosen at random is killed each time."));
+    const QCommandLineOption downOption(
+        QStringLiteral("down-ms"),
+        QCoreApplication::translate("main", "With --cluster: ms a killed hub stays down (default 3000)."),
+        QStringLiteral("ms"), QStringLiteral("3000"));
+    const QCommandLineOption haproxyOption(QStringLiteral("haproxy-config"),
+                                           QCoreApplication::translate("main",
+                                                                       "With --cluster: HAProxy configuration (default "
+                                                                       "$CAPS_SOURCE_DIR/resources/haproxy/caps.cfg)."),
+                                           QStringLiteral("path"));
+    const QCommandLineOption peerOption(QStringLiteral("peer-script"),
+                                        QCoreApplication::translate("main",
+                                                                    "With --cluster: the lab-style client (default "
+                                                                    "$CAPS_SOURCE_DIR/tests/interop/chaos-peer.js)."),
+                                        QStringLiteral("path"));
+    const QCommandLineOption labVendorsOption(
+        QStringLiteral("lab-vendors"),
+        QCoreApplication::translate("main", "With --cluster: lab-style vendors, through HAProxy (default 1)."),
+        QStringLiteral("n"), QStringLiteral("1"));
+    const QCommandLineOption labDriversOption(
+        QStringLiteral("lab-drivers"),
+        QCoreApplication::translate("main", "With --cluster: lab-style drivers, straight to hubs (default 1)."),
+        QStringLiteral("n"), QStringLiteral("1"));
     parser.addOptions({hubOption, ordersOption, killsOption, vendorsOption, driversOption, dropOption, seedOption,
-                       dbOption, timeoutOption});
+                       dbOption, timeoutOption, deliverOption, clusterOption, downOption, haproxyOption, peerOption,
+                       labVendorsOption, labDriversOption});
     parser.process(app);
 
     ChaosRun::Options options;
@@ -74,12 +107,27 @@ int main(int argc, char *argv[])
     options.clientDropMs = number(dropOption, 0);
     options.seed = quint32(number(seedOption, 0));
     options.timeoutMs = number(timeoutOption, 1) * 1000;
+    options.deliverDelayMs = number(deliverOption, 0);
+    options.cluster = parser.isSet(clusterOption);
+    options.downMs = number(downOption, 0);
+    options.labVendors = number(labVendorsOption, 0);
+    options.labDrivers = number(labDriversOption, 0);
     if (!ok)
         return 2;
     options.hubProgram = parser.isSet(hubOption) ? parser.value(hubOption) : HubProcess::defaultProgram();
     QTemporaryDir dir;
     options.dbPath
         = parser.isSet(dbOption) ? parser.value(dbOption) : dir.filePath(QStringLiteral("chaos-queue.sqlite"));
+
+    const QString source = qEnvironmentVariable("CAPS_SOURCE_DIR");
+    options.haproxyConfig = parser.isSet(haproxyOption) ? parser.value(haproxyOption)
+                                                        : source + QStringLiteral("/resources/haproxy/caps.cfg");
+    options.peerScript
+        = parser.isSet(peerOption) ? parser.value(peerOption) : source + QStringLiteral("/tests/interop/chaos-peer.js");
+    if (options.cluster && parser.isSet(dbOption)) {
+        std::fprintf(stderr, "caps-chaos: --cluster makes its own PostgreSQL; --db is for one hub\n");
+        return 2;
+    }
 
     ChaosRun chaos(options);
     const ChaosRun::Summary summary = chaos.run();

@@ -1,11 +1,14 @@
 #include "chaosrun.h"
 
+#include "hubcluster.h"
 #include "hubprocess.h"
+#include "labpeer.h"
 
 #include "agents/driveragent.h"
 #include "agents/vendoragent.h"
 #include "client/client.h"
 #include "orders/orderfaker.h"
+#include "queue/postgresmessagestore.h"
 #include "queue/sqlitemessagestore.h"
 
 #include <QCoreApplication>
@@ -27,7 +30,14 @@ QString ChaosRun::Summary::text() const
              .arg(recoveredSessions)
              .arg(pendingInHub)
              .arg(double(elapsedMs) / 1000.0, 0, 'f', 1)
-             .arg(timedOut ? QStringLiteral(", TIMED OUT") : QString());
+             .arg(timedOut      ? QStringLiteral(", TIMED OUT")
+                      : stalled ? QStringLiteral(", STALLED: nothing delivered for %1 s").arg(kStallMs / 1000)
+                                : QString());
+    if (!cluster.isEmpty()) {
+        s += QStringLiteral("\n  misrouted: %1, refused for good: %2; %3").arg(misrouted).arg(abandoned).arg(cluster);
+    }
+    if (!stuck.isEmpty())
+        s += QStringLiteral("\n  not delivered, last status the vendors saw: ") + stuck;
     if (!error.isEmpty())
         s += QStringLiteral(" error: ") + error;
     return s;
@@ -49,29 +59,72 @@ ChaosRun::~ChaosRun()
     qDeleteAll(m_vendors);
     qDeleteAll(m_drivers);
     qDeleteAll(m_clients);
+    qDeleteAll(m_peers);
 }
 
-ChaosRun::Summary ChaosRun::run()
+HubProcess &ChaosRun::hubAt(int i)
 {
-    QElapsedTimer clock;
-    clock.start();
-    m_summary = {};
-    m_hub = std::make_unique<HubProcess>(m_options.hubProgram, m_options.dbPath);
+    return m_cluster ? m_cluster->hub(i) : *m_hub;
+}
+
+int ChaosRun::hubCount() const
+{
+    return m_cluster ? m_cluster->size() : 1;
+}
+
+bool ChaosRun::startHubs()
+{
     // Thousands of orders a minute from three vendors are far over the per-socket rate limit;
     // what is measured here is the queue, not the limiters.
-    m_hub->setExtraArguments({QStringLiteral("--events-per-second"), QStringLiteral("0"),
-                              QStringLiteral("--max-connections-per-ip"), QStringLiteral("0")});
+    const QStringList arguments{QStringLiteral("--events-per-second"), QStringLiteral("0"),
+                                QStringLiteral("--max-connections-per-ip"), QStringLiteral("0")};
+    if (m_options.cluster) {
+        m_cluster = std::make_unique<HubCluster>(m_options.hubProgram, m_options.haproxyConfig, m_options.hubs);
+        if (!m_cluster->start(arguments)) {
+            m_summary.error = m_cluster->errorString();
+            return false;
+        }
+        return true;
+    }
+    m_hub = std::make_unique<HubProcess>(m_options.hubProgram, m_options.dbPath);
+    m_hub->setExtraArguments(arguments);
     if (!m_hub->start()) {
         m_summary.error = m_hub->errorString();
-        return m_summary;
+        return false;
     }
+    return true;
+}
+
+void ChaosRun::startClients()
+{
     caps::Client::Options clientOptions;
     // Back in well under a second after a restart, still with socket.io-client's jitter.
     clientOptions.reconnectionDelayMs = 50;
     clientOptions.reconnectionDelayMaxMs = 300;
     clientOptions.connectTimeoutMs = 5000;
-    const auto makeClient = [&] {
-        auto *client = new caps::Client(m_hub->url(), clientOptions);
+    const int hubs = hubCount();
+    // On one hub everyone is on it. In a cluster the last vendor and the last driver go through
+    // HAProxy (which puts everything from 127.0.0.1 on one hub, and elsewhere when that one is
+    // down); the others straight to a hub each, vendors counting up from hub 1 and drivers down
+    // from the last, so that most orders cross hubs.
+    QStringList placement;
+    const auto urlFor = [&](bool vendor, int i, int count) {
+        QUrl url;
+        QString where;
+        if (!m_cluster) {
+            url = m_hub->url();
+        } else if (i == count - 1 && count > 1) {
+            url = m_cluster->balancerUrl();
+            where = QStringLiteral("HAProxy");
+        } else {
+            const int hub = vendor ? i % hubs : (hubs - 1 - i % hubs);
+            url = m_cluster->hub(hub).url();
+            where = QStringLiteral("hub%1").arg(hub + 1);
+        }
+        return std::pair{url, where};
+    };
+    const auto makeClient = [&](const QUrl &url) {
+        auto *client = new caps::Client(url, clientOptions);
         connect(client, &caps::Client::connected, this, [this, client] {
             if (client->isRecovered())
                 ++m_summary.recoveredSessions;
@@ -79,20 +132,91 @@ ChaosRun::Summary ChaosRun::run()
         m_clients.append(client);
         return client;
     };
+    QStringList drivers;
     for (int i = 0; i < m_options.drivers; ++i) {
-        auto *driver = new caps::DriverAgent(makeClient());
+        const auto [url, where] = urlFor(false, i, m_options.drivers);
+        auto *driver = new caps::DriverAgent(makeClient(url));
         driver->setPickupDelayMs(0);
-        driver->setDeliverDelayMs(0);
+        driver->setDeliverDelayMs(m_options.deliverDelayMs);
         driver->setAutoDrive(true);
         m_drivers.append(driver);
+        drivers.append(where);
     }
+    QStringList vendors;
     for (int i = 0; i < m_options.vendors; ++i) {
-        auto *vendor = new caps::VendorAgent(makeClient(), QStringLiteral("chaos-store-%1").arg(i + 1));
+        const auto [url, where] = urlFor(true, i, m_options.vendors);
+        caps::Client *client = makeClient(url);
+        auto *vendor = new caps::VendorAgent(client, QStringLiteral("chaos-store-%1").arg(i + 1));
         connect(vendor, &caps::VendorAgent::orderDelivered, this, &ChaosRun::onDelivered);
+        // The hub sends a store's steps to that store's room only.
+        connect(client, &caps::Client::eventReceived, this,
+                [this, vendor](const QString &event, const QJsonArray &args) {
+                    if (event != QLatin1String("in-transit") && event != QLatin1String("delivered"))
+                        return;
+                    const QString store = args.at(0).toObject().value(QLatin1String("store")).toString();
+                    if (store != vendor->store()) {
+                        ++m_summary.misrouted;
+                        qWarning("%s of store %s reached %s", qPrintable(event), qPrintable(store),
+                                 qPrintable(vendor->store()));
+                    }
+                });
         m_vendors.append(vendor);
+        vendors.append(where);
+    }
+    if (m_cluster) {
+        placement.append(QStringLiteral("Qt vendors on %1, Qt drivers on %2")
+                             .arg(vendors.join(QLatin1Char(',')), drivers.join(QLatin1Char(','))));
+        QStringList peers;
+        const auto addPeer = [&](LabPeer::Role role, int i, const QUrl &url, const QString &where) {
+            const QString store = QStringLiteral("lab-store-%1").arg(i + 1);
+            auto *peer = new LabPeer(m_options.peerScript, role, url, store);
+            if (!peer->start(m_options.deliverDelayMs))
+                m_summary.error = QStringLiteral("node %1: %2").arg(m_options.peerScript, peer->errorString());
+            if (role == LabPeer::Role::Vendor) {
+                connect(peer, &LabPeer::delivered, this, [this](const QString &orderId) {
+                    m_labDelivered.insert(orderId);
+                    onDelivered(orderId);
+                });
+            }
+            connect(peer, &LabPeer::misrouted, this, [this](const QString &line) {
+                ++m_summary.misrouted;
+                qWarning("lab peer: %s", qPrintable(line));
+            });
+            connect(peer, &LabPeer::abandoned, this, [this](const QString &line) {
+                ++m_summary.abandoned;
+                m_abandonedSamples.append(line);
+                qWarning("lab peer: %s", qPrintable(line));
+            });
+            m_peers.append(peer);
+            peers.append(
+                QStringLiteral("%1 on %2")
+                    .arg(role == LabPeer::Role::Vendor ? QStringLiteral("vendor") : QStringLiteral("driver"), where));
+        };
+        // Lab vendors through HAProxy (long-polling first, then the upgrade, as a browser would),
+        // lab drivers straight to the hubs after the first.
+        for (int i = 0; i < m_options.labVendors; ++i)
+            addPeer(LabPeer::Role::Vendor, i, m_cluster->balancerUrl(), QStringLiteral("HAProxy"));
+        for (int i = 0; i < m_options.labDrivers; ++i) {
+            const int hub = (1 + i) % hubs;
+            addPeer(LabPeer::Role::Driver, i, m_cluster->hub(hub).url(), QStringLiteral("hub%1").arg(hub + 1));
+        }
+        placement.append(QStringLiteral("lab clients (socket.io-client, default transports): ")
+                         + peers.join(QStringLiteral(", ")));
+        m_summary.cluster = QStringLiteral("%1 hubs on one PostgreSQL behind HAProxy; ").arg(hubs)
+            + placement.join(QStringLiteral("; "));
     }
     for (caps::Client *client : std::as_const(m_clients))
         client->connectToHub();
+}
+
+ChaosRun::Summary ChaosRun::run()
+{
+    QElapsedTimer clock;
+    clock.start();
+    m_summary = {};
+    if (!startHubs())
+        return m_summary;
+    startClients();
     m_placeTimer.start();
     scheduleDrop();
 
@@ -101,25 +225,57 @@ ChaosRun::Summary ChaosRun::run()
     m_dropTimer.stop();
     // Until the hub has taken every acknowledgement in; late copies would show up meanwhile.
     if (done && m_summary.error.isEmpty()) {
-        caps::Client probe(m_hub->url());
+        caps::Client probe(hubAt(0).url());
         probe.connectToHub();
         if (QTest::qWaitFor([&probe] { return probe.isConnected(); }, 5000))
             QTest::qWaitFor([this, &probe] { return pendingInHub(probe) == 0; }, 10000);
     }
     m_summary.timedOut = !done;
+    m_summary.stalled = done && m_deliveredSignals.size() < m_placed;
     m_summary.orders = m_placed;
     for (caps::VendorAgent *vendor : std::as_const(m_vendors))
         m_summary.delivered += vendor->orders()->countWithStatus(caps::Order::Status::Delivered);
+    m_summary.delivered += int(m_labDelivered.size());
+    QHash<QString, int> stuck;
+    QStringList stuckIds;
+    for (caps::VendorAgent *vendor : std::as_const(m_vendors)) {
+        for (const caps::Order &order : vendor->orders()->orders()) {
+            if (order.status != caps::Order::Status::Delivered) {
+                ++stuck[caps::Order::eventForStatus(order.status)];
+                stuckIds.append(order.orderId);
+            }
+        }
+    }
+    for (auto it = stuck.cbegin(); it != stuck.cend(); ++it)
+        m_summary.stuck += QStringLiteral("%1 %2 (Qt vendors) ").arg(it.value()).arg(it.key());
+    if (!stuckIds.isEmpty())
+        m_summary.stuck += QStringLiteral("e.g. ") + stuckIds.mid(0, 3).join(QLatin1Char(' '));
+    if (!m_abandonedSamples.isEmpty())
+        m_summary.stuck += QStringLiteral("; refused: ") + m_abandonedSamples.mid(0, 5).join(QStringLiteral(" | "));
     m_summary.lost = m_placed - m_summary.delivered;
     for (int count : std::as_const(m_deliveredSignals))
         m_summary.duplicated += count - 1;
     for (caps::Client *client : std::as_const(m_clients))
         client->disconnectFromHub();
-    m_hub->kill();
+    qDeleteAll(m_peers);
+    m_peers.clear();
     // What the hub still keeps: every message acknowledged means an empty queue.
-    if (auto store = caps::SqliteMessageStore::open(m_options.dbPath)) {
-        if (auto n = (*store)->count())
-            m_summary.pendingInHub = *n;
+    if (m_cluster) {
+        for (int i = 0; i < m_cluster->size(); ++i)
+            m_cluster->hub(i).kill();
+        if (auto uri = caps::PostgresUri::parse(m_cluster->databaseUri())) {
+            if (auto store = caps::PostgresMessageStore::open(*uri)) {
+                if (auto n = (*store)->count())
+                    m_summary.pendingInHub = *n;
+            }
+        }
+        m_cluster->stop();
+    } else {
+        m_hub->kill();
+        if (auto store = caps::SqliteMessageStore::open(m_options.dbPath)) {
+            if (auto n = (*store)->count())
+                m_summary.pendingInHub = *n;
+        }
     }
     m_summary.elapsedMs = clock.elapsed();
     return m_summary;
@@ -131,6 +287,10 @@ qint64 ChaosRun::pendingInHub(caps::Client &probe) const
         {{QStringLiteral("clientId"), QStringLiteral("driver")}, {QStringLiteral("event"), QStringLiteral("pickup")}}};
     for (const caps::VendorAgent *vendor : m_vendors)
         requests.append({{QStringLiteral("clientId"), vendor->store()}});
+    for (const LabPeer *peer : m_peers) {
+        if (peer->role() == LabPeer::Role::Vendor)
+            requests.append({{QStringLiteral("clientId"), peer->store()}});
+    }
     auto counts = std::make_shared<QList<qint64>>();
     for (const QJsonObject &request : std::as_const(requests)) {
         probe.emitWithAck(QStringLiteral("getAll"), {request}, [counts](const QJsonArray &reply) {
@@ -154,20 +314,39 @@ void ChaosRun::placeOne()
         m_placeTimer.stop();
         return;
     }
-    caps::VendorAgent *vendor = m_vendors.at(m_placed % m_vendors.size());
     static caps::OrderFaker faker;
-    vendor->placeOrder(faker.order(vendor->store()));
+    QList<LabPeer *> labVendors;
+    for (LabPeer *peer : std::as_const(m_peers)) {
+        if (peer->role() == LabPeer::Role::Vendor)
+            labVendors.append(peer);
+    }
+    const qsizetype i = m_placed % (m_vendors.size() + labVendors.size());
+    if (i < m_vendors.size()) {
+        caps::VendorAgent *vendor = m_vendors.at(i);
+        vendor->placeOrder(faker.order(vendor->store()));
+    } else {
+        LabPeer *peer = labVendors.at(i - m_vendors.size());
+        peer->place(faker.order(peer->store()).toJson());
+    }
     ++m_placed;
 }
 
 void ChaosRun::onDelivered(const QString &orderId)
 {
+    m_sinceDelivery.start();
     const int count = ++m_deliveredSignals[orderId];
     if (count > 1)
         qWarning("duplicate delivered for %s", qPrintable(orderId));
+    maybeKill();
+}
+
+void ChaosRun::maybeKill()
+{
     const int delivered = int(m_deliveredSignals.size());
     // Kill k of n when k/(n+1) of the orders are through: mid-stream, with traffic both ways.
-    if (m_nextKill <= m_options.hubKills && delivered >= m_options.orders * m_nextKill / (m_options.hubKills + 1)) {
+    // One hub down at a time: a kill that is due waits for the last one's restart.
+    if (m_nextKill <= m_options.hubKills && m_hubsDown == 0
+        && delivered >= m_options.orders * m_nextKill / (m_options.hubKills + 1)) {
         ++m_nextKill;
         QTimer::singleShot(0, this, &ChaosRun::restartHub);
     }
@@ -175,10 +354,24 @@ void ChaosRun::onDelivered(const QString &orderId)
 
 void ChaosRun::restartHub()
 {
-    m_hub->kill();
+    const int i = hubCount() > 1 ? int(m_random.bounded(hubCount())) : 0;
+    // Read before the kill: whether this one holds HAProxy's clients (balance source puts every
+    // client from 127.0.0.1 on one hub), which then move to another hub.
+    const bool balanced = m_cluster && m_cluster->balancedHub() == i;
+    HubProcess &hub = hubAt(i);
+    hub.kill();
     ++m_summary.hubKills;
-    if (!m_hub->start())
-        m_summary.error = m_hub->errorString();
+    if (m_cluster) {
+        m_summary.cluster += (m_summary.hubKills == 1 ? QStringLiteral("; killed: hub") : QStringLiteral(", hub"))
+            + QString::number(i + 1) + (balanced ? QStringLiteral(" (HAProxy's)") : QString());
+    }
+    ++m_hubsDown;
+    QTimer::singleShot(m_cluster ? m_options.downMs : 0, this, [this, &hub] {
+        if (!hub.start())
+            m_summary.error = hub.errorString();
+        --m_hubsDown;
+        maybeKill();
+    });
 }
 
 void ChaosRun::scheduleDrop()
@@ -189,7 +382,20 @@ void ChaosRun::scheduleDrop()
 
 void ChaosRun::dropRandomClient()
 {
-    caps::Client *client = m_clients.at(int(m_random.bounded(qsizetype(m_clients.size()))));
+    const auto pick = int(m_random.bounded(qsizetype(m_clients.size() + m_peers.size())));
+    if (pick >= m_clients.size()) {
+        LabPeer *peer = m_peers.at(pick - m_clients.size());
+        if (peer->isConnected()) {
+            ++m_summary.clientDrops;
+            if (m_random.bounded(2) == 0)
+                peer->drop();
+            else
+                peer->leave(int(m_random.bounded(200)));
+        }
+        scheduleDrop();
+        return;
+    }
+    caps::Client *client = m_clients.at(pick);
     if (client->state() == caps::Client::State::Connected) {
         ++m_summary.clientDrops;
         auto *transport = client->findChild<QWebSocket *>();
@@ -210,8 +416,11 @@ bool ChaosRun::settled() const
 {
     if (!m_summary.error.isEmpty())
         return true;
-    if (m_placed < m_options.orders || m_deliveredSignals.size() < m_placed)
+    if (m_placed < m_options.orders)
         return false;
+    // Nothing delivered for this long with every hub up: what is missing will not come.
+    if (m_deliveredSignals.size() < m_placed)
+        return m_hubsDown == 0 && m_sinceDelivery.isValid() && m_sinceDelivery.elapsed() > kStallMs;
     // Connected again after the last kill, so that the catch-up has acknowledged what is left.
     for (const caps::Client *client : m_clients) {
         if (!client->isConnected())
@@ -225,5 +434,10 @@ bool ChaosRun::settled() const
         if (driver->unconfirmedCount() > 0)
             return false;
     }
-    return true;
+    for (const LabPeer *peer : m_peers) {
+        if (!peer->isConnected() || peer->unconfirmedCount() > 0)
+            return false;
+    }
+    // Every kill done, and the last hub killed back.
+    return m_hubsDown == 0 && m_nextKill > m_options.hubKills;
 }
