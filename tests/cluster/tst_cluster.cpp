@@ -431,6 +431,51 @@ private slots:
         QVERIFY(hubA.isRunning() && hubB.isRunning());
     }
 
+    // The server itself restarted (down for a while, then up on the same data): the hubs refuse
+    // what needs it meanwhile, retry with backoff, and work as before once it is up.
+    void hubsSurviveADatabaseRestart()
+    {
+        HubProcess hubA(HubProcess::defaultProgram(), uriOf(QStringLiteral("cluster")));
+        HubProcess hubB(HubProcess::defaultProgram(), uriOf(QStringLiteral("cluster")));
+        QVERIFY2(startPair(hubA, hubB), qPrintable(hubA.output() + hubB.output()));
+        const QString store = QStringLiteral("s-restart");
+        auto vendorA = connectTo(hubA);
+        auto driverB = connectTo(hubB);
+        QVERIFY(vendorA && driverB);
+        QStringList pickupsB;
+        connect(driverB.get(), &caps::Client::eventReceived, this,
+                [&pickupsB](const QString &event, const QJsonArray &args) {
+                    if (event == QLatin1String("pickup"))
+                        pickupsB.append(args.first().toObject().value(QStringLiteral("orderID")).toString());
+                });
+
+        QCOMPARE(m_pg.halt(), QString());
+        const QJsonObject refused = ask(*vendorA, QStringLiteral("pickup"), order(store, QStringLiteral("restart-1")));
+        QCOMPARE(refused.value(QStringLiteral("ok")), QJsonValue(false));
+        QVERIFY2(refused.value(QStringLiteral("error"))
+                     .toString()
+                     .startsWith(QStringLiteral("the hub has lost its database: postgresql://")),
+                 QJsonDocument(refused).toJson().constData());
+        // Both parts of both hubs find out (the buses at their next heartbeat) while it is down.
+        for (HubProcess *hub : {&hubA, &hubB})
+            QVERIFY2(hub->waitForOutput("caps.cluster: lost the database", 15000), hub->output().constData());
+        QCOMPARE(m_pg.resume(), QString());
+
+        for (HubProcess *hub : {&hubA, &hubB}) {
+            QVERIFY2(hub->waitForOutput("caps.cluster: the database", 20000), hub->output().constData());
+            QCOMPARE(hub->output().count("caps.cluster: lost the database"), 1);
+        }
+        QVERIFY2(hubA.waitForOutput("caps.queue: queue: the database", 20000), hubA.output().constData());
+        QCOMPARE(hubA.output().count("caps.queue: queue: lost the database"), 1);
+        const QJsonObject stored = ask(*vendorA, QStringLiteral("pickup"), order(store, QStringLiteral("restart-2")));
+        QVERIFY2(stored.value(QStringLiteral("ok")).toBool(), QJsonDocument(stored).toJson().constData());
+        QTRY_VERIFY_WITH_TIMEOUT(pickupsB.contains(QStringLiteral("restart-2")), 10000);
+        QVERIFY(!pickupsB.contains(QStringLiteral("restart-1")));
+        QCOMPARE(orderRow(QStringLiteral("restart-1")), QString());
+        // Neither judged the other gone: both kept beating through the same server.
+        QVERIFY(!hubA.output().contains("is gone") && !hubB.output().contains("is gone"));
+    }
+
     // The control: hubs on two databases are two services. The same clients get nothing across.
     void separateDatabasesShareNothing()
     {
