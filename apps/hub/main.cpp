@@ -252,7 +252,13 @@ int main(int argc, char *argv[])
     hubOptions.policy = policy;
     hubOptions.maxRoomsPerSocket = limits.maxRoomsPerSocket;
     hubOptions.queue = &queue;
+    if (bus) {
+        hubOptions.serverId = bus->uid();
+        hubOptions.serverAlive = [bus = bus.get()](const QString &uid) { return bus->mayBeAlive(uid); };
+    }
     caps::CapsHub hub(server.of(parser.value(nspOption)), hubOptions);
+    if (bus)
+        QObject::connect(bus.get(), &caps::PostgresBus::serverGone, &hub, &caps::CapsHub::forgetServer);
     caps::HubEventLog log(logFormat == QLatin1String("json") ? caps::HubEventLog::Format::Json
                                                              : caps::HubEventLog::Format::Inspect);
     if (!parser.isSet(quietOption))

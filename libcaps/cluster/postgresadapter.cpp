@@ -80,7 +80,7 @@ void PostgresAdapter::broadcast(sio::Packet packet, const QList<BroadcastTarget>
         // Local delivery does not wait on, or depend on, the other servers.
         if (auto ok = m_bus->publish(m_channel, message); ok)
             ++m_published;
-        else
+        else if (!m_bus->lost()) // a lost connection is logged once, by the bus
             qCWarning(lcCluster).noquote() << "a broadcast on" << m_nsp << "reached this server only:" << ok.error();
     }
     InMemoryAdapter::broadcast(std::move(packet), targets);

@@ -40,23 +40,39 @@ PostgresBus::PostgresBus(PostgresUri uri, Heartbeat heartbeat, QObject *parent)
     // A silent server is noticed at most a quarter of the timeout late.
     m_sweep.setInterval(std::max(m_heartbeat.timeout / 4, std::chrono::milliseconds(1)));
     connect(&m_sweep, &QTimer::timeout, this, &PostgresBus::forgetSilentServers);
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &PostgresBus::reconnect);
     m_clock.start();
 }
 
 PostgresBus::~PostgresBus()
 {
     // The others forget this server now rather than after their timeout.
-    if (m_notify)
+    if (m_notify && !lost())
         beat(QStringLiteral("bye"));
-    m_notify.reset();
-    m_store.reset();
-    m_fetch.reset();
+    closeConnections();
+}
+
+void PostgresBus::closeConnections()
+{
+    if (m_listen.isValid())
+        disconnect(m_listen.driver(), &QSqlDriver::notification, this, &PostgresBus::onNotification);
+    // On a lost connection the drivers go first: statements outliving them do not try to
+    // DEALLOCATE on it (a warning each).
+    if (!lost()) {
+        m_notify.reset();
+        m_store.reset();
+        m_fetch.reset();
+    }
     for (QSqlDatabase *db : {&m_listen, &m_publish}) {
         db->close();
         *db = QSqlDatabase();
     }
     QSqlDatabase::removeDatabase(m_listenName);
     QSqlDatabase::removeDatabase(m_publishName);
+    m_notify.reset();
+    m_store.reset();
+    m_fetch.reset();
 }
 
 Result<std::unique_ptr<PostgresBus>> PostgresBus::open(const PostgresUri &uri, QObject *parent)
@@ -74,6 +90,19 @@ Result<std::unique_ptr<PostgresBus>> PostgresBus::open(const PostgresUri &uri, H
 }
 
 Result<bool> PostgresBus::initialise()
+{
+    m_channels = {kHeartbeatChannel};
+    if (auto ok = connectToDatabase(); !ok)
+        return ok;
+    m_cleanup.start();
+    // The first beat at once: the others know of this server before it relays anything.
+    beat(QStringLiteral("heartbeat"));
+    m_beat.start();
+    m_sweep.start();
+    return true;
+}
+
+Result<bool> PostgresBus::connectToDatabase()
 {
     auto listening = m_uri.open(m_listenName);
     if (!listening)
@@ -118,14 +147,55 @@ Result<bool> PostgresBus::initialise()
             return Result<bool>::failure(QStringLiteral("prepare %1: %2").arg(sql, errorOf(*query)));
     }
     connect(m_listen.driver(), &QSqlDriver::notification, this, &PostgresBus::onNotification);
-    if (auto ok = listen(kHeartbeatChannel); !ok)
-        return ok;
-    m_cleanup.start();
-    // The first beat at once: the others know of this server before it relays anything.
+    for (const QString &channel : std::as_const(m_channels)) {
+        if (!m_listen.driver()->subscribeToNotification(channel))
+            return Result<bool>::failure(
+                QStringLiteral("LISTEN %1: %2").arg(channel, m_listen.driver()->lastError().text().trimmed()));
+    }
+    return true;
+}
+
+bool PostgresBus::noteFailure(const QSqlDatabase &db, const QSqlError &error)
+{
+    if (lost())
+        return true;
+    if (!PostgresUri::connectionLost(db, error))
+        return false;
+    m_lost = error.text().simplified(); // libpq's text has several lines
+    if (m_lost.isEmpty())
+        m_lost = QStringLiteral("the connection is gone");
+    qCWarning(lcCluster).noquote() << "lost the database" << m_uri.display() << ":" << m_lost
+                                   << "- relaying to this hub's sockets only, reconnecting";
+    // Cut off, this hub hears nobody: that says nothing of the others.
+    m_sweep.stop();
+    m_beat.stop();
+    m_retryMs = PostgresUri::kRetryFirstMs;
+    m_retry.start(m_retryMs);
+    emit connectionLost(m_lost);
+    return true;
+}
+
+void PostgresBus::reconnect()
+{
+    closeConnections();
+    if (auto ok = connectToDatabase(); !ok) {
+        closeConnections();
+        m_retryMs = std::min(m_retryMs * 2, PostgresUri::kRetryMaxMs);
+        qCDebug(lcCluster).noquote() << "reconnecting failed, again in" << m_retryMs << "ms:" << ok.error();
+        m_retry.start(m_retryMs);
+        return;
+    }
+    m_lost.clear();
+    qCInfo(lcCluster).noquote() << "the database" << m_uri.display() << "is back: listening again on"
+                                << m_channels.join(QStringLiteral(", "));
+    // The others had as long as this bus was away to beat: each gets a whole timeout again.
+    const qint64 now = m_clock.elapsed();
+    for (qint64 &heard : m_lastHeard)
+        heard = now;
     beat(QStringLiteral("heartbeat"));
     m_beat.start();
     m_sweep.start();
-    return true;
+    emit reconnected();
 }
 
 QStringList PostgresBus::liveServers() const
@@ -135,10 +205,38 @@ QStringList PostgresBus::liveServers() const
     return uids;
 }
 
+bool PostgresBus::mayBeAlive(const QString &uid) const
+{
+    if (uid == m_uid || m_lastHeard.contains(uid))
+        return true;
+    return !m_gone.contains(uid) && m_clock.elapsed() <= m_heartbeat.timeout.count();
+}
+
+void PostgresBus::forget(const QString &uid)
+{
+    // Hubs come and go for as long as the cluster runs; past this many, the oldest knowledge
+    // that a server is gone goes (mayBeAlive() still says no once this bus is past its timeout).
+    if (m_gone.size() >= 10000)
+        m_gone.clear();
+    m_gone.insert(uid);
+    emit serverGone(uid);
+}
+
 void PostgresBus::beat(const QString &type)
 {
-    if (auto ok = publish(kHeartbeatChannel, {{QStringLiteral("type"), type}}); !ok)
-        qCWarning(lcCluster).noquote() << "a heartbeat reached no other server:" << ok.error();
+    if (lost())
+        return;
+    if (auto ok = publish(kHeartbeatChannel, {{QStringLiteral("type"), type}}); !ok) {
+        if (!lost())
+            qCWarning(lcCluster).noquote() << "a heartbeat reached no other server:" << ok.error();
+        return;
+    }
+    // The listening connection only reads: a cheap statement finds out whether it is still there
+    // (not on the goodbye: the bus is closing).
+    if (type == QLatin1String("bye"))
+        return;
+    if (QSqlQuery probe(m_listen); !probe.exec(QStringLiteral("SELECT 1")))
+        noteFailure(m_listen, probe.lastError());
 }
 
 void PostgresBus::heardFrom(const QString &uid)
@@ -150,6 +248,7 @@ void PostgresBus::heardFrom(const QString &uid)
         return;
     }
     m_lastHeard.insert(uid, now);
+    m_gone.remove(uid);
     qCInfo(lcCluster).noquote() << "server" << uid << "is in the cluster";
     emit serverJoined(uid);
 }
@@ -166,7 +265,7 @@ void PostgresBus::forgetSilentServers()
         it = m_lastHeard.erase(it);
         qCWarning(lcCluster).noquote() << "server" << uid << "is gone: not heard from for"
                                        << m_heartbeat.timeout.count() << "ms";
-        emit serverGone(uid);
+        forget(uid);
     }
 }
 
@@ -181,6 +280,10 @@ QString PostgresBus::channelFor(const QString &nsp)
 
 Result<bool> PostgresBus::listen(const QString &channel)
 {
+    if (!m_channels.contains(channel))
+        m_channels.append(channel);
+    if (lost())
+        return true; // on reconnecting
     if (!m_listen.driver()->subscribeToNotification(channel))
         return Result<bool>::failure(
             QStringLiteral("LISTEN %1: %2").arg(channel, m_listen.driver()->lastError().text().trimmed()));
@@ -189,12 +292,17 @@ Result<bool> PostgresBus::listen(const QString &channel)
 
 Result<bool> PostgresBus::publish(const QString &channel, QJsonObject message)
 {
+    if (lost())
+        return Result<bool>::failure(m_uri.lostMessage(m_lost));
     message.insert(QStringLiteral("uid"), m_uid);
     QByteArray payload = QJsonDocument(message).toJson(QJsonDocument::Compact);
     if (payload.size() > kNotifyLimit) {
         m_store->bindValue(0, QString::fromUtf8(payload));
-        if (!m_store->exec() || !m_store->next())
+        if (!m_store->exec() || !m_store->next()) {
+            if (noteFailure(m_publish, m_store->lastError()))
+                return Result<bool>::failure(m_uri.lostMessage(m_lost));
             return Result<bool>::failure(QStringLiteral("store a large message: %1").arg(errorOf(*m_store)));
+        }
         const qint64 id = m_store->value(0).toLongLong();
         m_store->finish();
         ++m_tablePublished;
@@ -203,8 +311,11 @@ Result<bool> PostgresBus::publish(const QString &channel, QJsonObject message)
     }
     m_notify->bindValue(0, channel);
     m_notify->bindValue(1, QString::fromUtf8(payload));
-    if (!m_notify->exec())
+    if (!m_notify->exec()) {
+        if (noteFailure(m_publish, m_notify->lastError()))
+            return Result<bool>::failure(m_uri.lostMessage(m_lost));
         return Result<bool>::failure(QStringLiteral("NOTIFY %1: %2").arg(channel, errorOf(*m_notify)));
+    }
     m_notify->finish();
     return true;
 }
@@ -227,7 +338,7 @@ void PostgresBus::onNotification(const QString &channel, QSqlDriver::Notificatio
         if (message.value(QStringLiteral("type")).toString() == QLatin1String("bye")) {
             if (m_lastHeard.remove(uid)) {
                 qCInfo(lcCluster).noquote() << "server" << uid << "left the cluster";
-                emit serverGone(uid);
+                forget(uid);
             }
         } else {
             heardFrom(uid);
@@ -240,6 +351,7 @@ void PostgresBus::onNotification(const QString &channel, QSqlDriver::Notificatio
     if (message.contains(QStringLiteral("row"))) {
         m_fetch->bindValue(0, message.value(QStringLiteral("row")).toInteger());
         if (!m_fetch->exec() || !m_fetch->next()) {
+            noteFailure(m_publish, m_fetch->lastError());
             qCWarning(lcCluster) << "dropped a large message on" << channel
                                  << "whose row is gone:" << errorOf(*m_fetch);
             m_fetch->finish();
@@ -257,6 +369,8 @@ void PostgresBus::onNotification(const QString &channel, QSqlDriver::Notificatio
 
 void PostgresBus::removeOldPayloads()
 {
+    if (lost())
+        return;
     QSqlQuery query(m_publish);
     // Every server may run it; a row is read within milliseconds of its NOTIFY.
     if (!query.exec(QStringLiteral("DELETE FROM sio_cluster.payloads WHERE created_at < now() - interval '%1 "

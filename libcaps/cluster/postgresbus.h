@@ -8,12 +8,14 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QSqlDatabase>
+#include <QSet>
 #include <QSqlDriver>
 #include <QTimer>
 
 #include <chrono>
 #include <memory>
 
+class QSqlError;
 class QSqlQuery;
 
 namespace caps {
@@ -59,15 +61,26 @@ public:
     // name is long or has characters the driver would quote.
     [[nodiscard]] static QString channelFor(const QString &nsp);
 
+    // Kept across a reconnection: the bus LISTENs on it again.
     [[nodiscard]] Result<bool> listen(const QString &channel);
     // `message` gets "uid"; false with the error if PostgreSQL did not take it.
     [[nodiscard]] Result<bool> publish(const QString &channel, QJsonObject message);
+
+    // The connection to PostgreSQL broke (either of the two): the bus says so once, publishes
+    // nothing (publish() fails with PostgresUri::lostMessage()), judges no server gone, and
+    // reconnects on its own (PostgresUri::kRetryFirstMs, backing off to kRetryMaxMs); back, it
+    // LISTENs again on every channel, beats at once, and says so.
+    [[nodiscard]] bool lost() const { return !m_lost.isEmpty(); }
 
     // How many messages went through the table (for tests and the log).
     [[nodiscard]] qint64 tablePublished() const { return m_tablePublished; }
 
     // The other servers heard from within the heartbeat timeout, by uid, sorted.
     [[nodiscard]] QStringList liveServers() const;
+    // Whether `uid` (another server, or this one) may still be alive: this bus, one that is in
+    // liveServers(), or one never heard from while this bus is younger than the heartbeat
+    // timeout (every live server beats within it). A server announced gone is not.
+    [[nodiscard]] bool mayBeAlive(const QString &uid) const;
 
 signals:
     void received(const QString &channel, const QJsonObject &message);
@@ -75,15 +88,25 @@ signals:
     void serverJoined(const QString &uid);
     // Another server said goodbye, or was not heard from within the heartbeat timeout.
     void serverGone(const QString &uid);
+    // The bus lost its connection, and has it again.
+    void connectionLost(const QString &error);
+    void reconnected();
 
 private:
     PostgresBus(PostgresUri uri, Heartbeat heartbeat, QObject *parent);
     [[nodiscard]] Result<bool> initialise();
+    // Both connections, the table, the statements, the LISTENs on m_channels.
+    [[nodiscard]] Result<bool> connectToDatabase();
+    void closeConnections();
+    // Whether `error` on `db` lost the connection: then logged, and reconnect() scheduled.
+    bool noteFailure(const QSqlDatabase &db, const QSqlError &error);
+    void reconnect();
     void onNotification(const QString &channel, QSqlDriver::NotificationSource source, const QVariant &payload);
     void removeOldPayloads();
     void beat(const QString &type);
     void heardFrom(const QString &uid);
     void forgetSilentServers();
+    void forget(const QString &uid);
 
     PostgresUri m_uri;
     QString m_uid;
@@ -101,6 +124,11 @@ private:
     QTimer m_sweep;
     QElapsedTimer m_clock;
     QHash<QString, qint64> m_lastHeard; // uid → m_clock's ms
+    QStringList m_channels; // LISTENed on
+    QString m_lost; // why the connection is gone; empty while it is there
+    QTimer m_retry;
+    int m_retryMs = PostgresUri::kRetryFirstMs;
+    QSet<QString> m_gone; // servers that said goodbye or fell silent (bounded: see forget())
 };
 
 } // namespace caps

@@ -63,8 +63,11 @@ void CapsHub::restoreOrders()
         qCWarning(lcHub).noquote() << "could not read the order book from the store:" << records.error();
         return;
     }
-    for (const OrderRecord &record : *records)
+    for (const OrderRecord &record : *records) {
         restoreOrder(record);
+        if (!m_options.serverId.isEmpty())
+            learnTaker(record);
+    }
     if (!records->isEmpty())
         qCInfo(lcHub) << "order book: restored" << records->size() << "orders from the store";
 }
@@ -326,12 +329,46 @@ void CapsHub::restoreOrder(const OrderRecord &record)
     m_book.restore(record.orderId, record.status, record.taker, latest);
 }
 
-void CapsHub::rememberRemoteTaker(const QString &taker)
+void CapsHub::learnTaker(const OrderRecord &record)
 {
+    const QString &taker = record.taker;
+    if (!taker.startsWith(QLatin1String("socket:")) || m_nsp->socket(taker.sliced(7)))
+        return;
+    if (!record.takerServer.isEmpty() && record.takerServer == m_options.serverId)
+        return; // one of ours that disconnected
     // Bounded as the book is; past that, an old remote taker may be judged gone again.
     if (m_remoteTakers.size() >= 10000)
         m_remoteTakers.clear();
-    m_remoteTakers.insert(taker);
+    m_remoteTakers.insert(taker, record.takerServer);
+}
+
+bool CapsHub::takerGone(const QString &taker) const
+{
+    if (!taker.startsWith(QLatin1String("socket:")) || m_nsp->socket(taker.sliced(7)))
+        return false;
+    const auto remote = m_remoteTakers.constFind(taker);
+    if (remote == m_remoteTakers.constEnd())
+        return true;
+    // A store that does not say where the taker is: another hub's, never judged gone.
+    return !remote->isEmpty() && m_options.serverAlive && !m_options.serverAlive(*remote);
+}
+
+QString CapsHub::takerServerOf(const QString &taker, const QString &actor) const
+{
+    if (m_options.serverId.isEmpty() || taker.isEmpty())
+        return {};
+    if (taker == actor || (taker.startsWith(QLatin1String("socket:")) && m_nsp->socket(taker.sliced(7))))
+        return m_options.serverId;
+    return m_remoteTakers.value(taker);
+}
+
+void CapsHub::forgetServer(const QString &serverId)
+{
+    const qsizetype before = m_remoteTakers.size();
+    m_remoteTakers.removeIf([&serverId](const auto &entry) { return entry.value() == serverId; });
+    if (const qsizetype forgotten = before - m_remoteTakers.size(); forgotten > 0)
+        qCInfo(lcHub).noquote() << "forgot" << forgotten << "drivers of server" << serverId
+                                << "(gone); their orders may be finished through this hub";
 }
 
 void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
@@ -342,26 +379,35 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
     // The lifecycle is decided as the event arrives, in arrival order, so that of two drivers
     // in one pass only the first takes the order; undone if its batch fails to commit.
     const QString actor = actorOf(event.socket());
-    // A taker that another hub's claim named is that hub's socket, not a gone one of ours.
-    const auto gone = [this](const QString &taker) {
-        return taker.startsWith(QLatin1String("socket:")) && !m_nsp->socket(taker.sliced(7))
-            && !m_remoteTakers.contains(taker);
-    };
-    // An order this hub has not seen may be another's, on a store they share: learn it first.
-    if (caps.changesStatus() && m_options.queue && !hubEvent.orderId.isEmpty() && !m_book.status(hubEvent.orderId)) {
+    // A taker that another hub's claim named is that hub's socket, not a gone one of ours,
+    // until that hub is gone.
+    const auto gone = [this](const QString &taker) { return takerGone(taker); };
+    // The order as the store has it now, into the book; false when the event was answered.
+    const auto learn = [this, &event, &hubEvent] {
         const auto known = m_options.queue->store().loadOrder(hubEvent.orderId);
         if (!known) {
             queueError(event, known.error());
-            return;
+            return false;
         }
         if (known->has_value()) {
             restoreOrder(**known);
-            if (const QString taker = (*known)->taker;
-                taker.startsWith(QLatin1String("socket:")) && !m_nsp->socket(taker.sliced(7)))
-                rememberRemoteTaker(taker);
+            learnTaker(**known);
         }
+        return true;
+    };
+    const bool mayBeStale = caps.changesStatus() && m_options.queue && !hubEvent.orderId.isEmpty();
+    // An order this hub has not seen may be another's, on a store they share: learn it first.
+    const bool unseen = mayBeStale && !m_book.status(hubEvent.orderId);
+    if (unseen && !learn())
+        return;
+    OrderBook::Check check = m_book.check(caps, hubEvent.orderId, actor, gone);
+    // In a cluster the book may be behind the store (another hub moved the order on: a driver
+    // there took it): what it refuses or calls a repeat is decided again on the store's record.
+    if (check.verdict != OrderBook::Verdict::Apply && mayBeStale && !unseen && !m_options.serverId.isEmpty()) {
+        if (!learn())
+            return;
+        check = m_book.check(caps, hubEvent.orderId, actor, gone);
     }
-    const OrderBook::Check check = m_book.check(caps, hubEvent.orderId, actor, gone);
     if (check.verdict == OrderBook::Verdict::Refuse) {
         refuse(event, check.reason);
         return;
@@ -397,13 +443,15 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
     // leaves nothing in the batch.
     bool savedOrder = false;
     if (caps.changesStatus() && !hubEvent.orderId.isEmpty()) {
+        const QString taker = m_book.taker(hubEvent.orderId);
         const OrderRecord record{hubEvent.orderId,
                                  m_book.status(hubEvent.orderId).value_or(OrderStatus::Unknown),
-                                 m_book.taker(hubEvent.orderId),
+                                 taker,
                                  hubEvent.event,
                                  hubEvent.time,
                                  hubEvent.payloadJson,
-                                 0};
+                                 0,
+                                 takerServerOf(taker, actor)};
         auto claim = m_options.queue->store().claimOrder(record, caps.from, previousTaker);
         // Another hub's batch holds the order: commit ours (its claims go to the other hubs)
         // before waiting, so that two hubs never wait for each other.
@@ -427,8 +475,7 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
             // As if this hub had known: its book takes the store's record, and decides again.
             m_book.undo(undo);
             restoreOrder(claim->current);
-            if (!claim->current.taker.isEmpty())
-                rememberRemoteTaker(claim->current.taker);
+            learnTaker(claim->current);
             const OrderBook::Check again = m_book.check(caps, hubEvent.orderId, actor, gone);
             if (again.verdict == OrderBook::Verdict::Repeat) {
                 m_commit->inOrder([event] { ackRepeat(event); });

@@ -78,6 +78,12 @@ public:
         // The CAPS events (not owned; the standard one unless set). The access policy and the
         // queue should be given the same.
         const EventCatalogue *catalogue = &EventCatalogue::standard();
+        // With hubs sharing the store (a cluster): this hub's server uid (PostgresBus::uid()),
+        // saved as the hub of each taker connected here, and whether a hub may still be alive
+        // (PostgresBus::mayBeAlive). A taker connected to a hub that is gone is judged gone, as
+        // one of this hub's own that disconnected is. Empty: one hub.
+        QString serverId;
+        std::function<bool(const QString &serverId)> serverAlive;
     };
 
     explicit CapsHub(Namespace *nsp, QObject *parent = nullptr);
@@ -108,6 +114,10 @@ public:
     // Events waiting for the open batch's commit (for tests and diagnostics).
     [[nodiscard]] qsizetype pendingEvents() const;
 
+    // Another hub of the cluster is gone (PostgresBus::serverGone): what this hub keeps of its
+    // clients goes, so that a driver who took an order there may finish it here.
+    void forgetServer(const QString &serverId);
+
 signals:
     // An order event was accepted: with a queue, once it is durably stored (after the commit).
     void eventReceived(const caps::HubEvent &event);
@@ -121,7 +131,12 @@ private:
     void onOtherEvent(const ServerEvent &event);
     // Puts a record of the store into the order book (at start, or another hub's newer one).
     void restoreOrder(const OrderRecord &record);
-    void rememberRemoteTaker(const QString &taker);
+    // A record from the store: if its taker is connected to another hub, which one.
+    void learnTaker(const OrderRecord &record);
+    // Whether the driver who took an order is no longer connected to any live hub.
+    [[nodiscard]] bool takerGone(const QString &taker) const;
+    // The hub the taker is connected to, for the record this hub saves (empty: not known).
+    [[nodiscard]] QString takerServerOf(const QString &taker, const QString &actor) const;
     void onCapsEvent(const ServerEvent &event, const CapsEvent &caps);
     [[nodiscard]] static HubEvent hubEventOf(const ServerEvent &event);
     // Who the lifecycle holds to its word: the token in token mode, the socket otherwise.
@@ -154,8 +169,9 @@ private:
     Audience m_audience;
     QHash<const ServerSocket *, std::optional<Principal>> m_principals;
     OrderBook m_book;
-    // Drivers that took an order through another hub sharing the store (a lost claimOrder()).
-    QSet<QString> m_remoteTakers;
+    // Drivers that took an order through another hub sharing the store → that hub's server uid
+    // (empty: the store did not say).
+    QHash<QString, QString> m_remoteTakers;
     GroupCommit *m_commit;
 };
 

@@ -59,6 +59,10 @@ struct OrderRecord
     QDateTime time; // when the hub received that event (UTC)
     QByteArray payloadJson; // that event's payload, as the client sent it
     qint64 sequence = 0; // store-wide, larger for the more recently saved (loadOrders' order)
+    // The hub (its cluster server uid, PostgresBus::uid()) the taker was connected to, for a
+    // store several hubs share: the others judge the taker gone when that hub is. Empty: one
+    // hub's store, or not known (claimOrder() then keeps what the store had).
+    QString takerServer;
 
     friend bool operator==(const OrderRecord &, const OrderRecord &) = default;
 };

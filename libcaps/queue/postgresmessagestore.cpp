@@ -4,6 +4,7 @@
 
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTimer>
 #include <QUuid>
 #include <QVariant>
 
@@ -12,11 +13,6 @@
 namespace caps {
 
 namespace {
-
-template <typename T> Result<T> sqlFailure(const QString &what, const QSqlQuery &query)
-{
-    return Result<T>::failure(QStringLiteral("%1: %2").arg(what, query.lastError().text().trimmed()));
-}
 
 // Any number: it only has to be the same in every hub, so that two hubs opening a new database
 // at once do not both create the tables.
@@ -50,6 +46,10 @@ const QList<QList<const char *>> &schemaSteps()
             " payload text NOT NULL)",
             "CREATE INDEX orders_by_seq ON orders (seq)",
         },
+        // 1 -> 2: the hub each taker was connected to (OrderRecord::takerServer).
+        {
+            "ALTER TABLE orders ADD COLUMN taker_server text NOT NULL DEFAULT ''",
+        },
     };
     return steps;
 }
@@ -60,7 +60,7 @@ QString text(const QString &s)
     return s.isNull() ? QStringLiteral("") : s;
 }
 
-// The row of `query` (seq, order_id, status, taker, event, time, payload).
+// The row of `query` (seq, order_id, status, taker, event, time, payload, taker_server).
 OrderRecord recordOf(const QSqlQuery &query)
 {
     OrderRecord r;
@@ -73,6 +73,7 @@ OrderRecord recordOf(const QSqlQuery &query)
     r.event = query.value(4).toString();
     r.time = QDateTime::fromMSecsSinceEpoch(query.value(5).toLongLong(), Qt::UTC);
     r.payloadJson = query.value(6).toString().toUtf8();
+    r.takerServer = query.value(7).toString();
     return r;
 }
 
@@ -123,6 +124,67 @@ struct PostgresMessageStore::Statements
     QSqlQuery loadOrders;
 };
 
+template <typename T> Result<T> PostgresMessageStore::sqlFailure(const QString &what, const QSqlQuery &query) const
+{
+    noteFailure(query.lastError());
+    if (lost())
+        return Result<T>::failure(m_uri.lostMessage(m_lost));
+    return Result<T>::failure(QStringLiteral("%1: %2").arg(what, query.lastError().text().trimmed()));
+}
+
+void PostgresMessageStore::noteFailure(const QSqlError &error) const
+{
+    if (lost() || !PostgresUri::connectionLost(m_db, error))
+        return;
+    m_lost = error.text().simplified(); // libpq's text has several lines
+    if (m_lost.isEmpty())
+        m_lost = QStringLiteral("the connection is gone");
+    // Once: until it is back, every store call fails at once with the same words.
+    qCWarning(lcQueue).noquote() << "queue: lost the database" << m_uri.display() << ":" << m_lost
+                                 << "- refusing what needs it, reconnecting";
+    if (!m_retry) {
+        m_retry = std::make_unique<QTimer>();
+        m_retry->setSingleShot(true);
+        QObject::connect(m_retry.get(), &QTimer::timeout, m_retry.get(),
+                         [this] { const_cast<PostgresMessageStore *>(this)->reconnect(); });
+    }
+    m_retryMs = PostgresUri::kRetryFirstMs;
+    m_retry->start(m_retryMs);
+}
+
+void PostgresMessageStore::reconnect()
+{
+    // A batch opened on the lost connection is answered (failed) at the end of its pass.
+    if (m_inBatch) {
+        m_retry->start(PostgresUri::kRetryFirstMs);
+        return;
+    }
+    // The driver goes first: statements outliving it do not try to DEALLOCATE on a dead
+    // connection (a warning each).
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_statements.reset();
+    QString error;
+    if (auto db = m_uri.open(m_connectionName); !db) {
+        error = db.error();
+    } else {
+        m_db = *db;
+        // Still lost meanwhile: a failure here is this attempt's, not a new loss to announce.
+        if (auto ready = applySessionSettings(); !ready)
+            error = ready.error();
+        else if (auto prepared = prepareStatements(); !prepared)
+            error = prepared.error();
+    }
+    if (!error.isEmpty()) {
+        m_retryMs = std::min(m_retryMs * 2, PostgresUri::kRetryMaxMs);
+        qCDebug(lcQueue).noquote() << "queue: reconnecting failed, again in" << m_retryMs << "ms:" << error;
+        m_retry->start(m_retryMs);
+        return;
+    }
+    m_lost.clear();
+    qCInfo(lcQueue).noquote() << "queue: the database" << m_uri.display() << "is back";
+}
+
 PostgresMessageStore::PostgresMessageStore(PostgresUri uri, QString connectionName)
     : m_uri(std::move(uri))
     , m_connectionName(std::move(connectionName))
@@ -152,8 +214,11 @@ bool PostgresMessageStore::run(const char *sql, QString *error)
     QSqlQuery query(m_db);
     if (query.exec(QString::fromLatin1(sql)))
         return true;
-    if (error)
-        *error = QStringLiteral("%1: %2").arg(QString::fromLatin1(sql), query.lastError().text().trimmed());
+    noteFailure(query.lastError());
+    if (error) {
+        *error = lost() ? m_uri.lostMessage(m_lost)
+                        : QStringLiteral("%1: %2").arg(QString::fromLatin1(sql), query.lastError().text().trimmed());
+    }
     return false;
 }
 
@@ -170,13 +235,20 @@ Result<bool> PostgresMessageStore::initialise()
     return true;
 }
 
-Result<bool> PostgresMessageStore::prepareDatabase()
+Result<bool> PostgresMessageStore::applySessionSettings()
 {
     QString error;
     // Notices ("relation exists") are not the hub's log. Two hubs that touch the same rows wait
     // for each other for at most a batch; a lock held longer is a fault, not a queue.
     if (!run("SET client_min_messages = warning", &error) || !run("SET lock_timeout = '10s'", &error))
         return Result<bool>::failure(error);
+    return true;
+}
+
+Result<bool> PostgresMessageStore::prepareDatabase()
+{
+    if (auto ok = applySessionSettings(); !ok)
+        return ok;
     if (auto ok = upgradeSchema(); !ok)
         return ok;
     if (auto ok = prepareStatements(); !ok)
@@ -284,21 +356,27 @@ Result<bool> PostgresMessageStore::prepareStatements()
          "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE acked_at IS NULL ORDER BY seq LIMIT ?)"},
         // A new seq on every save: the most recently saved order is the last.
         {&s.saveOrder,
-         "INSERT INTO orders (order_id, status, taker, event, time, payload) VALUES (?, ?, ?, ?, ?, ?)"
+         "INSERT INTO orders (order_id, status, taker, event, time, payload, taker_server)"
+         " VALUES (?, ?, ?, ?, ?, ?, ?)"
          " ON CONFLICT (order_id) DO UPDATE SET seq = nextval('orders_seq'), status = excluded.status,"
-         " taker = excluded.taker, event = excluded.event, time = excluded.time, payload = excluded.payload"},
+         " taker = excluded.taker, event = excluded.event, time = excluded.time, payload = excluded.payload,"
+         " taker_server = excluded.taker_server"},
         // The decision between hubs: the row's lock makes a second claim wait for the first
         // one's commit, and then read the row as that commit left it (READ COMMITTED re-checks
         // the WHERE on the new row version), so only one of them updates it.
         {&s.claimOrder,
-         "INSERT INTO orders AS o (order_id, status, taker, event, time, payload) VALUES (?, ?, ?, ?, ?, ?)"
+         "INSERT INTO orders AS o (order_id, status, taker, event, time, payload, taker_server)"
+         " VALUES (?, ?, ?, ?, ?, ?, ?)"
          " ON CONFLICT (order_id) DO UPDATE SET seq = nextval('orders_seq'), status = excluded.status,"
-         " taker = excluded.taker, event = excluded.event, time = excluded.time, payload = excluded.payload"
+         " taker = excluded.taker, event = excluded.event, time = excluded.time, payload = excluded.payload,"
+         // A hub that does not know where the taker is (another hub's, judged gone) keeps the row's.
+         " taker_server = CASE WHEN excluded.taker_server = '' THEN o.taker_server ELSE excluded.taker_server END"
          " WHERE o.status = ANY (CAST(? AS integer[])) AND (o.taker = '' OR o.taker = excluded.taker OR o.taker = ?)"
          " RETURNING seq"},
-        {&s.loadOrder, "SELECT seq, order_id, status, taker, event, time, payload FROM orders WHERE order_id = ?"},
+        {&s.loadOrder,
+         "SELECT seq, order_id, status, taker, event, time, payload, taker_server FROM orders WHERE order_id = ?"},
         {&s.loadOrders,
-         "SELECT seq, order_id, status, taker, event, time, payload FROM"
+         "SELECT seq, order_id, status, taker, event, time, payload, taker_server FROM"
          " (SELECT * FROM orders ORDER BY seq DESC LIMIT ?) AS latest ORDER BY seq"},
     };
     for (const auto &[query, statement] : sql) {
@@ -352,7 +430,7 @@ void PostgresMessageStore::rollback()
             breakBatch(error);
         return;
     }
-    if (!run("ROLLBACK", &error))
+    if (!run("ROLLBACK", &error) && !lost())
         qCWarning(lcQueue) << "rollback failed:" << error;
 }
 
@@ -368,7 +446,7 @@ Result<bool> PostgresMessageStore::beginBatch()
         return Result<bool>::failure(QStringLiteral("a batch is already open"));
     QString error;
     if (!run("BEGIN", &error))
-        return Result<bool>::failure(QStringLiteral("begin batch: %1").arg(error));
+        return Result<bool>::failure(lost() ? error : QStringLiteral("begin batch: %1").arg(error));
     m_inBatch = true;
     m_claimsInBatch = 0;
     m_batchError.clear();
@@ -390,7 +468,7 @@ Result<bool> PostgresMessageStore::commitBatch()
         // The connection may be gone, or the server refused the commit: nothing of the batch counts.
         if (!run("ROLLBACK"))
             qCDebug(lcQueue) << "rollback after a failed commit failed too";
-        return Result<bool>::failure(QStringLiteral("commit batch: %1").arg(error));
+        return Result<bool>::failure(lost() ? error : QStringLiteral("commit batch: %1").arg(error));
     }
     return true;
 }
@@ -716,6 +794,7 @@ Result<bool> PostgresMessageStore::saveOrder(const OrderRecord &record)
     save.bindValue(3, text(record.event));
     save.bindValue(4, record.time.toMSecsSinceEpoch());
     save.bindValue(5, QString::fromUtf8(record.payloadJson));
+    save.bindValue(6, text(record.takerServer));
     if (!save.exec()) {
         auto failure = sqlFailure<bool>(QStringLiteral("save order"), save);
         rollback();
@@ -766,9 +845,10 @@ Result<OrderClaim> PostgresMessageStore::claimOrder(const OrderRecord &record, c
     claim.bindValue(3, text(record.event));
     claim.bindValue(4, record.time.toMSecsSinceEpoch());
     claim.bindValue(5, QString::fromUtf8(record.payloadJson));
-    claim.bindValue(6, QStringLiteral("{%1}").arg(statuses.join(QLatin1Char(','))));
+    claim.bindValue(6, text(record.takerServer));
+    claim.bindValue(7, QStringLiteral("{%1}").arg(statuses.join(QLatin1Char(','))));
     // '' matches only a row without taker, which the clause before already lets through.
-    claim.bindValue(7, text(previousTaker));
+    claim.bindValue(8, text(previousTaker));
     if (!claim.exec()) {
         // 55P03: lock_not_available (the lock timeout above).
         const bool busy = mustNotWait && claim.lastError().nativeErrorCode() == QLatin1String("55P03");

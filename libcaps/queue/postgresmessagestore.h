@@ -7,6 +7,10 @@
 
 #include <memory>
 
+class QSqlError;
+class QSqlQuery;
+class QTimer;
+
 namespace caps {
 
 // MessageStore on PostgreSQL through Qt SQL (QPSQL), for several hubs on one database.
@@ -19,7 +23,7 @@ namespace caps {
 class PostgresMessageStore final : public MessageStore
 {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // Connects, then creates or upgrades the schema (serialised between hubs by an advisory
     // lock). A newer schema, or a database with other tables and no schema_version, is refused
@@ -61,12 +65,23 @@ public:
     void rollbackBatch() override;
     [[nodiscard]] bool inBatch() const override { return m_inBatch; }
 
+    // The connection broke (the server restarted, the backend was terminated): every call fails
+    // at once with PostgresUri::lostMessage() until the store has reconnected, which it tries
+    // on its own, after kRetryFirstMs and then backing off to kRetryMaxMs. Logged once each way.
+    [[nodiscard]] bool lost() const { return !m_lost.isEmpty(); }
+
 private:
     struct Statements;
 
     PostgresMessageStore(PostgresUri uri, QString connectionName);
     [[nodiscard]] Result<bool> initialise();
     [[nodiscard]] Result<bool> prepareDatabase();
+    [[nodiscard]] Result<bool> applySessionSettings();
+    // A failed statement's error, as the caller reports it (the lost connection's once lost).
+    template <typename T> [[nodiscard]] Result<T> sqlFailure(const QString &what, const QSqlQuery &query) const;
+    // Whether `error` lost the connection: then logged, and reconnect() scheduled.
+    void noteFailure(const QSqlError &error) const;
+    void reconnect();
     [[nodiscard]] Result<bool> upgradeSchema();
     [[nodiscard]] Result<bool> prepareStatements();
     // One write: its own transaction, or a savepoint inside the open batch.
@@ -85,6 +100,9 @@ private:
     bool m_inBatch = false;
     int m_claimsInBatch = 0; // rows of `orders` the open batch has locked
     QString m_batchError;
+    mutable QString m_lost; // why the connection is gone; empty while it is there
+    mutable std::unique_ptr<QTimer> m_retry;
+    mutable int m_retryMs = PostgresUri::kRetryFirstMs;
 };
 
 } // namespace caps

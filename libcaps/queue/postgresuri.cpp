@@ -2,6 +2,7 @@
 
 #include <QRegularExpression>
 #include <QSqlError>
+#include <QSqlQuery>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -122,6 +123,27 @@ QString PostgresUri::display() const
     if (host.startsWith(QLatin1Char('/')))
         url.setQuery(QStringLiteral("host=") + host);
     return url.toString();
+}
+
+bool PostgresUri::connectionLost(const QSqlDatabase &db, const QSqlError &error)
+{
+    // SQLSTATE class 08 (connection exception), 57P01-57P03 (the server shutting down or
+    // terminating the backend); none at all when libpq itself failed (no connection to the server).
+    const QString code = error.nativeErrorCode();
+    if (!code.isEmpty() && !code.startsWith(QLatin1String("08")) && !code.startsWith(QLatin1String("57P")))
+        return false;
+    if (!db.isOpen())
+        return true;
+    QSqlQuery probe(db);
+    if (probe.exec(QStringLiteral("SELECT 1")))
+        return false;
+    // 25P02: in a transaction that an earlier error aborted: the connection is there.
+    return probe.lastError().nativeErrorCode() != QLatin1String("25P02");
+}
+
+QString PostgresUri::lostMessage(const QString &error) const
+{
+    return QStringLiteral("the hub has lost its database: %1: %2").arg(display(), error.trimmed());
 }
 
 } // namespace caps

@@ -5,6 +5,8 @@
 #include <QSqlDatabase>
 #include <QString>
 
+class QSqlError;
+
 namespace caps {
 
 // Where a PostgreSQL database is, from a libpq connection URI:
@@ -31,6 +33,17 @@ struct PostgresUri
     [[nodiscard]] Result<QSqlDatabase> open(const QString &connectionName) const;
     // For log lines: the URI without its password.
     [[nodiscard]] QString display() const;
+
+    // A hub that lost its connection tries again after kRetryFirstMs, then twice as long each
+    // time, at most kRetryMaxMs.
+    static constexpr int kRetryFirstMs = 500;
+    static constexpr int kRetryMaxMs = 10000;
+    // Whether `error`, of a statement on `db`, means that the connection is gone (the server
+    // stopped, the backend was terminated, the network broke) rather than that the statement
+    // failed: then a cheap probe fails too, for another reason than an aborted transaction.
+    [[nodiscard]] static bool connectionLost(const QSqlDatabase &db, const QSqlError &error);
+    // What a client is told while the connection is gone (one wording for the queue and the bus).
+    [[nodiscard]] QString lostMessage(const QString &error) const;
 };
 
 } // namespace caps

@@ -2,15 +2,18 @@
 // hub A and its driver on hub B deliver orders as if they shared a hub (pickup A -> B,
 // in-transit and delivered B -> A's store room). Hubs on different databases share nothing.
 
+#include "client/client.h"
 #include "hubprocess.h"
 #include "queue/postgresuri.h"
 #include "support/privatepostgres.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -51,6 +54,84 @@ private:
             process.kill();
             process.waitForFinished(5000);
         }
+    }
+    // A Qt client on `hub`, connected (nullptr if it did not connect within 15 s).
+    static std::unique_ptr<caps::Client> connectTo(const HubProcess &hub)
+    {
+        caps::Client::Options options;
+        options.reconnection = false;
+        auto client = std::make_unique<caps::Client>(hub.url(), options);
+        QSignalSpy connected(client.get(), &caps::Client::connected);
+        client->connectToHub();
+        if (!connected.wait(15000))
+            return nullptr;
+        return client;
+    }
+    // `event` with `payload`, and the hub's answer ({} if none came within 15 s).
+    static QJsonObject ask(caps::Client &client, const QString &event, const QJsonObject &payload)
+    {
+        auto answer = std::make_shared<std::optional<QJsonObject>>();
+        client.emitWithAck(
+            event, {payload}, [answer](const QJsonArray &args) { *answer = args.first().toObject(); }, 15000,
+            [answer] { *answer = QJsonObject(); });
+        (void)QTest::qWaitFor([&] { return answer->has_value(); }, 16000);
+        return answer->value_or(QJsonObject());
+    }
+    static QJsonObject order(const QString &store, const QString &orderId)
+    {
+        return {{QStringLiteral("store"), store},
+                {QStringLiteral("orderID"), orderId},
+                {QStringLiteral("customer"), QStringLiteral("Ada Lovelace")},
+                {QStringLiteral("address"), QStringLiteral("1 Analytical Row")}};
+    }
+    // Two hubs on the cluster database that know each other.
+    static bool startPair(HubProcess &a, HubProcess &b)
+    {
+        a.setCaptureOutput(true);
+        b.setCaptureOutput(true);
+        if (!a.start() || !b.start())
+            return false;
+        return a.waitForOutput(QStringLiteral("server %1 is in the cluster").arg(b.serverUid()).toUtf8(), 15000)
+            && b.waitForOutput(QStringLiteral("server %1 is in the cluster").arg(a.serverUid()).toUtf8(), 15000);
+    }
+    // What public.orders has of `orderId`: "status taker_server", empty if no row.
+    [[nodiscard]] QString orderRow(const QString &orderId) const
+    {
+        QString row;
+        {
+            auto uri = caps::PostgresUri::parse(uriOf(QStringLiteral("cluster")));
+            auto db = uri->open(QStringLiteral("peek"));
+            if (!db)
+                return db.error();
+            QSqlQuery query(*db);
+            query.prepare(QStringLiteral("SELECT status, taker_server FROM orders WHERE order_id = ?"));
+            query.addBindValue(orderId);
+            if (query.exec() && query.next())
+                row = QStringLiteral("%1 %2").arg(query.value(0).toInt()).arg(query.value(1).toString());
+            *db = QSqlDatabase();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("peek"));
+        return row;
+    }
+    // Ends every backend of `applicationName` on the server, as an operator or a failover would:
+    // how many, or the error.
+    [[nodiscard]] QString terminateBackends(const QString &applicationName) const
+    {
+        QString result;
+        {
+            auto uri = caps::PostgresUri::parse(uriOf(QStringLiteral("cluster")));
+            auto db = uri->open(QStringLiteral("terminator"));
+            if (!db)
+                return db.error();
+            QSqlQuery query(*db);
+            query.prepare(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                         " WHERE application_name = ?"));
+            query.addBindValue(applicationName);
+            result = query.exec() && query.next() ? query.value(0).toString() : query.lastError().text();
+            *db = QSqlDatabase();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("terminator"));
+        return result;
     }
     [[nodiscard]] QString uriOf(const QString &database) const
     {
@@ -221,6 +302,178 @@ private slots:
         // The driver heard the one real pickup, none of the garbage's.
         QCOMPARE(driverOut.count("DRIVER: picked up"), 1);
         QVERIFY(hubA.isRunning() && hubB.isRunning());
+    }
+
+    // `kill PID` (SIGTERM) stops a hub cleanly: its bus says goodbye, so the other hub sees it
+    // gone at once rather than after the 10 s heartbeat timeout, it exits 0, and what it
+    // acknowledged just before is in the database.
+    void aHubStoppedWithSigtermLeavesAtOnce()
+    {
+        HubProcess hubA(HubProcess::defaultProgram(), uriOf(QStringLiteral("cluster")));
+        HubProcess hubB(HubProcess::defaultProgram(), uriOf(QStringLiteral("cluster")));
+        QVERIFY2(startPair(hubA, hubB), qPrintable(hubA.output() + hubB.output()));
+        auto vendor = connectTo(hubB);
+        QVERIFY(vendor);
+        const QJsonObject answer
+            = ask(*vendor, QStringLiteral("pickup"), order(QStringLiteral("s-term"), QStringLiteral("term-1")));
+        QVERIFY2(answer.value(QStringLiteral("ok")).toBool(), QJsonDocument(answer).toJson().constData());
+        QElapsedTimer stopping;
+        stopping.start();
+        QVERIFY2(hubB.terminate(), hubB.output().constData());
+        QCOMPARE(hubB.exitCode(), 0);
+        const QByteArray left = QStringLiteral("server %1 left the cluster").arg(hubB.serverUid()).toUtf8();
+        QVERIFY2(hubA.waitForOutput(left, 3000), hubA.output().constData());
+        QVERIFY2(stopping.elapsed() < 5000, QByteArray::number(stopping.elapsed()).constData());
+        QVERIFY(!hubA.output().contains("is gone: not heard from"));
+        QVERIFY2(orderRow(QStringLiteral("term-1")).startsWith(QLatin1Char('1')),
+                 qPrintable(orderRow(QStringLiteral("term-1"))));
+    }
+
+    // A driver who took an order through hub B, killed with SIGKILL, finishes it through hub A
+    // once A judges B gone (not before: then it is another driver's order, as on one hub while
+    // the taker is connected), and the vendor hears the delivery once.
+    void aGoneHubsDriverFinishesThroughAnother()
+    {
+        HubProcess hubA(HubProcess::defaultProgram(), uriOf(QStringLiteral("cluster")));
+        HubProcess hubB(HubProcess::defaultProgram(), uriOf(QStringLiteral("cluster")));
+        QVERIFY2(startPair(hubA, hubB), qPrintable(hubA.output() + hubB.output()));
+        const QString store = QStringLiteral("s-gone");
+        const QJsonObject parcel = order(store, QStringLiteral("gone-1"));
+        auto vendor = connectTo(hubA);
+        QVERIFY(vendor);
+        vendor->joinRoom(store); // sent before the pickup, handled in that order
+        int heardDelivered = 0;
+        connect(vendor.get(), &caps::Client::eventReceived, this,
+                [&heardDelivered](const QString &event, const QJsonArray &args) {
+                    if (event == QLatin1String("delivered")
+                        && args.first().toObject().value(QStringLiteral("orderID")) == QLatin1String("gone-1"))
+                        ++heardDelivered;
+                });
+        QVERIFY(ask(*vendor, QStringLiteral("pickup"), parcel).value(QStringLiteral("ok")).toBool());
+        auto driverOnB = connectTo(hubB);
+        QVERIFY(driverOnB);
+        const QJsonObject taken = ask(*driverOnB, QStringLiteral("in-transit"), parcel);
+        QVERIFY2(taken.value(QStringLiteral("ok")).toBool(), QJsonDocument(taken).toJson().constData());
+        QCOMPARE(orderRow(QStringLiteral("gone-1")), QStringLiteral("2 %1").arg(hubB.serverUid()));
+
+        hubB.kill();
+        // The driver back, on hub A: while A may still think B alive, the order is B's driver's.
+        auto driverOnA = connectTo(hubA);
+        QVERIFY(driverOnA);
+        const QJsonObject early = ask(*driverOnA, QStringLiteral("delivered"), parcel);
+        QCOMPARE(early.value(QStringLiteral("ok")), QJsonValue(false));
+        QVERIFY2(early.value(QStringLiteral("error")).toString().contains(QStringLiteral("taken by another driver")),
+                 QJsonDocument(early).toJson().constData());
+
+        const QByteArray gone = QStringLiteral("server %1 is gone").arg(hubB.serverUid()).toUtf8();
+        QVERIFY2(hubA.waitForOutput(gone, 30000), hubA.output().constData());
+        const QJsonObject late = ask(*driverOnA, QStringLiteral("delivered"), parcel);
+        QVERIFY2(late.value(QStringLiteral("ok")).toBool(), QJsonDocument(late).toJson().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(heardDelivered, 1, 10000);
+        QSignalSpy more(vendor.get(), &caps::Client::eventReceived);
+        QVERIFY(!more.wait(500));
+        QCOMPARE(heardDelivered, 1);
+        QVERIFY(orderRow(QStringLiteral("gone-1")).startsWith(QLatin1Char('3')));
+    }
+
+    // A hub whose connections to PostgreSQL are cut (pg_terminate_backend, as a restarted or
+    // failed-over server does) says so once, refuses what needs the store with the reason, and
+    // reconnects by itself: back, it stores again, and relays both ways again (its bus LISTENs
+    // anew).
+    void aHubThatLosesItsDatabaseComesBack()
+    {
+        HubProcess hubA(HubProcess::defaultProgram(),
+                        uriOf(QStringLiteral("cluster")) + QStringLiteral("&application_name=hub_a"));
+        HubProcess hubB(HubProcess::defaultProgram(), uriOf(QStringLiteral("cluster")));
+        QVERIFY2(startPair(hubA, hubB), qPrintable(hubA.output() + hubB.output()));
+        const QString store = QStringLiteral("s-lost");
+        auto vendorA = connectTo(hubA);
+        auto vendorB = connectTo(hubB);
+        auto driverA = connectTo(hubA);
+        auto driverB = connectTo(hubB);
+        QVERIFY(vendorA && vendorB && driverA && driverB);
+        QStringList pickupsA;
+        QStringList pickupsB;
+        const auto listen = [this](caps::Client *client, QStringList *heard) {
+            connect(client, &caps::Client::eventReceived, this, [heard](const QString &event, const QJsonArray &args) {
+                if (event == QLatin1String("pickup"))
+                    heard->append(args.first().toObject().value(QStringLiteral("orderID")).toString());
+            });
+        };
+        listen(driverA.get(), &pickupsA);
+        listen(driverB.get(), &pickupsB);
+
+        const QString terminated = terminateBackends(QStringLiteral("hub_a"));
+        QVERIFY2(terminated.toInt() >= 3, qPrintable(terminated)); // the queue's, the bus's two
+        const QJsonObject refused = ask(*vendorA, QStringLiteral("pickup"), order(store, QStringLiteral("lost-1")));
+        QCOMPARE(refused.value(QStringLiteral("ok")), QJsonValue(false));
+        QVERIFY2(refused.value(QStringLiteral("error"))
+                     .toString()
+                     .startsWith(QStringLiteral("the hub has lost its database: postgresql://")),
+                 QJsonDocument(refused).toJson().constData());
+        // Neither stored nor relayed.
+        QCOMPARE(orderRow(QStringLiteral("lost-1")), QString());
+
+        // Back: the queue at its first retry, the bus once its next heartbeat finds it cut off.
+        QVERIFY2(hubA.waitForOutput("caps.queue: queue: the database", 15000), hubA.output().constData());
+        QVERIFY2(hubA.waitForOutput("caps.cluster: the database", 15000), hubA.output().constData());
+        QCOMPARE(hubA.output().count("caps.queue: queue: lost the database"), 1);
+        QCOMPARE(hubA.output().count("caps.cluster: lost the database"), 1);
+        const QJsonObject stored = ask(*vendorA, QStringLiteral("pickup"), order(store, QStringLiteral("lost-2")));
+        QVERIFY2(stored.value(QStringLiteral("ok")).toBool(), QJsonDocument(stored).toJson().constData());
+        QVERIFY(orderRow(QStringLiteral("lost-2")).startsWith(QLatin1Char('1')));
+        QTRY_VERIFY_WITH_TIMEOUT(pickupsB.contains(QStringLiteral("lost-2")), 10000); // A → B
+        QVERIFY(ask(*vendorB, QStringLiteral("pickup"), order(store, QStringLiteral("lost-3")))
+                    .value(QStringLiteral("ok"))
+                    .toBool());
+        QTRY_VERIFY_WITH_TIMEOUT(pickupsA.contains(QStringLiteral("lost-3")), 10000); // B → A
+        QVERIFY(!pickupsA.contains(QStringLiteral("lost-1")) && !pickupsB.contains(QStringLiteral("lost-1")));
+        QVERIFY(hubA.isRunning() && hubB.isRunning());
+    }
+
+    // The server itself restarted (down for a while, then up on the same data): the hubs refuse
+    // what needs it meanwhile, retry with backoff, and work as before once it is up.
+    void hubsSurviveADatabaseRestart()
+    {
+        HubProcess hubA(HubProcess::defaultProgram(), uriOf(QStringLiteral("cluster")));
+        HubProcess hubB(HubProcess::defaultProgram(), uriOf(QStringLiteral("cluster")));
+        QVERIFY2(startPair(hubA, hubB), qPrintable(hubA.output() + hubB.output()));
+        const QString store = QStringLiteral("s-restart");
+        auto vendorA = connectTo(hubA);
+        auto driverB = connectTo(hubB);
+        QVERIFY(vendorA && driverB);
+        QStringList pickupsB;
+        connect(driverB.get(), &caps::Client::eventReceived, this,
+                [&pickupsB](const QString &event, const QJsonArray &args) {
+                    if (event == QLatin1String("pickup"))
+                        pickupsB.append(args.first().toObject().value(QStringLiteral("orderID")).toString());
+                });
+
+        QCOMPARE(m_pg.halt(), QString());
+        const QJsonObject refused = ask(*vendorA, QStringLiteral("pickup"), order(store, QStringLiteral("restart-1")));
+        QCOMPARE(refused.value(QStringLiteral("ok")), QJsonValue(false));
+        QVERIFY2(refused.value(QStringLiteral("error"))
+                     .toString()
+                     .startsWith(QStringLiteral("the hub has lost its database: postgresql://")),
+                 QJsonDocument(refused).toJson().constData());
+        // Both parts of both hubs find out (the buses at their next heartbeat) while it is down.
+        for (HubProcess *hub : {&hubA, &hubB})
+            QVERIFY2(hub->waitForOutput("caps.cluster: lost the database", 15000), hub->output().constData());
+        QCOMPARE(m_pg.resume(), QString());
+
+        for (HubProcess *hub : {&hubA, &hubB}) {
+            QVERIFY2(hub->waitForOutput("caps.cluster: the database", 20000), hub->output().constData());
+            QCOMPARE(hub->output().count("caps.cluster: lost the database"), 1);
+        }
+        QVERIFY2(hubA.waitForOutput("caps.queue: queue: the database", 20000), hubA.output().constData());
+        QCOMPARE(hubA.output().count("caps.queue: queue: lost the database"), 1);
+        const QJsonObject stored = ask(*vendorA, QStringLiteral("pickup"), order(store, QStringLiteral("restart-2")));
+        QVERIFY2(stored.value(QStringLiteral("ok")).toBool(), QJsonDocument(stored).toJson().constData());
+        QTRY_VERIFY_WITH_TIMEOUT(pickupsB.contains(QStringLiteral("restart-2")), 10000);
+        QVERIFY(!pickupsB.contains(QStringLiteral("restart-1")));
+        QCOMPARE(orderRow(QStringLiteral("restart-1")), QString());
+        // Neither judged the other gone: both kept beating through the same server.
+        QVERIFY(!hubA.output().contains("is gone") && !hubB.output().contains("is gone"));
     }
 
     // The control: hubs on two databases are two services. The same clients get nothing across.

@@ -108,6 +108,8 @@ private slots:
         QVERIFY(joined.wait(10000));
         QCOMPARE(joined.at(0).at(0).toString(), bUid);
         QCOMPARE((*a)->liveServers(), QStringList{bUid});
+        QVERIFY((*a)->mayBeAlive(bUid));
+        QVERIFY((*a)->mayBeAlive((*a)->uid()));
         // b learns of a from a's next beat.
         QTRY_COMPARE_WITH_TIMEOUT((*b)->liveServers(), QStringList{(*a)->uid()}, 10000);
 
@@ -116,6 +118,7 @@ private slots:
         QVERIFY(gone.wait(10000));
         QCOMPARE(gone.at(0).at(0).toString(), bUid);
         QVERIFY((*a)->liveServers().isEmpty());
+        QVERIFY(!(*a)->mayBeAlive(bUid));
 
         // A server killed after one beat says nothing more: gone once the timeout has passed.
         QElapsedTimer silent;
@@ -130,6 +133,57 @@ private slots:
         QCOMPARE(gone.last().at(0).toString(), QStringLiteral("ghost"));
         QVERIFY2(silent.elapsed() >= 400 - 50, "gone before its timeout");
         QVERIFY((*a)->liveServers().isEmpty());
+        QVERIFY(!(*a)->mayBeAlive(QStringLiteral("ghost")));
+        // Never heard from by a bus older than its timeout: not alive either.
+        QVERIFY(!(*a)->mayBeAlive(QStringLiteral("nobody")));
+        QVERIFY((*a)->mayBeAlive((*a)->uid()));
+    }
+
+    // A bus whose connections are cut says so, publishes nothing meanwhile, reconnects by itself
+    // and LISTENs again: messages flow both ways again, and neither side was judged gone.
+    void comesBackAfterLosingItsConnection()
+    {
+        using namespace std::chrono_literals;
+        const PostgresBus::Heartbeat quick{100ms, 3000ms};
+        PostgresUri cut = m_uri;
+        cut.connectOptions = QStringLiteral("application_name=bus_cut");
+        auto a = PostgresBus::open(cut, quick);
+        auto b = PostgresBus::open(m_uri, quick);
+        QVERIFY2(a.ok() && b.ok(), qPrintable(a.error() + b.error()));
+        const QString channel = PostgresBus::channelFor(QStringLiteral("/caps"));
+        QVERIFY((*a)->listen(channel).ok());
+        QVERIFY((*b)->listen(channel).ok());
+        QTRY_COMPARE_WITH_TIMEOUT((*a)->liveServers(), QStringList{(*b)->uid()}, 10000);
+        QSignalSpy lost(a->get(), &PostgresBus::connectionLost);
+        QSignalSpy back(a->get(), &PostgresBus::reconnected);
+        QSignalSpy goneAtA(a->get(), &PostgresBus::serverGone);
+        QSignalSpy atA(a->get(), &PostgresBus::received);
+        QSignalSpy atB(b->get(), &PostgresBus::received);
+        {
+            auto db = m_uri.open(QStringLiteral("terminator"));
+            QVERIFY2(db.ok(), qPrintable(db.error()));
+            QSqlQuery kill(*db);
+            QVERIFY(kill.exec(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                             " WHERE application_name = 'bus_cut'")));
+            QVERIFY(kill.next());
+            QCOMPARE(kill.value(0).toInt(), 2);
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("terminator"));
+        QVERIFY(lost.wait(10000)); // its next beat finds out
+        QVERIFY((*a)->lost());
+        const auto refused = (*a)->publish(channel, {{"n", 1}});
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().startsWith(QStringLiteral("the hub has lost its database: ")),
+                 qPrintable(refused.error()));
+        QVERIFY(back.wait(10000));
+        QVERIFY(!(*a)->lost());
+        QVERIFY((*a)->publish(channel, {{"n", 2}}).ok());
+        QVERIFY((*b)->publish(channel, {{"n", 3}}).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(!atB.isEmpty() && !atA.isEmpty(), 10000);
+        QCOMPARE(atB.first().at(1).toJsonObject().value("n").toInt(), 2);
+        QCOMPARE(atA.first().at(1).toJsonObject().value("n").toInt(), 3);
+        QCOMPARE(lost.size(), 1);
+        QCOMPARE(goneAtA.size(), 0);
     }
 
     void namesEveryNamespaceWithAChannel()

@@ -35,14 +35,23 @@ bool HubProcess::start(int timeoutMs)
     }
     static const QRegularExpression listening(
         QStringLiteral("caps-hub listening on http://127\\.0\\.0\\.1:(\\d+)/caps"));
+    static const QRegularExpression server(QStringLiteral("caps-hub is server (\\S+) of the cluster"));
     QByteArray out;
     QRegularExpressionMatch match;
+    m_serverUid.clear();
     // The clients live in this event loop and must keep running while the hub starts.
     const bool up = QTest::qWaitFor(
         [&] {
-            out += m_process.readAllStandardOutput();
+            const QByteArray read = m_process.readAllStandardOutput();
+            out += read;
+            m_output += read;
             match = listening.match(QString::fromUtf8(out));
-            return match.hasMatch() || m_process.state() == QProcess::NotRunning;
+            // The uid line follows the listening line, in the same write.
+            const bool clustered = m_dbPath.startsWith(QLatin1String("postgres"));
+            if (const auto uid = server.match(QString::fromUtf8(out)); uid.hasMatch())
+                m_serverUid = uid.captured(1);
+            return (match.hasMatch() && (!clustered || !m_serverUid.isEmpty()))
+                || m_process.state() == QProcess::NotRunning;
         },
         timeoutMs);
     if (!up || !match.hasMatch()) {
@@ -61,6 +70,34 @@ void HubProcess::kill()
         return;
     m_process.kill(); // SIGKILL: no shutdown code runs, as in a crash
     m_process.waitForFinished(5000);
+}
+
+bool HubProcess::terminate(int timeoutMs)
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return false;
+    m_process.terminate(); // SIGTERM
+    const bool exited = m_process.waitForFinished(timeoutMs);
+    m_output += m_process.readAllStandardOutput();
+    if (!exited)
+        kill();
+    return exited && m_process.exitStatus() == QProcess::NormalExit;
+}
+
+void HubProcess::setCaptureOutput(bool capture)
+{
+    m_process.setProcessChannelMode(capture ? QProcess::MergedChannels : QProcess::ForwardedErrorChannel);
+}
+
+QByteArray HubProcess::output()
+{
+    m_output += m_process.readAllStandardOutput();
+    return m_output;
+}
+
+bool HubProcess::waitForOutput(const QByteArray &text, int timeoutMs, int times)
+{
+    return QTest::qWaitFor([&] { return output().count(text) >= times; }, timeoutMs);
 }
 
 QUrl HubProcess::url() const

@@ -22,6 +22,19 @@ public:
     // Passed to every start after --port, --db and --quiet.
     void setExtraArguments(const QStringList &arguments) { m_extraArguments = arguments; }
     void kill();
+    // SIGTERM, as `kill PID` or a supervisor's stop, and waits for the exit: true if it exited
+    // by itself within `timeoutMs` (then exitCode()).
+    bool terminate(int timeoutMs = 15000);
+    [[nodiscard]] int exitCode() const { return m_process.exitCode(); }
+    // Keep what the hub prints (its log included) instead of forwarding its log to ours; set
+    // before start().
+    void setCaptureOutput(bool capture);
+    // What the hub printed so far (with setCaptureOutput), read on each call.
+    [[nodiscard]] QByteArray output();
+    // Waits until the hub has printed `text` `times` times in all (with setCaptureOutput).
+    bool waitForOutput(const QByteArray &text, int timeoutMs, int times = 1);
+    // The "caps-hub is server UID of the cluster" line's UID (with --db postgresql:...).
+    [[nodiscard]] QString serverUid() const { return m_serverUid; }
     [[nodiscard]] bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
     [[nodiscard]] quint16 port() const { return m_port; }
     [[nodiscard]] QUrl url() const;
@@ -36,4 +49,6 @@ private:
     quint16 m_port = 0;
     int m_starts = 0;
     QString m_error;
+    QByteArray m_output;
+    QString m_serverUid;
 };

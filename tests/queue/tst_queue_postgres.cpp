@@ -322,6 +322,61 @@ private slots:
         QVERIFY(!(*store)->commitBatch().ok());
         QVERIFY(!(*store)->count().ok());
     }
+
+    // A store whose connection is cut (the server restarted, the backend terminated) says so
+    // with one wording, fails at once while it is away, and reconnects by itself.
+    void aLostConnectionComesBack()
+    {
+        const PostgresUri plain = freshDatabase();
+        PostgresUri uri = plain;
+        uri.connectOptions = QStringLiteral("application_name=store_lost");
+        auto store = PostgresMessageStore::open(uri);
+        QVERIFY2(store.ok(), qPrintable(store.error()));
+        QCOMPARE((*store)->enqueue("driver", "pickup", "o-1", QJsonObject()).value(), EnqueueOutcome::Stored);
+        QCOMPARE(exec(plain,
+                      QStringLiteral("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                                     " WHERE application_name = 'store_lost'")),
+                 QString());
+        const auto refused = (*store)->enqueue("driver", "pickup", "o-2", QJsonObject());
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().startsWith(QStringLiteral("the hub has lost its database: ")),
+                 qPrintable(refused.error()));
+        QVERIFY((*store)->lost());
+        QVERIFY(!(*store)->beginBatch().ok());
+        QCOMPARE((*store)->count().error(), refused.error());
+        QTRY_VERIFY_WITH_TIMEOUT(!(*store)->lost(), 5000);
+        QCOMPARE((*store)->count("driver").value(), 1);
+        QVERIFY((*store)->beginBatch().ok());
+        QCOMPARE((*store)->enqueue("driver", "pickup", "o-2", QJsonObject()).value(), EnqueueOutcome::Stored);
+        QVERIFY((*store)->commitBatch().ok());
+        QCOMPARE((*store)->count("driver").value(), 2);
+    }
+
+    // Where each taker is connected (schema version 2): saved by a claim, kept by a claim that
+    // does not know it; a version 1 database is upgraded in place, its orders kept.
+    void ordersKeepTheTakersServer()
+    {
+        const PostgresUri uri = freshDatabase();
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        {
+            auto store = PostgresMessageStore::open(uri);
+            QVERIFY2(store.ok(), qPrintable(store.error()));
+            QVERIFY((*store)->saveOrder({"o-1", OrderStatus::Ordered, "", "pickup", now, "{}", 0, {}}).ok());
+        }
+        QCOMPARE(exec(uri, QStringLiteral("ALTER TABLE orders DROP COLUMN taker_server")), QString());
+        QCOMPARE(exec(uri, QStringLiteral("UPDATE schema_version SET version = 1")), QString());
+        auto store = PostgresMessageStore::open(uri);
+        QVERIFY2(store.ok(), qPrintable(store.error()));
+        QCOMPARE((*store)->loadOrder("o-1").value()->status, OrderStatus::Ordered);
+        const OrderRecord taken{"o-1", OrderStatus::InTransit, "socket:d1", "in-transit", now, "{}", 0, "hub-b"};
+        QVERIFY((*store)->claimOrder(taken, {OrderStatus::Ordered}, {})->saved);
+        QCOMPARE((*store)->loadOrder("o-1").value()->takerServer, QStringLiteral("hub-b"));
+        // Delivered through another hub that does not know where d1 was: the row keeps it.
+        const OrderRecord delivered{"o-1", OrderStatus::Delivered, "socket:d1", "delivered", now, "{}", 0, {}};
+        QVERIFY((*store)->claimOrder(delivered, {OrderStatus::InTransit}, "socket:d1")->saved);
+        QCOMPARE((*store)->loadOrder("o-1").value()->takerServer, QStringLiteral("hub-b"));
+        QCOMPARE((*store)->loadOrders(10).value().first().takerServer, QStringLiteral("hub-b"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestQueuePostgres)

@@ -199,13 +199,25 @@ QString PrivatePostgres::start(const QString &database)
     m_port = freePort();
     if (m_port == 0)
         return QStringLiteral("no free port on 127.0.0.1");
+    if (QString error = launch(); !error.isEmpty())
+        return error;
+    if (m_database != QLatin1String("postgres")) {
+        if (QString error = createDatabase(m_database); !error.isEmpty())
+            return error;
+    }
+    return {};
+}
+
+QString PrivatePostgres::launch()
+{
     prepareChild(m_server);
     // fsync off: a test server's data need not survive a power cut, and the shared machine's
     // disk is slow. The store's own durability rests on PostgreSQL's defaults.
     m_server.start(m_bin + QStringLiteral("/postgres"),
-                   {QStringLiteral("-D"), data, QStringLiteral("-k"), socketFolder(), QStringLiteral("-h"),
-                    QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(m_port), QStringLiteral("-c"),
-                    QStringLiteral("fsync=off"), QStringLiteral("-c"), QStringLiteral("max_connections=60")});
+                   {QStringLiteral("-D"), m_dir->filePath(QStringLiteral("data")), QStringLiteral("-k"), socketFolder(),
+                    QStringLiteral("-h"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(m_port),
+                    QStringLiteral("-c"), QStringLiteral("fsync=off"), QStringLiteral("-c"),
+                    QStringLiteral("max_connections=60")});
     if (!m_server.waitForStarted(10000))
         return QStringLiteral("postgres did not start: %1").arg(m_server.errorString());
     if (QString error = waitUntilReady(); !error.isEmpty()) {
@@ -213,11 +225,36 @@ QString PrivatePostgres::start(const QString &database)
         stop();
         return full;
     }
-    if (m_database != QLatin1String("postgres")) {
-        if (QString error = createDatabase(m_database); !error.isEmpty())
-            return error;
-    }
     return {};
+}
+
+void PrivatePostgres::shutDown()
+{
+    if (m_server.state() == QProcess::NotRunning)
+        return;
+    // SIGINT: PostgreSQL's fast shutdown (open connections are ended, not waited for).
+    ::kill(pid_t(m_server.processId()), SIGINT);
+    if (!m_server.waitForFinished(30000)) {
+        m_server.kill();
+        m_server.waitForFinished(5000);
+    }
+}
+
+QString PrivatePostgres::halt()
+{
+    if (!isRunning())
+        return QStringLiteral("the server is not running");
+    shutDown();
+    return {};
+}
+
+QString PrivatePostgres::resume()
+{
+    if (!m_dir || m_port == 0)
+        return QStringLiteral("the server was never started");
+    if (isRunning())
+        return {};
+    return launch();
 }
 
 QString PrivatePostgres::waitUntilReady()
@@ -260,14 +297,7 @@ QString PrivatePostgres::dropDatabase(const QString &name)
 
 void PrivatePostgres::stop()
 {
-    if (m_server.state() != QProcess::NotRunning) {
-        // SIGINT: PostgreSQL's fast shutdown (open connections are ended, not waited for).
-        ::kill(pid_t(m_server.processId()), SIGINT);
-        if (!m_server.waitForFinished(30000)) {
-            m_server.kill();
-            m_server.waitForFinished(5000);
-        }
-    }
+    shutDown();
     m_dir.reset(); // removes the folder, data and socket included
     m_port = 0;
 }

@@ -25,6 +25,10 @@ public:
     // Qt's QPSQL driver is not installed. A test fails on it; it never skips.
     [[nodiscard]] QString start(const QString &database = QStringLiteral("caps"));
     void stop();
+    // Shuts the server down (fast: connections are ended) and starts it again on the same data,
+    // socket and port, as an operator's restart: empty on success, else why not.
+    [[nodiscard]] QString halt();
+    [[nodiscard]] QString resume();
 
     [[nodiscard]] bool isRunning() const;
     [[nodiscard]] QString socketFolder() const;
@@ -47,6 +51,8 @@ public:
 private:
     [[nodiscard]] QString runTool(const QString &tool, const QStringList &arguments);
     [[nodiscard]] QString waitUntilReady();
+    [[nodiscard]] QString launch();
+    void shutDown();
     void prepareChild(QProcess &process) const;
 
     std::unique_ptr<QTemporaryDir> m_dir;

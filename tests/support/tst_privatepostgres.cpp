@@ -59,6 +59,15 @@ private slots:
             QVERIFY(pg.socketUri().contains(QStringLiteral("?host=") + folder));
             // A second database on the same server.
             QCOMPARE(pg.createDatabase(QStringLiteral("second")), QString());
+            // Halted: nobody answers; resumed: the same server again, its data kept. (CREATE
+            // answers no row, hence the empty "error: ".)
+            QCOMPARE(ask(pg, folder, QStringLiteral("CREATE TABLE kept (n integer)")), QStringLiteral("error: "));
+            QCOMPARE(pg.halt(), QString());
+            QVERIFY(!pg.isRunning());
+            QVERIFY(ask(pg, folder, QStringLiteral("SELECT 1")).startsWith(QStringLiteral("error: ")));
+            QCOMPARE(pg.resume(), QString());
+            QCOMPARE(pg.port(), port);
+            QCOMPARE(ask(pg, folder, QStringLiteral("SELECT count(*) FROM kept")), QStringLiteral("0"));
         }
         // Gone: the folder and the listener.
         QVERIFY(!QDir(folder).exists());
