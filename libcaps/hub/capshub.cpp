@@ -149,12 +149,21 @@ void CapsHub::onConnection(ServerSocket *socket)
     qCDebug(lcHub) << "connected" << socket->id();
     // The connect guard of the namespace let this auth in; this finds who it is.
     const auto principal = m_options.policy.authenticate(socket->auth());
-    m_principals.insert(socket, principal ? *principal : std::nullopt);
+    const std::optional<Principal> who = principal ? *principal : std::nullopt;
+    if (who) {
+        m_principals.insert(socket, *who);
+        connect(socket, &QObject::destroyed, this, [this, socket] { m_principals.remove(socket); });
+    }
     // A recovered socket is in them already (its session kept its rooms): join() is a no-op.
-    for (const QString &room : m_audience.roleRooms(principal ? *principal : std::nullopt))
+    for (const QString &room : m_audience.roleRooms(who))
         socket->join(room);
-    connect(socket, &QObject::destroyed, this, [this, socket] { m_principals.remove(socket); });
     connect(socket, &ServerSocket::eventReceived, this, &CapsHub::onEvent);
+}
+
+std::optional<Principal> CapsHub::principalOf(const ServerSocket *socket) const
+{
+    const auto it = m_principals.constFind(socket);
+    return it == m_principals.cend() ? std::nullopt : std::optional<Principal>(*it);
 }
 
 void CapsHub::onEvent(const ServerEvent &event)
@@ -177,7 +186,7 @@ void CapsHub::onEvent(const ServerEvent &event)
             break;
         }
     }
-    const Decision decision = m_options.policy.checkEvent(m_principals.value(socket), name, event.args());
+    const Decision decision = m_options.policy.checkEvent(principalOf(socket), name, event.args());
     if (!decision) {
         refuse(event, decision.error);
         return;
@@ -225,7 +234,7 @@ void CapsHub::onOrders(const ServerEvent &event)
                                {QStringLiteral("retry"), false}}});
         return;
     }
-    const std::optional<Principal> principal = m_principals.value(event.socket());
+    const std::optional<Principal> principal = principalOf(event.socket());
     QByteArray reply = QByteArrayLiteral("[{\"ok\":true,\"orders\":[");
     bool first = true;
     for (const HubEvent &known : m_book.latestEventsOfStore(store)) {
@@ -278,7 +287,7 @@ void CapsHub::refuse(const ServerEvent &event, const QString &error)
     ServerSocket *socket = event.socket();
     if (!socket)
         return;
-    qCInfo(lcSecurity).noquote() << "refused" << event.name().left(64) << "from" << describe(m_principals.value(socket))
+    qCInfo(lcSecurity).noquote() << "refused" << event.name().left(64) << "from" << describe(principalOf(socket))
                                  << socket->id() << ":" << error;
     replyError(event, error, Retry::Useless);
 }
@@ -311,7 +320,7 @@ HubEvent CapsHub::hubEventOf(const ServerEvent &event)
 
 QString CapsHub::actorOf(const ServerSocket *socket) const
 {
-    const std::optional<Principal> principal = m_principals.value(socket);
+    const std::optional<Principal> principal = principalOf(socket);
     return principal ? QLatin1String("token:") + principal->id : QLatin1String("socket:") + socket->id();
 }
 
@@ -351,6 +360,20 @@ bool CapsHub::takerGone(const QString &taker) const
         return true;
     // A store that does not say where the taker is: another hub's, never judged gone.
     return !remote->isEmpty() && m_options.serverAlive && !m_options.serverAlive(*remote);
+}
+
+bool CapsHub::takenThroughUnsureHub(const CapsEvent &caps, const QString &orderId, const QString &actor) const
+{
+    if (m_options.serverId.isEmpty())
+        return false;
+    const QString taker = m_book.taker(orderId);
+    const std::optional<OrderStatus> status = m_book.status(orderId);
+    // Only a step the taker could make now (a delivered after in-transit), not a second driver's
+    // claim of a taken order: that one is refused for good, as on one hub.
+    if (taker.isEmpty() || taker == actor || !status || !caps.allowedFrom(*status))
+        return false;
+    const auto remote = m_remoteTakers.constFind(taker);
+    return remote != m_remoteTakers.cend() && !remote->isEmpty() && !takerGone(taker);
 }
 
 QString CapsHub::takerServerOf(const QString &taker, const QString &actor) const
@@ -407,6 +430,20 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
         if (!learn())
             return;
         check = m_book.check(caps, hubEvent.orderId, actor, gone);
+    }
+    if (check.verdict == OrderBook::Verdict::Refuse && takenThroughUnsureHub(caps, hubEvent.orderId, actor)) {
+        // The driver who took it was connected through another hub, which may have died a
+        // moment ago: until the heartbeats tell (PostgresBus::Heartbeat::timeout), nobody can tell
+        // that driver, come back through this hub as a new connection, from another one. Worth
+        // sending again: once that hub is judged gone the step is accepted from here.
+        const QString serverId = m_remoteTakers.value(m_book.taker(hubEvent.orderId));
+        const QString error = QStringLiteral("%1: order %2 was taken by another driver, connected through hub %3; "
+                                             "if that was you, send it again: once that hub is known to be "
+                                             "gone, this hub accepts it")
+                                  .arg(hubEvent.event, hubEvent.orderId, serverId);
+        qCInfo(lcHub).noquote() << "not yet:" << error;
+        replyError(event, error, Retry::Helps);
+        return;
     }
     if (check.verdict == OrderBook::Verdict::Refuse) {
         refuse(event, check.reason);
@@ -588,8 +625,7 @@ Audience::Subject CapsHub::subjectOf(const HubEvent &event)
 bool CapsHub::mayUseQueue(const ServerEvent &event, const QString &request, const QString &queueId,
                           const QString &queuedEvent)
 {
-    if (const Decision may = m_options.policy.mayUseQueue(m_principals.value(event.socket()), queueId, queuedEvent);
-        !may) {
+    if (const Decision may = m_options.policy.mayUseQueue(principalOf(event.socket()), queueId, queuedEvent); !may) {
         refuse(event, QStringLiteral("%1: %2").arg(request, may.error));
         return false;
     }
@@ -645,7 +681,7 @@ void CapsHub::onGetAll(const ServerEvent &event)
     // store's name gets every store's): only its share is sent.
     QList<QueuedMessage> messages = backlog->messages;
     if (m_audience.mode() == Audience::Mode::Tokens) {
-        const std::optional<Principal> principal = m_principals.value(event.socket());
+        const std::optional<Principal> principal = principalOf(event.socket());
         messages.removeIf([this, &principal](const QueuedMessage &message) {
             HubEvent queued;
             queued.event = message.event;
@@ -696,7 +732,7 @@ void CapsHub::onTrack(const ServerEvent &event, bool track)
                                {QStringLiteral("error"), QStringLiteral("track needs an orderID or a customer")}}});
         return;
     }
-    const std::optional<Principal> principal = m_principals.value(socket);
+    const std::optional<Principal> principal = principalOf(socket);
     const QStringList rooms = m_audience.trackRooms(principal, orderId, customer);
     if (!track) {
         for (const QString &room : rooms)

@@ -136,6 +136,9 @@ private:
     // Whether the driver who took an order is no longer connected to any live hub.
     [[nodiscard]] bool takerGone(const QString &taker) const;
     // The hub the taker is connected to, for the record this hub saves (empty: not known).
+    // Whether `actor`'s step of the order is refused only because its taker is a driver of
+    // another hub not yet known to be gone (the hub may have died; see onCapsEvent()).
+    [[nodiscard]] bool takenThroughUnsureHub(const CapsEvent &caps, const QString &orderId, const QString &actor) const;
     [[nodiscard]] QString takerServerOf(const QString &taker, const QString &actor) const;
     void onCapsEvent(const ServerEvent &event, const CapsEvent &caps);
     [[nodiscard]] static HubEvent hubEventOf(const ServerEvent &event);
@@ -163,11 +166,16 @@ private:
     // Drivers' queues keep only pickups of orders the order book knows as waiting for one.
     void discardStalePickups();
     [[nodiscard]] static Audience::Subject subjectOf(const HubEvent &event);
+    // Who the socket's token names; nullopt in open mode.
+    [[nodiscard]] std::optional<Principal> principalOf(const ServerSocket *socket) const;
 
     QPointer<Namespace> m_nsp;
     Options m_options;
     Audience m_audience;
-    QHash<const ServerSocket *, std::optional<Principal>> m_principals;
+    // Only the sockets a token names: in open mode (no tokens) nothing, rather than an empty
+    // principal per idle connection (a hash entry of some 380 bytes, and a connection to its
+    // socket's destroyed()). value() of a socket not in it is nullopt: open mode's answer.
+    QHash<const ServerSocket *, Principal> m_principals;
     OrderBook m_book;
     // Drivers that took an order through another hub sharing the store → that hub's server uid
     // (empty: the store did not say).
