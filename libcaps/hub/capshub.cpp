@@ -362,6 +362,21 @@ bool CapsHub::takerGone(const QString &taker) const
     return !remote->isEmpty() && m_options.serverAlive && !m_options.serverAlive(*remote);
 }
 
+void CapsHub::notYet(const ServerEvent &event, const HubEvent &hubEvent)
+{
+    // The driver who took it was connected through another hub, which may have died a moment
+    // ago: until the heartbeats tell (PostgresBus::Heartbeat::timeout), nobody can tell that
+    // driver, come back through this hub as a new connection, from another one. Worth sending
+    // again: once that hub is judged gone the step is accepted from here.
+    const QString serverId = m_remoteTakers.value(m_book.taker(hubEvent.orderId));
+    const QString error = QStringLiteral("%1: order %2 was taken by another driver, connected through hub %3; if "
+                                         "that was you, send it again: once that hub is known to be gone, this "
+                                         "hub accepts it")
+                              .arg(hubEvent.event, hubEvent.orderId, serverId);
+    qCInfo(lcHub).noquote() << "not yet:" << error;
+    replyError(event, error, Retry::Helps);
+}
+
 bool CapsHub::takenThroughUnsureHub(const CapsEvent &caps, const QString &orderId, const QString &actor) const
 {
     if (m_options.serverId.isEmpty())
@@ -432,17 +447,7 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
         check = m_book.check(caps, hubEvent.orderId, actor, gone);
     }
     if (check.verdict == OrderBook::Verdict::Refuse && takenThroughUnsureHub(caps, hubEvent.orderId, actor)) {
-        // The driver who took it was connected through another hub, which may have died a
-        // moment ago: until the heartbeats tell (PostgresBus::Heartbeat::timeout), nobody can tell
-        // that driver, come back through this hub as a new connection, from another one. Worth
-        // sending again: once that hub is judged gone the step is accepted from here.
-        const QString serverId = m_remoteTakers.value(m_book.taker(hubEvent.orderId));
-        const QString error = QStringLiteral("%1: order %2 was taken by another driver, connected through hub %3; "
-                                             "if that was you, send it again: once that hub is known to be "
-                                             "gone, this hub accepts it")
-                                  .arg(hubEvent.event, hubEvent.orderId, serverId);
-        qCInfo(lcHub).noquote() << "not yet:" << error;
-        replyError(event, error, Retry::Helps);
+        notYet(event, hubEvent);
         return;
     }
     if (check.verdict == OrderBook::Verdict::Refuse) {
@@ -516,6 +521,8 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
             const OrderBook::Check again = m_book.check(caps, hubEvent.orderId, actor, gone);
             if (again.verdict == OrderBook::Verdict::Repeat) {
                 m_commit->inOrder([event] { ackRepeat(event); });
+            } else if (takenThroughUnsureHub(caps, hubEvent.orderId, actor)) {
+                notYet(event, hubEvent);
             } else {
                 refuse(event,
                        again.verdict == OrderBook::Verdict::Refuse

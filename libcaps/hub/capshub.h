@@ -138,6 +138,8 @@ private:
     // The hub the taker is connected to, for the record this hub saves (empty: not known).
     // Whether `actor`'s step of the order is refused only because its taker is a driver of
     // another hub not yet known to be gone (the hub may have died; see onCapsEvent()).
+    // Answers such a step "send it again".
+    void notYet(const ServerEvent &event, const HubEvent &hubEvent);
     [[nodiscard]] bool takenThroughUnsureHub(const CapsEvent &caps, const QString &orderId, const QString &actor) const;
     [[nodiscard]] QString takerServerOf(const QString &taker, const QString &actor) const;
     void onCapsEvent(const ServerEvent &event, const CapsEvent &caps);

@@ -116,9 +116,9 @@ void EngineServer::flushFrames()
     m_frameFlushPosted = false;
     m_flushing.swap(m_frameFlushes);
     // Writing calls nothing back (no signal is emitted synchronously), so no session goes away
-    // meanwhile; the index loop stays valid even if one did (forgetFrameFlush()).
-    for (qsizetype i = 0; i < m_flushing.size(); ++i)
-        m_flushing.at(i)->flushFramesNow();
+    // meanwhile (forgetFrameFlush() would change the list under the loop).
+    for (EngineSession *session : std::as_const(m_flushing))
+        session->flushFramesNow();
     m_flushing.clear();
 }
 
