@@ -108,6 +108,14 @@ void AdminInstrumentation::onAdminConnection(ServerSocket *socket)
         socket->emitEvent(QStringLiteral("session"), {id});
     }
     connect(socket, &ServerSocket::eventReceived, this, &AdminInstrumentation::onCommand);
+    if (m_options.development) {
+        if (m_watchers++ == 0)
+            hookAll();
+        connect(socket, &ServerSocket::disconnected, this, [this] {
+            if (--m_watchers == 0)
+                unhookAll();
+        });
+    }
     socket->emitEvent(
         QStringLiteral("config"),
         {QJsonObject{{QStringLiteral("supportedFeatures"), QJsonArray::fromStringList(supportedFeatures())}}});
@@ -129,6 +137,7 @@ void AdminInstrumentation::onAdminConnection(ServerSocket *socket)
 
 void AdminInstrumentation::watch(Namespace *nsp)
 {
+    m_watchedNamespaces.append(nsp);
     connect(nsp, &Namespace::connection, this, [this, nsp](ServerSocket *socket) { onSocketConnected(nsp, socket); });
     const QString name = nsp->name();
     connect(nsp->adapter(), &Adapter::roomJoined, this, [this, name](ServerSocket *socket, const QString &room) {
@@ -143,12 +152,21 @@ void AdminInstrumentation::watch(Namespace *nsp)
 
 void AdminInstrumentation::onSocketConnected(Namespace *nsp, ServerSocket *socket)
 {
+    if (m_watchers == 0)
+        return;
+    broadcastToAdmins(QStringLiteral("socket_connected"), {describe(socket), now()});
+    hook(nsp, socket);
+}
+
+void AdminInstrumentation::hook(Namespace *nsp, ServerSocket *socket)
+{
+    if (m_hooked.contains(socket))
+        return;
+    m_hooked.insert(socket);
     const QString name = nsp->name();
     const QString id = socket->id();
-    if (watched())
-        broadcastToAdmins(QStringLiteral("socket_connected"), {describe(socket), now()});
     if (EngineSession *session = socket->client() ? socket->client()->session() : nullptr) {
-        connect(session, &EngineSession::upgraded, socket, [this, name, id] {
+        connect(session, &EngineSession::upgraded, this, [this, name, id] {
             if (watched())
                 broadcastToAdmins(QStringLiteral("socket_updated"),
                                   {QJsonObject{{QStringLiteral("id"), id},
@@ -172,10 +190,37 @@ void AdminInstrumentation::onSocketConnected(Namespace *nsp, ServerSocket *socke
             broadcastToAdmins(QStringLiteral("event_sent"), {name, id, args, now()});
         });
     }
-    connect(socket, &ServerSocket::disconnected, this, [this, name, id](const QString &reason) {
+    connect(socket, &ServerSocket::disconnected, this, [this, name, id, socket](const QString &reason) {
+        m_hooked.remove(socket);
         if (watched())
             broadcastToAdmins(QStringLiteral("socket_disconnected"), {name, id, reason, now()});
     });
+}
+
+void AdminInstrumentation::hookAll()
+{
+    for (Namespace *nsp : std::as_const(m_watchedNamespaces)) {
+        if (!nsp)
+            continue;
+        const auto sockets = nsp->sockets();
+        for (ServerSocket *socket : sockets)
+            hook(nsp, socket);
+    }
+}
+
+void AdminInstrumentation::unhookAll()
+{
+    for (Namespace *nsp : std::as_const(m_watchedNamespaces)) {
+        if (!nsp || nsp == m_admin) // an admin socket still here keeps its command connection
+            continue;
+        const auto sockets = nsp->sockets();
+        for (ServerSocket *socket : sockets) {
+            disconnect(socket, nullptr, this, nullptr);
+            if (EngineSession *session = socket->client() ? socket->client()->session() : nullptr)
+                disconnect(session, &EngineSession::upgraded, this, nullptr);
+        }
+    }
+    m_hooked.clear();
 }
 
 bool AdminInstrumentation::watched() const

@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QStringList>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -61,6 +62,12 @@ private:
     void onAdminConnection(ServerSocket *socket);
     void onCommand(const ServerEvent &event);
     void onSocketConnected(Namespace *nsp, ServerSocket *socket);
+    // Development mode's hooks on a socket (its upgrade, its events, its disconnection) exist only
+    // while someone watches: an idle connection then carries none of them (four connections and
+    // their functors, some 600 bytes each connection, when the hooks were there from the start).
+    void hook(Namespace *nsp, ServerSocket *socket);
+    void hookAll();
+    void unhookAll();
     void emitStats();
     // Whether anyone is logged in: until then nothing is described, so that the hub's hot path
     // (every event, every join) pays only this test.
@@ -79,6 +86,9 @@ private:
     // Engine.IO connections opened since the last server_stats, and those that ended, by reason.
     int m_rawConnections = 0;
     QHash<QString, int> m_rawDisconnections;
+    QList<QPointer<Namespace>> m_watchedNamespaces; // development mode: every namespace
+    int m_watchers = 0; // admin sockets connected
+    QSet<const ServerSocket *> m_hooked; // while m_watchers > 0: the sockets hook() has seen
 };
 
 } // namespace caps

@@ -142,7 +142,25 @@ async function withTokens() {
   expect(!newSession, 'a second session for a known one');
   back.close();
 
-  for (const s of [ui, ...vendors]) s.close();
+  step('the UI gone and back: a socket there all along is watched again, each event reported once');
+  // With nobody watching, the sockets carry no hooks; the next login puts them back, once.
+  ui.close();
+  const again = io(`${hub.url}/admin`, { reconnection: false, forceNew: true, auth: { sessionId } });
+  await next(again, 'server_stats',
+             (s) => (s.namespaces.find((n) => n.name === '/admin') || {}).socketsCount === 1);
+  const seen = [];
+  const marker = new Promise((resolve) => again.on('event_received', (nsp, id, args) => {
+    if (id !== vendors[2].id) return;
+    seen.push(args.join(' '));
+    if (args[1] === 'extra') resolve();
+  }));
+  vendors[2].emit('join', 's1');
+  vendors[2].emit('join', 'extra');
+  await marker;
+  expect(JSON.stringify(seen) === '["join s1","join extra"]', `events reported: ${JSON.stringify(seen)}`);
+  again.close();
+
+  for (const s of vendors) s.close();
   await killHub(hub);
 }
 
