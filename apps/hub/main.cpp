@@ -2,6 +2,7 @@
 
 #include "cluster/postgresadapter.h"
 #include "cluster/postgresbus.h"
+#include "core/logging.h"
 #include "queue/messagequeue.h"
 #include "queue/memorymessagestore.h"
 #include "queue/postgresmessagestore.h"
@@ -255,10 +256,27 @@ int main(int argc, char *argv[])
     if (bus) {
         hubOptions.serverId = bus->uid();
         hubOptions.serverAlive = [bus = bus.get()](const QString &uid) { return bus->mayBeAlive(uid); };
+        hubOptions.announceTakerLeft = [bus = bus.get()](const QString &taker) {
+            // At most once, as every NOTIFY: a hub that misses it judges the taker gone when
+            // this hub is.
+            if (const auto sent = bus->publish(caps::CapsHub::kTakersChannel, {{QStringLiteral("taker"), taker}});
+                !sent)
+                qCWarning(lcCluster).noquote() << "could not announce that" << taker << "left:" << sent.error();
+        };
     }
     caps::CapsHub hub(server.of(parser.value(nspOption)), hubOptions);
-    if (bus)
+    if (bus) {
         QObject::connect(bus.get(), &caps::PostgresBus::serverGone, &hub, &caps::CapsHub::forgetServer);
+        QObject::connect(bus.get(), &caps::PostgresBus::received, &hub,
+                         [&hub](const QString &channel, const QJsonObject &message) {
+                             if (channel == caps::CapsHub::kTakersChannel)
+                                 hub.takerLeft(message.value(QLatin1String("taker")).toString());
+                         });
+        if (const auto listening = bus->listen(caps::CapsHub::kTakersChannel); !listening) {
+            std::fprintf(stderr, "caps-hub: %s\n", qPrintable(listening.error()));
+            return 1;
+        }
+    }
     caps::HubEventLog log(logFormat == QLatin1String("json") ? caps::HubEventLog::Format::Json
                                                              : caps::HubEventLog::Format::Inspect);
     if (!parser.isSet(quietOption))

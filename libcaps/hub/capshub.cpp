@@ -341,7 +341,7 @@ void CapsHub::restoreOrder(const OrderRecord &record)
 void CapsHub::learnTaker(const OrderRecord &record)
 {
     const QString &taker = record.taker;
-    if (!taker.startsWith(QLatin1String("socket:")) || m_nsp->socket(taker.sliced(7)))
+    if (!taker.startsWith(QLatin1String("socket:")) || m_nsp->socket(taker.sliced(7)) || m_leftTakers.contains(taker))
         return;
     if (!record.takerServer.isEmpty() && record.takerServer == m_options.serverId)
         return; // one of ours that disconnected
@@ -355,6 +355,8 @@ bool CapsHub::takerGone(const QString &taker) const
 {
     if (!taker.startsWith(QLatin1String("socket:")) || m_nsp->socket(taker.sliced(7)))
         return false;
+    if (m_leftTakers.contains(taker))
+        return true;
     const auto remote = m_remoteTakers.constFind(taker);
     if (remote == m_remoteTakers.constEnd())
         return true;
@@ -398,6 +400,30 @@ QString CapsHub::takerServerOf(const QString &taker, const QString &actor) const
     if (taker == actor || (taker.startsWith(QLatin1String("socket:")) && m_nsp->socket(taker.sliced(7))))
         return m_options.serverId;
     return m_remoteTakers.value(taker);
+}
+
+void CapsHub::watchTaker(ServerSocket *socket)
+{
+    // Only sockets that took an order pay for this: one connection, made once.
+    if (!socket || m_localTakers.contains(socket))
+        return;
+    m_localTakers.insert(socket);
+    connect(socket, &ServerSocket::disconnected, this, [this, socket] {
+        m_localTakers.remove(socket);
+        m_options.announceTakerLeft(QStringLiteral("socket:") + socket->id());
+    });
+}
+
+void CapsHub::takerLeft(const QString &taker)
+{
+    if (!taker.startsWith(QLatin1String("socket:")))
+        return;
+    // Bounded as m_remoteTakers is; socket ids are never reused, so forgetting one only makes
+    // its orders wait for its hub's heartbeat again.
+    if (m_leftTakers.size() >= 10000)
+        m_leftTakers.clear();
+    m_leftTakers.insert(taker);
+    m_remoteTakers.remove(taker);
 }
 
 void CapsHub::forgetServer(const QString &serverId)
@@ -460,6 +486,8 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
     }
     const QString previousTaker = m_book.taker(hubEvent.orderId);
     const OrderBook::Undo undo = m_book.apply(caps, hubEvent.orderId, actor);
+    if (m_options.announceTakerLeft && caps.to == OrderStatus::InTransit && actor.startsWith(QLatin1String("socket:")))
+        watchTaker(event.socket());
     const auto failed = [this, event, undo](const QString &error) {
         m_book.undo(undo);
         queueError(event, error);

@@ -84,7 +84,14 @@ public:
         // one of this hub's own that disconnected is. Empty: one hub.
         QString serverId;
         std::function<bool(const QString &serverId)> serverAlive;
+        // Tells the other hubs that a driver who took an order here disconnected (they cannot
+        // see it, and would take it for connected as long as this hub lives): they hear it
+        // through takerLeft(). Unset: one hub.
+        std::function<void(const QString &taker)> announceTakerLeft;
     };
+
+    // The channel a clustered hub announces its takers' disconnections on ({ taker }).
+    static inline const QString kTakersChannel = QStringLiteral("socketio#takers");
 
     explicit CapsHub(Namespace *nsp, QObject *parent = nullptr);
     CapsHub(Namespace *nsp, const Options &options, QObject *parent = nullptr);
@@ -117,6 +124,9 @@ public:
     // Another hub of the cluster is gone (PostgresBus::serverGone): what this hub keeps of its
     // clients goes, so that a driver who took an order there may finish it here.
     void forgetServer(const QString &serverId);
+    // Another hub's driver `taker` (announceTakerLeft) disconnected: judged gone here, as one of
+    // this hub's own would be, so that its new connection may finish its orders through this hub.
+    void takerLeft(const QString &taker);
 
 signals:
     // An order event was accepted: with a queue, once it is durably stored (after the commit).
@@ -138,6 +148,8 @@ private:
     // The hub the taker is connected to, for the record this hub saves (empty: not known).
     // Whether `actor`'s step of the order is refused only because its taker is a driver of
     // another hub not yet known to be gone (the hub may have died; see onCapsEvent()).
+    // Announces `socket`'s disconnection to the other hubs once it has taken an order.
+    void watchTaker(ServerSocket *socket);
     // Answers such a step "send it again".
     void notYet(const ServerEvent &event, const HubEvent &hubEvent);
     [[nodiscard]] bool takenThroughUnsureHub(const CapsEvent &caps, const QString &orderId, const QString &actor) const;
@@ -182,6 +194,8 @@ private:
     // Drivers that took an order through another hub sharing the store → that hub's server uid
     // (empty: the store did not say).
     QHash<QString, QString> m_remoteTakers;
+    QSet<QString> m_leftTakers; // other hubs' takers announced disconnected (takerLeft())
+    QSet<const ServerSocket *> m_localTakers; // this hub's sockets that took an order (clustered)
     GroupCommit *m_commit;
 };
 

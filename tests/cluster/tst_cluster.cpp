@@ -380,6 +380,55 @@ private slots:
         QVERIFY(orderRow(QStringLiteral("gone-1")).startsWith(QLatin1Char('3')));
     }
 
+    // A driver who took an order through hub B drops its connection (B lives on) and comes back
+    // through hub A as a new connection: B tells the others its taker left, and A lets the new
+    // connection finish the order, as one hub does. Without the notice, A would have to take B's
+    // word that its taker is connected for as long as B lives.
+    void aDriverBackThroughAnotherHubFinishesItsOrder()
+    {
+        HubProcess hubA(HubProcess::defaultProgram(), uriOf(QStringLiteral("cluster")));
+        HubProcess hubB(HubProcess::defaultProgram(), uriOf(QStringLiteral("cluster")));
+        QVERIFY2(startPair(hubA, hubB), qPrintable(hubA.output() + hubB.output()));
+        const QString store = QStringLiteral("s-back");
+        const QJsonObject parcel = order(store, QStringLiteral("back-1"));
+        auto vendor = connectTo(hubA);
+        QVERIFY(vendor);
+        vendor->joinRoom(store);
+        int heardDelivered = 0;
+        connect(vendor.get(), &caps::Client::eventReceived, this,
+                [&heardDelivered](const QString &event, const QJsonArray &args) {
+                    if (event == QLatin1String("delivered")
+                        && args.first().toObject().value(QStringLiteral("orderID")) == QLatin1String("back-1"))
+                        ++heardDelivered;
+                });
+        QVERIFY(ask(*vendor, QStringLiteral("pickup"), parcel).value(QStringLiteral("ok")).toBool());
+        auto driverOnB = connectTo(hubB);
+        QVERIFY(driverOnB);
+        QVERIFY(ask(*driverOnB, QStringLiteral("in-transit"), parcel).value(QStringLiteral("ok")).toBool());
+        // A second driver on A, connected all along, is refused as on one hub meanwhile...
+        auto other = connectTo(hubA);
+        QVERIFY(other);
+        const QJsonObject stolen = ask(*other, QStringLiteral("delivered"), parcel);
+        QCOMPARE(stolen.value(QStringLiteral("ok")), QJsonValue(false));
+        driverOnB.reset(); // the taker's connection drops; hub B stays up
+
+        // ... and once B's notice is in, any new connection may finish it: the driver back on A.
+        auto driverOnA = connectTo(hubA);
+        QVERIFY(driverOnA);
+        QJsonObject answer;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (answer = ask(*driverOnA, QStringLiteral("delivered"), parcel)).value(QStringLiteral("ok")).toBool(),
+            10000);
+        QTRY_COMPARE_WITH_TIMEOUT(heardDelivered, 1, 10000);
+        QSignalSpy more(vendor.get(), &caps::Client::eventReceived);
+        QVERIFY(!more.wait(500));
+        QCOMPARE(heardDelivered, 1);
+        QVERIFY(orderRow(QStringLiteral("back-1")).startsWith(QLatin1Char('3')));
+        // The notice did it, not B's going: B is up, and A never judged it gone.
+        QVERIFY2(!hubA.output().contains(QStringLiteral("server %1 is gone").arg(hubB.serverUid()).toUtf8()),
+                 hubA.output().constData());
+    }
+
     // A hub whose connections to PostgreSQL are cut (pg_terminate_backend, as a restarted or
     // failed-over server does) says so once, refuses what needs the store with the reason, and
     // reconnects by itself: back, it stores again, and relays both ways again (its bus LISTENs
