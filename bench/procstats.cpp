@@ -21,7 +21,8 @@ ProcStats ProcStats::read(qint64 pid)
     if (close < 0)
         return stats;
     const QByteArrayList fields = line.mid(close + 2).split(' ');
-    // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+    // fields[0] is field 3 (state); utime and stime are fields 14 and 15, cutime and cstime (the
+    // reaped children's: PostgreSQL's backends are its postmaster's) fields 16 and 17.
     if (fields.size() < 15)
         return stats;
     const auto ticks = double(sysconf(_SC_CLK_TCK));

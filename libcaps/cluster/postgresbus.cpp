@@ -161,9 +161,7 @@ bool PostgresBus::noteFailure(const QSqlDatabase &db, const QSqlError &error)
         return true;
     if (!PostgresUri::connectionLost(db, error))
         return false;
-    m_lost = error.text().simplified(); // libpq's text has several lines
-    if (m_lost.isEmpty())
-        m_lost = QStringLiteral("the connection is gone");
+    m_lost = PostgresUri::lostReason(error);
     qCWarning(lcCluster).noquote() << "lost the database" << m_uri.display() << ":" << m_lost
                                    << "- relaying to this hub's sockets only, reconnecting";
     // Cut off, this hub hears nobody: that says nothing of the others.

@@ -321,7 +321,7 @@ HubEvent CapsHub::hubEventOf(const ServerEvent &event)
 QString CapsHub::actorOf(const ServerSocket *socket) const
 {
     const std::optional<Principal> principal = principalOf(socket);
-    return principal ? QLatin1String("token:") + principal->id : QLatin1String("socket:") + socket->id();
+    return principal ? QLatin1String("token:") + principal->id : socketActor(socket);
 }
 
 void CapsHub::restoreOrder(const OrderRecord &record)
@@ -338,10 +338,25 @@ void CapsHub::restoreOrder(const OrderRecord &record)
     m_book.restore(record.orderId, record.status, record.taker, latest);
 }
 
+QString CapsHub::socketActor(const ServerSocket *socket)
+{
+    return kSocketActorPrefix + socket->id();
+}
+
+bool CapsHub::isSocketActor(const QString &actor)
+{
+    return actor.startsWith(kSocketActorPrefix);
+}
+
+bool CapsHub::connectedHere(const QString &actor) const
+{
+    return isSocketActor(actor) && m_nsp->socket(actor.sliced(kSocketActorPrefix.size()));
+}
+
 void CapsHub::learnTaker(const OrderRecord &record)
 {
     const QString &taker = record.taker;
-    if (!taker.startsWith(QLatin1String("socket:")) || m_nsp->socket(taker.sliced(7)) || m_leftTakers.contains(taker))
+    if (!isSocketActor(taker) || connectedHere(taker) || m_leftTakers.contains(taker))
         return;
     if (!record.takerServer.isEmpty() && record.takerServer == m_options.serverId)
         return; // one of ours that disconnected
@@ -353,7 +368,7 @@ void CapsHub::learnTaker(const OrderRecord &record)
 
 bool CapsHub::takerGone(const QString &taker) const
 {
-    if (!taker.startsWith(QLatin1String("socket:")) || m_nsp->socket(taker.sliced(7)))
+    if (!isSocketActor(taker) || connectedHere(taker))
         return false;
     if (m_leftTakers.contains(taker))
         return true;
@@ -397,7 +412,7 @@ QString CapsHub::takerServerOf(const QString &taker, const QString &actor) const
 {
     if (m_options.serverId.isEmpty() || taker.isEmpty())
         return {};
-    if (taker == actor || (taker.startsWith(QLatin1String("socket:")) && m_nsp->socket(taker.sliced(7))))
+    if (taker == actor || connectedHere(taker))
         return m_options.serverId;
     return m_remoteTakers.value(taker);
 }
@@ -410,13 +425,13 @@ void CapsHub::watchTaker(ServerSocket *socket)
     m_localTakers.insert(socket);
     connect(socket, &ServerSocket::disconnected, this, [this, socket] {
         m_localTakers.remove(socket);
-        m_options.announceTakerLeft(QStringLiteral("socket:") + socket->id());
+        m_options.announceTakerLeft(socketActor(socket));
     });
 }
 
 void CapsHub::takerLeft(const QString &taker)
 {
-    if (!taker.startsWith(QLatin1String("socket:")))
+    if (!isSocketActor(taker))
         return;
     // Bounded as m_remoteTakers is; socket ids are never reused, so forgetting one only makes
     // its orders wait for its hub's heartbeat again.
@@ -486,7 +501,7 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
     }
     const QString previousTaker = m_book.taker(hubEvent.orderId);
     const OrderBook::Undo undo = m_book.apply(caps, hubEvent.orderId, actor);
-    if (m_options.announceTakerLeft && caps.to == OrderStatus::InTransit && actor.startsWith(QLatin1String("socket:")))
+    if (m_options.announceTakerLeft && caps.to == OrderStatus::InTransit && isSocketActor(actor))
         watchTaker(event.socket());
     const auto failed = [this, event, undo](const QString &error) {
         m_book.undo(undo);

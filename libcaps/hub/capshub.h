@@ -145,15 +145,21 @@ private:
     void learnTaker(const OrderRecord &record);
     // Whether the driver who took an order is no longer connected to any live hub.
     [[nodiscard]] bool takerGone(const QString &taker) const;
-    // The hub the taker is connected to, for the record this hub saves (empty: not known).
     // Whether `actor`'s step of the order is refused only because its taker is a driver of
     // another hub not yet known to be gone (the hub may have died; see onCapsEvent()).
-    // Announces `socket`'s disconnection to the other hubs once it has taken an order.
-    void watchTaker(ServerSocket *socket);
+    [[nodiscard]] bool takenThroughUnsureHub(const CapsEvent &caps, const QString &orderId, const QString &actor) const;
     // Answers such a step "send it again".
     void notYet(const ServerEvent &event, const HubEvent &hubEvent);
-    [[nodiscard]] bool takenThroughUnsureHub(const CapsEvent &caps, const QString &orderId, const QString &actor) const;
+    // The hub the taker is connected to, for the record this hub saves (empty: not known).
     [[nodiscard]] QString takerServerOf(const QString &taker, const QString &actor) const;
+    // Announces `socket`'s disconnection to the other hubs once it has taken an order.
+    void watchTaker(ServerSocket *socket);
+    // An actor in open mode is its socket, "socket:<id>" (actorOf()).
+    static inline const QString kSocketActorPrefix = QStringLiteral("socket:");
+    [[nodiscard]] static QString socketActor(const ServerSocket *socket);
+    [[nodiscard]] static bool isSocketActor(const QString &actor);
+    // Whether `actor` is a socket connected to this hub.
+    [[nodiscard]] bool connectedHere(const QString &actor) const;
     void onCapsEvent(const ServerEvent &event, const CapsEvent &caps);
     [[nodiscard]] static HubEvent hubEventOf(const ServerEvent &event);
     // Who the lifecycle holds to its word: the token in token mode, the socket otherwise.

@@ -136,9 +136,7 @@ void PostgresMessageStore::noteFailure(const QSqlError &error) const
 {
     if (lost() || !PostgresUri::connectionLost(m_db, error))
         return;
-    m_lost = error.text().simplified(); // libpq's text has several lines
-    if (m_lost.isEmpty())
-        m_lost = QStringLiteral("the connection is gone");
+    m_lost = PostgresUri::lostReason(error);
     // Once: until it is back, every store call fails at once with the same words.
     qCWarning(lcQueue).noquote() << "queue: lost the database" << m_uri.display() << ":" << m_lost
                                  << "- refusing what needs it, reconnecting";

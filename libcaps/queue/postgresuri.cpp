@@ -141,6 +141,12 @@ bool PostgresUri::connectionLost(const QSqlDatabase &db, const QSqlError &error)
     return probe.lastError().nativeErrorCode() != QLatin1String("25P02");
 }
 
+QString PostgresUri::lostReason(const QSqlError &error)
+{
+    const QString reason = error.text().simplified();
+    return reason.isEmpty() ? QStringLiteral("the connection is gone") : reason;
+}
+
 QString PostgresUri::lostMessage(const QString &error) const
 {
     return QStringLiteral("the hub has lost its database: %1: %2").arg(display(), error.trimmed());

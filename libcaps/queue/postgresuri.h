@@ -42,6 +42,8 @@ struct PostgresUri
     // stopped, the backend was terminated, the network broke) rather than that the statement
     // failed: then a cheap probe fails too, for another reason than an aborted transaction.
     [[nodiscard]] static bool connectionLost(const QSqlDatabase &db, const QSqlError &error);
+    // The one-line reason kept for a lost connection (libpq's text has several lines).
+    [[nodiscard]] static QString lostReason(const QSqlError &error);
     // What a client is told while the connection is gone (one wording for the queue and the bus).
     [[nodiscard]] QString lostMessage(const QString &error) const;
 };

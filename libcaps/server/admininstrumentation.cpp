@@ -158,6 +158,11 @@ void AdminInstrumentation::onSocketConnected(Namespace *nsp, ServerSocket *socke
     hook(nsp, socket);
 }
 
+EngineSession *AdminInstrumentation::sessionOf(const ServerSocket *socket)
+{
+    return socket->client() ? socket->client()->session() : nullptr;
+}
+
 void AdminInstrumentation::hook(Namespace *nsp, ServerSocket *socket)
 {
     if (m_hooked.contains(socket))
@@ -165,7 +170,7 @@ void AdminInstrumentation::hook(Namespace *nsp, ServerSocket *socket)
     m_hooked.insert(socket);
     const QString name = nsp->name();
     const QString id = socket->id();
-    if (EngineSession *session = socket->client() ? socket->client()->session() : nullptr) {
+    if (EngineSession *session = sessionOf(socket)) {
         connect(session, &EngineSession::upgraded, this, [this, name, id] {
             if (watched())
                 broadcastToAdmins(QStringLiteral("socket_updated"),
@@ -216,7 +221,7 @@ void AdminInstrumentation::unhookAll()
         const auto sockets = nsp->sockets();
         for (ServerSocket *socket : sockets) {
             disconnect(socket, nullptr, this, nullptr);
-            if (EngineSession *session = socket->client() ? socket->client()->session() : nullptr)
+            if (EngineSession *session = sessionOf(socket))
                 disconnect(session, &EngineSession::upgraded, this, nullptr);
         }
     }
@@ -235,7 +240,7 @@ void AdminInstrumentation::broadcastToAdmins(const QString &event, const QJsonAr
 
 QJsonObject AdminInstrumentation::describe(const ServerSocket *socket)
 {
-    const EngineSession *session = socket->client() ? socket->client()->session() : nullptr;
+    const EngineSession *session = sessionOf(socket);
     QJsonObject handshake;
     if (session) {
         const EngineSession::Handshake &h = session->handshake();

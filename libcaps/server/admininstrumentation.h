@@ -13,6 +13,7 @@
 
 namespace caps {
 
+class EngineSession;
 class Namespace;
 class Server;
 class ServerEvent;
@@ -67,6 +68,8 @@ private:
     // their functors, some 600 bytes each connection, when the hooks were there from the start).
     void hook(Namespace *nsp, ServerSocket *socket);
     void hookAll();
+    // The Engine.IO session under `socket` (nullptr once it is gone).
+    [[nodiscard]] static EngineSession *sessionOf(const ServerSocket *socket);
     void unhookAll();
     void emitStats();
     // Whether anyone is logged in: until then nothing is described, so that the hub's hot path

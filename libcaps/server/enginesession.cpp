@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <climits>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
