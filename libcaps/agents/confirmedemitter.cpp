@@ -40,6 +40,17 @@ void ConfirmedEmitter::setRetryDelays(int firstMs, int maxMs)
     m_maxRetryMs = maxMs;
 }
 
+qint64 ConfirmedEmitter::patienceMs() const
+{
+    qint64 total = 0;
+    qint64 delay = m_firstRetryMs;
+    for (int i = 0; i < kMaxRefusals; ++i) {
+        total += std::min<qint64>(delay, m_maxRetryMs);
+        delay *= 2;
+    }
+    return total * 9 / 10;
+}
+
 void ConfirmedEmitter::resendLost()
 {
     ++m_connection;
@@ -78,7 +89,11 @@ void ConfirmedEmitter::onAnswer(const QString &event, const QString &orderId, co
     // lifecycle: another driver took it) would only be refused again.
     const QString error = answer.value(QLatin1String("error")).toString();
     Backoff &retry = m_unconfirmed[i].retry;
-    if (!answer.value(QLatin1String("retry")).toBool(true) || retry.attempts() >= kMaxRefusals) {
+    QElapsedTimer &since = m_unconfirmed[i].refusedSince;
+    if (!since.isValid())
+        since.start();
+    const bool outOfPatience = retry.attempts() >= kMaxRefusals && since.elapsed() >= patienceMs();
+    if (!answer.value(QLatin1String("retry")).toBool(true) || outOfPatience) {
         m_unconfirmed.removeAt(i);
         Q_EMIT abandoned(event, orderId, error);
         return;

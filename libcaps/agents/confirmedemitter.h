@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 
@@ -16,7 +17,10 @@ class QueueHubProbe;
 // The emits of an order's steps that the hub must confirm (docs/queue.md), as the vendor's
 // `pickup` and the driver's `in-transit` / `delivered`: each goes with an acknowledgement and is
 // kept until the hub answers it with anything but { ok: false }. One the hub refuses (the rate
-// limit, a full disk) goes again after a growing delay, up to kMaxRefusals times, unless the hub
+// limit, a full disk) goes again after a growing delay, up to kMaxRefusals times and for at least
+// as long as those delays add up to (patienceMs(): sent again at once on every reconnection, an
+// emit would otherwise use its tries up in a few seconds of a flapping connection, while what
+// the hub waits for — another hub judged gone — takes its own time), unless the hub
 // says the refusal is final ({ ok: false, retry: false }: it would refuse it again); one sent on a
 // connection that dropped before the answer goes again on the next (resendLost()). A hub without
 // a queue (the probe's NoQueue) confirms nothing: what earlier connections sent is forgotten
@@ -45,6 +49,9 @@ public:
     // The delay after a first refusal, doubled after each further one up to `maxMs`; 200 ms and
     // 5 s unless set. Applies to emits sent from now on.
     void setRetryDelays(int firstMs, int maxMs);
+    // How long after its first refusal an emit the hub keeps refusing is given up: the delays
+    // of kMaxRefusals retries, less a tenth (timers may fire a little early).
+    [[nodiscard]] qint64 patienceMs() const;
 
 Q_SIGNALS:
     void confirmed(const QString &event, const QString &orderId);
@@ -61,6 +68,7 @@ private:
         QJsonObject payload;
         quint64 connection = 0; // the connection it was (or will be) sent on
         Backoff retry; // counts the refusals ({ ok: false }), gives the delays
+        QElapsedTimer refusedSince; // from the first refusal
     };
 
     // -1: none.

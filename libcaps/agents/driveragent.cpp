@@ -27,6 +27,7 @@ DriverAgent::DriverAgent(Client *client, QObject *parent)
                 // The hub keeps the order's life: a step it will not take (another driver has the
                 // order, say) leaves the order out of this driver's hands.
                 dropOrder(orderId);
+                Q_EMIT stepAbandoned(event, orderId, error);
             });
     connect(m_queueProbe, &QueueHubProbe::answered, this, &DriverAgent::dropWhatTheHubNoLongerHas);
     connect(client, &Client::connected, this, &DriverAgent::onConnected);

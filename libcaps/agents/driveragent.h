@@ -58,6 +58,9 @@ Q_SIGNALS:
     void orderQueued(const QString &orderId);
     void pickedUp(const QString &orderId);
     void delivered(const QString &orderId);
+    // The hub refused `event` of `orderId` for good (or too often), and the order left this
+    // driver's hands.
+    void stepAbandoned(const QString &event, const QString &orderId, const QString &error);
     void autoDriveChanged(bool on);
     // Any change that may enable or disable an action.
     void ordersChanged();

@@ -7,6 +7,7 @@
 #include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QUuid>
 
 #include <algorithm>
@@ -63,6 +64,7 @@ void PostgresBus::closeConnections()
         m_notify.reset();
         m_store.reset();
         m_fetch.reset();
+        m_prepared.clear();
     }
     for (QSqlDatabase *db : {&m_listen, &m_publish}) {
         db->close();
@@ -73,6 +75,7 @@ void PostgresBus::closeConnections()
     m_notify.reset();
     m_store.reset();
     m_fetch.reset();
+    m_prepared.clear();
 }
 
 Result<std::unique_ptr<PostgresBus>> PostgresBus::open(const PostgresUri &uri, QObject *parent)
@@ -125,6 +128,12 @@ Result<bool> PostgresBus::connectToDatabase()
         QStringLiteral("CREATE SCHEMA IF NOT EXISTS sio_cluster"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS sio_cluster.payloads (id bigserial PRIMARY KEY,"
                        " created_at timestamptz NOT NULL DEFAULT now(), payload text NOT NULL)"),
+        QStringLiteral("CREATE TABLE IF NOT EXISTS %1 (nsp text NOT NULL, pid text NOT NULL, sid text NOT NULL,"
+                       " token_hash text NOT NULL, server text NOT NULL, session jsonb NOT NULL,"
+                       " expires_at timestamptz, PRIMARY KEY (nsp, pid))")
+            .arg(kSessionsTable),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS sessions_server ON %1 (server) WHERE expires_at IS NULL")
+            .arg(kSessionsTable),
         QStringLiteral("COMMIT"),
     };
     for (const QString &sql : statements) {
@@ -316,6 +325,42 @@ Result<bool> PostgresBus::publish(const QString &channel, QJsonObject message)
     }
     m_notify->finish();
     return true;
+}
+
+Result<QList<QVariantList>> PostgresBus::query(const QString &sql, const QVariantList &values)
+{
+    using R = Result<QList<QVariantList>>;
+    if (lost())
+        return R::failure(m_uri.lostMessage(m_lost));
+    auto prepared = m_prepared.find(sql);
+    if (prepared == m_prepared.end()) {
+        auto statement = std::make_unique<QSqlQuery>(m_publish);
+        if (!statement->prepare(sql)) {
+            if (noteFailure(m_publish, statement->lastError()))
+                return R::failure(m_uri.lostMessage(m_lost));
+            return R::failure(QStringLiteral("prepare %1: %2").arg(sql, errorOf(*statement)));
+        }
+        prepared = m_prepared.emplace(sql, std::move(statement)).first;
+    }
+    QSqlQuery &statement = *prepared->second;
+    for (qsizetype i = 0; i < values.size(); ++i)
+        statement.bindValue(int(i), values.at(i));
+    if (!statement.exec()) {
+        if (noteFailure(m_publish, statement.lastError()))
+            return R::failure(m_uri.lostMessage(m_lost));
+        return R::failure(errorOf(statement));
+    }
+    QList<QVariantList> rows;
+    while (statement.next()) {
+        QVariantList row;
+        const int columns = statement.record().count();
+        row.reserve(columns);
+        for (int c = 0; c < columns; ++c)
+            row.append(statement.value(c));
+        rows.append(std::move(row));
+    }
+    statement.finish();
+    return rows;
 }
 
 void PostgresBus::onNotification(const QString &channel, QSqlDriver::NotificationSource, const QVariant &payload)

@@ -13,6 +13,7 @@
 #include <QTimer>
 
 #include <chrono>
+#include <map>
 #include <memory>
 
 class QSqlError;
@@ -72,6 +73,16 @@ public:
     // LISTENs again on every channel, beats at once, and says so.
     [[nodiscard]] bool lost() const { return !m_lost.isEmpty(); }
 
+    // Runs one statement (prepared once, on the publishing connection) with `values` bound in
+    // order, and returns its rows; a lost connection is noted as publish() notes it. For the
+    // state the servers share beside their messages (PostgresAdapter's recovery sessions, in
+    // kSessionsTable).
+    [[nodiscard]] Result<QList<QVariantList>> query(const QString &sql, const QVariantList &values = {});
+    // The connection-state-recovery sessions of every server's sockets, made with the bus's
+    // schema: (nsp, pid) → sid, token_hash, server (its uid), session (JSON), expires_at (NULL
+    // while the socket is connected, or until its server is known gone).
+    static inline const QString kSessionsTable = QStringLiteral("sio_cluster.sessions");
+
     // How many messages went through the table (for tests and the log).
     [[nodiscard]] qint64 tablePublished() const { return m_tablePublished; }
 
@@ -117,6 +128,7 @@ private:
     std::unique_ptr<QSqlQuery> m_notify;
     std::unique_ptr<QSqlQuery> m_store;
     std::unique_ptr<QSqlQuery> m_fetch;
+    std::map<QString, std::unique_ptr<QSqlQuery>> m_prepared; // query()'s, by statement
     QTimer m_cleanup;
     qint64 m_tablePublished = 0;
     Heartbeat m_heartbeat;

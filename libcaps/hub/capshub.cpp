@@ -390,7 +390,10 @@ void CapsHub::notYet(const ServerEvent &event, const HubEvent &hubEvent)
                                          "that was you, send it again: once that hub is known to be gone, this "
                                          "hub accepts it")
                               .arg(hubEvent.event, hubEvent.orderId, serverId);
-    qCInfo(lcHub).noquote() << "not yet:" << error;
+    // Debug, not info: a driver sends it again every few hundred ms until that hub is judged
+    // gone, and after a hub with many drivers dies that is thousands of lines saying one thing
+    // (the hub's going is logged by the bus, once).
+    qCDebug(lcHub).noquote() << "not yet:" << error;
     replyError(event, error, Retry::Helps);
 }
 

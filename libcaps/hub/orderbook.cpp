@@ -43,8 +43,14 @@ OrderBook::Check OrderBook::check(const CapsEvent &event, const QString &orderId
     // the ones that come after in-transit).
     const bool byTaker = entry.taker.isEmpty() || entry.taker == actor || (actorGone && actorGone(entry.taker));
     const bool driverStep = event.senders.testFlag(Sender::Driver) && entry.status != OrderStatus::Ordered;
-    if (driverStep && !byTaker)
+    if (driverStep && !byTaker) {
+        // A finished order's last step again: in open mode a taker whose answer was lost and who
+        // came back as a new connection cannot be told from another driver, and the order is
+        // done whoever asks. A repeat: it stops sending, nothing changes, nothing is relayed.
+        if (entry.status == event.to && m_catalogue->isFinal(entry.status))
+            return {Verdict::Repeat, {}};
         return {Verdict::Refuse, QStringLiteral("%1: order %2 was taken by another driver").arg(event.name, orderId)};
+    }
     if (event.allowedFrom(entry.status) && !(event.to == entry.status && entry.status != OrderStatus::Ordered))
         return {};
     if (m_catalogue->isPast(entry.status, event.to))

@@ -8,7 +8,6 @@
 #include <QVarLengthArray>
 
 #include <algorithm>
-#include <cstdio>
 
 namespace caps {
 
@@ -18,23 +17,22 @@ namespace {
 // about to be encoded and dropped: in the received bytes when the packet still has them (so a
 // relayed payload keeps its bytes, and `data`, which encode() then does not read, is left
 // alone), else in `data`.
-void appendOffset(sio::Packet &packet, qint64 offset)
+void appendOffset(sio::Packet &packet, const QByteArray &offset)
 {
     qsizetype end = packet.rawData.size();
     while (end > 0 && QChar::isSpace(uchar(packet.rawData.at(end - 1))))
         --end;
     if (end > 0 && packet.rawData.at(end - 1) == ']') {
-        char digits[24];
-        const int length = std::snprintf(digits, sizeof digits, "%lld", static_cast<long long>(offset));
+        // Digits, and in a cluster server tags, '=' and ',': nothing JSON escapes.
         QByteArray raw;
-        raw.reserve(end + length + 4);
-        raw.append(packet.rawData.constData(), end - 1).append(",\"").append(digits, length).append("\"]");
+        raw.reserve(end + offset.size() + 4);
+        raw.append(packet.rawData.constData(), end - 1).append(",\"").append(offset).append("\"]");
         packet.rawData = std::move(raw);
         return;
     }
     packet.rawData.clear(); // none, or not an array after all: encode() writes `data`
     QJsonArray data = packet.data.toArray();
-    data.append(RecoveryLog::offsetText(offset));
+    data.append(QString::fromUtf8(offset));
     packet.data = data;
 }
 
@@ -224,21 +222,31 @@ QList<ServerSocket *> InMemoryAdapter::recipients(const QList<BroadcastTarget> &
     return out;
 }
 
+bool InMemoryAdapter::keeps(const sio::Packet &packet) const
+{
+    const bool isEvent = packet.type == sio::PacketType::Event || packet.type == sio::PacketType::BinaryEvent;
+    return m_recovery && isEvent && packet.id < 0;
+}
+
 void InMemoryAdapter::broadcast(sio::Packet packet, const QList<BroadcastTarget> &targets)
 {
+    broadcastFrom(std::move(packet), targets, RecoveryLog::Origin());
+}
+
+void InMemoryAdapter::broadcastFrom(sio::Packet packet, const QList<BroadcastTarget> &targets,
+                                    const RecoveryLog::Origin &origin)
+{
     const QList<ServerSocket *> to = recipients(targets);
-    // As socket.io: an event waiting for an acknowledgement gets no offset and is not kept (the
-    // callback would not survive).
-    const bool isEvent = packet.type == sio::PacketType::Event || packet.type == sio::PacketType::BinaryEvent;
-    const bool offsetable = m_recovery && isEvent && packet.id < 0;
+    const bool offsetable = keeps(packet);
     // Only the sockets that asked for recovery get the offset (ServerSocket::takesOffsets()),
     // the others the event as emitted: two encodings at most, each made only if needed.
     bool offsetWanted = false;
     bool plainWanted = !offsetable && !to.isEmpty();
     for (qsizetype i = 0; offsetable && i < to.size() && !(offsetWanted && plainWanted); ++i)
         (to.at(i)->takesOffsets() ? offsetWanted : plainWanted) = true;
-    // Kept for those who may come back for it; nobody else can.
-    const bool keep = offsetable && (offsetWanted || m_recovery->hasSessions());
+    // Kept for those who may come back for it; nobody else can. In a cluster, that may be a
+    // client of another server, coming back here.
+    const bool keep = offsetable && (offsetWanted || m_recovery->hasSessions() || m_recovery->isClustered());
     std::optional<OutgoingMessage> plain;
     if (plainWanted)
         plain = OutgoingMessage::fromPacket(packet); // before appendOffset() changes the packet
@@ -247,10 +255,9 @@ void InMemoryAdapter::broadcast(sio::Packet packet, const QList<BroadcastTarget>
             s->send(*plain);
         return;
     }
-    const qint64 offset = m_recovery->nextOffset();
-    appendOffset(packet, offset);
+    appendOffset(packet, m_recovery->nextOffsetText(origin));
     const OutgoingMessage message = OutgoingMessage::fromPacket(packet);
-    m_recovery->record(targets, message);
+    const qint64 offset = m_recovery->record(targets, message, origin);
     for (ServerSocket *s : to) {
         if (s->takesOffsets()) {
             // The send may have closed a socket that came earlier and taken it out of here.

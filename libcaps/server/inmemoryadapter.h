@@ -46,6 +46,13 @@ public:
     // The kept events and sessions; nullptr without recovery.
     [[nodiscard]] RecoveryLog *recovery() const { return m_recovery.get(); }
 
+protected:
+    // Whether, with recovery, `packet` gets an offset and is kept: an event waiting for no
+    // acknowledgement (as socket.io: the callback would not survive).
+    [[nodiscard]] bool keeps(const sio::Packet &packet) const;
+    // broadcast() of an event `origin` sent first (in a cluster; see RecoveryLog::Origin).
+    void broadcastFrom(sio::Packet packet, const QList<BroadcastTarget> &targets, const RecoveryLog::Origin &origin);
+
 private:
     struct Member
     {

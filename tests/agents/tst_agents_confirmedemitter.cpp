@@ -107,6 +107,7 @@ private Q_SLOTS:
     void confirmingAnswers();
     void refusedIsSentAgainLater();
     void abandonedAfterTooManyRefusals();
+    void resendsOnReconnectingDoNotUseUpThePatience();
     void oneEventOfOneOrderIsKeptOnce();
     void lostConnectionSendsAgainOnce();
 };
@@ -169,6 +170,29 @@ void TestConfirmedEmitter::abandonedAfterTooManyRefusals()
     // Once, and the retries once more than it tolerates.
     QVERIFY(!agent.abandoned.wait(100));
     QCOMPARE(hub.events.count(QStringLiteral("pickup o1")), ConfirmedEmitter::kMaxRefusals + 1);
+}
+
+void TestConfirmedEmitter::resendsOnReconnectingDoNotUseUpThePatience()
+{
+    // A flapping connection sends the emit again on every reconnection, each answered with a
+    // refusal worth retrying: more than kMaxRefusals of them in a moment do not give it up.
+    ScriptedHub hub;
+    QVERIFY(hub.listen({kBusy}));
+    Agent agent(hub, 50, 50);
+    QCOMPARE(agent.emitter.patienceMs(), ConfirmedEmitter::kMaxRefusals * 50 * 9 / 10);
+    QElapsedTimer clock;
+    clock.start();
+    agent.start(QStringLiteral("pickup"), QStringLiteral("o1"));
+    QVERIFY(agent.retrying.wait());
+    for (int i = 0; i < ConfirmedEmitter::kMaxRefusals + 5; ++i)
+        agent.emitter.resendLost(); // as after a reconnection
+    QVERIFY(QTest::qWaitFor(
+        [&] { return hub.events.count(QStringLiteral("pickup o1")) >= ConfirmedEmitter::kMaxRefusals + 6; }, 5000));
+    QVERIFY2(clock.elapsed() < agent.emitter.patienceMs(), "too slow a machine for this test's point");
+    QCOMPARE(agent.abandoned.count(), 0);
+    // Given up once its delays' worth of time has passed.
+    QVERIFY(agent.abandoned.wait(10000));
+    QVERIFY(clock.elapsed() >= agent.emitter.patienceMs());
 }
 
 void TestConfirmedEmitter::oneEventOfOneOrderIsKeptOnce()

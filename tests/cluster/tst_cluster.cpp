@@ -3,8 +3,10 @@
 // in-transit and delivered B -> A's store room). Hubs on different databases share nothing.
 
 #include "client/client.h"
+#include "hubcluster.h"
 #include "hubprocess.h"
 #include "queue/postgresuri.h"
+#include "server/recoverylog.h"
 #include "support/privatepostgres.h"
 
 #include <QDir>
@@ -378,6 +380,47 @@ private slots:
         QVERIFY(!more.wait(500));
         QCOMPARE(heardDelivered, 1);
         QVERIFY(orderRow(QStringLiteral("gone-1")).startsWith(QLatin1Char('3')));
+    }
+
+    // Connection state recovery across the cluster, through HAProxy: a socket.io-client vendor
+    // whose hub is killed comes back through the balancer to another hub with its id and room,
+    // and gets the delivery it missed (tests/interop/cluster-recovery.js checks what it hears).
+    // Of the two hubs left, one has the driver: whichever the vendor lands on, one row replays
+    // that hub's own broadcasts and the other a broadcast it relayed from another.
+    void aClientWhoseHubDiesRecoversThroughAnother_data()
+    {
+        QTest::addColumn<int>("driverAfter");
+        QTest::newRow("driver on the next hub") << 1;
+        QTest::newRow("driver on the one after") << 2;
+    }
+    void aClientWhoseHubDiesRecoversThroughAnother()
+    {
+        QFETCH(int, driverAfter);
+        HubCluster cluster(HubProcess::defaultProgram(),
+                           qEnvironmentVariable("CAPS_SOURCE_DIR") + QStringLiteral("/resources/haproxy/caps.cfg"), 3);
+        QVERIFY2(cluster.start({}), qPrintable(cluster.errorString()));
+        // A hub takes a session back only if it has heard the cluster since before the client's
+        // last event (caps::RecoveryLog::isCompleteFor): the client's first events come after
+        // the margin, as they would in any cluster not started a moment ago.
+        QTest::qWait(int(caps::RecoveryLog::kClockMarginMs) * 2);
+        const int vendorsHub = cluster.balancedHub();
+        QVERIFY(vendorsHub >= 0);
+        const int driversHub = (vendorsHub + driverAfter) % cluster.size();
+        QProcess script;
+        startNode(script, QStringLiteral("cluster-recovery.js"),
+                  {QStringLiteral("--url"), cluster.balancerUrl().toString(), QStringLiteral("--driver-url"),
+                   cluster.hub(driversHub).url().toString()});
+        QByteArray out;
+        QVERIFY2(waitForOutput(script, out, "READY", 1, 20000), out.constData());
+        cluster.hub(vendorsHub).kill();
+        QVERIFY(QTest::qWaitFor([&] { return script.state() == QProcess::NotRunning; }, 60000));
+        out += script.readAll();
+        stop(script);
+        QVERIFY2(script.exitStatus() == QProcess::NormalExit && script.exitCode() == 0, out.constData());
+        QVERIFY2(out.contains("OK recovered"), out.constData());
+        qInfo("vendor on hub %d, driver on hub %d, the vendor came back on hub %d", vendorsHub + 1, driversHub + 1,
+              cluster.balancedHub() + 1);
+        cluster.stop();
     }
 
     // A driver who took an order through hub B drops its connection (B lives on) and comes back

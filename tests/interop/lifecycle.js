@@ -3,7 +3,8 @@
 // vendor against caps-hub.
 //  - with acknowledgements (as the Qt agents): the first in-transit wins, the second driver is
 //    refused (retry: false) and hears `taken`; delivered before in-transit, or from the other
-//    driver, is refused; a repeat is answered { ok, repeat } and not relayed;
+//    driver, is refused; a repeat (once delivered, from either driver) is answered { ok, repeat }
+//    and not relayed;
 //  - lab-style (no acknowledgements, as the lab's driver.js): two drivers that both take every
 //    pickup; each order still reaches its vendor once in transit and once delivered.
 // Exits 0 with "OK ..." when every check held.
@@ -64,6 +65,10 @@ async function withAcknowledgements(vendor, first, second) {
   expect((await ask(first, 'delivered', order(id))).ok, 'the taker could not deliver');
   const again = await ask(first, 'delivered', order(id));
   expect(again.ok && again.repeat === true, `a repeat: ${JSON.stringify(again)}`);
+  // Once it is delivered, the same step from another connection (in open mode, the taker's new
+  // connection after a lost answer looks like that) is a repeat too: nothing changes or goes out.
+  const afterwards = await ask(second, 'delivered', order(id));
+  expect(afterwards.ok && afterwards.repeat === true, `delivered again through another connection: ${JSON.stringify(afterwards)}`);
   // A round trip on the vendor's connection: anything relayed before has arrived.
   await ask(vendor, 'untrack', { orderID: 'sentinel' });
   expect(JSON.stringify(heard) === JSON.stringify([`in-transit ${id}`, `delivered ${id}`]),

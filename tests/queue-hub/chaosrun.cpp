@@ -1,10 +1,13 @@
 #include "chaosrun.h"
 
+#include <algorithm>
+
 #include "hubcluster.h"
 #include "hubprocess.h"
 #include "labpeer.h"
 
 #include "agents/driveragent.h"
+#include "queue/postgresuri.h"
 #include "agents/vendoragent.h"
 #include "client/client.h"
 #include "orders/orderfaker.h"
@@ -14,6 +17,9 @@
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QMap>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTest>
 #include <QWebSocket>
 
@@ -95,6 +101,32 @@ bool ChaosRun::startHubs()
     return true;
 }
 
+QString ChaosRun::undeliveredInStore() const
+{
+    QStringList out;
+    {
+        const auto uri = caps::PostgresUri::parse(m_cluster->databaseUri());
+        if (!uri)
+            return uri.error();
+        auto db = uri->open(QStringLiteral("chaos-peek"));
+        if (!db)
+            return db.error();
+        QSqlQuery query(*db);
+        query.exec(QStringLiteral("SELECT status, count(*) FROM orders WHERE status <> 3 GROUP BY status ORDER BY 1"));
+        while (query.next())
+            out.append(QStringLiteral("%1 with status %2").arg(query.value(1).toInt()).arg(query.value(0).toInt()));
+        // Who holds a few of them, and through which hub (server uid).
+        query.exec(QStringLiteral("SELECT order_id, taker, taker_server FROM orders WHERE status <> 3 LIMIT 3"));
+        while (query.next())
+            out.append(QStringLiteral("%1 taken by %2 on %3")
+                           .arg(query.value(0).toString(), query.value(1).toString(), query.value(2).toString()));
+        query.finish();
+        *db = QSqlDatabase();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("chaos-peek"));
+    return out.isEmpty() ? QStringLiteral("every order delivered") : out.join(QStringLiteral("; "));
+}
+
 void ChaosRun::startClients()
 {
     caps::Client::Options clientOptions;
@@ -139,6 +171,17 @@ void ChaosRun::startClients()
         driver->setPickupDelayMs(0);
         driver->setDeliverDelayMs(m_options.deliverDelayMs);
         driver->setAutoDrive(true);
+        // Shown, not judged: Qt drivers race for every pickup, and the losers' in-transit is
+        // refused for good by design; a delivered given up may be one another driver finished.
+        // What counts is whether the vendor heard the order delivered.
+        connect(driver, &caps::DriverAgent::stepAbandoned, this,
+                [this](const QString &event, const QString &orderId, const QString &error) {
+                    if (event != QLatin1String("delivered"))
+                        return;
+                    if (m_driverGaveUp.size() < 5)
+                        m_driverGaveUp.append(QStringLiteral("%1 \"%2\"").arg(orderId, error));
+                    ++m_summary.driversGaveUp;
+                });
         m_drivers.append(driver);
         drivers.append(where);
     }
@@ -250,8 +293,29 @@ ChaosRun::Summary ChaosRun::run()
         m_summary.stuck += QStringLiteral("%1 %2 (Qt vendors) ").arg(it.value()).arg(it.key());
     if (!stuckIds.isEmpty())
         m_summary.stuck += QStringLiteral("e.g. ") + stuckIds.mid(0, 3).join(QLatin1Char(' '));
+    // Whether the step the vendors did not hear of was lost on the way to the hub or from it.
+    if (m_cluster && (!stuckIds.isEmpty() || m_placed > int(m_deliveredSignals.size())))
+        m_summary.stuck += QStringLiteral("; the store has (2 in-transit, 1 ordered): ") + undeliveredInStore();
     if (!m_abandonedSamples.isEmpty())
         m_summary.stuck += QStringLiteral("; refused: ") + m_abandonedSamples.mid(0, 5).join(QStringLiteral(" | "));
+    if (m_summary.driversGaveUp > 0 && m_summary.lost > 0)
+        m_summary.stuck += QStringLiteral("; Qt drivers gave up %1 delivered, e.g. ").arg(m_summary.driversGaveUp)
+            + m_driverGaveUp.join(QStringLiteral(" | "));
+    if (qEnvironmentVariableIsSet("CAPS_CHAOS_TRACE")) {
+        // What each Qt driver's log says of the orders the vendors did not see delivered.
+        for (caps::DriverAgent *driver : std::as_const(m_drivers)) {
+            for (const caps::EventLogModel::Entry &e : driver->log()->entries()) {
+                const bool about = std::any_of(stuckIds.cbegin(), stuckIds.cend(), [&e](const QString &id) {
+                    return e.orderId == id || e.details.contains(id);
+                });
+                if (about
+                    || (e.direction == caps::EventLogModel::Direction::Note
+                        && !e.details.contains(QLatin1String("order "))))
+                    qWarning("trace %p: %s", static_cast<void *>(driver),
+                             qPrintable(caps::EventLogModel::formatEntry(e)));
+            }
+        }
+    }
     m_summary.lost = m_placed - m_summary.delivered;
     for (int count : std::as_const(m_deliveredSignals))
         m_summary.duplicated += count - 1;

@@ -66,6 +66,7 @@ public:
         qint64 pendingInHub = -1; // messages left in the hub's queue after the run (-1: not read)
         int misrouted = 0; // store steps that reached another store's vendor
         int abandoned = 0; // pickups or deliveries the hub refused for good
+        int driversGaveUp = 0; // Qt drivers' delivered refused for good (shown when orders are lost)
         QString cluster; // where the clients sat (--cluster), and which hub each kill hit
         QString stuck; // the last status the vendors saw of the orders not delivered
         qint64 elapsedMs = 0;
@@ -90,6 +91,9 @@ public:
     Summary run();
 
 private:
+    // What the cluster's store has of the orders not delivered: how many with each status,
+    // and who took a few of them through which hub.
+    [[nodiscard]] QString undeliveredInStore() const;
     void placeOne();
     void onDelivered(const QString &orderId);
     bool startHubs();
@@ -118,6 +122,7 @@ private:
     QHash<QString, int> m_deliveredSignals; // orderId -> orderDelivered() count
     QElapsedTimer m_sinceDelivery;
     QSet<QString> m_labDelivered; // orders the lab vendors saw delivered
+    QStringList m_driverGaveUp; // a few of Qt drivers' delivered given up
     QStringList m_abandonedSamples;
     int m_placed = 0;
     int m_nextKill = 1;

@@ -57,6 +57,23 @@ QJsonObject auth(const QString &pid, const QJsonValue &offset = QJsonValue::Unde
     return a;
 }
 
+using Origin = RecoveryLog::Origin;
+const QString kA = QStringLiteral("aaaa");
+const QString kB = QStringLiteral("bbbb");
+
+// A session as a cluster keeps it: in its own room and `rooms`, each joined at `at`.
+RecoveryLog::SharedSession shared(const RecoveryLog::Vector &at, const QStringList &rooms = {QStringLiteral("store")})
+{
+    RecoveryLog::SharedSession s;
+    s.sid = QStringLiteral("sid-p");
+    s.pid = QStringLiteral("p");
+    s.connectedAt = at;
+    s.rooms.insert(s.sid, at);
+    for (const QString &room : rooms)
+        s.rooms.insert(room, at);
+    return s;
+}
+
 } // namespace
 
 class TestRecoveryLog : public QObject
@@ -70,6 +87,17 @@ class TestRecoveryLog : public QObject
     {
         return RecoveryLog(m_options, [this] { return m_now; });
     }
+    // One server's log among several, listening since before anything happened.
+    RecoveryLog clusterLog(const QString &server)
+    {
+        RecoveryLog::Options options = m_options;
+        options.server = server;
+        RecoveryLog log(options, [this] { return m_now; });
+        log.setWallClock([] { return kWall; });
+        log.hearsEverythingSince(0);
+        return log;
+    }
+    static constexpr qint64 kWall = 5000; // the servers' clocks, in the epoch's ms
 
 private Q_SLOTS:
     void init()
@@ -239,6 +267,120 @@ private Q_SLOTS:
         QVERIFY(!log.restore(auth(QStringLiteral("a"))));
         QVERIFY(log.restore(auth(QStringLiteral("b"))));
         QVERIFY(log.restore(auth(QStringLiteral("c"))));
+    }
+
+    void clusterOffsetsNameEveryOrigin()
+    {
+        RecoveryLog a = clusterLog(kA);
+        QCOMPARE(a.nextOffsetText(), QByteArray("@=5000,aaaa=0"));
+        a.record({to({})}, message(0));
+        QCOMPARE(a.nextOffsetText(Origin{kB, 7, -1}), QByteArray("@=5000,aaaa=0,bbbb=7"));
+        a.record({to({})}, message(1), Origin{kB, 7, -1});
+        QCOMPARE(a.nextOffsetText(), QByteArray("@=5000,aaaa=2,bbbb=7"));
+        QCOMPARE(RecoveryLog::parseVector(QStringLiteral("@=5000,aaaa=2,bbbb=7")),
+                 (RecoveryLog::Vector{{RecoveryLog::kTimeKey, 5000}, {kA, 2}, {kB, 7}}));
+        QCOMPARE(RecoveryLog::parseVector(QString()), RecoveryLog::Vector{});
+        for (const char *bad : {"aaaa", "aaaa=x", "=1", "aaaa=1,aaaa=2", "aaaa=-5", "aaaa=1,", "@=-1"})
+            QVERIFY2(!RecoveryLog::parseVector(QString::fromLatin1(bad)), bad);
+        // Alone, offsets stay numbers.
+        QCOMPARE(makeLog().nextOffsetText(), QByteArray("0"));
+    }
+
+    void anotherServerReplaysWhatTheClientMissed()
+    {
+        // Two servers' logs; the client is on A, in the store's room since before anything.
+        RecoveryLog a = clusterLog(kA);
+        RecoveryLog b = clusterLog(kB);
+        const auto store = QList<RecoveryLog::Clause>{to({QStringLiteral("store")})};
+        a.record(store, message(0)); // A's 0
+        b.record(store, message(0), Origin{kA, 0, -1});
+        b.record(store, message(1)); // B's 1
+        a.record(store, message(1), Origin{kB, 1, -1});
+        // 2 from A and 3 from B cross: A has 2 then 3, B has 3 then 2.
+        const QString handled = QString::fromLatin1(a.nextOffsetText()); // what 2 carries from A
+        QCOMPARE(handled, QStringLiteral("@=5000,aaaa=2,bbbb=1"));
+        a.record(store, message(2)); // A's 2
+        b.record(store, message(3)); // B's 2
+        b.record(store, message(2), Origin{kA, 2, 0});
+        a.record(store, message(3), Origin{kB, 2, 1});
+        b.record({to({QStringLiteral("other")})}, message(4)); // not for it
+        b.record(store, message(5)); // after A died
+        // The client handled 2 (A's text for it); A died before 3 reached it.
+        const auto restored = b.restoreShared(shared({}), handled);
+        QVERIFY(restored);
+        QCOMPARE(numbers(*restored), (QList<int>{3, 5}));
+        QCOMPARE(restored->session.sid, QStringLiteral("sid-p"));
+        QVERIFY(restored->shared);
+        // With nothing handled, everything since it connected.
+        const auto fromTheStart = b.restoreShared(shared({{RecoveryLog::kTimeKey, kWall}}), QJsonValue::Null);
+        QVERIFY(fromTheStart);
+        QCOMPARE(numbers(*fromTheStart), (QList<int>{0, 1, 3, 2, 5}));
+        // The same on A itself, which has the events in its own order.
+        const auto onA = a.restoreShared(shared({}), QStringLiteral("@=5000,aaaa=2,bbbb=1"));
+        QVERIFY(onA);
+        QCOMPARE(numbers(*onA), (QList<int>{3}));
+    }
+
+    void clusterRoomsCountFromWhenJoined()
+    {
+        RecoveryLog b = clusterLog(kB);
+        for (int n = 0; n < 3; ++n)
+            b.record({to({QStringLiteral("store")})}, message(n), Origin{kA, n, n - 1});
+        // Joined on A after A's 1: only 2 was for it.
+        const auto restored = b.restoreShared(shared({{kA, 1}, {RecoveryLog::kTimeKey, kWall}}), QJsonValue::Undefined);
+        QVERIFY(restored);
+        QCOMPARE(numbers(*restored), (QList<int>{2}));
+    }
+
+    void aGapInAnOriginRefusesWhatItMayHold()
+    {
+        RecoveryLog b = clusterLog(kB);
+        b.record({to({})}, message(0), Origin{kA, 0, -1});
+        b.record({to({})}, message(5), Origin{kA, 5, 3}); // A's 3 never came here
+        QVERIFY(!b.restoreShared(shared({}), QStringLiteral("@=5000,aaaa=0")));
+        const auto restored = b.restoreShared(shared({}), QStringLiteral("@=5000,aaaa=3"));
+        QVERIFY(restored);
+        QCOMPARE(numbers(*restored), (QList<int>{5}));
+    }
+
+    void clusterRefusals()
+    {
+        m_options.windowMs = 5000;
+        RecoveryLog b = clusterLog(kB);
+        b.record({to({})}, message(0), Origin{kA, 0, -1});
+        b.record({to({})}, message(1), Origin{kA, 1, 0});
+        // An origin this log never heard of may have sent it anything.
+        QVERIFY(!b.restoreShared(shared({}), QStringLiteral("@=5000,aaaa=1,cccc=4")));
+        QVERIFY(!b.restoreShared(shared({}), QStringLiteral("41")));
+        QVERIFY(!b.restoreShared(shared({}), 41));
+        QVERIFY(b.restoreShared(shared({}), QStringLiteral("@=5000,aaaa=1")));
+        // A's 0 goes with the window: a client that had not handled it cannot have it back.
+        m_now += 3000;
+        b.record({to({})}, message(2), Origin{kA, 2, 1});
+        m_now += 3000;
+        b.prune();
+        QVERIFY(!b.restoreShared(shared({}), QStringLiteral("@=5000,aaaa=0")));
+        QVERIFY(b.restoreShared(shared({}), QStringLiteral("@=5000,aaaa=1")));
+        // A is gone, and once its events are too, offsets that name it ask nothing of it.
+        b.originGone(kA);
+        QCOMPARE(b.nextOffsetText(), QByteArray("@=5000,aaaa=2,bbbb=3")); // B's own next is its 3
+        m_now += 6000;
+        b.prune();
+        QCOMPARE(b.nextOffsetText(), QByteArray("@=5000,bbbb=3"));
+        const auto restored = b.restoreShared(shared({}), QStringLiteral("@=5000,aaaa=0"));
+        QVERIFY(restored);
+        QCOMPARE(numbers(*restored), QList<int>{});
+    }
+
+    void aServerListeningSinceLaterRefuses()
+    {
+        // B began listening at 10 s: a server it never heard of may have sent anything before.
+        RecoveryLog b = clusterLog(kB);
+        b.hearsEverythingSince(10000);
+        b.record({to({})}, message(0), Origin{kA, 0, -1});
+        QVERIFY(!b.restoreShared(shared({}), QStringLiteral("@=9500,aaaa=0")));
+        QVERIFY(!b.restoreShared(shared({}), QStringLiteral("aaaa=0"))); // no time: no telling
+        QVERIFY(b.restoreShared(shared({}), QStringLiteral("@=11500,aaaa=0")));
     }
 
     void aSessionPersistedAgainKeepsItsNewTime()
