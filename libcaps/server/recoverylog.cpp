@@ -38,6 +38,25 @@ qint64 sizeOf(const RecoveryLog::Clause &clause)
     return size;
 }
 
+// Whether any of `clauses` reaches a socket that was in a room when `wasIn(room)`, as it was
+// broadcast: one of its rooms (or everyone), and none of its excepted rooms.
+template <typename WasIn> bool reaches(const QList<RecoveryLog::Clause> &clauses, const WasIn &wasIn)
+{
+    for (const RecoveryLog::Clause &clause : clauses) {
+        bool included = clause.rooms.isEmpty();
+        for (qsizetype i = 0; !included && i < clause.rooms.size(); ++i)
+            included = wasIn(clause.rooms.at(i));
+        if (!included)
+            continue;
+        bool excluded = false;
+        for (qsizetype i = 0; !excluded && i < clause.exceptRooms.size(); ++i)
+            excluded = wasIn(clause.exceptRooms.at(i));
+        if (!excluded)
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 RecoveryLog::RecoveryLog(const Options &options, std::function<qint64()> clock)
@@ -209,19 +228,7 @@ bool RecoveryLog::isFor(const Session &session, const Event &event)
         const auto it = session.rooms.constFind(room);
         return it != session.rooms.constEnd() && it.value() <= event.offset;
     };
-    for (const Clause &clause : event.clauses) {
-        bool included = clause.rooms.isEmpty();
-        for (qsizetype i = 0; !included && i < clause.rooms.size(); ++i)
-            included = wasIn(clause.rooms.at(i));
-        if (!included)
-            continue;
-        bool excluded = false;
-        for (qsizetype i = 0; !excluded && i < clause.exceptRooms.size(); ++i)
-            excluded = wasIn(clause.exceptRooms.at(i));
-        if (!excluded)
-            return true;
-    }
-    return false;
+    return reaches(event.clauses, wasIn);
 }
 
 void RecoveryLog::originGone(const QString &origin)
@@ -286,19 +293,7 @@ bool RecoveryLog::isFor(const SharedSession &session, const Event &event)
         const auto it = session.rooms.constFind(room);
         return it != session.rooms.constEnd() && event.originSeq > it->value(event.origin, -1);
     };
-    for (const Clause &clause : event.clauses) {
-        bool included = clause.rooms.isEmpty();
-        for (qsizetype i = 0; !included && i < clause.rooms.size(); ++i)
-            included = wasIn(clause.rooms.at(i));
-        if (!included)
-            continue;
-        bool excluded = false;
-        for (qsizetype i = 0; !excluded && i < clause.exceptRooms.size(); ++i)
-            excluded = wasIn(clause.exceptRooms.at(i));
-        if (!excluded)
-            return true;
-    }
-    return false;
+    return reaches(event.clauses, wasIn);
 }
 
 std::optional<RecoveryLog::Restored> RecoveryLog::restoreShared(const SharedSession &session, const QJsonValue &offset)
