@@ -234,7 +234,7 @@ void PostgresAdapter::persistSession(const ServerSocket *socket)
                   {m_windowMs, m_nsp, socket->pid(), m_bus->uid()});
 }
 
-std::optional<RecoveryLog::Restored> PostgresAdapter::restoreSession(const QJsonObject &auth)
+std::optional<RecoveryLog::Restored> PostgresAdapter::restoreSession(const QJsonObject &auth, QString *previous)
 {
     const QJsonValue pid = auth.value(QLatin1String("pid"));
     if (!hasRecovery() || !pid.isString())
@@ -252,12 +252,14 @@ std::optional<RecoveryLog::Restored> PostgresAdapter::restoreSession(const QJson
     if (rows->isEmpty())
         return std::nullopt;
     const QVariantList &row = rows->first();
-    if (row.value(3).toBool()) {
-        qCDebug(lcCluster) << "recovery refused for" << row.value(0).toString() << ": its session expired";
-        return std::nullopt;
-    }
     if (row.value(1).toString() != tokenHash(auth)) {
         qCDebug(lcCluster) << "recovery refused for" << row.value(0).toString() << ": another token";
+        return std::nullopt;
+    }
+    // Its client, whatever follows: the hub that held it may not be judged gone yet.
+    *previous = row.value(0).toString();
+    if (row.value(3).toBool()) {
+        qCDebug(lcCluster) << "recovery refused for" << row.value(0).toString() << ": its session expired";
         return std::nullopt;
     }
     auto session = sessionOf(row.value(2).toString());

@@ -42,7 +42,8 @@ public:
     void del(ServerSocket *socket, const QString &room) override;
     void delAll(ServerSocket *socket) override;
     void persistSession(const ServerSocket *socket) override;
-    [[nodiscard]] std::optional<RecoveryLog::Restored> restoreSession(const QJsonObject &auth) override;
+    [[nodiscard]] std::optional<RecoveryLog::Restored> restoreSession(const QJsonObject &auth,
+                                                                      QString *previous) override;
     void resume(ServerSocket *socket, const RecoveryLog::Restored &restored) override;
 
     // A server's name in cluster offsets (RecoveryLog::Options::server): short, as every

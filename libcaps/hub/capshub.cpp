@@ -157,6 +157,18 @@ void CapsHub::onConnection(ServerSocket *socket)
     // A recovered socket is in them already (its session kept its rooms): join() is a no-op.
     for (const QString &room : m_audience.roleRooms(who))
         socket->join(room);
+    // A client whose session could not be taken back (its hub died and this one lacks events
+    // it missed) is still the driver of what its earlier socket took: once that socket is known
+    // to be gone, its orders are this connection's to finish, as on one hub. Without this a
+    // claim it sends again, its answer lost with the dead hub, would be another driver's until
+    // that hub is judged gone, and refused for good.
+    // (With a token the driver is its token, on any connection.)
+    if (const QString previous = socket->previousId(); !previous.isEmpty() && !who) {
+        const QString taker = kSocketActorPrefix + previous;
+        takerLeft(taker);
+        if (m_options.announceTakerLeft)
+            m_options.announceTakerLeft(taker);
+    }
     connect(socket, &ServerSocket::eventReceived, this, &CapsHub::onEvent);
 }
 

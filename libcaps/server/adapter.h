@@ -60,8 +60,12 @@ public:
     // Called before the socket leaves its rooms.
     virtual void persistSession(const ServerSocket *socket) = 0;
     // The session `auth` ({ pid, offset, token }) comes back for, with the events it missed;
-    // taken, so that a pid recovers once.
-    [[nodiscard]] virtual std::optional<RecoveryLog::Restored> restoreSession(const QJsonObject &auth) = 0;
+    // taken, so that a pid recovers once. `previous` gets the session's socket id whenever the
+    // pid and token match, even if the session cannot be restored (events it missed are gone):
+    // the client has proved that socket was its own, so that socket is gone for good.
+    [[nodiscard]] virtual std::optional<RecoveryLog::Restored> restoreSession(const QJsonObject &auth,
+                                                                              QString *previous)
+        = 0;
     // Puts a socket that took back `restored` (it has the session's id) in the session's rooms
     // again, as of when it had joined each, and sends it the missed events.
     virtual void resume(ServerSocket *socket, const RecoveryLog::Restored &restored) = 0;

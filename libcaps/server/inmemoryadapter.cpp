@@ -285,9 +285,9 @@ void InMemoryAdapter::persistSession(const ServerSocket *socket)
     m_recovery->persist(std::move(session));
 }
 
-std::optional<RecoveryLog::Restored> InMemoryAdapter::restoreSession(const QJsonObject &auth)
+std::optional<RecoveryLog::Restored> InMemoryAdapter::restoreSession(const QJsonObject &auth, QString *previous)
 {
-    return m_recovery ? m_recovery->restore(auth) : std::nullopt;
+    return m_recovery ? m_recovery->restore(auth, previous) : std::nullopt;
 }
 
 void InMemoryAdapter::resume(ServerSocket *socket, const RecoveryLog::Restored &restored)

@@ -41,7 +41,8 @@ public:
 
     [[nodiscard]] bool hasRecovery() const override { return m_recovery != nullptr; }
     void persistSession(const ServerSocket *socket) override;
-    [[nodiscard]] std::optional<RecoveryLog::Restored> restoreSession(const QJsonObject &auth) override;
+    [[nodiscard]] std::optional<RecoveryLog::Restored> restoreSession(const QJsonObject &auth,
+                                                                      QString *previous) override;
     void resume(ServerSocket *socket, const RecoveryLog::Restored &restored) override;
     // The kept events and sessions; nullptr without recovery.
     [[nodiscard]] RecoveryLog *recovery() const { return m_recovery.get(); }

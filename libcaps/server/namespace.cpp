@@ -78,10 +78,12 @@ Namespace::Admission Namespace::admit(const QJsonObject &auth, const QString &id
     // A pid and offsets only for a client that says it takes them (RecoveryLog::isRequestedBy).
     if (m_adapter->hasRecovery() && RecoveryLog::isRequestedBy(auth)) {
         if (auth.contains(QLatin1String("pid"))) {
-            admission.restored = m_adapter->restoreSession(auth);
+            admission.restored = m_adapter->restoreSession(auth, &admission.socket.previousId);
             // The old socket may not be gone yet (this client noticed the drop before we did).
             if (admission.restored && m_sockets.contains(admission.restored->session.sid))
                 admission.restored.reset();
+            if (admission.restored)
+                admission.socket.previousId.clear(); // it is that socket again
         }
         admission.socket.pid = admission.restored ? admission.restored->session.pid : randomId();
     }

@@ -334,7 +334,7 @@ std::optional<RecoveryLog::Restored> RecoveryLog::restoreShared(const SharedSess
     return restored;
 }
 
-std::optional<RecoveryLog::Restored> RecoveryLog::restore(const QJsonObject &auth)
+std::optional<RecoveryLog::Restored> RecoveryLog::restore(const QJsonObject &auth, QString *previous)
 {
     prune();
     const QJsonValue pid = auth.value(QLatin1String("pid"));
@@ -351,6 +351,8 @@ std::optional<RecoveryLog::Restored> RecoveryLog::restore(const QJsonObject &aut
         qCDebug(lcServer) << "recovery refused for" << session.sid << ": another token";
         return std::nullopt;
     }
+    if (previous)
+        *previous = session.sid;
     // The last offset the client handled; none sent means none handled since the socket began.
     qint64 handled = session.resumeFrom - 1;
     const QJsonValue offset = auth.value(QLatin1String("offset"));

@@ -143,8 +143,9 @@ public:
     void persist(Session session);
     // The session of `auth.pid` with its missed events, if it is still within the window, its
     // token matches and every event after `auth.offset` is still kept. The session is taken:
-    // one pid recovers once.
-    [[nodiscard]] std::optional<Restored> restore(const QJsonObject &auth);
+    // one pid recovers once. `previous` (if given) gets the session's socket id once the pid and
+    // token are found to match, restored or not: that socket's client is the one asking.
+    [[nodiscard]] std::optional<Restored> restore(const QJsonObject &auth, QString *previous = nullptr);
 
     // In a cluster: the events after the client's `offset` (its Vector; undefined or null: none
     // handled since session.connectedAt) that were for `session`, if this log has them all.

@@ -42,6 +42,9 @@ public:
         QString pid;
         // It took back the session of `pid` (id, rooms, missed events).
         bool recovered = false;
+        // Not recovered, but it proved (pid and token) that it is the client of this earlier
+        // socket, which is therefore gone, wherever it was connected.
+        QString previousId;
     };
 
     // A child of `client`. It is not in its namespace until Namespace::accept().
@@ -59,6 +62,9 @@ public:
     // Whether this socket took back the id, rooms and missed events of one that dropped
     // (connection state recovery; socket.io's socket.recovered).
     [[nodiscard]] bool isRecovered() const { return m_init.recovered; }
+    // The id of the socket this client had before, when it came back with that session's pid
+    // and token but the session could not be restored (Init::previousId); empty otherwise.
+    [[nodiscard]] QString previousId() const { return m_init.previousId; }
     // Whether this socket asked for connection state recovery (RecoveryLog::isRequestedBy) on
     // a namespace that has it: it got a pid, its events carry offsets and it leaves a session
     // when it drops. Every other socket gets events with exactly the arguments emitted.

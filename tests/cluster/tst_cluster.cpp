@@ -423,6 +423,71 @@ private slots:
         cluster.stop();
     }
 
+    // A driver whose hub dies after taking an order, and whose session the hub it comes back to
+    // cannot restore (that hub started after the driver connected: it lacks what came before),
+    // still has its order: it proves with its old pid that it is that order's taker, so the claim
+    // it sends again (its answer lost with the dead hub) is a repeat, not another driver's, and
+    // it delivers at once, before the dead hub is judged gone. The vendor hears it once.
+    void aDriverBackWithoutItsSessionKeepsItsOrder()
+    {
+        HubCluster cluster(HubProcess::defaultProgram(),
+                           qEnvironmentVariable("CAPS_SOURCE_DIR") + QStringLiteral("/resources/haproxy/caps.cfg"), 3);
+        QVERIFY2(cluster.start({}), qPrintable(cluster.errorString()));
+        const int driversHub = cluster.balancedHub();
+        QVERIFY(driversHub >= 0);
+        const QString store = QStringLiteral("s-unrestored");
+        const QJsonObject parcel = order(store, QStringLiteral("unrestored-1"));
+        {
+            auto placer = connectTo(cluster.hub(driversHub));
+            QVERIFY(placer);
+            QVERIFY(ask(*placer, QStringLiteral("pickup"), parcel).value(QStringLiteral("ok")).toBool());
+        }
+        caps::Client::Options options;
+        options.reconnectionDelayMs = 200;
+        options.reconnectionDelayMaxMs = 1000;
+        caps::Client driver(cluster.balancerUrl(), options);
+        QSignalSpy connected(&driver, &caps::Client::connected);
+        driver.connectToHub();
+        QVERIFY(connected.wait(15000));
+        const QString firstId = driver.id();
+        const QJsonObject taken = ask(driver, QStringLiteral("in-transit"), parcel);
+        QVERIFY2(taken.value(QStringLiteral("ok")).toBool(), QJsonDocument(taken).toJson().constData());
+
+        // The other hubs start again, later than the driver's session began, and the driver's
+        // hub dies: wherever HAProxy sends the driver, its session cannot be restored.
+        QTest::qWait(int(caps::RecoveryLog::kClockMarginMs) * 2);
+        const int vendorsHub = (driversHub + 1) % cluster.size();
+        for (int i = 1; i < cluster.size(); ++i) {
+            HubProcess &other = cluster.hub((driversHub + i) % cluster.size());
+            other.kill();
+            QVERIFY2(other.start(), other.output().constData());
+        }
+        auto vendor = connectTo(cluster.hub(vendorsHub));
+        QVERIFY(vendor);
+        vendor->joinRoom(store);
+        int heardDelivered = 0;
+        connect(vendor.get(), &caps::Client::eventReceived, this,
+                [&heardDelivered](const QString &event, const QJsonArray &args) {
+                    if (event == QLatin1String("delivered")
+                        && args.first().toObject().value(QStringLiteral("orderID")) == QLatin1String("unrestored-1"))
+                        ++heardDelivered;
+                });
+        cluster.hub(driversHub).kill();
+        QTRY_VERIFY_WITH_TIMEOUT(driver.isConnected() && driver.id() != firstId, 30000);
+        QVERIFY(!driver.isRecovered());
+
+        // As the driver's ConfirmedEmitter does after a lost answer: the claim again, then on.
+        const QJsonObject again = ask(driver, QStringLiteral("in-transit"), parcel);
+        QVERIFY2(again.value(QStringLiteral("ok")).toBool(), QJsonDocument(again).toJson().constData());
+        const QJsonObject delivered = ask(driver, QStringLiteral("delivered"), parcel);
+        QVERIFY2(delivered.value(QStringLiteral("ok")).toBool(), QJsonDocument(delivered).toJson().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(heardDelivered, 1, 10000);
+        QSignalSpy more(vendor.get(), &caps::Client::eventReceived);
+        QVERIFY(!more.wait(500));
+        QCOMPARE(heardDelivered, 1);
+        cluster.stop();
+    }
+
     // A driver who took an order through hub B drops its connection (B lives on) and comes back
     // through hub A as a new connection: B tells the others its taker left, and A lets the new
     // connection finish the order, as one hub does. Without the notice, A would have to take B's

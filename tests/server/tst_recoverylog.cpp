@@ -167,23 +167,45 @@ private Q_SLOTS:
     void refusals_data()
     {
         QTest::addColumn<QJsonObject>("auth");
-        QTest::newRow("unknown pid") << auth(QStringLiteral("nope"), QStringLiteral("0"));
-        QTest::newRow("pid not a string") << QJsonObject{{QStringLiteral("pid"), 7}};
-        QTest::newRow("offset never sent") << auth(QStringLiteral("p"), QStringLiteral("5"));
-        QTest::newRow("offset not a number") << auth(QStringLiteral("p"), QStringLiteral("abc"));
-        QTest::newRow("offset a JSON number") << auth(QStringLiteral("p"), 0);
-        QTest::newRow("offset below -1") << auth(QStringLiteral("p"), QStringLiteral("-7"));
-        QTest::newRow("another token") << auth(QStringLiteral("p"), QStringLiteral("0"), QStringLiteral("stolen"));
+        // Whether the refusal still names the session's socket (restore()'s `previous`): only a
+        // client that proved the session its own, with its pid and token.
+        QTest::addColumn<bool>("itsOwn");
+        QTest::newRow("unknown pid") << auth(QStringLiteral("nope"), QStringLiteral("0")) << false;
+        QTest::newRow("pid not a string") << QJsonObject{{QStringLiteral("pid"), 7}} << false;
+        QTest::newRow("offset never sent") << auth(QStringLiteral("p"), QStringLiteral("5")) << true;
+        QTest::newRow("offset not a number") << auth(QStringLiteral("p"), QStringLiteral("abc")) << true;
+        QTest::newRow("offset a JSON number") << auth(QStringLiteral("p"), 0) << true;
+        QTest::newRow("offset below -1") << auth(QStringLiteral("p"), QStringLiteral("-7")) << true;
+        QTest::newRow("another token") << auth(QStringLiteral("p"), QStringLiteral("0"), QStringLiteral("stolen"))
+                                       << false;
     }
 
     void refusals()
     {
         QFETCH(QJsonObject, auth);
+        QFETCH(bool, itsOwn);
         RecoveryLog log = makeLog();
         log.record({to({QStringLiteral("store")})}, message(0));
         log.persist(session(QStringLiteral("p"), {{QStringLiteral("store"), 0}}, 0));
         log.record({to({QStringLiteral("store")})}, message(1));
-        QVERIFY(!log.restore(auth));
+        QString previous;
+        QVERIFY(!log.restore(auth, &previous));
+        QCOMPARE(previous, itsOwn ? QStringLiteral("sid-p") : QString());
+    }
+
+    // Events the client missed are gone: not restored, but the client is that socket's.
+    void aSessionPastRestoringStillNamesItsSocket()
+    {
+        m_options.maxBytes = 1;
+        RecoveryLog log = makeLog();
+        log.record({to({QStringLiteral("store")})}, message(0));
+        log.record({to({QStringLiteral("store")})}, message(1));
+        // Sent 0 and 1, handled 0; the byte bound has pushed 1 out.
+        log.persist(session(QStringLiteral("p"), {{QStringLiteral("store"), 0}}, 1));
+        log.record({to({QStringLiteral("store")})}, message(2));
+        QString previous;
+        QVERIFY(!log.restore(auth(QStringLiteral("p"), QStringLiteral("0")), &previous));
+        QCOMPARE(previous, QStringLiteral("sid-p"));
     }
 
     void tokenMustBeTheSame()
