@@ -69,6 +69,16 @@ private:
             return nullptr;
         return client;
     }
+    // Counts in `count` the `delivered` events of `orderId` that `vendor` hears.
+    void countDelivered(caps::Client &vendor, const QString &orderId, int &count)
+    {
+        connect(&vendor, &caps::Client::eventReceived, this,
+                [&count, orderId](const QString &event, const QJsonArray &args) {
+                    if (event == QLatin1String("delivered")
+                        && args.first().toObject().value(QStringLiteral("orderID")).toString() == orderId)
+                        ++count;
+                });
+    }
     // `event` with `payload`, and the hub's answer ({} if none came within 15 s).
     static QJsonObject ask(caps::Client &client, const QString &event, const QJsonObject &payload)
     {
@@ -345,12 +355,7 @@ private slots:
         QVERIFY(vendor);
         vendor->joinRoom(store); // sent before the pickup, handled in that order
         int heardDelivered = 0;
-        connect(vendor.get(), &caps::Client::eventReceived, this,
-                [&heardDelivered](const QString &event, const QJsonArray &args) {
-                    if (event == QLatin1String("delivered")
-                        && args.first().toObject().value(QStringLiteral("orderID")) == QLatin1String("gone-1"))
-                        ++heardDelivered;
-                });
+        countDelivered(*vendor, QStringLiteral("gone-1"), heardDelivered);
         QVERIFY(ask(*vendor, QStringLiteral("pickup"), parcel).value(QStringLiteral("ok")).toBool());
         auto driverOnB = connectTo(hubB);
         QVERIFY(driverOnB);
@@ -466,12 +471,7 @@ private slots:
         QVERIFY(vendor);
         vendor->joinRoom(store);
         int heardDelivered = 0;
-        connect(vendor.get(), &caps::Client::eventReceived, this,
-                [&heardDelivered](const QString &event, const QJsonArray &args) {
-                    if (event == QLatin1String("delivered")
-                        && args.first().toObject().value(QStringLiteral("orderID")) == QLatin1String("unrestored-1"))
-                        ++heardDelivered;
-                });
+        countDelivered(*vendor, QStringLiteral("unrestored-1"), heardDelivered);
         cluster.hub(driversHub).kill();
         QTRY_VERIFY_WITH_TIMEOUT(driver.isConnected() && driver.id() != firstId, 30000);
         QVERIFY(!driver.isRecovered());
@@ -503,12 +503,7 @@ private slots:
         QVERIFY(vendor);
         vendor->joinRoom(store);
         int heardDelivered = 0;
-        connect(vendor.get(), &caps::Client::eventReceived, this,
-                [&heardDelivered](const QString &event, const QJsonArray &args) {
-                    if (event == QLatin1String("delivered")
-                        && args.first().toObject().value(QStringLiteral("orderID")) == QLatin1String("back-1"))
-                        ++heardDelivered;
-                });
+        countDelivered(*vendor, QStringLiteral("back-1"), heardDelivered);
         QVERIFY(ask(*vendor, QStringLiteral("pickup"), parcel).value(QStringLiteral("ok")).toBool());
         auto driverOnB = connectTo(hubB);
         QVERIFY(driverOnB);
