@@ -75,9 +75,10 @@ void CapsHub::restoreOrders()
 // The queue settles a taken or cancelled order's pickup out of every driver queue as it happens
 // (MessageQueue::settle). What a store can still hold from before, a new driver would be
 // greeted with as "waiting for pickup": pickups left by a hub that did not settle them (or kept
-// no order book), and those of orders the bounded book has forgotten. Any pickup this hub
-// queues is in its book (the same batch), so a pickup of an order the book does not know as
-// waiting is one nobody is waiting on: it goes, once, when the hub starts.
+// no order book), and those of orders the bounded book has forgotten. Any pickup a hub queues
+// is in the store's order book (the same batch), so a pickup of an order neither this hub's
+// book nor the store (MessageStore::loadOrder) knows as waiting is one nobody is waiting on:
+// it goes, once, when the hub starts.
 void CapsHub::discardStalePickups()
 {
     MessageStore &store = m_options.queue->store();
@@ -100,8 +101,20 @@ void CapsHub::discardStalePickups()
                 queued.payload = message.payload;
                 queued.readPayloadFields();
                 const QString orderId = queued.orderId.isEmpty() ? message.messageId : queued.orderId;
-                if (m_book.status(orderId) != event.to)
-                    stale.append(message);
+                if (m_book.status(orderId) == event.to)
+                    continue;
+                // A store other hubs share may have it waiting all the same: another hub queued
+                // it (with its order, in one transaction) after this one read its book, before
+                // it read the queue. Read after the queue, the store's record has it; and a
+                // store we cannot ask now keeps what it has.
+                const auto known = store.loadOrder(orderId);
+                if (!known)
+                    continue;
+                if (known->has_value() && (**known).status == event.to) {
+                    restoreOrder(**known);
+                    continue;
+                }
+                stale.append(message);
             }
         }
     }

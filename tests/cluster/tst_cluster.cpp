@@ -3,10 +3,15 @@
 // in-transit and delivered B -> A's store room). Hubs on different databases share nothing.
 
 #include "client/client.h"
+#include "hub/capshub.h"
 #include "hubcluster.h"
 #include "hubprocess.h"
+#include "queue/messagequeue.h"
+#include "queue/postgresmessagestore.h"
 #include "queue/postgresuri.h"
 #include "server/recoverylog.h"
+#include "server/server.h"
+#include "support/forwardingstore.h"
 #include "support/privatepostgres.h"
 
 #include <QDir>
@@ -633,6 +638,68 @@ private slots:
     }
 
     // The control: hubs on two databases are two services. The same clients get nothing across.
+    // A hub starts while another commits a pickup, whose transaction lands after the starting
+    // hub has read its order book and before it reads the queue. That pickup is waiting (the
+    // store's order book has it), not stale: the starting hub keeps it for its drivers. A chaos
+    // run lost an order so: no driver heard of it again. A pickup of an order the store does not
+    // know still goes.
+    void aPickupQueuedWhileAHubStartsIsKept()
+    {
+        QCOMPARE(m_pg.createDatabase(QStringLiteral("startrace")), QString());
+        const auto uri = caps::PostgresUri::parse(uriOf(QStringLiteral("startrace")));
+        QVERIFY2(uri, qPrintable(uri.error()));
+        auto otherHub = caps::PostgresMessageStore::open(*uri);
+        QVERIFY2(otherHub, qPrintable(otherHub.error()));
+        auto mine = caps::PostgresMessageStore::open(*uri);
+        QVERIFY2(mine, qPrintable(mine.error()));
+        caps::MessageStore &other = *otherHub.value();
+        const auto queuePickup = [&other](const QString &id, bool withOrder) {
+            const QJsonObject payload{{"store", "s"}, {"orderID", id}, {"customer", "Ada"}, {"address", "1 Main St"}};
+            if (!other.beginBatch().ok()
+                || !other.enqueue(QStringLiteral("driver"), QStringLiteral("pickup"), id, payload).ok())
+                return false;
+            caps::OrderRecord record;
+            record.orderId = id;
+            record.status = caps::OrderStatus::Ordered;
+            record.event = QStringLiteral("pickup");
+            record.time = QDateTime::currentDateTimeUtc();
+            record.payloadJson = QJsonDocument(payload).toJson(QJsonDocument::Compact);
+            return (!withOrder || other.saveOrder(record).ok()) && other.commitBatch().ok();
+        };
+        QVERIFY(queuePickup(QStringLiteral("early-1"), true));
+        QVERIFY(queuePickup(QStringLiteral("gone-1"), false));
+
+        // The other hub commits right after this one has read its book.
+        class RacedStore final : public caps::test::ForwardingStore
+        {
+        public:
+            using ForwardingStore::ForwardingStore;
+            mutable std::function<void()> afterBookRead;
+            caps::Result<QList<caps::OrderRecord>> loadOrders(qint64 limit) const override
+            {
+                auto records = ForwardingStore::loadOrders(limit);
+                if (afterBookRead)
+                    std::exchange(afterBookRead, {})();
+                return records;
+            }
+        };
+        RacedStore store(std::move(mine).value());
+        bool committed = false;
+        store.afterBookRead = [&] { committed = queuePickup(QStringLiteral("late-1"), true); };
+        caps::MessageQueue queue(store);
+        caps::Server server;
+        caps::CapsHub::Options options;
+        options.queue = &queue;
+        const caps::CapsHub hub(server.of(QStringLiteral("/caps")), options);
+        QVERIFY(committed);
+        const auto pending = store.pending(QStringLiteral("driver"), QStringLiteral("pickup"));
+        QVERIFY2(pending, qPrintable(pending.error()));
+        QStringList ids;
+        for (const caps::QueuedMessage &message : *pending)
+            ids.append(message.messageId);
+        QCOMPARE(ids, (QStringList{QStringLiteral("early-1"), QStringLiteral("late-1")}));
+    }
+
     void separateDatabasesShareNothing()
     {
         QCOMPARE(m_pg.createDatabase(QStringLiteral("elsewhere")), QString());

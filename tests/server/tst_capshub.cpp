@@ -8,6 +8,7 @@
 #include "hub/capshub.h"
 #include "server/namespace.h"
 #include "server/server.h"
+#include "support/forwardingstore.h"
 
 #include "testpeers.h"
 
@@ -78,12 +79,10 @@ QString withAck(int id, const QString &name, const QString &arg)
 
 // A store that logs the hub's store calls (and can fail commits, as a broken disk would),
 // over a real store.
-class RecordingStore final : public caps::MessageStore
+class RecordingStore final : public caps::test::ForwardingStore
 {
 public:
-    explicit RecordingStore(std::unique_ptr<caps::MessageStore> inner)
-        : m_inner(std::move(inner))
-    { }
+    using ForwardingStore::ForwardingStore;
 
     mutable QStringList log;
     QString failCommit; // not empty: commitBatch() rolls back and fails with this error
@@ -92,74 +91,59 @@ public:
                                                const QJsonValue &p) override
     {
         log.append(QStringLiteral("enqueue %1 %2").arg(e, m));
-        return m_inner->enqueue(q, e, m, p);
+        return ForwardingStore::enqueue(q, e, m, p);
     }
     caps::Result<QList<caps::EnqueueOutcome>> enqueueMany(const QStringList &q, const QString &e, const QString &m,
                                                           const QJsonValue &p) override
     {
         log.append(QStringLiteral("enqueue %1 %2").arg(e, m));
-        return m_inner->enqueueMany(q, e, m, p);
+        return ForwardingStore::enqueueMany(q, e, m, p);
     }
     caps::Result<bool> acknowledge(const QString &q, const QString &e, const QString &m) override
     {
         log.append(QStringLiteral("ack %1 %2").arg(q, m));
-        return m_inner->acknowledge(q, e, m);
+        return ForwardingStore::acknowledge(q, e, m);
+    }
+    caps::Result<bool> discard(const QString &q, const QString &e, const QString &m) override
+    {
+        log.append(QStringLiteral("discard %1 %2").arg(q, m));
+        return ForwardingStore::discard(q, e, m);
     }
     caps::Result<QList<caps::QueuedMessage>> pending(const QString &q, const QString &e) const override
     {
         log.append(QStringLiteral("read ") + q);
-        return m_inner->pending(q, e);
+        return ForwardingStore::pending(q, e);
     }
-    caps::Result<qint64> count(const QString &q, const QString &e) const override { return m_inner->count(q, e); }
-    caps::Result<QStringList> queueIds() const override { return m_inner->queueIds(); }
-    caps::Result<bool> isAcknowledged(const QString &q, const QString &e, const QString &m) const override
-    {
-        return m_inner->isAcknowledged(q, e, m);
-    }
-    caps::Result<bool> subscribe(const QString &q, const QString &e) override { return m_inner->subscribe(q, e); }
-    caps::Result<bool> unsubscribe(const QString &q, const QString &e) override { return m_inner->unsubscribe(q, e); }
-    caps::Result<QStringList> subscribers(const QString &e) const override { return m_inner->subscribers(e); }
-    caps::Result<qint64> pruneTombstones(const QDateTime &now) override { return m_inner->pruneTombstones(now); }
     // Logged when it drops something, with whether a batch was open.
     caps::Result<caps::PendingPruned> prunePending(const QDateTime &now) override
     {
-        m_inner->setPendingRetention(pendingRetention());
-        auto pruned = m_inner->prunePending(now);
+        auto pruned = ForwardingStore::prunePending(now);
         if (pruned && pruned->total() > 0)
             log.append(QStringLiteral("prune %1%2")
                            .arg(pruned->total())
                            .arg(inBatch() ? QStringLiteral(" in a batch") : QString()));
         return pruned;
     }
-    caps::Result<bool> saveOrder(const caps::OrderRecord &record) override { return m_inner->saveOrder(record); }
-    caps::Result<QList<caps::OrderRecord>> loadOrders(qint64 limit) const override
-    {
-        return m_inner->loadOrders(limit);
-    }
     caps::Result<bool> beginBatch() override
     {
         log.append(QStringLiteral("begin"));
-        return m_inner->beginBatch();
+        return ForwardingStore::beginBatch();
     }
     caps::Result<bool> commitBatch() override
     {
         if (!failCommit.isEmpty()) {
             log.append(QStringLiteral("commit failed"));
-            m_inner->rollbackBatch();
+            inner().rollbackBatch();
             return caps::Result<bool>::failure(failCommit);
         }
         log.append(QStringLiteral("commit"));
-        return m_inner->commitBatch();
+        return ForwardingStore::commitBatch();
     }
     void rollbackBatch() override
     {
         log.append(QStringLiteral("rollback"));
-        m_inner->rollbackBatch();
+        ForwardingStore::rollbackBatch();
     }
-    bool inBatch() const override { return m_inner->inBatch(); }
-
-private:
-    std::unique_ptr<caps::MessageStore> m_inner;
 };
 
 } // namespace
@@ -519,7 +503,7 @@ private slots:
         QVERIFY(quiet({&vendor, &driver, &customer}, 100));
         QCOMPARE(
             q->store->log,
-            (QStringList{"begin", "enqueue pickup o-1", "enqueue pickup o-2", "ack driver o-1", "read driver",
+            (QStringList{"begin", "enqueue pickup o-1", "enqueue pickup o-2", "discard driver o-1", "read driver",
                          "ack driver o-2", "commit", "event pickup o-1", "event pickup o-2", "event in-transit o-1"}));
         QCOMPARE(q->hub->hub->pendingEvents(), 0);
         QVERIFY(!q->store->inBatch());
@@ -606,8 +590,8 @@ private slots:
             (QStringList{"ack 1 " + error, "ack 2 " + error, "ack 3 " + error, "ack 4 " + error, "ack 5 " + error}));
         QVERIFY(quiet({&vendor, &driver, &customer}));
         QCOMPARE(q->store->log,
-                 (QStringList{"begin", "enqueue pickup o-1", "ack driver o-1", "enqueue in-transit o-1",
-                              "ack driver o-0", "ack driver o-9", "read driver", "commit failed"}));
+                 (QStringList{"begin", "enqueue pickup o-1", "discard driver o-1", "enqueue in-transit o-1",
+                              "ack driver o-0", "discard driver o-9", "read driver", "commit failed"}));
         QCOMPARE(q->hub->logged.size(), 0);
         QCOMPARE(q->store->loadOrders(10).value().size(), 0);
         // Rolled back: o-0 is still pending and not acknowledged, o-1 is not there.
