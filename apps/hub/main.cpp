@@ -256,6 +256,7 @@ int main(int argc, char *argv[])
     if (bus) {
         hubOptions.serverId = bus->uid();
         hubOptions.serverAlive = [bus = bus.get()](const QString &uid) { return bus->mayBeAlive(uid); };
+        hubOptions.serverQuietMs = [bus = bus.get()](const QString &uid) { return bus->quietMs(uid); };
         hubOptions.announceTakerLeft = [bus = bus.get()](const QString &taker) {
             // At most once, as every NOTIFY: a hub that misses it judges the taker gone when
             // this hub is.

@@ -219,6 +219,13 @@ bool PostgresBus::mayBeAlive(const QString &uid) const
     return !m_gone.contains(uid) && m_clock.elapsed() <= m_heartbeat.timeout.count();
 }
 
+qint64 PostgresBus::quietMs(const QString &uid) const
+{
+    if (uid == m_uid)
+        return 0;
+    return m_clock.elapsed() - m_lastHeard.value(uid, 0);
+}
+
 void PostgresBus::forget(const QString &uid)
 {
     // Hubs come and go for as long as the cluster runs; past this many, the oldest knowledge

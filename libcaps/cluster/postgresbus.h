@@ -92,6 +92,9 @@ public:
     // liveServers(), or one never heard from while this bus is younger than the heartbeat
     // timeout (every live server beats within it). A server announced gone is not.
     [[nodiscard]] bool mayBeAlive(const QString &uid) const;
+    // How long (ms) nothing has been heard from `uid`: since its last heartbeat or message, or
+    // since this bus started for a server never heard from; 0 for this server.
+    [[nodiscard]] qint64 quietMs(const QString &uid) const;
 
 signals:
     void received(const QString &channel, const QJsonObject &message);

@@ -422,18 +422,37 @@ void CapsHub::notYet(const ServerEvent &event, const HubEvent &hubEvent)
     replyError(event, error, Retry::Helps);
 }
 
-bool CapsHub::takenThroughUnsureHub(const CapsEvent &caps, const QString &orderId, const QString &actor) const
+bool CapsHub::takenThroughUnsureHub(const CapsEvent &caps, const QString &orderId, const QString &actor,
+                                    const ServerSocket *sender) const
 {
     if (m_options.serverId.isEmpty())
         return false;
     const QString taker = m_book.taker(orderId);
     const std::optional<OrderStatus> status = m_book.status(orderId);
-    // Only a step the taker could make now (a delivered after in-transit), not a second driver's
-    // claim of a taken order: that one is refused for good, as on one hub.
-    if (taker.isEmpty() || taker == actor || !status || !caps.allowedFrom(*status))
+    if (taker.isEmpty() || taker == actor || !status)
         return false;
     const auto remote = m_remoteTakers.constFind(taker);
-    return remote != m_remoteTakers.cend() && !remote->isEmpty() && !takerGone(taker);
+    if (remote == m_remoteTakers.cend() || remote->isEmpty() || takerGone(taker))
+        return false;
+    // A step the taker could make now (a delivered after in-transit).
+    if (caps.allowedFrom(*status))
+        return true;
+    // The step the order is at (an in-transit of an order in transit) is a second driver's
+    // claim, refused for good as on one hub; unless it may be the taker's own, sent again after
+    // its answer died with its hub, from a client that cannot prove who it was (no recovery:
+    // the lab's). That is a connection made since the order was taken (a second driver heard
+    // the pickup before: its connection is older) and since that hub was last heard from. A
+    // second driver who connected after the order was taken and within a heartbeat (5 s) gets
+    // "send it again" until that hub speaks. The taking hub's clock dates the take: one ahead
+    // of ours makes the rule stricter, not looser.
+    if (caps.to != *status || !sender || !m_options.serverQuietMs)
+        return false;
+    const QList<HubEvent> latest = m_book.latestEvents(orderId, {});
+    if (latest.isEmpty() || !latest.first().time.isValid())
+        return false;
+    const qint64 connectedMs = sender->connectedMs();
+    return latest.first().time.msecsTo(QDateTime::currentDateTimeUtc()) > connectedMs
+        && m_options.serverQuietMs(*remote) > connectedMs;
 }
 
 QString CapsHub::takerServerOf(const QString &taker, const QString &actor) const
@@ -515,7 +534,8 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
             return;
         check = m_book.check(caps, hubEvent.orderId, actor, gone);
     }
-    if (check.verdict == OrderBook::Verdict::Refuse && takenThroughUnsureHub(caps, hubEvent.orderId, actor)) {
+    if (check.verdict == OrderBook::Verdict::Refuse
+        && takenThroughUnsureHub(caps, hubEvent.orderId, actor, event.socket())) {
         notYet(event, hubEvent);
         return;
     }
@@ -592,7 +612,7 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
             const OrderBook::Check again = m_book.check(caps, hubEvent.orderId, actor, gone);
             if (again.verdict == OrderBook::Verdict::Repeat) {
                 m_commit->inOrder([event] { ackRepeat(event); });
-            } else if (takenThroughUnsureHub(caps, hubEvent.orderId, actor)) {
+            } else if (takenThroughUnsureHub(caps, hubEvent.orderId, actor, event.socket())) {
                 notYet(event, hubEvent);
             } else {
                 refuse(event,

@@ -84,6 +84,9 @@ public:
         // one of this hub's own that disconnected is. Empty: one hub.
         QString serverId;
         std::function<bool(const QString &serverId)> serverAlive;
+        // How long (ms) that hub has not been heard from (PostgresBus::quietMs): a hub quiet
+        // since a driver connected may have died with that driver's earlier connection.
+        std::function<qint64(const QString &serverId)> serverQuietMs;
         // Tells the other hubs that a driver who took an order here disconnected (they cannot
         // see it, and would take it for connected as long as this hub lives): they hear it
         // through takerLeft(). Unset: one hub.
@@ -147,7 +150,8 @@ private:
     [[nodiscard]] bool takerGone(const QString &taker) const;
     // Whether `actor`'s step of the order is refused only because its taker is a driver of
     // another hub not yet known to be gone (the hub may have died; see onCapsEvent()).
-    [[nodiscard]] bool takenThroughUnsureHub(const CapsEvent &caps, const QString &orderId, const QString &actor) const;
+    [[nodiscard]] bool takenThroughUnsureHub(const CapsEvent &caps, const QString &orderId, const QString &actor,
+                                             const ServerSocket *sender) const;
     // Answers such a step "send it again".
     void notYet(const ServerEvent &event, const HubEvent &hubEvent);
     // The hub the taker is connected to, for the record this hub saves (empty: not known).
