@@ -7,6 +7,7 @@
 #include "hub/queuepruner.h"
 #include "queue/messagequeue.h"
 #include "security/securitylogging.h"
+#include "server/clientconnection.h"
 #include "server/namespace.h"
 #include "server/serverevent.h"
 #include "server/serversocket.h"
@@ -445,12 +446,15 @@ bool CapsHub::takenThroughUnsureHub(const CapsEvent &caps, const QString &orderI
     // second driver who connected after the order was taken and within a heartbeat (5 s) gets
     // "send it again" until that hub speaks. The taking hub's clock dates the take: one ahead
     // of ours makes the rule stricter, not looser.
-    if (caps.to != *status || !sender || !m_options.serverQuietMs)
+    // The connection's age is its Engine.IO session's: a socket joined later only looks older,
+    // which again makes the rule stricter.
+    const ClientConnection *connection = sender ? sender->client() : nullptr;
+    if (caps.to != *status || !connection || !m_options.serverQuietMs)
         return false;
     const QList<HubEvent> latest = m_book.latestEvents(orderId, {});
     if (latest.isEmpty() || !latest.first().time.isValid())
         return false;
-    const qint64 connectedMs = sender->connectedMs();
+    const qint64 connectedMs = connection->connectedMs();
     return latest.first().time.msecsTo(QDateTime::currentDateTimeUtc()) > connectedMs
         && m_options.serverQuietMs(*remote) > connectedMs;
 }

@@ -37,6 +37,8 @@ public:
     // The server's connectTimeout has passed (Server runs the deadlines of all connections):
     // closes the connection if it has joined no namespace.
     void onConnectTimeout();
+    // Milliseconds since the Engine.IO session began (its sockets connected then or later).
+    [[nodiscard]] qint64 connectedMs() const { return m_clock.elapsed(); }
 
 private:
     void onMessage(const QByteArray &data, bool binary);

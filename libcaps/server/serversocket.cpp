@@ -17,12 +17,6 @@ ServerSocket::ServerSocket(Init init, Namespace *nsp, ClientConnection *client)
     , m_client(client)
 { }
 
-qint64 ServerSocket::connectedMs() const
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - m_connectedAt)
-        .count();
-}
-
 Namespace *ServerSocket::nsp() const
 {
     return m_nsp;

@@ -11,7 +11,6 @@
 #include <QPointer>
 #include <QSet>
 
-#include <chrono>
 #include <functional>
 
 class QTimer;
@@ -60,8 +59,6 @@ public:
     [[nodiscard]] QSet<QString> rooms() const;
     [[nodiscard]] bool isIn(const QString &room) const;
     [[nodiscard]] bool isConnected() const { return m_connected; }
-    // Milliseconds since the client connected this socket (a steady clock).
-    [[nodiscard]] qint64 connectedMs() const;
     // Whether this socket took back the id, rooms and missed events of one that dropped
     // (connection state recovery; socket.io's socket.recovered).
     [[nodiscard]] bool isRecovered() const { return m_init.recovered; }
@@ -119,7 +116,6 @@ private:
     QPointer<Namespace> m_nsp;
     QPointer<ClientConnection> m_client;
     bool m_connected = true;
-    std::chrono::steady_clock::time_point m_connectedAt = std::chrono::steady_clock::now();
     qint64 m_nextAckId = 0;
     QHash<qint64, PendingAck> m_pendingAcks; // our emits waiting for the client's ack
     QSet<qint64> m_acksOwed; // the client's emits waiting for our ack
