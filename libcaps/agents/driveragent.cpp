@@ -6,6 +6,7 @@
 #include "agents/queuehubprobe.h"
 #include "client/client.h"
 
+#include <QJsonArray>
 #include <QTimer>
 
 namespace caps {
@@ -16,6 +17,8 @@ DriverAgent::DriverAgent(Client *client, QObject *parent)
     , m_queueProbe(new QueueHubProbe(client, this))
     , m_steps(client, m_queueProbe)
 {
+    // The hub tells only those who ask that another driver took an order (onEvent()).
+    client->setAuthValue(QStringLiteral("notices"), QJsonArray{EventCatalogue::kTaken});
     connect(&m_steps, &ConfirmedEmitter::confirmed, this, &DriverAgent::onConfirmed);
     connect(&m_steps, &ConfirmedEmitter::retrying, this,
             [this](const QString &event, const QString &orderId, const QString &error) {

@@ -54,7 +54,7 @@ QString ProgramOptions::token(const QCommandLineParser &parser)
 void ProgramOptions::applyToken(Client &client, const QString &token)
 {
     if (!token.isEmpty())
-        client.setAuth(QJsonObject{{QStringLiteral("token"), token}});
+        client.setAuthValue(QStringLiteral("token"), token);
 }
 
 QUrl ProgramOptions::hubUrl(const QCommandLineParser &parser, const QSettings &settings)

@@ -83,6 +83,9 @@ struct CapsEvent
     const char *label = nullptr;
 
     [[nodiscard]] bool changesStatus() const { return !from.isEmpty(); }
+    // The hub's own notice (`taken`): no client sends it, and it goes only to the clients that
+    // ask for it when they connect (Audience::noticeRooms()).
+    [[nodiscard]] bool isNotice() const { return senders == Senders(Sender::Hub); }
     // Whether an order in `status` may take this event.
     [[nodiscard]] bool allowedFrom(OrderStatus status) const;
 };

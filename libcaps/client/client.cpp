@@ -487,6 +487,11 @@ void Client::setAuth(const QJsonObject &auth)
     d->m_auth = auth;
 }
 
+void Client::setAuthValue(const QString &key, const QJsonValue &value)
+{
+    d->m_auth.insert(key, value);
+}
+
 void Client::connectToHub()
 {
     // Already connected, or an attempt is under way or scheduled: like socket.connect().

@@ -8,6 +8,7 @@
 #include <QByteArray>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QList>
 #include <QObject>
 #include <QStringList>
@@ -68,6 +69,8 @@ public:
     // Sent in every CONNECT packet (socket.io-client's `auth` option), with `recovery: true`
     // added unless `auth` has a `recovery` key: the client asks for connection state recovery.
     void setAuth(const QJsonObject &auth);
+    // One key of that object, the others kept (a token and the notices a driver asks for).
+    void setAuthValue(const QString &key, const QJsonValue &value);
 
     void connectToHub();
     void disconnectFromHub();

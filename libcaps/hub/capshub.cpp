@@ -171,6 +171,8 @@ void CapsHub::onConnection(ServerSocket *socket)
     // A recovered socket is in them already (its session kept its rooms): join() is a no-op.
     for (const QString &room : m_audience.roleRooms(who))
         socket->join(room);
+    for (const QString &room : m_audience.noticeRooms(who, socket->auth().value(QLatin1String("notices"))))
+        socket->join(room);
     // A client whose session could not be taken back (its hub died and this one lacks events
     // it missed) is still the driver of what its earlier socket took: once that socket is known
     // to be gone, its orders are this connection's to finish, as on one hub. Without this a

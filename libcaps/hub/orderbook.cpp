@@ -192,7 +192,9 @@ std::optional<OrderStatus> OrderBook::status(const QString &orderId) const
 
 QString OrderBook::taker(const QString &orderId) const
 {
-    return m_orders.value(orderId).taker;
+    // Not value(): that copies the whole entry, its latest event included, for one string.
+    const auto it = m_orders.constFind(orderId);
+    return it == m_orders.constEnd() ? QString() : it->taker;
 }
 
 } // namespace caps

@@ -9,8 +9,8 @@ namespace {
 
 using L = Audience::Listener;
 
-const QLatin1String kReservedPrefixes[]
-    = {QLatin1String("order:"), QLatin1String("customer:"), QLatin1String("tracked:"), QLatin1String("role:")};
+const QLatin1String kReservedPrefixes[] = {QLatin1String("order:"), QLatin1String("customer:"),
+                                           QLatin1String("tracked:"), QLatin1String("role:"), QLatin1String("notice:")};
 
 } // namespace
 
@@ -25,10 +25,14 @@ Audience::Listeners Audience::listeners(const QString &event) const
 QList<Audience::Clause> Audience::clauses(const Subject &subject) const
 {
     const Listeners who = listeners(subject.event);
+    // A notice goes only to the drivers who asked for it (noticeRooms()): the lab's clients know
+    // none, and sending each of them one more frame per order would be the whole cost of it.
+    const CapsEvent *e = m_catalogue->find(subject.event);
+    const bool notice = e && e->isNotice();
     QList<Clause> out;
     if (m_mode == Mode::Open) {
         if (who.testFlag(L::Drivers))
-            out.append({{}, {customersRoom()}});
+            out.append({notice ? QStringList{noticeRoom(subject.event)} : QStringList{}, {customersRoom()}});
         if (who.testFlag(L::Store) && !subject.store.isEmpty())
             out.append({{subject.store}, {}});
         if (who.testFlag(L::Trackers)) {
@@ -45,7 +49,7 @@ QList<Audience::Clause> Audience::clauses(const Subject &subject) const
     // One clause: a socket in several of its rooms gets the event once, live and on recovery.
     QStringList rooms;
     if (who.testFlag(L::Drivers))
-        rooms.append(roleRoom(Role::Driver));
+        rooms.append(notice ? noticeRoom(subject.event) : roleRoom(Role::Driver));
     if (who.testFlag(L::Store) && !subject.store.isEmpty())
         rooms.append(subject.store);
     if (who.testFlag(L::Trackers)) {
@@ -96,6 +100,30 @@ QStringList Audience::roleRooms(const std::optional<Principal> &principal) const
         break;
     }
     return {};
+}
+
+QStringList Audience::noticeRooms(const std::optional<Principal> &principal, const QJsonValue &asked) const
+{
+    // An array of names in a v5 client's auth; a v4 client (socket.io-client 2) has only its
+    // handshake query, so there a comma-separated string: `?notices=taken`.
+    QStringList names;
+    if (asked.isString())
+        names = asked.toString().split(QLatin1Char(','), Qt::SkipEmptyParts);
+    const QJsonArray array = asked.toArray();
+    for (const auto &name : array)
+        names.append(name.toString());
+    QStringList rooms;
+    for (const QString &name : std::as_const(names)) {
+        const CapsEvent *e = m_catalogue->find(name.trimmed());
+        if (!e || !e->isNotice() || !mayHear(principal, {e->name, {}, {}, {}}))
+            continue;
+        // Drivers only: in open mode anyone may ask, and the notice's clauses keep customers out.
+        if (!listeners(e->name).testFlag(L::Drivers))
+            continue;
+        if (!rooms.contains(noticeRoom(e->name)))
+            rooms.append(noticeRoom(e->name));
+    }
+    return rooms;
 }
 
 QStringList Audience::trackRooms(const std::optional<Principal> &principal, const QString &orderId,

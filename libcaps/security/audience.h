@@ -20,6 +20,7 @@
 #include "security/principal.h"
 
 #include <QFlags>
+#include <QJsonValue>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -73,6 +74,11 @@ public:
     [[nodiscard]] QStringList roleRooms(const std::optional<Principal> &principal) const;
     // The rooms `track` joins (and `untrack` leaves) for an order ID and / or a customer name
     // (either may be empty); the access policy has already checked that the token may track them.
+    // The rooms of the hub's notices that a socket asked for in its CONNECT auth (`notices`, an
+    // array of event names, or a comma-separated string) and whose listeners include it. What is not a notice of this
+    // catalogue, or not for this principal, is passed over: a client newer than the hub may ask
+    // for notices this hub does not have.
+    [[nodiscard]] QStringList noticeRooms(const std::optional<Principal> &principal, const QJsonValue &asked) const;
     [[nodiscard]] QStringList trackRooms(const std::optional<Principal> &principal, const QString &orderId,
                                          const QString &customer) const;
 
@@ -87,6 +93,8 @@ public:
     // only when it is that customer's).
     [[nodiscard]] static QString customerOrderRoom(const QString &orderId, const QString &customer);
     [[nodiscard]] static QString roleRoom(Role role) { return QLatin1String("role:") + roleName(role); }
+    // Those who asked for the hub's notice `event` (CapsEvent::isNotice()) and may hear it.
+    [[nodiscard]] static QString noticeRoom(const QString &event) { return QLatin1String("notice:") + event; }
     [[nodiscard]] static bool isReservedRoom(const QString &room);
 
 private:

@@ -36,8 +36,10 @@ const ask = (socket, event, argument) => new Promise((resolve) => socket.emit(ev
 const roundTrip = (socket) => ask(socket, 'untrack', { orderID: 'sentinel' });
 
 async function connect(name, token) {
-  // Every peer asks for recovery (auth.recovery), so that its rows test who hears what.
-  const socket = run.connect(url, name, { ...clientOptions, auth: { recovery: true, ...(token ? { token } : {}) } });
+  // Every peer asks for recovery (auth.recovery) and for the hub's notices, as the Qt driver
+  // does, so that its rows test who may hear what.
+  const socket = run.connect(url, name,
+    { ...clientOptions, auth: { recovery: true, notices: ['taken'], ...(token ? { token } : {}) } });
   await once(socket, 'connect');
   return socket;
 }

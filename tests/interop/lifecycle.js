@@ -2,7 +2,8 @@
 // The hub keeps an order's life, as unmodified socket.io-client peers see it: two drivers and a
 // vendor against caps-hub.
 //  - with acknowledgements (as the Qt agents): the first in-transit wins, the second driver is
-//    refused (retry: false) and hears `taken`; delivered before in-transit, or from the other
+//    refused (retry: false) and hears `taken`, which a driver that did not ask for it (as the
+//    lab's) does not; delivered before in-transit, or from the other
 //    driver, is refused; a repeat (once delivered, from either driver) is answered { ok, repeat }
 //    and not relayed;
 //  - lab-style (no acknowledgements, as the lab's driver.js): two drivers that both take every
@@ -14,7 +15,7 @@
 // --url2 puts the second driver on another hub of a cluster (the vendor and the first driver stay
 // on --url): the same checks then hold across hubs.
 
-const { option, ScriptRun, once, clientVersion } = require('./script');
+const { option, ScriptRun, once, clientVersion, noticesOptions } = require('./script');
 
 const url = option('url', 'http://127.0.0.1:3000') + option('namespace', '/caps');
 const url2 = option('url2', option('url', 'http://127.0.0.1:3000')) + option('namespace', '/caps');
@@ -25,8 +26,8 @@ setTimeout(() => run.fail('timed out'), 30000);
 
 const ask = (socket, event, payload) => new Promise((resolve) => socket.emit(event, payload, resolve));
 const order = (id) => ({ store, orderID: id, customer: 'Ada Lovelace', address: '1 Analytical Row' });
-const connect = async (name, at = url) => {
-  const socket = run.connect(at, name);
+const connect = async (name, at = url, options = noticesOptions()) => {
+  const socket = run.connect(at, name, options);
   await once(socket, 'connect');
   // The hub tells a sender without an acknowledgement of a refusal with an `error` event, which
   // socket.io-client 2 reports as its own 'error': expected here, for the lab-style drivers.
@@ -37,7 +38,7 @@ function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-async function withAcknowledgements(vendor, first, second) {
+async function withAcknowledgements(vendor, first, second, notAsking) {
   const heard = [];
   vendor.on('in-transit', (p) => heard.push(`in-transit ${p.orderID}`));
   vendor.on('delivered', (p) => heard.push(`delivered ${p.orderID}`));
@@ -45,6 +46,8 @@ async function withAcknowledgements(vendor, first, second) {
   const takenByFirst = [];
   second.on('taken', (p) => takenBySecond.push(p));
   first.on('taken', (p) => takenByFirst.push(p));
+  const takenByNotAsking = [];
+  notAsking.on('taken', (p) => takenByNotAsking.push(p));
 
   const id = `acked-${process.pid}`;
   const pickedUp = once(second, 'pickup');
@@ -74,6 +77,8 @@ async function withAcknowledgements(vendor, first, second) {
   expect(JSON.stringify(heard) === JSON.stringify([`in-transit ${id}`, `delivered ${id}`]),
     `the vendor heard ${JSON.stringify(heard)}`);
   expect(takenByFirst.length === 0, 'the taker was told its own order was taken');
+  await ask(notAsking, 'untrack', { orderID: 'sentinel' });
+  expect(takenByNotAsking.length === 0, 'a driver that asked for no notices was told the order was taken');
 }
 
 async function labStyle(vendor, drivers) {
@@ -112,7 +117,8 @@ async function labStyle(vendor, drivers) {
     vendor.emit('join', store);
     const first = await connect('first driver');
     const second = await connect('second driver', url2);
-    await withAcknowledgements(vendor, first, second);
+    const notAsking = await connect('driver asking for no notices', url2, {});
+    await withAcknowledgements(vendor, first, second, notAsking);
     await labStyle(vendor, [first, second]);
     run.finish(0, `OK lifecycle held for two drivers, with acknowledgements and lab-style (${orders} orders)`);
   } catch (e) {

@@ -87,4 +87,11 @@ class Checks {
   }
 }
 
-module.exports = { option, transportOptions, ScriptRun, io, clientVersion, once, Checks };
+// The client options that ask the hub for its notices (`taken`), as the Qt driver does: in the
+// CONNECT auth for socket.io-client 4, in the handshake query (comma-separated) for 2, which has
+// no auth. A lab client asks for none and hears none.
+function noticesOptions(names = ['taken']) {
+  return clientVersion === '2' ? { query: { notices: names.join(',') } } : { auth: { notices: names } };
+}
+
+module.exports = { option, transportOptions, ScriptRun, io, clientVersion, once, Checks, noticesOptions };

@@ -131,6 +131,8 @@ private:
         // Every peer asks for connection state recovery, so that the recovery rows test who
         // hears what, not who asked (RecoveryLog::isRequestedBy()).
         auth.insert(QStringLiteral("recovery"), true);
+        // And for the hub's notices, as the Qt driver does: the rows say who may hear them.
+        auth.insert(QStringLiteral("notices"), QJsonArray{QStringLiteral("taken")});
         p.client = std::make_unique<SioClient>(m_hub->server.serverPort(), auth);
         if (p.client->waitJoined())
             return true;
@@ -352,6 +354,12 @@ private Q_SLOTS:
         QSet<QString> rooms;
         for (const QString &room : audience.roleRooms(principal))
             rooms.insert(room);
+        // Every principal asks for every notice; it gets the rooms of those it may hear.
+        QJsonArray notices;
+        for (const CapsEvent &rule : audience.catalogue().events())
+            notices.append(rule.name);
+        for (const QString &room : audience.noticeRooms(principal, notices))
+            rooms.insert(room);
         if (principal.role == Role::Vendor)
             rooms.insert(principal.store);
         if (principal.role == Role::Customer || principal.role == Role::Admin) {
@@ -386,6 +394,7 @@ private Q_SLOTS:
         QTest::addRow("an order's room") << Audience::orderRoom("o-1") << true;
         QTest::addRow("a customer's room") << Audience::customerRoom(kBob) << true;
         QTest::addRow("a bound customer's order room") << Audience::customerOrderRoom("o-1", kBob) << true;
+        QTest::addRow("a notice's room") << Audience::noticeRoom(QStringLiteral("taken")) << true;
     }
 
     void reservedRoomsAreNoStores()

@@ -217,9 +217,11 @@ private:
         return frames;
     }
 
-    static bool join(WsPeer &peer, quint16 port)
+    // As the Qt agents connect: asking for the hub's notices (`taken`), unless `auth` says
+    // otherwise (a lab client sends none).
+    static bool join(WsPeer &peer, quint16 port, const QByteArray &auth = R"({"notices":["taken"]})")
     {
-        return peer.open(port) && peer.connectNamespace("/caps").startsWith("40/caps,");
+        return peer.open(port) && peer.connectNamespace("/caps", auth).startsWith("40/caps,");
     }
 
     // Lets the hub process what was sent, then checks nothing else arrived.
@@ -339,6 +341,35 @@ private slots:
         vendor.sendBinary("PNG");
         QCOMPARE(driver.next(), QString(R"(451-/caps,["pickup",{"store":"s","label":{"_placeholder":true,"num":0}}])"));
         QCOMPARE(driver.nextBinary(), QByteArray("PNG"));
+    }
+
+    // The hub's `taken` goes only to sockets that asked for it when they connected: the lab's
+    // clients know no such event, and the notice would be one more frame per order to each of
+    // them. What is not a notice, or not this hub's, is passed over; the request is in a v5
+    // client's auth (a v4 client's handshake query is tst_hubinterop's, socket.io-client 2).
+    void takenGoesOnlyToThoseWhoAsk()
+    {
+        auto hub = startHub();
+        QVERIFY(hub);
+        const quint16 port = hub->server.serverPort();
+        WsPeer vendor, taker, asking, asString, lab, wrongAsk;
+        QVERIFY(join(vendor, port, {}));
+        QVERIFY(join(taker, port, {}));
+        QVERIFY(join(asking, port));
+        QVERIFY(join(asString, port, R"({"notices":"pickup, taken"})"));
+        QVERIFY(join(lab, port, {}));
+        QVERIFY(join(wrongAsk, port, R"({"notices":["pickup","in-transit","no-such-notice",7]})"));
+        vendor.send(R"(42/caps,["join","1-206-flowers"])");
+        QVERIFY(quiet({&vendor}, 100));
+        const QList<WsPeer *> all{&vendor, &taker, &asking, &asString, &lab, &wrongAsk};
+        vendor.send(frame("pickup"));
+        for (WsPeer *p : all)
+            QCOMPARE(p->next(), frame("pickup"));
+        taker.send(frame("in-transit"));
+        QCOMPARE(vendor.next(), frame("in-transit"));
+        QCOMPARE(describe(asking.next()), QStringLiteral("taken o-1"));
+        QCOMPARE(describe(asString.next()), QStringLiteral("taken o-1"));
+        QVERIFY(quiet({&vendor, &taker, &asking, &asString, &lab, &wrongAsk}));
     }
 
     void customerTracking()
