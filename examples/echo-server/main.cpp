@@ -77,6 +77,8 @@ int serve(QCoreApplication &app, auto &server, const caps::ServerCommandLine::En
 
 int main(int argc, char *argv[])
 {
+    // --event-loop: epoll (ours) by default, so that the conformance suites run on it too.
+    caps::ServerCommandLine::installEventDispatcher(argc, argv);
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Code Academy"));
     QCoreApplication::setApplicationName(QStringLiteral("caps-echo-server"));

@@ -2,12 +2,47 @@
 
 #include "security/securityoptions.h"
 #include "server/corspolicy.h"
+#include "server/epolleventdispatcher.h"
 
 #include <QCommandLineParser>
 
 #include <functional>
+#include <memory>
 
 namespace caps {
+
+namespace {
+
+const QString kEpoll = QStringLiteral("epoll");
+const QString kQt = QStringLiteral("qt");
+
+} // namespace
+
+QStringList ServerCommandLine::eventLoops()
+{
+    return {kEpoll, kQt};
+}
+
+void ServerCommandLine::installEventDispatcher(int argc, char **argv)
+{
+    // QCommandLineParser's forms: --event-loop VALUE, --event-loop=VALUE; the last one counts.
+    QString chosen = kEpoll;
+    const QByteArray name("--event-loop");
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--")
+            break;
+        if (arg == name && i + 1 < argc)
+            chosen = QString::fromLocal8Bit(argv[++i]);
+        else if (arg.startsWith(name + '='))
+            chosen = QString::fromLocal8Bit(arg.mid(name.size() + 1));
+    }
+    if (chosen != kEpoll)
+        return; // `qt`, or a value read() refuses
+    auto dispatcher = std::make_unique<EpollEventDispatcher>();
+    if (dispatcher->isValid())
+        QCoreApplication::setEventDispatcher(dispatcher.release());
+}
 
 void ServerCommandLine::addTo(QCommandLineParser &parser) const
 {
@@ -41,6 +76,11 @@ void ServerCommandLine::addTo(QCommandLineParser &parser) const
             "repeatable (default %1).")
              .arg(m_defaults.corsOrigins.isEmpty() ? tr("none") : m_defaults.corsOrigins.join(QLatin1String(", "))),
          QStringLiteral("origin")},
+        {QStringLiteral("event-loop"),
+         tr("How the server waits for its connections: epoll (asks the kernel for the ready ones only) or qt (Qt's "
+            "own loop, which polls every connection in each pass; default %1).")
+             .arg(kEpoll),
+         QStringLiteral("loop"), kEpoll},
     });
     if (m_defaults.allowEio3)
         parser.addOption({QStringLiteral("no-eio3"),
@@ -89,6 +129,8 @@ Result<ServerCommandLine::Endpoint> ServerCommandLine::read(const QCommandLinePa
                 return R::failure(tr("--cors-origin: not an origin (scheme://host[:port], or *): \"%1\"").arg(origin));
         }
     }
+    if (const QString loop = parser.value(QStringLiteral("event-loop")); !eventLoops().contains(loop))
+        return R::failure(tr("--event-loop: not %1: \"%2\"").arg(eventLoops().join(tr(" or ")), loop));
     read.allowEio3
         = m_defaults.allowEio3 ? !parser.isSet(QStringLiteral("no-eio3")) : parser.isSet(QStringLiteral("allow-eio3"));
     options = read;

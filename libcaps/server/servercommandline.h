@@ -2,9 +2,11 @@
 
 // The command line every CAPS server program shares (caps-hub, caps-echo-server):
 //   --port  --host  --ping-interval  --ping-timeout  --connect-timeout  --recovery-window  --recovery-max-bytes
-//   --cors-origin (repeatable)
+//   --cors-origin (repeatable)  --event-loop
 //   and --allow-eio3 or --no-eio3, whichever turns the program's default around
 //
+//   caps::ServerCommandLine::installEventDispatcher(argc, argv);   // first, before the app exists
+//   QCoreApplication app(argc, argv);
 //   caps::ServerCommandLine serverOptions({.recoveryWindow = 120000});
 //   serverOptions.addTo(parser);  parser.process(app);
 //   caps::ServerOptions options;
@@ -48,6 +50,15 @@ public:
     explicit ServerCommandLine(const Defaults &defaults)
         : m_defaults(defaults)
     { }
+
+    // The event loops a server can run on: `epoll` (EpollEventDispatcher, the default on Linux)
+    // or `qt` (Qt's own dispatcher, which polls every socket in each pass).
+    [[nodiscard]] static QStringList eventLoops();
+    // Installs the event dispatcher that --event-loop names for the main thread. It must run
+    // before the QCoreApplication exists, so before the parser has read anything: it reads the
+    // one option from argv itself, and read() refuses a value that is not one of eventLoops()
+    // (nothing is installed for it here, and the program then stops with that error).
+    static void installEventDispatcher(int argc, char **argv);
 
     void addTo(QCommandLineParser &parser) const;
     // Sets the timings and the recovery options in `options`; the address to listen on.
