@@ -8,6 +8,7 @@
 #include <QVarLengthArray>
 
 #include <algorithm>
+#include <utility>
 
 namespace caps {
 
@@ -48,7 +49,15 @@ struct InMemoryAdapter::Resolved
 {
     bool everyone = false; // no rooms: every socket
     QVarLengthArray<const QSet<ServerSocket *> *, 4> rooms; // those of its rooms that exist
+    QVarLengthArray<ServerSocket *, 4> sockets; // those of its rooms that are a socket's own
     QVarLengthArray<const QSet<ServerSocket *> *, 4> excluded;
+    QVarLengthArray<ServerSocket *, 4> excludedSockets;
+
+    [[nodiscard]] bool excludes(ServerSocket *s) const
+    {
+        return std::any_of(excluded.cbegin(), excluded.cend(), [s](const auto *room) { return room->contains(s); })
+            || excludedSockets.contains(s);
+    }
 };
 
 InMemoryAdapter::InMemoryAdapter(const std::optional<RecoveryLog::Options> &recovery, QObject *parent)
@@ -76,12 +85,24 @@ InMemoryAdapter::Member &InMemoryAdapter::member(ServerSocket *socket)
     return it.value();
 }
 
+bool InMemoryAdapter::isOwnRoom(const ServerSocket *socket, const QString &room)
+{
+    return room == socket->id();
+}
+
 void InMemoryAdapter::join(ServerSocket *socket, Member &member, const QString &room, qint64 since)
 {
-    if (member.rooms.contains(room))
-        return;
-    member.rooms.append(room);
-    m_rooms[room].insert(socket);
+    if (isOwnRoom(socket, room)) {
+        if (member.inOwnRoom)
+            return;
+        member.inOwnRoom = true;
+        m_ownRooms.insert(room, socket);
+    } else {
+        if (member.rooms.contains(room))
+            return;
+        member.rooms.append(room);
+        m_rooms[room].insert(socket);
+    }
     if (m_recovery && socket->takesOffsets())
         member.joinedAt.insert(room, since >= 0 ? since : m_recovery->nextOffset());
     emit roomJoined(socket, room);
@@ -96,6 +117,11 @@ void InMemoryAdapter::addAll(ServerSocket *socket, const QStringList &rooms)
 
 void InMemoryAdapter::removeFromRoom(ServerSocket *socket, const QString &room)
 {
+    if (isOwnRoom(socket, room)) {
+        if (const auto own = m_ownRooms.find(room); own != m_ownRooms.end() && own.value() == socket)
+            m_ownRooms.erase(own);
+        return;
+    }
     const auto it = m_rooms.find(room);
     if (it == m_rooms.end())
         return;
@@ -107,7 +133,9 @@ void InMemoryAdapter::removeFromRoom(ServerSocket *socket, const QString &room)
 void InMemoryAdapter::del(ServerSocket *socket, const QString &room)
 {
     const auto member = m_members.find(socket);
-    if (member == m_members.end() || !member->rooms.removeOne(room))
+    if (member == m_members.end())
+        return;
+    if (isOwnRoom(socket, room) ? !std::exchange(member->inOwnRoom, false) : !member->rooms.removeOne(room))
         return;
     member->joinedAt.remove(room);
     removeFromRoom(socket, room);
@@ -119,9 +147,11 @@ void InMemoryAdapter::delAll(ServerSocket *socket)
     const auto member = m_members.find(socket);
     if (member == m_members.end())
         return;
-    const QStringList rooms = std::move(member->rooms);
+    QStringList rooms = std::move(member->rooms);
+    if (member->inOwnRoom)
+        rooms.prepend(socket->id());
     m_members.erase(member);
-    for (const QString &room : rooms) {
+    for (const QString &room : std::as_const(rooms)) {
         removeFromRoom(socket, room);
         emit roomLeft(socket, room);
     }
@@ -130,18 +160,29 @@ void InMemoryAdapter::delAll(ServerSocket *socket)
 QSet<QString> InMemoryAdapter::socketRooms(const ServerSocket *socket) const
 {
     const auto it = m_members.constFind(key(socket));
-    return it == m_members.constEnd() ? QSet<QString>() : QSet<QString>(it->rooms.cbegin(), it->rooms.cend());
+    if (it == m_members.constEnd())
+        return {};
+    QSet<QString> rooms(it->rooms.cbegin(), it->rooms.cend());
+    if (it->inOwnRoom)
+        rooms.insert(socket->id());
+    return rooms;
 }
 
 bool InMemoryAdapter::isIn(const ServerSocket *socket, const QString &room) const
 {
     const auto it = m_members.constFind(key(socket));
-    return it != m_members.constEnd() && it->rooms.contains(room);
+    if (it == m_members.constEnd())
+        return false;
+    return isOwnRoom(socket, room) ? it->inOwnRoom : it->rooms.contains(room);
 }
 
 QSet<ServerSocket *> InMemoryAdapter::sockets(const QString &room) const
 {
-    return m_rooms.value(room);
+    // A room may be named like a socket's id and joined by others too (socket.io allows it).
+    QSet<ServerSocket *> out = m_rooms.value(room);
+    if (const auto own = m_ownRooms.constFind(room); own != m_ownRooms.constEnd())
+        out.insert(own.value());
+    return out;
 }
 
 InMemoryAdapter::Resolved InMemoryAdapter::resolve(const BroadcastTarget &target) const
@@ -149,26 +190,27 @@ InMemoryAdapter::Resolved InMemoryAdapter::resolve(const BroadcastTarget &target
     Resolved resolved;
     resolved.everyone = target.rooms.isEmpty();
     for (const QString &room : target.rooms) {
-        const auto it = m_rooms.constFind(room);
-        if (it != m_rooms.constEnd())
+        if (const auto it = m_rooms.constFind(room); it != m_rooms.constEnd())
             resolved.rooms.append(&it.value());
+        if (const auto own = m_ownRooms.constFind(room); own != m_ownRooms.constEnd())
+            resolved.sockets.append(own.value());
     }
     for (const QString &room : target.exceptRooms) {
-        const auto it = m_rooms.constFind(room);
-        if (it != m_rooms.constEnd())
+        if (const auto it = m_rooms.constFind(room); it != m_rooms.constEnd())
             resolved.excluded.append(&it.value());
+        if (const auto own = m_ownRooms.constFind(room); own != m_ownRooms.constEnd())
+            resolved.excludedSockets.append(own.value());
     }
     return resolved;
 }
 
 bool InMemoryAdapter::reaches(const Resolved &target, ServerSocket *socket)
 {
-    if (!target.everyone && std::none_of(target.rooms.cbegin(), target.rooms.cend(), [socket](const auto *room) {
-            return room->contains(socket);
-        }))
+    if (!target.everyone && !target.sockets.contains(socket)
+        && std::none_of(target.rooms.cbegin(), target.rooms.cend(),
+                        [socket](const auto *room) { return room->contains(socket); }))
         return false;
-    return std::none_of(target.excluded.cbegin(), target.excluded.cend(),
-                        [socket](const auto *room) { return room->contains(socket); });
+    return !target.excludes(socket);
 }
 
 QList<ServerSocket *> InMemoryAdapter::recipients(const QList<BroadcastTarget> &targets) const
@@ -183,10 +225,8 @@ QList<ServerSocket *> InMemoryAdapter::recipients(const QList<BroadcastTarget> &
     for (qsizetype i = 0; i < resolved.size(); ++i) {
         const Resolved &target = resolved.at(i);
         const auto admit = [&](ServerSocket *s) {
-            for (const QSet<ServerSocket *> *room : target.excluded) {
-                if (room->contains(s))
-                    return false;
-            }
+            if (target.excludes(s))
+                return false;
             for (qsizetype j = 0; j < i; ++j) {
                 if (reaches(resolved.at(j), s))
                     return false;
@@ -199,24 +239,32 @@ QList<ServerSocket *> InMemoryAdapter::recipients(const QList<BroadcastTarget> &
                 if (admit(it.key()))
                     out.append(it.key());
             }
-        } else if (target.rooms.size() == 1) {
+        } else if (target.rooms.size() == 1 && target.sockets.isEmpty()) {
             const QSet<ServerSocket *> &room = *target.rooms.first();
             out.reserve(out.size() + room.size());
             for (ServerSocket *s : room) {
                 if (admit(s))
                     out.append(s);
             }
+        } else if (target.rooms.isEmpty() && target.sockets.size() == 1) {
+            // One socket by its id (a direct emit): no set to build.
+            if (admit(target.sockets.first()))
+                out.append(target.sockets.first());
         } else {
             // A socket in several of the rooms gets the packet once.
             QSet<ServerSocket *> seen;
-            for (const QSet<ServerSocket *> *room : target.rooms) {
-                for (ServerSocket *s : *room) {
-                    if (!seen.contains(s) && admit(s)) {
-                        seen.insert(s);
-                        out.append(s);
-                    }
+            const auto take = [&](ServerSocket *s) {
+                if (!seen.contains(s) && admit(s)) {
+                    seen.insert(s);
+                    out.append(s);
                 }
+            };
+            for (const QSet<ServerSocket *> *room : target.rooms) {
+                for (ServerSocket *s : *room)
+                    take(s);
             }
+            for (ServerSocket *s : target.sockets)
+                take(s);
         }
     }
     return out;

@@ -104,6 +104,44 @@ private slots:
             << L{{{"red"}, {}}, {{}, {"red"}}} << QStringList{"a", "b", "c", "d"};
         QTest::addRow("everyone but red, then red but b")
             << L{{{}, {"red"}}, {{"red"}, {"b"}}} << QStringList{"a", "c", "d"};
+        // The sockets' own rooms are kept apart from the others (no set of one per socket).
+        QTest::addRow("one socket by its id") << L{{{"d"}, {}}} << QStringList{"d"};
+        QTest::addRow("a socket's id and a room") << L{{{"d", "blue"}, {}}} << QStringList{"b", "c", "d"};
+        QTest::addRow("a room but one socket by its id") << L{{{"red"}, {"a"}}} << QStringList{"b"};
+        QTest::addRow("ids in two targets, each once") << L{{{"a"}, {}}, {{"a", "d"}, {}}} << QStringList{"a", "d"};
+    }
+
+    // A socket's own room as socket.io has it: a room like the others, which others may join
+    // (then a broadcast to the id reaches them too) and the socket may leave.
+    void ownRooms()
+    {
+        InMemoryAdapter adapter;
+        auto a = socket("a"), b = socket("b");
+        QStringList events;
+        connect(&adapter, &caps::Adapter::roomJoined, this,
+                [&](ServerSocket *s, const QString &room) { events.append(s->id() + "+" + room); });
+        connect(&adapter, &caps::Adapter::roomLeft, this,
+                [&](ServerSocket *s, const QString &room) { events.append(s->id() + "-" + room); });
+        adapter.addAll(a.get(), {"a"});
+        adapter.addAll(b.get(), {"b", "a"}); // b joins a room named after a's id
+        QVERIFY(adapter.isIn(a.get(), "a"));
+        QVERIFY(adapter.isIn(b.get(), "a"));
+        QVERIFY(!adapter.isIn(a.get(), "b"));
+        QCOMPARE(adapter.sockets("a"), (QSet<ServerSocket *>{a.get(), b.get()}));
+        QCOMPARE(adapter.socketRooms(b.get()), (QSet<QString>{"a", "b"}));
+        QCOMPARE(reached(adapter, {BroadcastTarget{{"a"}, {}}}), (QSet<ServerSocket *>{a.get(), b.get()}));
+        QCOMPARE(reached(adapter, {BroadcastTarget{{}, {"a"}}}), QSet<ServerSocket *>{});
+
+        adapter.del(a.get(), "a"); // a leaves its own room
+        adapter.del(a.get(), "a"); // not in it any more: nothing changes
+        QVERIFY(!adapter.isIn(a.get(), "a"));
+        QCOMPARE(adapter.socketRooms(a.get()), QSet<QString>{});
+        QCOMPARE(reached(adapter, {BroadcastTarget{{"a"}, {}}}), QSet<ServerSocket *>{b.get()});
+        adapter.addAll(a.get(), {"a"});
+        adapter.delAll(b.get());
+        QCOMPARE(adapter.sockets("b"), QSet<ServerSocket *>{});
+        QCOMPARE(adapter.sockets("a"), QSet<ServerSocket *>{a.get()});
+        QCOMPARE(events, (QStringList{"a+a", "b+b", "b+a", "a-a", "a+a", "b-b", "b-a"}));
     }
 
     void broadcastTargets()
