@@ -84,8 +84,7 @@ void OrderBook::undo(const Undo &undo)
     if (it == m_orders.end())
         return;
     if (!undo.status && it->latest.event.isEmpty()) {
-        m_age.erase(it->sequence);
-        m_orders.erase(it);
+        m_orders.erase(it); // its entry in m_age is stale now
         return;
     }
     it->status = undo.status.value_or(OrderStatus::Unknown);
@@ -99,10 +98,11 @@ OrderBook::Entry &OrderBook::touch(const QString &orderId)
         it = m_orders.insert(orderId, Entry{});
     else if (it->sequence == m_sequence)
         return *it; // already the newest (apply() then remember() of one event)
-    else
-        m_age.erase(it->sequence);
     it->sequence = ++m_sequence;
-    m_age.emplace(it->sequence, orderId);
+    m_age.emplace_back(it->sequence, orderId);
+    // Stale entries may not outnumber the live ones: each is a string for nothing.
+    if (m_age.size() > 2 * size_t(m_orders.size()) + 64)
+        std::erase_if(m_age, [this](const std::pair<quint64, QString> &entry) { return isStale(entry); });
     return *it;
 }
 
@@ -118,16 +118,22 @@ void OrderBook::remember(const HubEvent &event)
     forgetBeyondLimits();
 }
 
+bool OrderBook::isStale(const std::pair<quint64, QString> &entry) const
+{
+    const auto it = m_orders.constFind(entry.second);
+    return it == m_orders.constEnd() || it->sequence != entry.first;
+}
+
 void OrderBook::forgetBeyondLimits()
 {
     while (!m_age.empty() && (m_orders.size() > std::max(1, m_limits.maxOrders) || m_bytes > m_limits.maxBytes)) {
-        const auto oldest = m_age.begin();
-        const auto it = m_orders.find(oldest->second);
-        if (it != m_orders.end()) {
+        const std::pair<quint64, QString> oldest = std::move(m_age.front());
+        m_age.pop_front();
+        const auto it = m_orders.find(oldest.second);
+        if (it != m_orders.end() && it->sequence == oldest.first) {
             m_bytes -= it->latest.payloadJson.size();
             m_orders.erase(it);
         }
-        m_age.erase(oldest);
     }
 }
 

@@ -7,8 +7,9 @@
 #include <QList>
 #include <QString>
 
-#include <map>
+#include <deque>
 #include <optional>
+#include <utility>
 
 namespace caps {
 
@@ -90,12 +91,16 @@ private:
     };
 
     Entry &touch(const QString &orderId);
+    [[nodiscard]] bool isStale(const std::pair<quint64, QString> &entry) const;
     void forgetBeyondLimits();
 
     Limits m_limits;
     const EventCatalogue *m_catalogue;
     QHash<QString, Entry> m_orders; // by orderID
-    std::map<quint64, QString> m_age; // sequence -> orderID, oldest first
+    // (sequence, orderID), oldest first. An order touched again gets a new entry and its old
+    // one goes stale (its sequence no longer the order's), to be skipped or compacted away: a
+    // tree node freed and allocated per event was 5 % of the hub's time under real clients.
+    std::deque<std::pair<quint64, QString>> m_age;
     quint64 m_sequence = 0;
     qint64 m_bytes = 0;
 };

@@ -1,0 +1,108 @@
+// caps::OrderBook: the lifecycle it enforces (tst_capshub has it on the wire) and its bounds:
+// past maxOrders orders or maxBytes of payload text the least recently touched are forgotten,
+// however often the others were touched since (each touch leaves an entry behind that must not
+// count as the order's), and an undone new order leaves nothing behind.
+
+#include "catalogue/eventcatalogue.h"
+#include "hub/orderbook.h"
+
+#include <QtTest>
+
+using caps::EventCatalogue;
+using caps::HubEvent;
+using caps::OrderBook;
+using caps::OrderStatus;
+
+class TestOrderBook : public QObject
+{
+    Q_OBJECT
+
+    static const caps::CapsEvent &event(const QString &name) { return *EventCatalogue::standard().find(name); }
+
+    static HubEvent hubEvent(const QString &name, const QString &orderId, const QByteArray &payloadJson = "{}")
+    {
+        HubEvent e;
+        e.event = name;
+        e.orderId = orderId;
+        e.payloadJson = payloadJson;
+        return e;
+    }
+
+    static void pickup(OrderBook &book, const QString &orderId, const QByteArray &payloadJson = "{}")
+    {
+        book.apply(event(EventCatalogue::kPickup), orderId, QStringLiteral("vendor"));
+        book.remember(hubEvent(EventCatalogue::kPickup, orderId, payloadJson));
+    }
+
+private slots:
+    void lifecycle()
+    {
+        OrderBook book(OrderBook::Limits{});
+        pickup(book, "o-1");
+        QCOMPARE(book.status("o-1"), std::optional(OrderStatus::Ordered));
+        QCOMPARE(book.check(event(EventCatalogue::kInTransit), "o-1", "d1").verdict, OrderBook::Verdict::Apply);
+        book.apply(event(EventCatalogue::kInTransit), "o-1", "d1");
+        QCOMPARE(book.taker("o-1"), QString("d1"));
+        QCOMPARE(book.check(event(EventCatalogue::kInTransit), "o-1", "d1").verdict, OrderBook::Verdict::Repeat);
+        QCOMPARE(book.check(event(EventCatalogue::kDelivered), "o-1", "d2").verdict, OrderBook::Verdict::Refuse);
+        QCOMPARE(book.check(event(EventCatalogue::kCancel), "o-1", "v").verdict, OrderBook::Verdict::Refuse);
+        book.apply(event(EventCatalogue::kDelivered), "o-1", "d1");
+        QCOMPARE(book.status("o-1"), std::optional(OrderStatus::Delivered));
+        // Delivered is past in-transit: a late in-transit from the taker is a repeat.
+        QCOMPARE(book.check(event(EventCatalogue::kInTransit), "o-1", "d1").verdict, OrderBook::Verdict::Repeat);
+        QCOMPARE(book.taker("nobody"), QString());
+    }
+
+    void forgetsTheLeastRecentlyTouched()
+    {
+        OrderBook book(OrderBook::Limits{3, qint64(1) << 30});
+        for (const char *id : {"a", "b", "c"})
+            pickup(book, id);
+        // Touch "a" and "c" many times: their old entries must not make it the oldest, nor pile up.
+        for (int i = 0; i < 500; ++i)
+            book.remember(hubEvent(EventCatalogue::kPickup, i % 2 ? "a" : "c"));
+        pickup(book, "d"); // over the limit: "b" is the least recently touched
+        QCOMPARE(book.size(), 3);
+        QVERIFY(!book.status("b"));
+        for (const char *id : {"a", "c", "d"})
+            QVERIFY2(book.status(id), id);
+        pickup(book, "e"); // then "c" (touched just before "a", last)
+        QVERIFY(!book.status("c"));
+        QVERIFY(book.status("a") && book.status("d") && book.status("e"));
+    }
+
+    void forgetsPastTheBytesLimit()
+    {
+        OrderBook book(OrderBook::Limits{100, 10});
+        pickup(book, "a", "12345");
+        pickup(book, "b", "12345");
+        QCOMPARE(book.bytes(), 10);
+        pickup(book, "c", "123");
+        QVERIFY(!book.status("a"));
+        QCOMPARE(book.bytes(), 8);
+        // A larger payload for "b" replaces its old one in the count.
+        book.remember(hubEvent(EventCatalogue::kPickup, "b", "1234567"));
+        QCOMPARE(book.bytes(), 10);
+    }
+
+    void undoOfANewOrderLeavesNothing()
+    {
+        OrderBook book(OrderBook::Limits{2, qint64(1) << 30});
+        pickup(book, "a");
+        const OrderBook::Undo undo = book.apply(event(EventCatalogue::kPickup), "new", "vendor");
+        QCOMPARE(book.size(), 2);
+        book.undo(undo);
+        QCOMPARE(book.size(), 1);
+        QVERIFY(!book.status("new"));
+        // Its left-over recency entry does not count: two more orders fit with "a" gone first.
+        pickup(book, "b");
+        QCOMPARE(book.size(), 2);
+        QVERIFY(book.status("a") && book.status("b"));
+        pickup(book, "c");
+        QVERIFY(!book.status("a"));
+        QVERIFY(book.status("b") && book.status("c"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOrderBook)
+#include "tst_orderbook.moc"
