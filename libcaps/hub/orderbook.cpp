@@ -100,8 +100,9 @@ OrderBook::Entry &OrderBook::touch(const QString &orderId)
         return *it; // already the newest (apply() then remember() of one event)
     it->sequence = ++m_sequence;
     m_age.emplace_back(it->sequence, orderId);
-    // Stale entries may not outnumber the live ones: each is a string for nothing.
-    if (m_age.size() > 2 * size_t(m_orders.size()) + 64)
+    // Stale entries are bounded: a few per live order (each event of an order leaves one; a
+    // full book's evictions skip them from the front), compacted, one lookup each, rarely.
+    if (m_age.size() > 4 * size_t(m_orders.size()) + 1024)
         std::erase_if(m_age, [this](const std::pair<quint64, QString> &entry) { return isStale(entry); });
     return *it;
 }
