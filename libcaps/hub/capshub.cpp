@@ -52,6 +52,7 @@ CapsHub::CapsHub(Namespace *nsp, const Options &options, QObject *parent)
         discardStalePickups();
     }
     connect(nsp, &Namespace::connection, this, &CapsHub::onConnection);
+    nsp->setEventHandler(this, [this](const ServerEvent &event) { onEvent(event); });
 }
 
 CapsHub::~CapsHub() = default;
@@ -185,7 +186,7 @@ void CapsHub::onConnection(ServerSocket *socket)
         if (m_options.announceTakerLeft)
             m_options.announceTakerLeft(taker);
     }
-    connect(socket, &ServerSocket::eventReceived, this, &CapsHub::onEvent);
+    // Its events come through the namespace's event handler (the constructor's).
 }
 
 std::optional<Principal> CapsHub::principalOf(const ServerSocket *socket) const

@@ -18,8 +18,7 @@ ClientConnection::ClientConnection(EngineSession *session, Server *server)
     , m_rateLimiter(server->options().eventsPerSecond, server->options().eventBurst)
 {
     m_clock.start();
-    connect(session, &EngineSession::messageReceived, this, &ClientConnection::onMessage);
-    connect(session, &EngineSession::closed, this, &ClientConnection::onEngineClosed);
+    session->setReceiver(this);
     // Socket.IO v4 (socket.io 2.x): the main namespace is joined as soon as the session opens.
     if (isV4())
         onConnect(sio::Packet::connect(QStringLiteral("/")));
@@ -38,7 +37,11 @@ void ClientConnection::onConnectTimeout()
     }
 }
 
-ClientConnection::~ClientConnection() = default;
+ClientConnection::~ClientConnection()
+{
+    if (m_session)
+        m_session->setReceiver(nullptr);
+}
 
 EngineSession *ClientConnection::session() const
 {
@@ -145,13 +148,16 @@ void ClientConnection::onConnect(const sio::Packet &packet)
 void ClientConnection::open(Namespace *nsp, const Namespace::Admission &admission, const sio::Packet &reply)
 {
     auto *socket = new ServerSocket(admission.socket, nsp, this);
-    m_sockets.append({nsp->name(), socket});
-    connect(socket, &ServerSocket::disconnected, this,
-            [this, socket] { m_sockets.removeIf([socket](const auto &entry) { return entry.second == socket; }); });
+    m_sockets.append({nsp->name(), socket}); // until forgetSocket(), from its handleClose()
     send(reply);
     // After the CONNECT: a client drops events that come before it (socket.io-client would
     // buffer them, but not every client does), so accept() sends the missed ones only now.
     nsp->accept(socket, admission);
+}
+
+void ClientConnection::forgetSocket(const ServerSocket *socket)
+{
+    m_sockets.removeIf([socket](const auto &entry) { return entry.second == socket; });
 }
 
 ServerSocket *ClientConnection::socket(const QString &nsp) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/socketio.h"
+#include "server/enginesession.h"
 #include "server/namespace.h"
 
 #include "security/ratelimiter.h"
@@ -12,7 +13,6 @@
 
 namespace caps {
 
-class EngineSession;
 class Server;
 class ServerSocket;
 struct OutgoingMessage;
@@ -20,7 +20,7 @@ struct OutgoingMessage;
 // The Socket.IO side of one Engine.IO session (socket.io's Client): decodes its messages,
 // opens and routes to one ServerSocket per joined namespace, and closes a connection that
 // joins none within connectTimeout.
-class ClientConnection : public QObject
+class ClientConnection : public QObject, private EngineSession::Receiver
 {
     Q_OBJECT
 public:
@@ -29,6 +29,8 @@ public:
 
     [[nodiscard]] EngineSession *session() const;
     [[nodiscard]] ServerSocket *socket(const QString &nsp) const;
+    // A socket of this connection closed (ServerSocket::handleClose() calls it).
+    void forgetSocket(const ServerSocket *socket);
 
     void send(const sio::Packet &packet);
     void send(const OutgoingMessage &message);
@@ -41,6 +43,8 @@ public:
     [[nodiscard]] qint64 connectedMs() const { return m_clock.elapsed(); }
 
 private:
+    void engineMessage(const QByteArray &data, bool binary) override { onMessage(data, binary); }
+    void engineClosed(const QString &reason) override { onEngineClosed(reason); }
     void onMessage(const QByteArray &data, bool binary);
     void onPacket(const sio::Packet &packet);
     void onConnect(const sio::Packet &packet);

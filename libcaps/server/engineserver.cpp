@@ -281,8 +281,13 @@ EngineSession *EngineServer::createSession(int protocol, bool base64)
         sid = generateId();
     auto *session = new EngineSession(sid, protocol, base64, this);
     m_sessions.insert(sid, session);
-    connect(session, &EngineSession::closed, this, [this, sid] { m_sessions.remove(sid); });
     return session;
+}
+
+void EngineServer::forgetSession(EngineSession *session)
+{
+    if (const auto it = m_sessions.find(session->id()); it != m_sessions.end() && it.value() == session)
+        m_sessions.erase(it);
 }
 
 QString EngineServer::generateId() const

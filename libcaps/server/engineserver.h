@@ -60,6 +60,9 @@ public:
     // (EngineSession::queueFrame()): one posted call writes them all, rather than one per session.
     void scheduleFrameFlush(EngineSession *session);
     void forgetFrameFlush(EngineSession *session);
+    // A session closed: its sid is free (EngineSession calls this, instead of a connection
+    // from every session's closed()).
+    void forgetSession(EngineSession *session);
 
     // Milliseconds on the clock those deadlines run on.
     [[nodiscard]] qint64 elapsed() const { return m_clock.elapsed(); }

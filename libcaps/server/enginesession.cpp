@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <utility>
+
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -566,6 +568,8 @@ void EngineSession::onPacket(const eio::Packet &packet)
             schedulePing();
         break;
     case eio::PacketType::Message:
+        if (m_receiver)
+            m_receiver->engineMessage(packet.data, packet.binary);
         emit messageReceived(packet.data, packet.binary);
         break;
     case eio::PacketType::Close:
@@ -705,6 +709,10 @@ void EngineSession::onClose(const QString &reason)
     }
     m_buffer.clear();
     m_bufferedBytes = 0;
+    // The server first (its sid may not find a closed session), then the receiver, then the rest.
+    m_server->forgetSession(this);
+    if (Receiver *receiver = std::exchange(m_receiver, nullptr))
+        receiver->engineClosed(reason);
     emit closed(reason);
     deleteLater();
 }

@@ -51,6 +51,21 @@ public:
         bool secure = false;
     };
 
+    // Who takes the session's messages and its close by a direct call: the Socket.IO layer's
+    // ClientConnection, one per session. A signal connection each way cost every idle
+    // connection some 300 bytes; the signals below are still emitted for anyone else (the Admin
+    // UI, tests, the echo example). Set it to null before the receiver goes.
+    class Receiver
+    {
+    public:
+        virtual void engineMessage(const QByteArray &data, bool binary) = 0;
+        virtual void engineClosed(const QString &reason) = 0;
+
+    protected:
+        ~Receiver() = default;
+    };
+    void setReceiver(Receiver *receiver) { m_receiver = receiver; }
+
     [[nodiscard]] QString id() const { return m_sid; }
     // The end of this pass of the event loop: the frames queued in it go (EngineServer calls it).
     void flushFramesNow();
@@ -136,6 +151,7 @@ private:
 
     const QString m_sid;
     EngineServer *const m_server;
+    Receiver *m_receiver = nullptr;
     const ServerOptions &m_options;
     const int m_protocol;
     const bool m_base64;

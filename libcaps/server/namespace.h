@@ -2,6 +2,7 @@
 
 #include "protocol/socketio.h"
 #include "server/recoverylog.h"
+#include "server/serverevent.h"
 #include "server/serversocket.h"
 
 #include <QHash>
@@ -9,6 +10,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QStringList>
 
@@ -64,6 +66,22 @@ public:
     // packet with rawData keeps its bytes (plus the recovery offset, for those that take it).
     void broadcast(const QList<Target> &targets, sio::Packet packet);
 
+    // Every event a socket of this namespace receives, before that socket's eventReceived():
+    // one handler for all of them (the hub's), where a connection to each socket's signal cost
+    // every idle connection its memory. Called while `context` exists.
+    using EventHandler = std::function<void(const ServerEvent &event)>;
+    void setEventHandler(QObject *context, EventHandler handler)
+    {
+        m_eventContext = context;
+        m_eventHandler = std::move(handler);
+    }
+    // ServerSocket's call for each event.
+    void handleEvent(const ServerEvent &event) const
+    {
+        if (m_eventHandler && m_eventContext)
+            m_eventHandler(event);
+    }
+
     void setConnectGuard(ConnectGuard guard) { m_connectGuard = std::move(guard); }
     [[nodiscard]] QString checkConnect(const QJsonObject &auth) const;
 
@@ -88,6 +106,8 @@ private:
     std::unique_ptr<Adapter> m_adapter;
     QHash<QString, ServerSocket *> m_sockets;
     ConnectGuard m_connectGuard;
+    QPointer<QObject> m_eventContext;
+    EventHandler m_eventHandler;
 };
 
 } // namespace caps

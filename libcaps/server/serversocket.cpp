@@ -139,7 +139,12 @@ void ServerSocket::handlePacket(const sio::Packet &packet)
     case sio::PacketType::BinaryEvent: {
         if (packet.id >= 0)
             m_acksOwed.insert(packet.id);
-        emit eventReceived(ServerEvent(this, packet));
+        {
+            const ServerEvent event(this, packet);
+            if (m_nsp)
+                m_nsp->handleEvent(event);
+            emit eventReceived(event);
+        }
         break;
     }
     case sio::PacketType::Ack:
@@ -190,6 +195,9 @@ void ServerSocket::handleClose(const QString &reason)
         if (p.callback)
             p.callback(Result<sio::Packet>::failure(QStringLiteral("socket has been disconnected")));
     }
+    // Its connection first (it forgets the socket), then whoever else listens.
+    if (m_client)
+        m_client->forgetSocket(this);
     emit disconnected(reason);
     deleteLater();
 }
