@@ -271,7 +271,7 @@ ChaosRun::Summary ChaosRun::run()
         caps::Client probe(hubAt(0).url());
         probe.connectToHub();
         if (QTest::qWaitFor([&probe] { return probe.isConnected(); }, 5000))
-            QTest::qWaitFor([this, &probe] { return pendingInHub(probe) == 0; }, 10000);
+            (void)QTest::qWaitFor([this, &probe] { return pendingInHub(probe) == 0; }, 10000);
     }
     m_summary.timedOut = !done;
     m_summary.stalled = done && m_deliveredSignals.size() < m_placed;

@@ -74,7 +74,7 @@ public:
     }
     std::optional<QJsonArray> waitAck(qint64 id, int ms = 10000)
     {
-        QTest::qWaitFor([&] { return m_acks.contains(id) || m_closed; }, ms);
+        (void)QTest::qWaitFor([&] { return m_acks.contains(id) || m_closed; }, ms);
         if (!m_acks.contains(id))
             return std::nullopt;
         return m_acks.value(id);

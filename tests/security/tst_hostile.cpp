@@ -163,7 +163,7 @@ private:
     // Either an HTTP 4xx/5xx answer or a closed connection within `ms`.
     static bool refusedOrClosed(QTcpSocket *socket, int ms, QByteArray *answer)
     {
-        QTest::qWaitFor(
+        (void)QTest::qWaitFor(
             [&] {
                 answer->append(socket->readAll());
                 return socket->state() == QAbstractSocket::UnconnectedState || answer->startsWith("HTTP/1.1 4")
@@ -351,7 +351,7 @@ private Q_SLOTS:
                         + body);
             QByteArray answer;
             const QString what = QString::fromLatin1(body.left(40).toPercentEncoding());
-            QTest::qWaitFor(
+            (void)QTest::qWaitFor(
                 [&] {
                     answer += post->readAll();
                     return answer.contains("\r\n\r\n") || post->state() == QAbstractSocket::UnconnectedState;

@@ -57,7 +57,7 @@ private:
             return 0;
         static const QRegularExpression listening(QStringLiteral("caps-hub listening on https?://[^:]+:(\\d+)/caps"));
         QByteArray out;
-        QTest::qWaitFor(
+        (void)QTest::qWaitFor(
             [&] {
                 out += hub->readAllStandardOutput();
                 return listening.match(QString::fromUtf8(out)).hasMatch() || hub->state() != QProcess::Running;

@@ -41,7 +41,7 @@ RawReply rawRequest(quint16 port, const QByteArray &method, const QByteArray &ta
         request += h + "\r\n";
     socket.write(request + "\r\n");
     QByteArray all;
-    QTest::qWaitFor(
+    (void)QTest::qWaitFor(
         [&] {
             all += socket.readAll();
             return socket.state() == QAbstractSocket::UnconnectedState;
