@@ -17,17 +17,20 @@ const QLatin1String kReservedPrefixes[] = {QLatin1String("order:"), QLatin1Strin
 Audience::Listeners Audience::listeners(const QString &event) const
 {
     const CapsEvent *e = m_catalogue->find(event);
-    if (!e)
-        return {};
-    return m_mode == Mode::Open ? e->openListeners : e->tokenListeners;
+    return e ? listenersOf(*e) : Listeners();
+}
+
+Audience::Listeners Audience::listenersOf(const CapsEvent &event) const
+{
+    return m_mode == Mode::Open ? event.openListeners : event.tokenListeners;
 }
 
 QList<Audience::Clause> Audience::clauses(const Subject &subject) const
 {
-    const Listeners who = listeners(subject.event);
+    const CapsEvent *e = m_catalogue->find(subject.event);
+    const Listeners who = e ? listenersOf(*e) : Listeners();
     // A notice goes only to the drivers who asked for it (noticeRooms()): the lab's clients know
     // none, and sending each of them one more frame per order would be the whole cost of it.
-    const CapsEvent *e = m_catalogue->find(subject.event);
     const bool notice = e && e->isNotice();
     QList<Clause> out;
     if (m_mode == Mode::Open) {
@@ -115,10 +118,8 @@ QStringList Audience::noticeRooms(const std::optional<Principal> &principal, con
     QStringList rooms;
     for (const QString &name : std::as_const(names)) {
         const CapsEvent *e = m_catalogue->find(name.trimmed());
-        if (!e || !e->isNotice() || !mayHear(principal, {e->name, {}, {}, {}}))
-            continue;
         // Drivers only: in open mode anyone may ask, and the notice's clauses keep customers out.
-        if (!listeners(e->name).testFlag(L::Drivers))
+        if (!e || !e->isNotice() || !listenersOf(*e).testFlag(L::Drivers) || !mayHear(principal, {e->name, {}, {}, {}}))
             continue;
         if (!rooms.contains(noticeRoom(e->name)))
             rooms.append(noticeRoom(e->name));

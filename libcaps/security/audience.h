@@ -72,13 +72,13 @@ public:
 
     // The rooms a socket of `principal` is put in when it connects (none in open mode).
     [[nodiscard]] QStringList roleRooms(const std::optional<Principal> &principal) const;
+    // The rooms of the hub's notices that a socket asked for in its CONNECT auth (`notices`, an
+    // array of event names, or a comma-separated string) and whose listeners include it. What
+    // is not a notice of this catalogue, or not for this principal, is passed over: a client
+    // newer than the hub may ask for notices this hub does not have.
+    [[nodiscard]] QStringList noticeRooms(const std::optional<Principal> &principal, const QJsonValue &asked) const;
     // The rooms `track` joins (and `untrack` leaves) for an order ID and / or a customer name
     // (either may be empty); the access policy has already checked that the token may track them.
-    // The rooms of the hub's notices that a socket asked for in its CONNECT auth (`notices`, an
-    // array of event names, or a comma-separated string) and whose listeners include it. What is not a notice of this
-    // catalogue, or not for this principal, is passed over: a client newer than the hub may ask
-    // for notices this hub does not have.
-    [[nodiscard]] QStringList noticeRooms(const std::optional<Principal> &principal, const QJsonValue &asked) const;
     [[nodiscard]] QStringList trackRooms(const std::optional<Principal> &principal, const QString &orderId,
                                          const QString &customer) const;
 
@@ -98,6 +98,8 @@ public:
     [[nodiscard]] static bool isReservedRoom(const QString &room);
 
 private:
+    [[nodiscard]] Listeners listenersOf(const CapsEvent &event) const;
+
     Mode m_mode;
     const EventCatalogue *m_catalogue;
 };

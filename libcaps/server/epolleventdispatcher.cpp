@@ -214,13 +214,13 @@ void EpollEventDispatcher::updateEpoll(int fd, Watched &watched)
 {
     const unsigned want = (watched.read ? unsigned(EPOLLIN) : 0U) | (watched.write ? unsigned(EPOLLOUT) : 0U)
         | (watched.exception ? unsigned(EPOLLPRI) : 0U);
-    if (want == watched.events && !m_alwaysReady.contains(fd))
-        return;
     if (m_alwaysReady.contains(fd)) {
         if (want == 0)
             m_alwaysReady.remove(fd);
         return;
     }
+    if (want == watched.events)
+        return;
     if (want == 0) {
         // Fails harmlessly when the descriptor was closed first: the kernel dropped it then.
         epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
@@ -230,14 +230,12 @@ void EpollEventDispatcher::updateEpoll(int fd, Watched &watched)
     epoll_event ev{};
     ev.events = want;
     ev.data.fd = fd;
-    int op = watched.events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
-    int rc = epoll_ctl(m_epoll, op, fd, &ev);
+    const bool adding = watched.events == 0;
+    int rc = epoll_ctl(m_epoll, adding ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev);
     // A descriptor number reused after a close the notifiers did not see: the kernel's view
     // and ours differ, so the other operation is the right one.
-    if (rc != 0 && op == EPOLL_CTL_ADD && errno == EEXIST)
-        rc = epoll_ctl(m_epoll, op = EPOLL_CTL_MOD, fd, &ev);
-    else if (rc != 0 && op == EPOLL_CTL_MOD && errno == ENOENT)
-        rc = epoll_ctl(m_epoll, op = EPOLL_CTL_ADD, fd, &ev);
+    if (rc != 0 && errno == (adding ? EEXIST : ENOENT))
+        rc = epoll_ctl(m_epoll, adding ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev);
     if (rc == 0) {
         watched.events = want;
     } else if (errno == EPERM) {
@@ -259,18 +257,23 @@ void EpollEventDispatcher::registerTimer(int timerId, qint64 interval, Qt::Timer
     m_deadlines.emplace(due, timerId);
 }
 
+void EpollEventDispatcher::eraseDeadline(int timerId, Clock::time_point due)
+{
+    const auto [first, last] = m_deadlines.equal_range(due);
+    for (auto d = first; d != last; ++d) {
+        if (d->second == timerId) {
+            m_deadlines.erase(d);
+            return;
+        }
+    }
+}
+
 bool EpollEventDispatcher::unregisterTimer(int timerId)
 {
     const auto it = m_timers.find(timerId);
     if (it == m_timers.end())
         return false;
-    const auto [first, last] = m_deadlines.equal_range(it->second.due);
-    for (auto d = first; d != last; ++d) {
-        if (d->second == timerId) {
-            m_deadlines.erase(d);
-            break;
-        }
-    }
+    eraseDeadline(timerId, it->second.due);
     m_timers.erase(it);
     return true;
 }
@@ -334,13 +337,7 @@ int EpollEventDispatcher::activateTimers()
         if (it == m_timers.end() || it->second.due > now || it->second.inHandler)
             continue; // killed, restarted, or in its own handler (a nested event loop)
         Timer &timer = it->second;
-        const auto [first, last] = m_deadlines.equal_range(timer.due);
-        for (auto d = first; d != last; ++d) {
-            if (d->second == id) {
-                m_deadlines.erase(d);
-                break;
-            }
-        }
+        eraseDeadline(id, timer.due);
         // The next deadline one interval after this one, or after now if the loop fell behind
         // (no burst of catch-up events), as Qt does for its precise timers.
         const auto interval = std::chrono::milliseconds(timer.interval);

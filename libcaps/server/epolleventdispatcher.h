@@ -82,6 +82,8 @@ private:
     [[nodiscard]] int waitMs(Clock::time_point now) const;
     int activateNotifiers(const epoll_event *ready, int count);
     int activateTimers();
+    // Takes timer `timerId`'s entry, due at `due`, out of m_deadlines.
+    void eraseDeadline(int timerId, Clock::time_point due);
     void drainWakeUps();
     void forget(QSocketNotifier *notifier);
 

@@ -139,12 +139,10 @@ void ServerSocket::handlePacket(const sio::Packet &packet)
     case sio::PacketType::BinaryEvent: {
         if (packet.id >= 0)
             m_acksOwed.insert(packet.id);
-        {
-            const ServerEvent event(this, packet);
-            if (m_nsp)
-                m_nsp->handleEvent(event);
-            emit eventReceived(event);
-        }
+        const ServerEvent event(this, packet);
+        if (m_nsp)
+            m_nsp->handleEvent(event);
+        emit eventReceived(event);
         break;
     }
     case sio::PacketType::Ack:
