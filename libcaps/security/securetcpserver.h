@@ -1,5 +1,7 @@
 #pragma once
 
+#include "security/connectionlimiter.h"
+
 #include <QSslConfiguration>
 #include <QTcpServer>
 
@@ -14,6 +16,12 @@ namespace caps {
 // takes such a socket in NonSecureMode.
 //
 // Without a configuration it is a plain QTcpServer.
+//
+// It also counts the open connections of each peer address (ConnectionLimiter) and refuses
+// one over the limit before anyone sees it. A connection's slot is given back when its
+// socket is deleted, by the socket itself: a signal connection per socket for that would cost
+// each idle connection some 300 bytes. (Every holder deletes a socket soon after it
+// disconnects: QWebSocket, HttpConnection, the handshake's own guard.)
 class SecureTcpServer : public QTcpServer
 {
     Q_OBJECT
@@ -23,12 +31,18 @@ public:
     // A null configuration (the default) switches TLS off for later connections.
     void setSslConfiguration(const QSslConfiguration &configuration);
     [[nodiscard]] bool isSecure() const { return !m_configuration.isNull(); }
+    // At most `max` open connections from one address (<= 0: no limit); for later connections.
+    void setMaxConnectionsPerAddress(int max) { m_limiter = ConnectionLimiter(max); }
+    [[nodiscard]] const ConnectionLimiter &connectionLimiter() const { return m_limiter; }
 
 protected:
     void incomingConnection(qintptr descriptor) override;
 
 private:
+    template <class Base> friend class CountedSocket;
+
     QSslConfiguration m_configuration;
+    ConnectionLimiter m_limiter{0};
 };
 
 } // namespace caps

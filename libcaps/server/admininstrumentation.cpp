@@ -56,11 +56,9 @@ AdminInstrumentation::AdminInstrumentation(Server *server, Options options, QObj
     m_uptime.start();
     m_admin->setConnectGuard([this](const QJsonObject &auth) { return checkConnect(auth); });
     connect(m_admin, &Namespace::connection, this, &AdminInstrumentation::onAdminConnection);
-    connect(server->engine(), &EngineServer::connection, this, [this](EngineSession *session) {
-        ++m_rawConnections;
-        connect(session, &EngineSession::closed, this,
-                [this](const QString &reason) { ++m_rawDisconnections[reason]; });
-    });
+    connect(server->engine(), &EngineServer::connection, this, [this] { ++m_rawConnections; });
+    connect(server->engine(), &EngineServer::sessionClosed, this,
+            [this](const QString &reason) { ++m_rawDisconnections[reason]; });
     if (m_options.development) {
         const auto namespaces = server->namespaces();
         for (Namespace *nsp : namespaces)

@@ -67,7 +67,6 @@ QString peerKey(const QAbstractSocket *socket)
 EngineServer::EngineServer(const ServerOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_connectionLimiter(options.maxConnectionsPerIp)
     , m_webSocketServer(QStringLiteral("caps"), QWebSocketServer::NonSecureMode)
     , m_pingIntervals(
           [](QObject *session, quint64 token) { static_cast<EngineSession *>(session)->onPingIntervalElapsed(token); })
@@ -82,6 +81,7 @@ EngineServer::EngineServer(const ServerOptions &options, QObject *parent)
     m_clientPingTimeouts.setInterval(m_options.pingInterval + m_options.pingTimeout);
     m_clock.start();
     m_handshakeDeadlines.setInterval(m_options.handshakeTimeout);
+    m_tcpServer.setMaxConnectionsPerAddress(m_options.maxConnectionsPerIp);
     if (m_options.tls)
         m_tcpServer.setSslConfiguration(*m_options.tls);
     connect(&m_tcpServer, &QTcpServer::newConnection, this, &EngineServer::onNewTcpConnection);
@@ -156,24 +156,7 @@ void EngineServer::close()
 void EngineServer::onNewTcpConnection()
 {
     while (QTcpSocket *socket = m_tcpServer.nextPendingConnection()) {
-        const QHostAddress peer = socket->peerAddress();
-        if (!m_connectionLimiter.tryAcquire(peer)) {
-            qCInfo(lcSecurity).noquote() << "refused a connection from" << peer.toString() << "- it has"
-                                         << m_connectionLimiter.count(peer) << "open";
-            socket->abort();
-            socket->deleteLater();
-            continue;
-        }
-        // The socket may change hands (QWebSocketServer) and outlive its connection for a while
-        // before whoever holds it deletes it, so the address's slot is given back at whichever
-        // comes first, the disconnect or the deletion, and only once.
-        auto released = std::make_shared<bool>(false);
-        const auto release = [this, peer, released] {
-            if (!std::exchange(*released, true))
-                m_connectionLimiter.release(peer);
-        };
-        connect(socket, &QAbstractSocket::disconnected, this, release);
-        connect(socket, &QObject::destroyed, this, release);
+        // m_tcpServer refused what was over the per-address limit, and counts the rest.
         // Small packets are the norm here; Nagle's algorithm would hold them back (Node's
         // http server sets noDelay too).
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -284,10 +267,11 @@ EngineSession *EngineServer::createSession(int protocol, bool base64)
     return session;
 }
 
-void EngineServer::forgetSession(EngineSession *session)
+void EngineServer::forgetSession(EngineSession *session, const QString &reason)
 {
     if (const auto it = m_sessions.find(session->id()); it != m_sessions.end() && it.value() == session)
         m_sessions.erase(it);
+    emit sessionClosed(reason);
 }
 
 QString EngineServer::generateId() const
@@ -333,27 +317,28 @@ void EngineServer::onUpgradeRequest(HttpConnection *connection)
     }
     QTcpSocket *socket = connection->takeSocket();
     const QString key = peerKey(socket);
-    m_handshakes.insert(key, socket);
     socket->setParent(this);
     // A backstop: Qt 6.4 answers or closes a complete head in its next event-loop pass
     // (handleConnection() re-emits readyRead() for bytes already buffered), and no head reaches
     // here unfinished, so this only fires if a Qt version waits for more bytes.
     m_handshakeDeadlines.add(socket, 0);
-    connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
-        if (m_handshakes.value(key) == socket) {
-            m_handshakes.remove(key);
+    const QMetaObject::Connection onDisconnect = connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
+        if (const auto it = m_handshakes.find(key); it != m_handshakes.end() && it->socket == socket) {
+            m_handshakes.erase(it);
             socket->deleteLater();
         }
     });
+    m_handshakes.insert(key, {socket, onDisconnect});
     m_webSocketServer.handleConnection(socket);
 }
 
 void EngineServer::onHandshakeTimeout(QTcpSocket *socket)
 {
     const QString key = peerKey(socket);
-    if (m_handshakes.value(key) == socket) {
+    if (const auto it = m_handshakes.find(key); it != m_handshakes.end() && it->socket == socket) {
         qCDebug(lcEngine) << "WebSocket handshake timed out";
-        m_handshakes.remove(key);
+        disconnect(it->onDisconnect);
+        m_handshakes.erase(it);
         socket->abort();
         socket->deleteLater();
     }
@@ -363,7 +348,9 @@ void EngineServer::onWebSocketReady()
 {
     while (QWebSocket *socket = m_webSocketServer.nextPendingConnection()) {
         // The TCP socket under it: sessions write prebuilt frames to it (OutgoingMessage).
-        QTcpSocket *raw = m_handshakes.take(peerKey(socket->peerAddress(), socket->peerPort()));
+        const PendingHandshake pending = m_handshakes.take(peerKey(socket->peerAddress(), socket->peerPort()));
+        disconnect(pending.onDisconnect); // QWebSocket has the socket now
+        QTcpSocket *raw = pending.socket;
         socket->setMaxAllowedIncomingMessageSize(quint64(m_options.maxPayload));
         socket->setMaxAllowedIncomingFrameSize(quint64(m_options.maxPayload));
         const QUrlQuery query(socket->requestUrl());

@@ -2,7 +2,6 @@
 
 #include "server/deadlinequeue.h"
 #include "server/enginesession.h"
-#include "security/connectionlimiter.h"
 #include "security/securetcpserver.h"
 #include "server/serveroptions.h"
 
@@ -61,8 +60,8 @@ public:
     void scheduleFrameFlush(EngineSession *session);
     void forgetFrameFlush(EngineSession *session);
     // A session closed: its sid is free (EngineSession calls this, instead of a connection
-    // from every session's closed()).
-    void forgetSession(EngineSession *session);
+    // from every session's closed()), and sessionClosed() tells whoever counts.
+    void forgetSession(EngineSession *session, const QString &reason);
 
     // Milliseconds on the clock those deadlines run on.
     [[nodiscard]] qint64 elapsed() const { return m_clock.elapsed(); }
@@ -70,6 +69,10 @@ public:
 signals:
     // A new session is open; its first packet (OPEN) is on its way.
     void connection(caps::EngineSession *session);
+    // A session closed, for `reason` (as in EngineSession::closed()). One connection here
+    // serves a listener that would otherwise need one on every session (each costs some
+    // 300 bytes for as long as the session lives).
+    void sessionClosed(const QString &reason);
 
 private:
     void onNewTcpConnection();
@@ -86,8 +89,6 @@ private:
 
     ServerOptions m_options;
     HttpHandler m_httpHandler;
-    // Before m_tcpServer: the sockets it owns release their count when they go.
-    ConnectionLimiter m_connectionLimiter;
     SecureTcpServer m_tcpServer;
     QWebSocketServer m_webSocketServer;
     QHash<QString, EngineSession *> m_sessions;
@@ -100,8 +101,15 @@ private:
     DeadlineQueue m_clientPingTimeouts;
     QElapsedTimer m_clock;
     DeadlineQueue m_handshakeDeadlines;
-    // Sockets handed to QWebSocketServer and not yet through the handshake, by peer address.
-    QHash<QString, QPointer<QTcpSocket>> m_handshakes;
+    // Sockets handed to QWebSocketServer and not yet through the handshake, by peer address,
+    // with the connection that deletes one its peer leaves meanwhile (cut once it is through:
+    // left in place it would cost each WebSocket some 250 bytes for as long as it lives).
+    struct PendingHandshake
+    {
+        QPointer<QTcpSocket> socket;
+        QMetaObject::Connection onDisconnect;
+    };
+    QHash<QString, PendingHandshake> m_handshakes;
 };
 
 } // namespace caps

@@ -206,7 +206,21 @@ void EngineSession::attachWebSocket(QWebSocket *socket, QTcpSocket *raw)
     connect(socket, &QWebSocket::textMessageReceived, this, &EngineSession::onWebSocketText);
     connect(socket, &QWebSocket::binaryMessageReceived, this, &EngineSession::onWebSocketBinary);
     connect(socket, &QWebSocket::disconnected, this, [this] { onClose(QStringLiteral("transport close")); });
-    connect(socket, &QWebSocket::bytesWritten, this, &EngineSession::noteProgress);
+    if (m_behind)
+        watchProgress(true);
+}
+
+// What Qt writes from its own buffer counts as taken only while the peer is behind (see
+// checkStalled()), so the connection exists only then: on every idle session it would cost a
+// hundred-odd bytes for nothing. Frames written past Qt's buffer count in writeFrames().
+void EngineSession::watchProgress(bool on)
+{
+    if (!on) {
+        disconnect(m_progressWatch);
+        m_progressWatch = {};
+    } else if (m_socket && !m_progressWatch) {
+        m_progressWatch = connect(m_socket, &QWebSocket::bytesWritten, this, &EngineSession::noteProgress);
+    }
 }
 
 void EngineSession::handlePoll(HttpConnection *request)
@@ -381,13 +395,15 @@ void EngineSession::checkStalled()
     if (pendingBytes() <= m_options.maxBufferedBytes) {
         // Nothing to restart while the backlog stays under the limit: reading the clock on
         // every send was 1.5 % of the hub's time in bench scenario (a).
-        m_behind = false;
+        if (std::exchange(m_behind, false))
+            watchProgress(false);
         return;
     }
     if (!m_behind) {
         // The window opens when the backlog is first seen over the limit (a send later than
         // the last one under it: the peer gets a little more time, never less).
         m_behind = true;
+        watchProgress(true);
         m_stallWindow.start();
         m_takenInWindow = 0;
     }
@@ -710,7 +726,7 @@ void EngineSession::onClose(const QString &reason)
     m_buffer.clear();
     m_bufferedBytes = 0;
     // The server first (its sid may not find a closed session), then the receiver, then the rest.
-    m_server->forgetSession(this);
+    m_server->forgetSession(this, reason);
     if (Receiver *receiver = std::exchange(m_receiver, nullptr))
         receiver->engineClosed(reason);
     emit closed(reason);

@@ -147,6 +147,7 @@ private:
     [[nodiscard]] qint64 pendingBytes() const;
     void checkStalled();
     void noteProgress(qint64 bytes);
+    void watchProgress(bool on);
     void onClose(const QString &reason);
 
     const QString m_sid;
@@ -167,6 +168,7 @@ private:
     QElapsedTimer m_stallWindow; // see checkStalled()
     qint64 m_takenInWindow = 0; // bytes the peer took in that window
     bool m_behind = false; // the backlog was over maxBufferedBytes at the last check
+    QMetaObject::Connection m_progressWatch; // m_socket's bytesWritten, while m_behind
     QPointer<HttpConnection> m_poll;
     QPointer<QWebSocket> m_socket;
     QPointer<QWebSocket> m_probe;

@@ -92,7 +92,8 @@ bool InMemoryAdapter::isOwnRoom(const ServerSocket *socket, const QString &room)
 
 void InMemoryAdapter::join(ServerSocket *socket, Member &member, const QString &room, qint64 since)
 {
-    if (isOwnRoom(socket, room)) {
+    const bool own = isOwnRoom(socket, room);
+    if (own) {
         if (member.inOwnRoom)
             return;
         member.inOwnRoom = true;
@@ -103,8 +104,13 @@ void InMemoryAdapter::join(ServerSocket *socket, Member &member, const QString &
         member.rooms.append(room);
         m_rooms[room].insert(socket);
     }
-    if (m_recovery && socket->takesOffsets())
-        member.joinedAt.insert(room, since >= 0 ? since : m_recovery->nextOffset());
+    if (m_recovery && socket->takesOffsets()) {
+        const qint64 offset = since >= 0 ? since : m_recovery->nextOffset();
+        if (own)
+            member.ownJoinedAt = offset;
+        else
+            member.joinedAt.append({room, offset});
+    }
     emit roomJoined(socket, room);
 }
 
@@ -135,9 +141,15 @@ void InMemoryAdapter::del(ServerSocket *socket, const QString &room)
     const auto member = m_members.find(socket);
     if (member == m_members.end())
         return;
-    if (isOwnRoom(socket, room) ? !std::exchange(member->inOwnRoom, false) : !member->rooms.removeOne(room))
-        return;
-    member->joinedAt.remove(room);
+    if (isOwnRoom(socket, room)) {
+        if (!std::exchange(member->inOwnRoom, false))
+            return;
+        member->ownJoinedAt = -1;
+    } else {
+        if (!member->rooms.removeOne(room))
+            return;
+        member->joinedAt.removeIf([&room](const auto &joined) { return joined.first == room; });
+    }
     removeFromRoom(socket, room);
     emit roomLeft(socket, room);
 }
@@ -326,7 +338,10 @@ void InMemoryAdapter::persistSession(const ServerSocket *socket)
     RecoveryLog::Session session;
     session.sid = socket->id();
     session.pid = socket->pid();
-    session.rooms = member->joinedAt;
+    for (const auto &[room, offset] : member->joinedAt)
+        session.rooms.insert(room, offset);
+    if (member->inOwnRoom && member->ownJoinedAt >= 0)
+        session.rooms.insert(socket->id(), member->ownJoinedAt);
     session.token = socket->auth().value(QLatin1String("token")).toString();
     session.resumeFrom = member->resumeFrom;
     session.lastSent = member->lastSent;

@@ -64,8 +64,11 @@ private:
         // it leaves that room): kept as its entry in m_ownRooms, not as a room of one in
         // m_rooms, whose set per socket was 0.7 KiB of every idle connection.
         bool inOwnRoom = false;
-        // Connection state recovery, for a socket that takes offsets:
-        QHash<QString, qint64> joinedAt; // room -> the first offset sent while in it
+        // Connection state recovery, for a socket that takes offsets: the first offset sent
+        // while in each room. Pairs in a list and a field for its own room, not a hash: a
+        // QHash's first storage block is 1.5 KiB, and every connection has its own room.
+        QList<std::pair<QString, qint64>> joinedAt; // the rooms in `rooms`
+        qint64 ownJoinedAt = -1; // its own id's room
         qint64 resumeFrom = 0; // the first offset this socket may not have handled
         qint64 lastSent = -1; // the newest offset sent to it
     };

@@ -64,7 +64,7 @@ struct ServerOptions
 
     // Limits (0 = unlimited)
     int maxSessions = 0; // Engine.IO sessions open at once
-    int maxConnectionsPerIp = 0; // TCP connections from one address (caps::ConnectionLimiter)
+    int maxConnectionsPerIp = 0; // TCP connections from one address (SecureTcpServer's ConnectionLimiter)
     int eventsPerSecond = 0; // events per connection (caps::RateLimiter) ...
     int eventBurst = 40; // ... its bucket; this many refusals in a row disconnect
     // A session with more than maxBufferedBytes waiting to be sent (WebSocket write buffer, or

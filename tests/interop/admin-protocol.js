@@ -68,6 +68,11 @@ async function withTokens() {
 
   step('login: session, config, all_sockets, server_stats');
   const ui = io(`${hub.url}/admin`, { reconnection: false, auth: { username: 'ops', password: admin } });
+  // admin-ui's charts: the hub counts transport connections and disconnections (by reason).
+  const raw = { rawConnection: 0, rawDisconnection: 0 };
+  ui.on('server_stats', (s) => {
+    for (const e of s.aggregatedEvents || []) if (e.type in raw) raw[e.type] += e.count;
+  });
   const session = next(ui, 'session');
   const config = next(ui, 'config');
   const all = next(ui, 'all_sockets');
@@ -121,6 +126,8 @@ async function withTokens() {
   const [reason] = await gone;
   expect(reason === 'io server disconnect', `disconnect reason ${reason}`);
   await reported;
+  await next(ui, 'server_stats', () => raw.rawDisconnection >= 1);
+  expect(raw.rawConnection >= 4, `raw connections counted: ${JSON.stringify(raw)}`);
 
   step('a vendor sending the same commands on /caps moves nobody');
   // The hub refuses the vendor's _disconnect with an `error` event, which event_sent shows.

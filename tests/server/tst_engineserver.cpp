@@ -10,6 +10,10 @@
 #include <QJsonArray>
 #include <QtTest>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 using namespace testpeers;
 
 class TestEngineServer : public QObject
@@ -71,6 +75,22 @@ private:
             + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
               "Sec-WebSocket-Version: 13\r\n"
             + extraHeaders + "\r\n";
+    }
+
+    // This process's descriptor for the far end of `client`'s loopback connection.
+    static int peerDescriptor(const QTcpSocket &client)
+    {
+        for (int fd = 3; fd < 4096; ++fd) {
+            sockaddr_in local{};
+            sockaddr_in peer{};
+            socklen_t localSize = sizeof local;
+            socklen_t peerSize = sizeof peer;
+            if (::getsockname(fd, reinterpret_cast<sockaddr *>(&local), &localSize) == 0
+                && ::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &peerSize) == 0 && local.sin_family == AF_INET
+                && ntohs(local.sin_port) == client.peerPort() && ntohs(peer.sin_port) == client.localPort())
+                return fd;
+        }
+        return -1;
     }
 
     QNetworkAccessManager m_nam;
@@ -771,6 +791,51 @@ private slots:
             20000));
         QCOMPARE(m_closeReasons.constLast(), QString("transport error"));
         QVERIFY(server->session(fast.sid));
+    }
+
+    // A peer behind a burst for longer than the stall window, but reading all along, stays:
+    // what Qt writes from its own buffer counts as taken (the session watches bytesWritten
+    // while the peer is behind). The reader takes 64 KiB every 10 ms, through small kernel
+    // buffers, so the 4 MB burst backs up in the hub's Qt buffer for about half a second.
+    void peerBehindButReadingStays()
+    {
+        caps::ServerOptions options;
+        options.maxBufferedBytes = qint64(64) * 1024;
+        options.sendStallTimeout = 300;
+        auto server = startServer(options);
+        QVERIFY(server);
+        QTcpSocket reader;
+        reader.connectToHost(QHostAddress::LocalHost, server->serverPort());
+        QVERIFY(reader.waitForConnected(3000));
+        reader.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 16 * 1024);
+        reader.setReadBufferSize(qint64(64) * 1024);
+        reader.write(upgradeHead(server->serverPort()));
+        QTRY_COMPARE(m_sessions.size(), 1);
+        const QPointer<caps::EngineSession> session = m_sessions.constFirst();
+        QTRY_VERIFY(reader.peek(12) == "HTTP/1.1 101");
+        // The hub's side of the connection gets a small send buffer too: the kernel would
+        // otherwise take up to 4 MB of the burst off Qt's buffer at once. (Its QTcpSocket is
+        // nobody's child, so it is found by its descriptor.)
+        const int hubEnd = peerDescriptor(reader);
+        QVERIFY(hubEnd >= 0);
+        const int sendBuffer = 32 * 1024;
+        QCOMPARE(::setsockopt(hubEnd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof sendBuffer), 0);
+        caps::OutgoingMessage chunk;
+        chunk.text = '4' + QByteArray(10000, 'p');
+        chunk.webSocketText = QString::fromLatin1(chunk.text);
+        constexpr int kChunks = 400;
+        for (int i = 0; i < kChunks; ++i)
+            session->send(chunk);
+        qint64 received = 0;
+        QTimer pace;
+        pace.setInterval(10);
+        connect(&pace, &QTimer::timeout, &reader, [&] { received += reader.read(qint64(64) * 1024).size(); });
+        pace.start();
+        // Each text frame: 2 header bytes, a 16-bit length, the packet.
+        const qint64 burst = qint64(kChunks) * (4 + chunk.text.size());
+        QTRY_VERIFY_WITH_TIMEOUT(received >= burst || !session, 30000);
+        QVERIFY2(session, qPrintable(m_closeReasons.join(QLatin1Char(','))));
+        QVERIFY(m_closeReasons.isEmpty());
     }
 
     // Sockets handed to QWebSocketServer::handleConnection() get no handshake timer from Qt, so

@@ -336,7 +336,12 @@ private slots:
         QCOMPARE(notTrue.next(), QString(R"(42/r,["private"])"));
         QCOMPARE(recoveryOf(nsp)->eventCount(), 3);
 
-        // Dropped, only the taker leaves a session behind, and gets back what it missed.
+        // A room left before the drop is not one to come back for.
+        sTaker->join("blue");
+        sTaker->leave("blue");
+
+        // Dropped, only the taker leaves a session behind, and gets back what it missed: in its
+        // rooms, its own id's included, and nothing sent to the room it had left.
         const QString takerId = sTaker->id();
         plain.socket.close();
         QTRY_COMPARE(nsp->socketCount(), 2);
@@ -346,6 +351,8 @@ private slots:
         QCOMPARE(recoveryOf(nsp)->sessionCount(), 1);
         nsp->broadcast({{"red"}, {}, {}}, "missed", {3});
         QCOMPARE(notTrue.next(), QString(R"(42/r,["missed",3])"));
+        nsp->broadcast({{"blue"}, {}, {}}, "left", {4});
+        nsp->broadcast({{takerId}, {}, {}}, "to-its-id", {5});
         WsPeer back;
         QVERIFY(back.open(server->serverPort()));
         // socket.io-client sends the pid it was given and the last offset it handled.
@@ -354,6 +361,7 @@ private slots:
         QCOMPARE(QJsonDocument::fromJson(backAnswer.mid(5).toUtf8()).object(),
                  (QJsonObject{{"sid", takerId}, {"pid", takerReply.value("pid")}}));
         QCOMPARE(back.next(), QString(R"(42/r,["missed",3,"3"])"));
+        QCOMPARE(back.next(), QString(R"(42/r,["to-its-id",5,"5"])"));
         QVERIFY(!QTest::qWaitFor([&] { return !back.texts.isEmpty() || !notTrue.texts.isEmpty(); }, 200));
     }
 
