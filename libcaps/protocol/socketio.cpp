@@ -355,7 +355,7 @@ Result<std::optional<Packet>> Decoder::feedText(QByteArrayView text)
         return R::failure(header.error());
     if (header->expectedAttachments == 0)
         return std::optional<Packet>(std::move(header->packet));
-    m_pending = std::move(header).value();
+    m_pending = std::make_unique<Header>(std::move(header).value());
     return std::optional<Packet>();
 }
 

@@ -13,6 +13,7 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 namespace caps::sio {
@@ -102,12 +103,14 @@ public:
     // nullopt inside the result: more attachments are awaited.
     [[nodiscard]] Result<std::optional<Packet>> feedText(QByteArrayView text);
     [[nodiscard]] Result<std::optional<Packet>> feedBinary(const QByteArray &bytes);
-    [[nodiscard]] bool awaitingAttachments() const { return m_pending.has_value(); }
+    [[nodiscard]] bool awaitingAttachments() const { return m_pending != nullptr; }
     void reset() { m_pending.reset(); }
 
 private:
     Limits m_limits;
-    std::optional<Header> m_pending;
+    // On the heap: every connection has a decoder, and almost none is ever between a binary
+    // packet and its attachments (an optional<Header> in place was 120 bytes of each).
+    std::unique_ptr<Header> m_pending;
 };
 
 // Socket.IO protocol v4, spoken by socket.io 2.x over Engine.IO 3. Its packets are v5's but for

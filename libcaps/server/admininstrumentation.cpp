@@ -241,7 +241,7 @@ QJsonObject AdminInstrumentation::describe(const ServerSocket *socket)
     const EngineSession *session = sessionOf(socket);
     QJsonObject handshake;
     if (session) {
-        const EngineSession::Handshake &h = session->handshake();
+        const EngineSession::Handshake h = session->handshake();
         QJsonObject headers;
         for (const auto &[name, value] : h.headerList())
             headers.insert(QString::fromLatin1(name), QString::fromUtf8(value));

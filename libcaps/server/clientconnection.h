@@ -10,6 +10,7 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QVarLengthArray>
 
 namespace caps {
 
@@ -57,9 +58,10 @@ private:
     Server *m_server;
     sio::Decoder m_decoder;
     [[nodiscard]] QList<ServerSocket *> sockets() const;
-    // By namespace. A list, not a hash: a client joins one or two namespaces, and every idle
-    // connection keeps this (a QHash's first storage block is 1.5 KiB).
-    QList<std::pair<QString, ServerSocket *>> m_sockets;
+    // By namespace. An array with room for one in place, not a hash or a QList: a client joins
+    // one or two namespaces, and every idle connection keeps this (a QHash's first storage
+    // block is 1.5 KiB, a QList's 64 bytes).
+    QVarLengthArray<std::pair<QString, ServerSocket *>, 1> m_sockets;
     bool m_connectTimeoutActive = true;
     RateLimiter m_rateLimiter;
     QElapsedTimer m_clock;

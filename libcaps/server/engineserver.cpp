@@ -251,8 +251,7 @@ void EngineServer::handshake(HttpConnection *connection)
     // An Engine.IO 3 client that cannot take binary polling payloads says so with b64=1.
     EngineSession *session = createSession(protocol, request.hasQueryValue(QStringLiteral("b64")));
     session->setHandshake({connection->peerAddress().toString(), QString::fromUtf8(request.target),
-                           EngineSession::Handshake::joinHeaders(request.headers), QDateTime::currentMSecsSinceEpoch(),
-                           m_options.tls.has_value()});
+                           EngineSession::Handshake::joinHeaders(request.headers)});
     session->openPolling(connection);
     emit this->connection(session);
 }
@@ -358,18 +357,6 @@ void EngineServer::onWebSocketReady()
         if (sid.isEmpty()) {
             EngineSession *session = createSession(query.queryItemValue(QStringLiteral("EIO")).toInt(),
                                                    query.hasQueryItem(QStringLiteral("b64")));
-            EngineSession::Handshake handshake{
-                socket->peerAddress().toString(),
-                socket->requestUrl().toString(QUrl::RemoveScheme | QUrl::RemoveAuthority),
-                {},
-                QDateTime::currentMSecsSinceEpoch(),
-                m_options.tls.has_value()};
-            const QNetworkRequest request = socket->request();
-            QList<QPair<QByteArray, QByteArray>> headers;
-            for (const QByteArray &name : request.rawHeaderList())
-                headers.append({name, request.rawHeader(name)});
-            handshake.headers = EngineSession::Handshake::joinHeaders(headers);
-            session->setHandshake(std::move(handshake));
             session->openWebSocket(socket, raw);
             emit connection(session);
             continue;

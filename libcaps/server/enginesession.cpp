@@ -6,6 +6,8 @@
 #include "server/httpconnection.h"
 #include "server/outgoingmessage.h"
 
+#include <QDateTime>
+#include <QNetworkRequest>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QTimerEvent>
@@ -65,6 +67,7 @@ qint64 writeNow(qintptr fd, const QVarLengthArray<QByteArray, 1> &frames)
 
 EngineSession::EngineSession(const QString &sid, int protocol, bool base64, EngineServer *server)
     : QObject(server)
+    , m_issued(QDateTime::currentMSecsSinceEpoch())
     , m_sid(sid)
     , m_server(server)
     , m_options(server->options())
@@ -87,6 +90,25 @@ QByteArray EngineSession::Handshake::joinHeaders(const QList<QPair<QByteArray, Q
         joined.append(name.toLower()).append(": ").append(value).append('\n');
     joined.squeeze();
     return joined;
+}
+
+EngineSession::Handshake EngineSession::handshake() const
+{
+    Handshake handshake;
+    if (m_handshake) {
+        handshake = *m_handshake;
+    } else if (const QWebSocket *socket = m_socket) {
+        handshake.address = socket->peerAddress().toString();
+        handshake.url = socket->requestUrl().toString(QUrl::RemoveScheme | QUrl::RemoveAuthority);
+        const QNetworkRequest request = socket->request();
+        QList<QPair<QByteArray, QByteArray>> headers;
+        for (const QByteArray &name : request.rawHeaderList())
+            headers.append({name, request.rawHeader(name)});
+        handshake.headers = Handshake::joinHeaders(headers);
+    }
+    handshake.time = m_issued;
+    handshake.secure = m_options.tls.has_value();
+    return handshake;
 }
 
 QList<QPair<QByteArray, QByteArray>> EngineSession::Handshake::headerList() const

@@ -15,6 +15,8 @@
 #include <QVarLengthArray>
 #include <QWebSocket>
 
+#include <memory>
+
 namespace caps {
 
 class EngineServer;
@@ -28,7 +30,7 @@ class EngineSession : public QObject
 {
     Q_OBJECT
 public:
-    enum class Transport { Polling, WebSocket };
+    enum class Transport : quint8 { Polling, WebSocket };
     Q_ENUM(Transport)
 
     // The server owns the session and the heartbeat deadlines that all its sessions share.
@@ -47,8 +49,8 @@ public:
         QByteArray headers;
         [[nodiscard]] static QByteArray joinHeaders(const QList<QPair<QByteArray, QByteArray>> &pairs);
         [[nodiscard]] QList<QPair<QByteArray, QByteArray>> headerList() const;
-        qint64 time = 0; // ms since the epoch
-        bool secure = false;
+        qint64 time = 0; // ms since the epoch; EngineSession sets it
+        bool secure = false; // EngineSession sets it
     };
 
     // Who takes the session's messages and its close by a direct call: the Socket.IO layer's
@@ -70,8 +72,12 @@ public:
     // The end of this pass of the event loop: the frames queued in it go (EngineServer calls it).
     void flushFramesNow();
     [[nodiscard]] Transport transport() const { return m_transport; }
-    [[nodiscard]] const Handshake &handshake() const { return m_handshake; }
-    void setHandshake(Handshake handshake) { m_handshake = std::move(handshake); }
+    // The request that opened the session. One that opened by WebSocket is read from its
+    // QWebSocket, which keeps the request anyway, when asked (only the Admin UI asks); a copy
+    // cost every idle connection about 400 bytes. One that opened by long-polling keeps its
+    // own (setHandshake()): the WebSocket it may upgrade to had another request.
+    [[nodiscard]] Handshake handshake() const;
+    void setHandshake(Handshake handshake) { m_handshake = std::make_unique<Handshake>(std::move(handshake)); }
     [[nodiscard]] int protocol() const { return m_protocol; }
     // A polling session that no WebSocket is probing yet.
     [[nodiscard]] bool canUpgrade() const;
@@ -110,8 +116,9 @@ protected:
     void timerEvent(QTimerEvent *event) override;
 
 private:
-    Handshake m_handshake;
-    enum class State { Open, Closing, Closed };
+    std::unique_ptr<Handshake> m_handshake; // long-polling only
+    const qint64 m_issued; // ms since the epoch
+    enum class State : quint8 { Open, Closing, Closed };
 
     [[nodiscard]] QByteArray openPacket(const QStringList &upgrades) const;
     [[nodiscard]] bool isV3() const { return m_protocol == eio::v3::kProtocolVersion; }
@@ -156,26 +163,30 @@ private:
     const ServerOptions &m_options;
     const int m_protocol;
     const bool m_base64;
-    qint64 m_heartbeatDeadline = -1; // on EngineServer::elapsed(), while a pong or a v3 ping is awaited
-    bool m_closedByPeer = false; // the client sent a close packet
-    bool m_openDelayed = false; // v3 WebSocket: OPEN not sent yet, packets go to m_buffer (openWebSocket())
-    static constexpr int kV3OpenDelay = 5; // ms
-    static constexpr int kPeerCloseGraceMs = 50;
+    // The small members together, where they leave no padding holes (32 bytes of every session).
     Transport m_transport = Transport::Polling;
     State m_state = State::Open;
+    bool m_behind = false; // the backlog was over maxBufferedBytes at the last check
+    bool m_probed = false; // "2probe" answered, waiting for "5"
+    bool m_flushScheduled = false;
+    bool m_framesPosted = false; // on the server's list for this pass (EngineServer::scheduleFrameFlush())
+    bool m_rawIsPlain = false; // m_raw is a plain TCP socket (not TLS): frames may bypass it
+    bool m_abortTransport = false; // drop the connection without flushing what is queued
+    bool m_closedByPeer = false; // the client sent a close packet
+    bool m_openDelayed = false; // v3 WebSocket: OPEN not sent yet, packets go to m_buffer (openWebSocket())
+    qint64 m_heartbeatDeadline = -1; // on EngineServer::elapsed(), while a pong or a v3 ping is awaited
+    static constexpr int kV3OpenDelay = 5; // ms
+    static constexpr int kPeerCloseGraceMs = 50;
     QList<QByteArray> m_buffer; // packets in text form, waiting for a long-polling GET
     qint64 m_bufferedBytes = 0; // their size
     QElapsedTimer m_stallWindow; // see checkStalled()
     qint64 m_takenInWindow = 0; // bytes the peer took in that window
-    bool m_behind = false; // the backlog was over maxBufferedBytes at the last check
     QMetaObject::Connection m_progressWatch; // m_socket's bytesWritten, while m_behind
     QPointer<HttpConnection> m_poll;
     QPointer<QWebSocket> m_socket;
     QPointer<QWebSocket> m_probe;
     QPointer<QTcpSocket> m_raw; // under m_socket: see openWebSocket()
     QPointer<QTcpSocket> m_probeRaw; // under m_probe
-    bool m_probed = false; // "2probe" answered, waiting for "5"
-    bool m_flushScheduled = false;
     // The frames queueFrame() holds (shared with every other recipient: no copies) and their size.
     // Written in one system call per pass straight to the socket when Qt's write buffer is empty,
     // rather than copied into that buffer with its write notifier switched on and off: in a
@@ -183,9 +194,6 @@ private:
     // socket that was once behind kept the pages of its 32 KiB buffer chunk it had touched.
     QVarLengthArray<QByteArray, 1> m_frames; // most passes send a socket one message
     qint64 m_framesBytes = 0;
-    bool m_framesPosted = false; // on the server's list for this pass (EngineServer::scheduleFrameFlush())
-    bool m_rawIsPlain = false; // m_raw is a plain TCP socket (not TLS): frames may bypass it
-    bool m_abortTransport = false; // drop the connection without flushing what is queued
     quint64 m_heartbeatToken = 0; // the ping interval or ping timeout now running
     // Rarely running, single-shot (stopped in timerEvent). QBasicTimer rather than QTimer: an
     // idle session then carries no timer objects or connections at all.

@@ -79,8 +79,18 @@ InMemoryAdapter::Member &InMemoryAdapter::member(ServerSocket *socket)
     auto it = m_members.find(socket);
     if (it == m_members.end()) {
         it = m_members.insert(socket, Member{});
-        if (m_recovery)
-            it->resumeFrom = m_recovery->nextOffset();
+        if (m_recovery && socket->takesOffsets())
+            offsets(socket);
+    }
+    return it.value();
+}
+
+InMemoryAdapter::Offsets &InMemoryAdapter::offsets(ServerSocket *socket)
+{
+    auto it = m_offsets.find(socket);
+    if (it == m_offsets.end()) {
+        it = m_offsets.insert(socket, Offsets{});
+        it->resumeFrom = m_recovery->nextOffset();
     }
     return it.value();
 }
@@ -106,10 +116,11 @@ void InMemoryAdapter::join(ServerSocket *socket, Member &member, const QString &
     }
     if (m_recovery && socket->takesOffsets()) {
         const qint64 offset = since >= 0 ? since : m_recovery->nextOffset();
+        Offsets &o = offsets(socket);
         if (own)
-            member.ownJoinedAt = offset;
+            o.ownJoinedAt = offset;
         else
-            member.joinedAt.append({room, offset});
+            o.joinedAt.append({room, offset});
     }
     emit roomJoined(socket, room);
 }
@@ -144,11 +155,13 @@ void InMemoryAdapter::del(ServerSocket *socket, const QString &room)
     if (isOwnRoom(socket, room)) {
         if (!std::exchange(member->inOwnRoom, false))
             return;
-        member->ownJoinedAt = -1;
+        if (const auto o = m_offsets.find(socket); o != m_offsets.end())
+            o->ownJoinedAt = -1;
     } else {
         if (!member->rooms.removeOne(room))
             return;
-        member->joinedAt.removeIf([&room](const auto &joined) { return joined.first == room; });
+        if (const auto o = m_offsets.find(socket); o != m_offsets.end())
+            o->joinedAt.removeIf([&room](const auto &joined) { return joined.first == room; });
     }
     removeFromRoom(socket, room);
     emit roomLeft(socket, room);
@@ -163,6 +176,7 @@ void InMemoryAdapter::delAll(ServerSocket *socket)
     if (member->inOwnRoom)
         rooms.prepend(socket->id());
     m_members.erase(member);
+    m_offsets.remove(socket);
     for (const QString &room : std::as_const(rooms)) {
         removeFromRoom(socket, room);
         emit roomLeft(socket, room);
@@ -321,8 +335,8 @@ void InMemoryAdapter::broadcastFrom(sio::Packet packet, const QList<BroadcastTar
     for (ServerSocket *s : to) {
         if (s->takesOffsets()) {
             // The send may have closed a socket that came earlier and taken it out of here.
-            if (const auto member = m_members.find(s); member != m_members.end())
-                member->lastSent = offset;
+            if (const auto o = m_offsets.find(s); o != m_offsets.end())
+                o->lastSent = offset;
             s->send(message);
         } else {
             s->send(*plain);
@@ -333,18 +347,19 @@ void InMemoryAdapter::broadcastFrom(sio::Packet packet, const QList<BroadcastTar
 void InMemoryAdapter::persistSession(const ServerSocket *socket)
 {
     const auto member = m_members.constFind(key(socket));
-    if (!m_recovery || member == m_members.constEnd())
+    const auto o = m_offsets.constFind(socket);
+    if (!m_recovery || member == m_members.constEnd() || o == m_offsets.constEnd())
         return;
     RecoveryLog::Session session;
     session.sid = socket->id();
     session.pid = socket->pid();
-    for (const auto &[room, offset] : member->joinedAt)
+    for (const auto &[room, offset] : o->joinedAt)
         session.rooms.insert(room, offset);
-    if (member->inOwnRoom && member->ownJoinedAt >= 0)
-        session.rooms.insert(socket->id(), member->ownJoinedAt);
+    if (member->inOwnRoom && o->ownJoinedAt >= 0)
+        session.rooms.insert(socket->id(), o->ownJoinedAt);
     session.token = socket->auth().value(QLatin1String("token")).toString();
-    session.resumeFrom = member->resumeFrom;
-    session.lastSent = member->lastSent;
+    session.resumeFrom = o->resumeFrom;
+    session.lastSent = o->lastSent;
     m_recovery->persist(std::move(session));
 }
 
@@ -356,8 +371,9 @@ std::optional<RecoveryLog::Restored> InMemoryAdapter::restoreSession(const QJson
 void InMemoryAdapter::resume(ServerSocket *socket, const RecoveryLog::Restored &restored)
 {
     Member &m = member(socket);
-    m.resumeFrom = restored.resumeFrom;
-    m.lastSent = restored.lastSent;
+    Offsets &o = offsets(socket);
+    o.resumeFrom = restored.resumeFrom;
+    o.lastSent = restored.lastSent;
     for (auto it = restored.session.rooms.cbegin(); it != restored.session.rooms.cend(); ++it)
         join(socket, m, it.key(), it.value());
     join(socket, m, socket->id(), -1); // a no-op unless the session somehow lacked it

@@ -64,10 +64,15 @@ private:
         // it leaves that room): kept as its entry in m_ownRooms, not as a room of one in
         // m_rooms, whose set per socket was 0.7 KiB of every idle connection.
         bool inOwnRoom = false;
-        // Connection state recovery, for a socket that takes offsets: the first offset sent
-        // while in each room. Pairs in a list and a field for its own room, not a hash: a
-        // QHash's first storage block is 1.5 KiB, and every connection has its own room.
-        QList<std::pair<QString, qint64>> joinedAt; // the rooms in `rooms`
+    };
+    // Connection state recovery, for a socket that takes offsets (in m_offsets, so that no
+    // other socket carries these fields).
+    struct Offsets
+    {
+        // The first offset sent while in each room. Pairs in a list and a field for its own
+        // room, not a hash: a QHash's first storage block is 1.5 KiB, and every connection has
+        // its own room.
+        QList<std::pair<QString, qint64>> joinedAt; // the rooms in Member::rooms
         qint64 ownJoinedAt = -1; // its own id's room
         qint64 resumeFrom = 0; // the first offset this socket may not have handled
         qint64 lastSent = -1; // the newest offset sent to it
@@ -84,7 +89,11 @@ private:
     // The room's side of a leave; an empty room goes.
     void removeFromRoom(ServerSocket *socket, const QString &room);
 
+    // Its socket's entry in m_offsets, made if there is none yet.
+    Offsets &offsets(ServerSocket *socket);
+
     QHash<ServerSocket *, Member> m_members;
+    QHash<const ServerSocket *, Offsets> m_offsets; // the members that take offsets
     QHash<QString, QSet<ServerSocket *>> m_rooms; // every room but the sockets' own
     QHash<QString, ServerSocket *> m_ownRooms; // socket id -> that socket, while in its own room
     std::unique_ptr<RecoveryLog> m_recovery;

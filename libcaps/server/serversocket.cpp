@@ -6,16 +6,33 @@
 #include "server/namespace.h"
 #include "server/outgoingmessage.h"
 
+#include <QJsonDocument>
 #include <QTimer>
 
 namespace caps {
 
+namespace {
+
+QByteArray takeAuth(ServerSocket::Init &init)
+{
+    const QJsonObject auth = std::exchange(init.auth, {});
+    return auth.isEmpty() ? QByteArray() : QJsonDocument(auth).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
 ServerSocket::ServerSocket(Init init, Namespace *nsp, ClientConnection *client)
     : QObject(client)
+    , m_auth(takeAuth(init))
     , m_init(std::move(init))
     , m_nsp(nsp)
     , m_client(client)
 { }
+
+QJsonObject ServerSocket::auth() const
+{
+    return m_auth.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(m_auth).object();
+}
 
 Namespace *ServerSocket::nsp() const
 {

@@ -93,7 +93,10 @@ async function withTokens() {
     vendors.push(await open(hub.url, '/caps', { token: vendor }, i === 0 ? { transports: ['websocket'] } : {}));
   const [described] = await connected;
   expect(described.id === vendors[0].id && described.transport === 'websocket' && described.rooms.includes(described.id)
-         && described.handshake.address === '127.0.0.1', `socket_connected: ${JSON.stringify(described)}`);
+         && described.handshake.address === '127.0.0.1' && described.handshake.query.EIO === '4'
+         && described.handshake.query.transport === 'websocket'
+         && described.handshake.headers.host === new URL(hub.url).host && described.handshake.issued > 0,
+         `socket_connected: ${JSON.stringify(described)}`);
   const joined = next(ui, 'room_joined', (nsp, room, id) => nsp === '/caps' && room === 's1' && id === vendors[1].id);
   const heard = next(ui, 'event_received', (nsp, id, args) => id === vendors[1].id && args[0] === 'join');
   vendors[1].emit('join', 's1');
