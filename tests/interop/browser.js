@@ -19,6 +19,15 @@ const binaryDir = process.env.CAPS_BINARY_DIR || path.resolve(__dirname, '../../
 const hubPath = path.join(binaryDir, 'apps/hub/caps-hub');
 const tokenPath = path.join(binaryDir, 'apps/caps-token/caps-token');
 
+// Hubs started here and not killed yet, and the token folders made: a test that fails (or
+// passes) must leave neither a hub running nor tokens behind.
+const liveHubs = new Set();
+const tokenDirs = [];
+process.on('exit', () => {
+  for (const child of liveHubs) child.kill('SIGKILL');
+  for (const dir of tokenDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function fail(message) {
   console.error(`FAIL: ${message}`);
   process.exit(1);
@@ -33,6 +42,8 @@ function startHub(args, port = 0) {
   return new Promise((resolve, reject) => {
     const child = spawn(hubPath, ['--host', '127.0.0.1', '--port', String(port), '--db', ':memory:', ...args],
                         { stdio: ['ignore', 'pipe', 'pipe'] });
+    liveHubs.add(child);
+    child.on('exit', () => liveHubs.delete(child));
     let out = '';
     const onData = (chunk) => {
       out += chunk;
@@ -53,7 +64,10 @@ function startHub(args, port = 0) {
 function killHub(hub) {
   return new Promise((resolve) => {
     hub.process.removeAllListeners('exit');
-    hub.process.on('exit', () => resolve());
+    hub.process.on('exit', () => {
+      liveHubs.delete(hub.process);
+      resolve();
+    });
     hub.process.kill('SIGKILL');
   });
 }
@@ -61,6 +75,7 @@ function killHub(hub) {
 // A token file in a fresh folder with the given entries; returns { file, tokens: [token...] }.
 function makeTokens(entries) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caps-browser-'));
+  tokenDirs.push(dir);
   const file = path.join(dir, 'tokens.json');
   const tokens = entries.map((args) =>
     execFileSync(tokenPath, [...args, '--append', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0].trim());
