@@ -163,7 +163,8 @@ void CapsHub::onConnection(ServerSocket *socket)
 {
     qCDebug(lcHub) << "connected" << socket->id();
     // The connect guard of the namespace let this auth in; this finds who it is.
-    const auto principal = m_options.policy.authenticate(socket->auth());
+    const QJsonObject auth = socket->auth(); // parsed on each call: once here
+    const auto principal = m_options.policy.authenticate(auth);
     const std::optional<Principal> who = principal ? *principal : std::nullopt;
     if (who) {
         m_principals.insert(socket, *who);
@@ -172,7 +173,7 @@ void CapsHub::onConnection(ServerSocket *socket)
     // A recovered socket is in them already (its session kept its rooms): join() is a no-op.
     for (const QString &room : m_audience.roleRooms(who))
         socket->join(room);
-    for (const QString &room : m_audience.noticeRooms(who, socket->auth().value(QLatin1String("notices"))))
+    for (const QString &room : m_audience.noticeRooms(who, auth.value(QLatin1String("notices"))))
         socket->join(room);
     // A client whose session could not be taken back (its hub died and this one lacks events
     // it missed) is still the driver of what its earlier socket took: once that socket is known

@@ -33,7 +33,6 @@ public:
     [[nodiscard]] bool isSecure() const { return !m_configuration.isNull(); }
     // At most `max` open connections from one address (<= 0: no limit); for later connections.
     void setMaxConnectionsPerAddress(int max) { m_limiter = ConnectionLimiter(max); }
-    [[nodiscard]] const ConnectionLimiter &connectionLimiter() const { return m_limiter; }
 
 protected:
     void incomingConnection(qintptr descriptor) override;

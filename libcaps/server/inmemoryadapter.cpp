@@ -152,15 +152,13 @@ void InMemoryAdapter::del(ServerSocket *socket, const QString &room)
     const auto member = m_members.find(socket);
     if (member == m_members.end())
         return;
-    if (isOwnRoom(socket, room)) {
-        if (!std::exchange(member->inOwnRoom, false))
-            return;
-        if (const auto o = m_offsets.find(socket); o != m_offsets.end())
+    const bool own = isOwnRoom(socket, room);
+    if (own ? !std::exchange(member->inOwnRoom, false) : !member->rooms.removeOne(room))
+        return;
+    if (const auto o = m_offsets.find(socket); o != m_offsets.end()) {
+        if (own)
             o->ownJoinedAt = -1;
-    } else {
-        if (!member->rooms.removeOne(room))
-            return;
-        if (const auto o = m_offsets.find(socket); o != m_offsets.end())
+        else
             o->joinedAt.removeIf([&room](const auto &joined) { return joined.first == room; });
     }
     removeFromRoom(socket, room);
@@ -346,16 +344,17 @@ void InMemoryAdapter::broadcastFrom(sio::Packet packet, const QList<BroadcastTar
 
 void InMemoryAdapter::persistSession(const ServerSocket *socket)
 {
-    const auto member = m_members.constFind(key(socket));
+    // An entry in m_offsets is a member's (delAll() removes both), and ownJoinedAt is -1 unless
+    // it is in its own room.
     const auto o = m_offsets.constFind(socket);
-    if (!m_recovery || member == m_members.constEnd() || o == m_offsets.constEnd())
+    if (!m_recovery || o == m_offsets.constEnd())
         return;
     RecoveryLog::Session session;
     session.sid = socket->id();
     session.pid = socket->pid();
     for (const auto &[room, offset] : o->joinedAt)
         session.rooms.insert(room, offset);
-    if (member->inOwnRoom && o->ownJoinedAt >= 0)
+    if (o->ownJoinedAt >= 0)
         session.rooms.insert(socket->id(), o->ownJoinedAt);
     session.token = socket->auth().value(QLatin1String("token")).toString();
     session.resumeFrom = o->resumeFrom;

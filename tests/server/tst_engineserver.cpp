@@ -77,6 +77,24 @@ private:
             + extraHeaders + "\r\n";
     }
 
+    // The send-stall tests' limits: 64 KiB behind, 300 ms to take as much.
+    static caps::ServerOptions stallOptions()
+    {
+        caps::ServerOptions options;
+        options.maxBufferedBytes = qint64(64) * 1024;
+        options.sendStallTimeout = 300;
+        return options;
+    }
+
+    // A 10,001-byte message packet ("4" and 10,000 bytes) for both transports.
+    static caps::OutgoingMessage textChunk()
+    {
+        caps::OutgoingMessage chunk;
+        chunk.text = '4' + QByteArray(10000, 'p');
+        chunk.webSocketText = QString::fromLatin1(chunk.text);
+        return chunk;
+    }
+
     // This process's descriptor for the far end of `client`'s loopback connection.
     static int peerDescriptor(const QTcpSocket &client)
     {
@@ -746,14 +764,10 @@ private slots:
 
     void clientThatDoesNotReadIsDropped()
     {
-        caps::ServerOptions options;
-        options.maxBufferedBytes = qint64(64) * 1024;
-        options.sendStallTimeout = 300;
+        const caps::ServerOptions options = stallOptions();
         auto server = startServer(options);
         QVERIFY(server);
-        caps::OutgoingMessage chunk;
-        chunk.text = '4' + QByteArray(10000, 'p');
-        chunk.webSocketText = QString::fromLatin1(chunk.text);
+        const caps::OutgoingMessage chunk = textChunk();
 
         // Long-polling, over the limit, but it collects: kept.
         const quint16 port = server->serverPort();
@@ -799,9 +813,7 @@ private slots:
     // buffers, so the 4 MB burst backs up in the hub's Qt buffer for about half a second.
     void peerBehindButReadingStays()
     {
-        caps::ServerOptions options;
-        options.maxBufferedBytes = qint64(64) * 1024;
-        options.sendStallTimeout = 300;
+        const caps::ServerOptions options = stallOptions();
         auto server = startServer(options);
         QVERIFY(server);
         QTcpSocket reader;
@@ -820,9 +832,7 @@ private slots:
         QVERIFY(hubEnd >= 0);
         const int sendBuffer = 32 * 1024;
         QCOMPARE(::setsockopt(hubEnd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof sendBuffer), 0);
-        caps::OutgoingMessage chunk;
-        chunk.text = '4' + QByteArray(10000, 'p');
-        chunk.webSocketText = QString::fromLatin1(chunk.text);
+        const caps::OutgoingMessage chunk = textChunk();
         constexpr int kChunks = 400;
         for (int i = 0; i < kChunks; ++i)
             session->send(chunk);
