@@ -31,6 +31,28 @@ QString idText(const QJsonValue &v)
     return {};
 }
 
+// The writes of one event in the open batch, as one unit of the store (MessageStore::beginUnit()):
+// taken back together when the event fails part-way, unless kept. Without it a claim of the
+// order stayed in the batch after a later write of the same event failed (a deadlock between
+// hubs on the queue's rows): the store had the order delivered, the driver was told to send
+// again, and its retry was then a repeat that reached no vendor.
+class EventWrites
+{
+public:
+    explicit EventWrites(MessageStore &store)
+        : m_store(store)
+    { }
+    ~EventWrites() { m_store.rollbackUnit(); } // nothing to do once kept (or the batch ended)
+    EventWrites(const EventWrites &) = delete;
+    EventWrites &operator=(const EventWrites &) = delete;
+
+    [[nodiscard]] Result<bool> begin() { return m_store.beginUnit(); }
+    [[nodiscard]] Result<bool> keep() { return m_store.commitUnit(); }
+
+private:
+    MessageStore &m_store;
+};
+
 } // namespace
 
 CapsHub::CapsHub(Namespace *nsp, QObject *parent)
@@ -577,6 +599,11 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
         failed(opened.error());
         return;
     }
+    EventWrites writes(m_options.queue->store());
+    if (const auto begun = writes.begin(); !begun) {
+        failed(begun.error());
+        return;
+    }
     // The order book is durable with the queue, in the same batch: a restarted hub knows every
     // order's step and who took it, and answers `track` and `orders` with them. With hubs
     // sharing the store, the store has the last word (claimOrder()): another hub's driver may
@@ -597,7 +624,11 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
         // Another hub's batch holds the order: commit ours (its claims go to the other hubs)
         // before waiting, so that two hubs never wait for each other.
         if (claim && claim->wouldWait && m_commit->commitNow()) {
-            if (const auto reopened = m_commit->open(); !reopened) {
+            // The commit ended the unit too (it held nothing yet): a new one in the new batch.
+            auto reopened = m_commit->open();
+            if (reopened)
+                reopened = writes.begin();
+            if (!reopened) {
                 failed(reopened.error());
                 return;
             }
@@ -645,6 +676,10 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
         // No queue keeps it (a cancel), or no vendor queue to keep it for (docs/queue.md): live
         // only, and the sender is told. What it settled or saved is part of the batch and fails
         // with it; if nothing, it stored nothing and goes out regardless, in its turn.
+        if (const auto kept = writes.keep(); !kept) {
+            failed(kept.error());
+            return;
+        }
         if (*settled > 0 || savedOrder)
             m_commit->defer({live, failed});
         else
@@ -653,8 +688,13 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
     }
     const auto stored = m_options.queue->enqueue(hubEvent.event, hubEvent.payload);
     if (!stored) {
-        // This write changed nothing; the rest of the batch stands (or fails at its commit).
+        // Nothing of this event stays (`writes` takes back its claim and what it settled); the
+        // rest of the batch stands (or fails at its commit).
         failed(stored.error());
+        return;
+    }
+    if (const auto kept = writes.keep(); !kept) {
+        failed(kept.error());
         return;
     }
     // A message every queue has acknowledged was delivered: sending it again would undo `received`.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iterator>
 #include <optional>
+#include <utility>
 
 namespace caps {
 
@@ -82,6 +83,7 @@ Result<bool> MemoryMessageStore::commitBatch()
     if (!m_inBatch)
         return Result<bool>::failure(QStringLiteral("no batch is open"));
     m_inBatch = false;
+    m_unitStart.reset();
     m_undo.clear();
     return true;
 }
@@ -89,15 +91,49 @@ Result<bool> MemoryMessageStore::commitBatch()
 void MemoryMessageStore::rollbackBatch()
 {
     m_inBatch = false;
-    for (auto it = m_undo.rbegin(); it != m_undo.rend(); ++it) {
-        if (it->other) {
-            it->other();
+    m_unitStart.reset();
+    undoBackTo(0);
+}
+
+void MemoryMessageStore::undoBackTo(size_t size)
+{
+    // Taking a change back is no change to record (a unit's rollback runs inside the batch).
+    const bool inBatch = std::exchange(m_inBatch, false);
+    while (m_undo.size() > size) {
+        const UndoStep step = std::move(m_undo.back());
+        m_undo.pop_back();
+        if (step.other) {
+            step.other();
         } else {
-            m_index.erase(it->inserted);
-            m_messages.erase(it->sequence);
+            m_index.erase(step.inserted);
+            m_messages.erase(step.sequence);
         }
     }
-    m_undo.clear();
+    m_inBatch = inBatch;
+}
+
+Result<bool> MemoryMessageStore::beginUnit()
+{
+    if (!m_inBatch)
+        return Result<bool>::failure(QStringLiteral("a unit needs an open batch"));
+    if (m_unitStart)
+        return Result<bool>::failure(QStringLiteral("a unit is already open"));
+    m_unitStart = m_undo.size();
+    return true;
+}
+
+Result<bool> MemoryMessageStore::commitUnit()
+{
+    if (!m_unitStart)
+        return Result<bool>::failure(QStringLiteral("no unit is open"));
+    m_unitStart.reset();
+    return true;
+}
+
+void MemoryMessageStore::rollbackUnit()
+{
+    if (const std::optional<size_t> start = std::exchange(m_unitStart, std::nullopt))
+        undoBackTo(*start);
 }
 
 Result<EnqueueOutcome> MemoryMessageStore::enqueue(const QString &queueId, const QString &event,

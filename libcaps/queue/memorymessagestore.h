@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -45,6 +46,9 @@ public:
     [[nodiscard]] Result<bool> commitBatch() override;
     void rollbackBatch() override;
     [[nodiscard]] bool inBatch() const override { return m_inBatch; }
+    [[nodiscard]] Result<bool> beginUnit() override;
+    [[nodiscard]] Result<bool> commitUnit() override;
+    void rollbackUnit() override;
 
 private:
     // Hashed, not ordered: every event looks a key up in the index and the tombstones once per
@@ -102,6 +106,8 @@ private:
     EnqueueOutcome insert(const Key &key, const QJsonValue &stored, qint64 nowMs);
     // Inside a batch: how to take back one change if the batch is rolled back.
     void onRollback(std::function<void()> undo);
+    // Takes back the newest changes of the batch until `size` are left, newest first.
+    void undoBackTo(size_t size);
 
     // Every change of m_tombstones goes through these, which keep m_tombstonesByOrder with it.
     void setTombstone(const Key &key, const Tombstone &tombstone);
@@ -120,6 +126,7 @@ private:
     qint64 m_nextTombstone = 1;
     bool m_inBatch = false;
     std::vector<UndoStep> m_undo; // the open batch's changes, oldest first
+    std::optional<size_t> m_unitStart; // while a unit is open: m_undo's size when it began
 };
 
 } // namespace caps

@@ -178,6 +178,16 @@ public:
     virtual void rollbackBatch() = 0;
     [[nodiscard]] virtual bool inBatch() const = 0;
 
+    // A unit inside the open batch: the writes of one event, which stand or fall together. The
+    // hub claims an order, then settles and enqueues; if a later write fails (a deadlock
+    // between hubs, a full disk), rollbackUnit() takes back the claim too, and the rest of the
+    // batch stands. Units do not nest; committing or rolling back the batch ends an open one
+    // (committed or undone with the batch), and rollbackUnit() without an open unit does
+    // nothing. beginUnit() outside a batch is an error.
+    [[nodiscard]] virtual Result<bool> beginUnit() = 0;
+    [[nodiscard]] virtual Result<bool> commitUnit() = 0;
+    virtual void rollbackUnit() = 0;
+
     // Tombstones older than retention.maxAge at `now` go, then the oldest beyond maxCount.
     // Also run by the stores themselves every kPruneInterval acknowledgements.
     // Returns how many were removed.

@@ -9,6 +9,7 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <utility>
 
 namespace caps {
 
@@ -461,6 +462,7 @@ Result<bool> PostgresMessageStore::commitBatch()
         return Result<bool>::failure(error);
     }
     m_inBatch = false;
+    m_inUnit = false;
     QString error;
     if (!run("COMMIT", &error)) {
         // The connection may be gone, or the server refused the commit: nothing of the batch counts.
@@ -476,10 +478,51 @@ void PostgresMessageStore::rollbackBatch()
     if (!m_inBatch)
         return;
     m_inBatch = false;
+    m_inUnit = false;
     m_batchError.clear();
     QString error;
     if (!run("ROLLBACK", &error))
         qCDebug(lcQueue) << "rollback batch:" << error;
+}
+
+Result<bool> PostgresMessageStore::beginUnit()
+{
+    if (!m_inBatch)
+        return Result<bool>::failure(QStringLiteral("a unit needs an open batch"));
+    if (m_inUnit)
+        return Result<bool>::failure(QStringLiteral("a unit is already open"));
+    if (!m_batchError.isEmpty())
+        return Result<bool>::failure(QStringLiteral("the batch failed earlier: %1").arg(m_batchError));
+    QString error;
+    if (!run("SAVEPOINT caps_unit", &error)) {
+        breakBatch(error);
+        return Result<bool>::failure(error);
+    }
+    m_inUnit = true;
+    return true;
+}
+
+Result<bool> PostgresMessageStore::commitUnit()
+{
+    if (!m_inUnit)
+        return Result<bool>::failure(QStringLiteral("no unit is open"));
+    m_inUnit = false;
+    QString error;
+    if (!run("RELEASE SAVEPOINT caps_unit", &error)) {
+        breakBatch(error);
+        return Result<bool>::failure(error);
+    }
+    return true;
+}
+
+void PostgresMessageStore::rollbackUnit()
+{
+    if (!std::exchange(m_inUnit, false))
+        return;
+    // Also lets go of the rows the unit locked (a claimed order): another hub may take them now.
+    QString error;
+    if (!run("ROLLBACK TO SAVEPOINT caps_unit", &error) || !run("RELEASE SAVEPOINT caps_unit", &error))
+        breakBatch(error);
 }
 
 Result<EnqueueOutcome> PostgresMessageStore::insertOne(const QString &queueId, const QString &event,

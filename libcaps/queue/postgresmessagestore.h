@@ -64,6 +64,9 @@ public:
     [[nodiscard]] Result<bool> commitBatch() override;
     void rollbackBatch() override;
     [[nodiscard]] bool inBatch() const override { return m_inBatch; }
+    [[nodiscard]] Result<bool> beginUnit() override;
+    [[nodiscard]] Result<bool> commitUnit() override;
+    void rollbackUnit() override;
 
     // The connection broke (the server restarted, the backend was terminated): every call fails
     // at once with PostgresUri::lostMessage() until the store has reconnected, which it tries
@@ -98,6 +101,7 @@ private:
     QSqlDatabase m_db;
     std::unique_ptr<Statements> m_statements;
     bool m_inBatch = false;
+    bool m_inUnit = false;
     int m_claimsInBatch = 0; // rows of `orders` the open batch has locked
     QString m_batchError;
     mutable QString m_lost; // why the connection is gone; empty while it is there

@@ -13,6 +13,7 @@
 #include <QVariant>
 
 #include <algorithm>
+#include <utility>
 
 namespace caps {
 
@@ -82,6 +83,9 @@ struct SqliteMessageStore::Statements
         , savepoint(db)
         , release(db)
         , rollbackTo(db)
+        , unitSavepoint(db)
+        , unitRelease(db)
+        , unitRollbackTo(db)
         , findTombstone(db)
         , insert(db)
         , tombstoneFromPending(db)
@@ -106,6 +110,9 @@ struct SqliteMessageStore::Statements
     QSqlQuery savepoint;
     QSqlQuery release;
     QSqlQuery rollbackTo;
+    QSqlQuery unitSavepoint;
+    QSqlQuery unitRelease;
+    QSqlQuery unitRollbackTo;
     QSqlQuery findTombstone;
     QSqlQuery insert;
     QSqlQuery tombstoneFromPending;
@@ -280,6 +287,9 @@ Result<bool> SqliteMessageStore::prepareStatements()
         {&s.savepoint, "SAVEPOINT caps_write"},
         {&s.release, "RELEASE caps_write"},
         {&s.rollbackTo, "ROLLBACK TO caps_write"},
+        {&s.unitSavepoint, "SAVEPOINT caps_unit"},
+        {&s.unitRelease, "RELEASE caps_unit"},
+        {&s.unitRollbackTo, "ROLLBACK TO caps_unit"},
         {&s.findTombstone, "SELECT 1 FROM acknowledged WHERE queue_id = ? AND event = ? AND message_id = ?"},
         {&s.insert,
          "INSERT OR IGNORE INTO messages (queue_id, event, message_id, payload, enqueued_at)"
@@ -462,6 +472,7 @@ Result<bool> SqliteMessageStore::commitBatch()
     }
     finishReads();
     m_inBatch = false;
+    m_inUnit = false;
     if (!m_statements->commit.exec()) {
         // A failed COMMIT leaves the transaction open (SQLITE_BUSY, a deferred constraint) or
         // already rolled back (I/O): either way nothing of the batch may count as stored.
@@ -479,10 +490,55 @@ void SqliteMessageStore::rollbackBatch()
         return;
     finishReads();
     m_inBatch = false;
+    m_inUnit = false;
     m_batchError.clear();
     // Fails harmlessly when SQLite has already rolled the transaction back.
     if (!m_statements->rollback.exec())
         qCDebug(lcQueue) << "rollback batch:" << m_statements->rollback.lastError().text();
+}
+
+Result<bool> SqliteMessageStore::beginUnit()
+{
+    if (!m_inBatch)
+        return Result<bool>::failure(QStringLiteral("a unit needs an open batch"));
+    if (m_inUnit)
+        return Result<bool>::failure(QStringLiteral("a unit is already open"));
+    if (!m_batchError.isEmpty())
+        return Result<bool>::failure(QStringLiteral("the batch failed earlier: %1").arg(m_batchError));
+    finishReads();
+    if (!m_statements->unitSavepoint.exec()) {
+        auto failure = sqlFailure<bool>(QStringLiteral("begin unit"), m_statements->unitSavepoint);
+        breakBatch(failure.error());
+        return failure;
+    }
+    m_inUnit = true;
+    return true;
+}
+
+Result<bool> SqliteMessageStore::commitUnit()
+{
+    if (!m_inUnit)
+        return Result<bool>::failure(QStringLiteral("no unit is open"));
+    m_inUnit = false;
+    finishReads();
+    if (!m_statements->unitRelease.exec()) {
+        auto failure = sqlFailure<bool>(QStringLiteral("commit unit"), m_statements->unitRelease);
+        breakBatch(failure.error());
+        return failure;
+    }
+    return true;
+}
+
+void SqliteMessageStore::rollbackUnit()
+{
+    if (!std::exchange(m_inUnit, false))
+        return;
+    finishReads();
+    // As in rollback(): after some errors SQLite has rolled the whole transaction back already.
+    if (!m_statements->unitRollbackTo.exec())
+        breakBatch(QStringLiteral("rollback unit: %1").arg(m_statements->unitRollbackTo.lastError().text()));
+    else if (!m_statements->unitRelease.exec())
+        breakBatch(QStringLiteral("release unit: %1").arg(m_statements->unitRelease.lastError().text()));
 }
 
 Result<EnqueueOutcome> SqliteMessageStore::insertLocked(const QString &queueId, const QString &event,

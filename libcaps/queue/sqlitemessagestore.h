@@ -57,6 +57,9 @@ public:
     [[nodiscard]] Result<bool> commitBatch() override;
     void rollbackBatch() override;
     [[nodiscard]] bool inBatch() const override { return m_inBatch; }
+    [[nodiscard]] Result<bool> beginUnit() override;
+    [[nodiscard]] Result<bool> commitUnit() override;
+    void rollbackUnit() override;
 
 private:
     // The pending row's DELETE inside an open transaction (rolled back if it fails): whether a
@@ -86,6 +89,7 @@ private:
     QSqlDatabase m_db;
     std::unique_ptr<Statements> m_statements; // prepared once, reused for every call
     bool m_inBatch = false;
+    bool m_inUnit = false;
     QString m_batchError; // set once the open batch cannot be committed any more
 };
 

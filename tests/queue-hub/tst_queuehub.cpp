@@ -69,6 +69,9 @@ public:
     caps::Result<bool> commitBatch() override { return m_inner.commitBatch(); }
     void rollbackBatch() override { m_inner.rollbackBatch(); }
     [[nodiscard]] bool inBatch() const override { return m_inner.inBatch(); }
+    caps::Result<bool> beginUnit() override { return m_inner.beginUnit(); }
+    caps::Result<bool> commitUnit() override { return m_inner.commitUnit(); }
+    void rollbackUnit() override { m_inner.rollbackUnit(); }
 
 private:
     caps::MemoryMessageStore m_inner;

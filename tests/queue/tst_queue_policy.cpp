@@ -79,6 +79,9 @@ public:
     Result<bool> commitBatch() override { return broken<bool>(); }
     void rollbackBatch() override { }
     [[nodiscard]] bool inBatch() const override { return false; }
+    Result<bool> beginUnit() override { return broken<bool>(); }
+    Result<bool> commitUnit() override { return broken<bool>(); }
+    void rollbackUnit() override { }
 };
 
 } // namespace

@@ -457,6 +457,69 @@ private slots:
         QCOMPARE(idsOf(m_store->pending(q).value()), QStringList{QStringLiteral("new")});
     }
 
+    // "id status taker" of every order record, oldest first.
+    [[nodiscard]] QStringList orderRecords() const
+    {
+        QStringList records;
+        const QList<OrderRecord> loaded = m_store->loadOrders(10).value();
+        for (const OrderRecord &r : loaded)
+            records.append(QStringLiteral("%1 %2 %3").arg(r.orderId).arg(int(r.status)).arg(r.taker));
+        return records;
+    }
+
+    // A unit (the writes of one event) inside a batch: rolled back, it takes back what it wrote,
+    // an order record too, and nothing written before it; kept, it commits with the batch.
+    void unitTakesBackItsOwnWritesOnly()
+    {
+        const QString e = QStringLiteral("pickup");
+        const QString q = QStringLiteral("driver");
+        const QDateTime time = QDateTime::fromMSecsSinceEpoch(1700000000000, Qt::UTC);
+        const OrderRecord ordered{QStringLiteral("u1"), OrderStatus::Ordered, {}, e, time, "{}", 0, {}};
+        OrderRecord taken = ordered;
+        taken.status = OrderStatus::InTransit;
+        taken.taker = QStringLiteral("d1");
+        taken.event = QStringLiteral("in-transit");
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("u1"), {}).ok());
+        QVERIFY(m_store->saveOrder(ordered).ok());
+        QVERIFY(!m_store->beginUnit().ok()); // only inside a batch
+        m_store->rollbackUnit(); // none open: nothing happens
+
+        QVERIFY(m_store->beginBatch().ok());
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("before"), {}).ok());
+        QVERIFY2(m_store->beginUnit().ok(), "beginUnit");
+        QVERIFY(!m_store->beginUnit().ok()); // units do not nest
+        QVERIFY(m_store->saveOrder(taken).ok());
+        QVERIFY(m_store->discard(q, e, QStringLiteral("u1")).value());
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("in-unit"), {}).ok());
+        QCOMPARE(orderRecords(), QStringList{QStringLiteral("u1 %1 d1").arg(int(OrderStatus::InTransit))});
+        m_store->rollbackUnit();
+        QVERIFY(m_store->inBatch());
+        QCOMPARE(idsOf(m_store->pending(q).value()), (QStringList{QStringLiteral("u1"), QStringLiteral("before")}));
+        QCOMPARE(orderRecords(), QStringList{QStringLiteral("u1 %1 ").arg(int(OrderStatus::Ordered))});
+        QVERIFY(!m_store->commitUnit().ok()); // it is gone
+
+        QVERIFY(m_store->beginUnit().ok());
+        QVERIFY(m_store->saveOrder(taken).ok());
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("kept"), {}).ok());
+        QVERIFY2(m_store->commitUnit().ok(), "commitUnit");
+        // A unit left open ends with its batch, committed with it.
+        QVERIFY(m_store->beginUnit().ok());
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("open"), {}).ok());
+        QVERIFY2(m_store->commitBatch().ok(), "commitBatch");
+        m_store->rollbackUnit(); // ended with the batch: nothing to take back
+        QCOMPARE(idsOf(m_store->pending(q).value()),
+                 (QStringList{QStringLiteral("u1"), QStringLiteral("before"), QStringLiteral("kept"),
+                              QStringLiteral("open")}));
+        QCOMPARE(orderRecords(), QStringList{QStringLiteral("u1 %1 d1").arg(int(OrderStatus::InTransit))});
+        // Rolled back with a batch, a unit's writes go too.
+        QVERIFY(m_store->beginBatch().ok());
+        QVERIFY(m_store->beginUnit().ok());
+        QVERIFY(m_store->enqueue(q, e, QStringLiteral("gone"), {}).ok());
+        m_store->rollbackBatch();
+        QVERIFY(!m_store->commitUnit().ok());
+        QCOMPARE(m_store->count(q).value(), 4);
+    }
+
     // Validation errors inside a batch refuse that write only.
     void invalidWriteInBatchKeepsTheRest()
     {

@@ -86,17 +86,22 @@ public:
 
     mutable QStringList log;
     QString failCommit; // not empty: commitBatch() rolls back and fails with this error
+    QString failEnqueueOf; // not empty: enqueueing this event fails (as a deadlock between hubs did)
 
     caps::Result<caps::EnqueueOutcome> enqueue(const QString &q, const QString &e, const QString &m,
                                                const QJsonValue &p) override
     {
         log.append(QStringLiteral("enqueue %1 %2").arg(e, m));
+        if (e == failEnqueueOf)
+            return caps::Result<caps::EnqueueOutcome>::failure(QStringLiteral("deadlock detected (test)"));
         return ForwardingStore::enqueue(q, e, m, p);
     }
     caps::Result<QList<caps::EnqueueOutcome>> enqueueMany(const QStringList &q, const QString &e, const QString &m,
                                                           const QJsonValue &p) override
     {
         log.append(QStringLiteral("enqueue %1 %2").arg(e, m));
+        if (e == failEnqueueOf)
+            return caps::Result<QList<caps::EnqueueOutcome>>::failure(QStringLiteral("deadlock detected (test)"));
         return ForwardingStore::enqueueMany(q, e, m, p);
     }
     caps::Result<bool> acknowledge(const QString &q, const QString &e, const QString &m) override
@@ -637,6 +642,51 @@ private slots:
         QCOMPARE(framesOf(vendor, 2), (QStringList{"ack 6 ok queued", "pickup o-1"}));
         QCOMPARE(framesOf(driver, 1), QStringList{"pickup o-1"});
         QCOMPARE(q->store->count({}, {}).value(), 2);
+    }
+
+    // An event whose later write fails leaves nothing of its own in the batch, its claim of the
+    // order either: the store still has the order where it was, and the driver's retry is
+    // relayed as a new step (it was a repeat that reached no vendor when the claim stayed).
+    void failedWriteTakesBackTheClaim_data() { groupCommit_data(); }
+    void failedWriteTakesBackTheClaim()
+    {
+        QFETCH(QString, backend);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        auto q = startQueueHub(backend, dir);
+        QVERIFY(q);
+        const quint16 port = q->hub->server.serverPort();
+        WsPeer vendor, driver;
+        QVERIFY(join(vendor, port, {}));
+        QVERIFY(join(driver, port, {}));
+        vendor.send(QStringLiteral(R"(42/caps,["join","s1"])"));
+        vendor.send(withAck(1, "pickup", order("f-1")));
+        QCOMPARE(framesOf(vendor, 2), (QStringList{"ack 1 ok queued", "pickup f-1"}));
+        QCOMPARE(framesOf(driver, 1), QStringList{"pickup f-1"});
+        driver.send(withAck(2, "in-transit", order("f-1")));
+        QCOMPARE(framesOf(driver, 1), QStringList{"ack 2 ok queued"});
+        QCOMPARE(framesOf(vendor, 1), QStringList{"in-transit f-1"});
+
+        q->store->failEnqueueOf = QStringLiteral("delivered");
+        q->store->log.clear();
+        driver.send(withAck(3, "delivered", order("f-1")));
+        QCOMPARE(framesOf(driver, 1), QStringList{"ack 3 error: deadlock detected (test)"});
+        QVERIFY(quiet({&vendor, &driver}));
+        QCOMPARE(q->store->log,
+                 (QStringList{"begin", "discard driver f-1", "discard s1 f-1", "enqueue delivered f-1", "commit"}));
+        const QList<caps::OrderRecord> records = q->store->loadOrders(10).value();
+        QCOMPARE(records.size(), 1);
+        QCOMPARE(records.first().status, caps::OrderStatus::InTransit);
+        QCOMPARE(q->hub->hub->orders().status(QStringLiteral("f-1")), caps::OrderStatus::InTransit);
+        // What the failed event settled is back too: the in-transit still waits for the vendor.
+        QCOMPARE(idsOf(q->store->pending(QStringLiteral("s1"), QStringLiteral("in-transit")).value()),
+                 QStringList{QStringLiteral("f-1")});
+
+        q->store->failEnqueueOf.clear();
+        driver.send(withAck(4, "delivered", order("f-1")));
+        QCOMPARE(framesOf(driver, 1), QStringList{"ack 4 ok queued"});
+        QCOMPARE(framesOf(vendor, 1), QStringList{"delivered f-1"});
+        QCOMPARE(q->store->loadOrders(10).value().first().status, caps::OrderStatus::Delivered);
     }
 
     // A batch holds at most maxBatchEvents events: more in one pass commit in several batches.

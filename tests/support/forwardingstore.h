@@ -74,6 +74,9 @@ public:
     [[nodiscard]] Result<bool> commitBatch() override { return m_inner->commitBatch(); }
     void rollbackBatch() override { m_inner->rollbackBatch(); }
     [[nodiscard]] bool inBatch() const override { return m_inner->inBatch(); }
+    [[nodiscard]] Result<bool> beginUnit() override { return m_inner->beginUnit(); }
+    [[nodiscard]] Result<bool> commitUnit() override { return m_inner->commitUnit(); }
+    void rollbackUnit() override { m_inner->rollbackUnit(); }
     [[nodiscard]] Result<qint64> pruneTombstones(const QDateTime &now) override
     {
         return m_inner->pruneTombstones(now);
