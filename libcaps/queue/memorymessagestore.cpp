@@ -114,10 +114,8 @@ void MemoryMessageStore::undoBackTo(size_t size)
 
 Result<bool> MemoryMessageStore::beginUnit()
 {
-    if (!m_inBatch)
-        return Result<bool>::failure(QStringLiteral("a unit needs an open batch"));
-    if (m_unitStart)
-        return Result<bool>::failure(QStringLiteral("a unit is already open"));
+    if (const QString refused = checkUnitCanBegin(m_inBatch, m_unitStart.has_value()); !refused.isEmpty())
+        return Result<bool>::failure(refused);
     m_unitStart = m_undo.size();
     return true;
 }

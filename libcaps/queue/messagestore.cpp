@@ -75,4 +75,15 @@ QString MessageStore::checkKey(const QString &queueId, const QString &event, con
     return {};
 }
 
+QString MessageStore::checkUnitCanBegin(bool inBatch, bool inUnit, const QString &batchError)
+{
+    if (!inBatch)
+        return QStringLiteral("a unit needs an open batch");
+    if (inUnit)
+        return QStringLiteral("a unit is already open");
+    if (!batchError.isEmpty())
+        return QStringLiteral("the batch failed earlier: %1").arg(batchError);
+    return {};
+}
+
 } // namespace caps

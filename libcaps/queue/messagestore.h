@@ -217,6 +217,9 @@ public:
 
 protected:
     [[nodiscard]] static QString checkKey(const QString &queueId, const QString &event, const QString &messageId);
+    // Why beginUnit() cannot open a unit now (outside a batch, in a unit, after the batch
+    // failed: `batchError`); empty when it can.
+    [[nodiscard]] static QString checkUnitCanBegin(bool inBatch, bool inUnit, const QString &batchError = {});
     // Counts acknowledgements; true when it is time for an automatic prune.
     [[nodiscard]] bool notePruneDue() { return ++m_acksSincePrune % kPruneInterval == 0; }
 

@@ -487,12 +487,8 @@ void PostgresMessageStore::rollbackBatch()
 
 Result<bool> PostgresMessageStore::beginUnit()
 {
-    if (!m_inBatch)
-        return Result<bool>::failure(QStringLiteral("a unit needs an open batch"));
-    if (m_inUnit)
-        return Result<bool>::failure(QStringLiteral("a unit is already open"));
-    if (!m_batchError.isEmpty())
-        return Result<bool>::failure(QStringLiteral("the batch failed earlier: %1").arg(m_batchError));
+    if (const QString refused = checkUnitCanBegin(m_inBatch, m_inUnit, m_batchError); !refused.isEmpty())
+        return Result<bool>::failure(refused);
     QString error;
     if (!run("SAVEPOINT caps_unit", &error)) {
         breakBatch(error);

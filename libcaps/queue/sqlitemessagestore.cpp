@@ -499,12 +499,8 @@ void SqliteMessageStore::rollbackBatch()
 
 Result<bool> SqliteMessageStore::beginUnit()
 {
-    if (!m_inBatch)
-        return Result<bool>::failure(QStringLiteral("a unit needs an open batch"));
-    if (m_inUnit)
-        return Result<bool>::failure(QStringLiteral("a unit is already open"));
-    if (!m_batchError.isEmpty())
-        return Result<bool>::failure(QStringLiteral("the batch failed earlier: %1").arg(m_batchError));
+    if (const QString refused = checkUnitCanBegin(m_inBatch, m_inUnit, m_batchError); !refused.isEmpty())
+        return Result<bool>::failure(refused);
     finishReads();
     if (!m_statements->unitSavepoint.exec()) {
         auto failure = sqlFailure<bool>(QStringLiteral("begin unit"), m_statements->unitSavepoint);
