@@ -4,6 +4,7 @@
 #include "agents/driveragent.h"
 #include "agents/vendoragent.h"
 #include "client/client.h"
+#include "orders/eventlogmodel.h"
 #include "orders/orderfaker.h"
 #include "queue/memorymessagestore.h"
 #include "queue/messagequeue.h"
@@ -20,6 +21,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 namespace {
@@ -136,6 +138,7 @@ class TestQueueHub : public QObject
 private Q_SLOTS:
     void initTestCase();
     void driverOfflineCatchesUp();
+    void vendorAwayIsThankedOnReturn();
     void acknowledgedNeverSentAgain();
     void getAllInOrder();
     void storeFailureIsRefused();
@@ -202,6 +205,45 @@ void TestQueueHub::driverOfflineCatchesUp()
     QTRY_COMPARE(late.call(QStringLiteral("getAll"), QStringLiteral("store-0")).value(QLatin1String("count")).toInt(-1),
                  0);
     QVERIFY(late.events.isEmpty());
+}
+
+// A vendor away while its order is delivered hears of it when it comes back, from its queue, as
+// news: once, with the thanks and orderDelivered (not as history, which thanks nobody).
+void TestQueueHub::vendorAwayIsThankedOnReturn()
+{
+    HubProcess hub(HubProcess::defaultProgram(), m_dir.filePath(QStringLiteral("away.sqlite")));
+    QVERIFY2(hub.start(), qPrintable(hub.errorString()));
+    caps::Client vendorClient(hub.url(), fastReconnect());
+    caps::VendorAgent vendor(&vendorClient, QStringLiteral("away-store"));
+    QSignalSpy thanked(&vendor, &caps::VendorAgent::orderDelivered);
+    QSignalSpy vendorConnected(&vendorClient, &caps::Client::connected);
+    vendorClient.connectToHub();
+    QVERIFY(vendorConnected.wait());
+    const caps::Order placed = vendor.placeOrder(caps::OrderFaker(3).order(vendor.store()));
+    QTRY_COMPARE_WITH_TIMEOUT(vendor.unconfirmedCount(), 0, 5000);
+    vendorClient.disconnectFromHub();
+
+    caps::Client driverClient(hub.url(), fastReconnect());
+    caps::DriverAgent driver(&driverClient);
+    driver.setPickupDelayMs(0);
+    driver.setDeliverDelayMs(0);
+    driver.setAutoDrive(true);
+    QSignalSpy delivered(&driver, &caps::DriverAgent::delivered);
+    driverClient.connectToHub();
+    QVERIFY(delivered.wait());
+    QTRY_COMPARE(driver.unconfirmedCount(), 0);
+    QCOMPARE(thanked.count(), 0);
+
+    vendorClient.connectToHub();
+    QTRY_COMPARE_WITH_TIMEOUT(thanked.count(), 1, 5000);
+    QCOMPARE(thanked.first().first().toString(), placed.orderId);
+    QCOMPARE(vendor.orders()->order(placed.orderId).status, caps::Order::Status::Delivered);
+    const auto entries = vendor.log()->entries();
+    QCOMPARE(std::count_if(entries.cbegin(), entries.cend(),
+                           [&placed](const caps::EventLogModel::Entry &e) {
+                               return e.details == caps::VendorAgent::thankYouText(placed.orderId);
+                           }),
+             1);
 }
 
 void TestQueueHub::acknowledgedNeverSentAgain()
