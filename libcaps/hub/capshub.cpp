@@ -48,6 +48,7 @@ public:
 
     [[nodiscard]] Result<bool> begin() { return m_store.beginUnit(); }
     [[nodiscard]] Result<bool> keep() { return m_store.commitUnit(); }
+    void takeBack() { m_store.rollbackUnit(); }
 
 private:
     MessageStore &m_store;
@@ -604,114 +605,139 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
         failed(begun.error());
         return;
     }
-    // The order book is durable with the queue, in the same batch: a restarted hub knows every
-    // order's step and who took it, and answers `track` and `orders` with them. With hubs
-    // sharing the store, the store has the last word (claimOrder()): another hub's driver may
-    // have taken the order first. Claimed before anything else is written, so that a lost claim
-    // leaves nothing in the batch.
-    bool savedOrder = false;
-    if (caps.changesStatus() && !hubEvent.orderId.isEmpty()) {
-        const QString taker = m_book.taker(hubEvent.orderId);
-        const OrderRecord record{hubEvent.orderId,
-                                 m_book.status(hubEvent.orderId).value_or(OrderStatus::Unknown),
-                                 taker,
-                                 hubEvent.event,
-                                 hubEvent.time,
-                                 hubEvent.payloadJson,
-                                 0,
-                                 takerServerOf(taker, actor)};
-        auto claim = m_options.queue->store().claimOrder(record, caps.from, previousTaker);
-        // Another hub's batch holds the order: commit ours (its claims go to the other hubs)
-        // before waiting, so that two hubs never wait for each other.
-        if (claim && claim->wouldWait && m_commit->commitNow()) {
-            // The commit ended the unit too (it held nothing yet): a new one in the new batch.
-            auto reopened = m_commit->open();
-            if (reopened)
-                reopened = writes.begin();
-            if (!reopened) {
-                failed(reopened.error());
+    // A write that failed on a conflict with another hub's batch (a deadlock PostgreSQL broke by
+    // failing ours): the unit goes, this hub's batch is committed, which lets go of what the
+    // other one waits for, and the event is written again, once, in a new batch. A client that
+    // emits without an ack (the lab's) could not send it again itself.
+    const auto writeAgain = [this, &writes](int attempt) {
+        if (attempt > 0 || !m_options.queue->store().lastFailureWasConflict())
+            return false;
+        writes.takeBack();
+        if (!m_commit->commitNow())
+            return false;
+        auto reopened = m_commit->open();
+        if (reopened)
+            reopened = writes.begin();
+        return reopened.ok();
+    };
+    for (int attempt = 0;; ++attempt) {
+        // The order book is durable with the queue, in the same batch: a restarted hub knows every
+        // order's step and who took it, and answers `track` and `orders` with them. With hubs
+        // sharing the store, the store has the last word (claimOrder()): another hub's driver may
+        // have taken the order first. Claimed before anything else is written, so that a lost claim
+        // leaves nothing in the batch.
+        bool savedOrder = false;
+        if (caps.changesStatus() && !hubEvent.orderId.isEmpty()) {
+            const QString taker = m_book.taker(hubEvent.orderId);
+            const OrderRecord record{hubEvent.orderId,
+                                     m_book.status(hubEvent.orderId).value_or(OrderStatus::Unknown),
+                                     taker,
+                                     hubEvent.event,
+                                     hubEvent.time,
+                                     hubEvent.payloadJson,
+                                     0,
+                                     takerServerOf(taker, actor)};
+            auto claim = m_options.queue->store().claimOrder(record, caps.from, previousTaker);
+            // Another hub's batch holds the order: commit ours (its claims go to the other hubs)
+            // before waiting, so that two hubs never wait for each other.
+            if (claim && claim->wouldWait && m_commit->commitNow()) {
+                // The commit ended the unit too (it held nothing yet): a new one in the new batch.
+                auto reopened = m_commit->open();
+                if (reopened)
+                    reopened = writes.begin();
+                if (!reopened) {
+                    failed(reopened.error());
+                    return;
+                }
+                claim = m_options.queue->store().claimOrder(record, caps.from, previousTaker);
+            }
+            if (claim && claim->wouldWait) {
+                failed(QStringLiteral("%1: order %2 is busy on another hub; send it again")
+                           .arg(hubEvent.event, hubEvent.orderId));
                 return;
             }
-            claim = m_options.queue->store().claimOrder(record, caps.from, previousTaker);
-        }
-        if (claim && claim->wouldWait) {
-            failed(QStringLiteral("%1: order %2 is busy on another hub; send it again")
-                       .arg(hubEvent.event, hubEvent.orderId));
-            return;
-        }
-        if (!claim) {
-            failed(claim.error());
-            return;
-        }
-        if (!claim->saved) {
-            // As if this hub had known: its book takes the store's record, and decides again.
-            m_book.undo(undo);
-            restoreOrder(claim->current);
-            learnTaker(claim->current);
-            const OrderBook::Check again = m_book.check(caps, hubEvent.orderId, actor, gone);
-            if (again.verdict == OrderBook::Verdict::Repeat) {
-                m_commit->inOrder([event] { ackRepeat(event); });
-            } else if (takenThroughUnsureHub(caps, hubEvent.orderId, actor, event.socket())) {
-                notYet(event, hubEvent);
-            } else {
-                refuse(event,
-                       again.verdict == OrderBook::Verdict::Refuse
-                           ? again.reason
-                           : QStringLiteral("%1: order %2 was taken by another driver")
-                                 .arg(hubEvent.event, hubEvent.orderId));
+            if (!claim) {
+                if (writeAgain(attempt))
+                    continue;
+                failed(claim.error());
+                return;
             }
+            if (!claim->saved) {
+                // As if this hub had known: its book takes the store's record, and decides again.
+                m_book.undo(undo);
+                restoreOrder(claim->current);
+                learnTaker(claim->current);
+                const OrderBook::Check again = m_book.check(caps, hubEvent.orderId, actor, gone);
+                if (again.verdict == OrderBook::Verdict::Repeat) {
+                    m_commit->inOrder([event] { ackRepeat(event); });
+                } else if (takenThroughUnsureHub(caps, hubEvent.orderId, actor, event.socket())) {
+                    notYet(event, hubEvent);
+                } else {
+                    refuse(event,
+                           again.verdict == OrderBook::Verdict::Refuse
+                               ? again.reason
+                               : QStringLiteral("%1: order %2 was taken by another driver")
+                                     .arg(hubEvent.event, hubEvent.orderId));
+                }
+                return;
+            }
+            savedOrder = true;
+        }
+        // The queue follows the lifecycle: a taken order leaves the drivers' queues, a delivered one
+        // leaves no in-transit behind, a cancelled one no pickup. Part of the same batch: undone
+        // with it if the commit fails.
+        const auto settled = m_options.queue->settle(hubEvent.event, hubEvent.payload);
+        if (!settled) {
+            if (writeAgain(attempt))
+                continue;
+            failed(settled.error());
             return;
         }
-        savedOrder = true;
-    }
-    // The queue follows the lifecycle: a taken order leaves the drivers' queues, a delivered one
-    // leaves no in-transit behind, a cancelled one no pickup. Part of the same batch: undone
-    // with it if the commit fails.
-    const auto settled = m_options.queue->settle(hubEvent.event, hubEvent.payload);
-    if (!settled) {
-        failed(settled.error());
-        return;
-    }
-    if (caps.queue == QueueFor::Nobody || (caps.queue == QueueFor::Store && hubEvent.store.isEmpty())) {
-        // No queue keeps it (a cancel), or no vendor queue to keep it for (docs/queue.md): live
-        // only, and the sender is told. What it settled or saved is part of the batch and fails
-        // with it; if nothing, it stored nothing and goes out regardless, in its turn.
+        if (caps.queue == QueueFor::Nobody || (caps.queue == QueueFor::Store && hubEvent.store.isEmpty())) {
+            // No queue keeps it (a cancel), or no vendor queue to keep it for (docs/queue.md): live
+            // only, and the sender is told. What it settled or saved is part of the batch and fails
+            // with it; if nothing, it stored nothing and goes out regardless, in its turn.
+            if (const auto kept = writes.keep(); !kept) {
+                failed(kept.error());
+                return;
+            }
+            if (*settled > 0 || savedOrder)
+                m_commit->defer({live, failed});
+            else
+                m_commit->inOrder(live);
+            return;
+        }
+        const auto stored = m_options.queue->enqueue(hubEvent.event, hubEvent.payload);
+        if (!stored) {
+            if (writeAgain(attempt))
+                continue;
+            // Nothing of this event stays (`writes` takes back its claim and what it settled); the
+            // rest of the batch stands (or fails at its commit).
+            failed(stored.error());
+            return;
+        }
         if (const auto kept = writes.keep(); !kept) {
             failed(kept.error());
             return;
         }
-        if (*settled > 0 || savedOrder)
-            m_commit->defer({live, failed});
-        else
-            m_commit->inOrder(live);
+        // A message every queue has acknowledged was delivered: sending it again would undo `received`.
+        const bool relayIt
+            = std::any_of(stored->queues.cbegin(), stored->queues.cend(), [](const MessageQueue::QueueOutcome &q) {
+                  return q.outcome != EnqueueOutcome::AlreadyAcknowledged;
+              });
+        qCDebug(lcQueue) << "queued" << hubEvent.event << stored->messageId << "new:" << stored->isNew()
+                         << "relay:" << relayIt;
+        m_commit->defer(
+            {[this, event, &caps, hubEvent, relayIt, isNew = stored->isNew(), messageId = stored->messageId] {
+                 if (event.wantsAck())
+                     event.ack({QJsonObject{{QStringLiteral("ok"), true},
+                                            {QStringLiteral("queued"), isNew},
+                                            {QStringLiteral("messageId"), messageId}}});
+                 accept(event, caps, hubEvent, relayIt);
+             },
+             failed});
         return;
     }
-    const auto stored = m_options.queue->enqueue(hubEvent.event, hubEvent.payload);
-    if (!stored) {
-        // Nothing of this event stays (`writes` takes back its claim and what it settled); the
-        // rest of the batch stands (or fails at its commit).
-        failed(stored.error());
-        return;
-    }
-    if (const auto kept = writes.keep(); !kept) {
-        failed(kept.error());
-        return;
-    }
-    // A message every queue has acknowledged was delivered: sending it again would undo `received`.
-    const bool relayIt
-        = std::any_of(stored->queues.cbegin(), stored->queues.cend(), [](const MessageQueue::QueueOutcome &q) {
-              return q.outcome != EnqueueOutcome::AlreadyAcknowledged;
-          });
-    qCDebug(lcQueue) << "queued" << hubEvent.event << stored->messageId << "new:" << stored->isNew()
-                     << "relay:" << relayIt;
-    m_commit->defer({[this, event, &caps, hubEvent, relayIt, isNew = stored->isNew(), messageId = stored->messageId] {
-                         if (event.wantsAck())
-                             event.ack({QJsonObject{{QStringLiteral("ok"), true},
-                                                    {QStringLiteral("queued"), isNew},
-                                                    {QStringLiteral("messageId"), messageId}}});
-                         accept(event, caps, hubEvent, relayIt);
-                     },
-                     failed});
 }
 
 void CapsHub::accept(const ServerEvent &event, const CapsEvent &caps, const HubEvent &hubEvent, bool relayIt)

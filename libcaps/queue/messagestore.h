@@ -187,6 +187,10 @@ public:
     [[nodiscard]] virtual Result<bool> beginUnit() = 0;
     [[nodiscard]] virtual Result<bool> commitUnit() = 0;
     virtual void rollbackUnit() = 0;
+    // Whether the last failed call failed only because another hub's transaction was in the way
+    // (PostgreSQL's deadlock_detected or serialization_failure): the same writes may succeed in a
+    // new batch, once this one is committed. A store no other hub uses has no such failure.
+    [[nodiscard]] virtual bool lastFailureWasConflict() const { return false; }
 
     // Tombstones older than retention.maxAge at `now` go, then the oldest beyond maxCount.
     // Also run by the stores themselves every kPruneInterval acknowledgements.

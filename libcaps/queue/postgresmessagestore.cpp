@@ -135,6 +135,9 @@ template <typename T> Result<T> PostgresMessageStore::sqlFailure(const QString &
 
 void PostgresMessageStore::noteFailure(const QSqlError &error) const
 {
+    // SQLSTATE 40P01 deadlock_detected, 40001 serialization_failure.
+    const QString state = error.nativeErrorCode();
+    m_lastFailureWasConflict = state == QLatin1String("40P01") || state == QLatin1String("40001");
     if (lost() || !PostgresUri::connectionLost(m_db, error))
         return;
     m_lost = PostgresUri::lostReason(error);

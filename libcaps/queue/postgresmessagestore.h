@@ -67,6 +67,7 @@ public:
     [[nodiscard]] Result<bool> beginUnit() override;
     [[nodiscard]] Result<bool> commitUnit() override;
     void rollbackUnit() override;
+    [[nodiscard]] bool lastFailureWasConflict() const override { return m_lastFailureWasConflict; }
 
     // The connection broke (the server restarted, the backend was terminated): every call fails
     // at once with PostgresUri::lostMessage() until the store has reconnected, which it tries
@@ -105,6 +106,7 @@ private:
     int m_claimsInBatch = 0; // rows of `orders` the open batch has locked
     QString m_batchError;
     mutable QString m_lost; // why the connection is gone; empty while it is there
+    mutable bool m_lastFailureWasConflict = false;
     mutable std::unique_ptr<QTimer> m_retry;
     mutable int m_retryMs = PostgresUri::kRetryFirstMs;
 };

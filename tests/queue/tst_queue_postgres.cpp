@@ -275,6 +275,38 @@ private slots:
         QCOMPARE((*a)->loadOrder("o-2").value()->taker, QStringLiteral("d2"));
     }
 
+    // What PostgreSQL fails as a deadlock or a serialization failure is a conflict with another
+    // hub's batch (the hub writes the event again in a new batch); any other failure is not.
+    // Triggers stand in for the other hub: a real deadlock needs two connections blocked at once.
+    void conflictsAreToldApart()
+    {
+        const PostgresUri uri = freshDatabase();
+        auto store = PostgresMessageStore::open(uri);
+        QVERIFY2(store.ok(), qPrintable(store.error()));
+        QVERIFY((*store)->enqueue("driver", "pickup", "o-1", {}).ok());
+        QCOMPARE(exec(uri,
+                      QStringLiteral("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS"
+                                     " $$ BEGIN RAISE EXCEPTION 'refused (test)' USING ERRCODE = TG_ARGV[0]; END $$")),
+                 QString());
+        int n = 0;
+        for (const char *trigger : {"BEFORE DELETE ON messages FOR EACH ROW EXECUTE FUNCTION refuse('40P01')",
+                                    "BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION refuse('40001')",
+                                    "BEFORE INSERT ON subscriptions FOR EACH ROW EXECUTE FUNCTION refuse('23514')"}) {
+            QCOMPARE(exec(uri, QStringLiteral("CREATE TRIGGER t%1 %2").arg(++n).arg(QLatin1String(trigger))),
+                     QString());
+        }
+        QVERIFY(!(*store)->lastFailureWasConflict());
+        QVERIFY(!(*store)->discard("driver", "pickup", "o-1").ok());
+        QVERIFY((*store)->lastFailureWasConflict());
+        QVERIFY(!(*store)->subscribe("d1", "pickup").ok());
+        QVERIFY(!(*store)->lastFailureWasConflict());
+        const OrderRecord record{"o-1", OrderStatus::Ordered, {}, "pickup", QDateTime::currentDateTimeUtc(), "{}", 0};
+        QVERIFY(!(*store)->saveOrder(record).ok());
+        QVERIFY((*store)->lastFailureWasConflict());
+        // The store goes on: the message is still there.
+        QCOMPARE((*store)->count("driver").value(), 1);
+    }
+
     void schemaIsVersioned()
     {
         const PostgresUri uri = freshDatabase();

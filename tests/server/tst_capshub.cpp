@@ -87,12 +87,17 @@ public:
     mutable QStringList log;
     QString failCommit; // not empty: commitBatch() rolls back and fails with this error
     QString failEnqueueOf; // not empty: enqueueing this event fails (as a deadlock between hubs did)
+    int enqueueFailuresLeft = -1; // how many times it fails; -1: every time
+    bool failuresAreConflicts = false; // as a conflict with another hub's batch (lastFailureWasConflict)
+    bool lastWasConflict = false;
+
+    [[nodiscard]] bool lastFailureWasConflict() const override { return lastWasConflict; }
 
     caps::Result<caps::EnqueueOutcome> enqueue(const QString &q, const QString &e, const QString &m,
                                                const QJsonValue &p) override
     {
         log.append(QStringLiteral("enqueue %1 %2").arg(e, m));
-        if (e == failEnqueueOf)
+        if (failsNow(e))
             return caps::Result<caps::EnqueueOutcome>::failure(QStringLiteral("deadlock detected (test)"));
         return ForwardingStore::enqueue(q, e, m, p);
     }
@@ -100,9 +105,18 @@ public:
                                                           const QJsonValue &p) override
     {
         log.append(QStringLiteral("enqueue %1 %2").arg(e, m));
-        if (e == failEnqueueOf)
+        if (failsNow(e))
             return caps::Result<QList<caps::EnqueueOutcome>>::failure(QStringLiteral("deadlock detected (test)"));
         return ForwardingStore::enqueueMany(q, e, m, p);
+    }
+    bool failsNow(const QString &event)
+    {
+        if (event != failEnqueueOf || enqueueFailuresLeft == 0)
+            return false;
+        if (enqueueFailuresLeft > 0)
+            --enqueueFailuresLeft;
+        lastWasConflict = failuresAreConflicts;
+        return true;
     }
     caps::Result<bool> acknowledge(const QString &q, const QString &e, const QString &m) override
     {
@@ -646,7 +660,8 @@ private slots:
 
     // An event whose later write fails leaves nothing of its own in the batch, its claim of the
     // order either: the store still has the order where it was, and the driver's retry is
-    // relayed as a new step (it was a repeat that reached no vendor when the claim stayed).
+    // relayed as a new step (it was a repeat that reached no vendor when the claim stayed). One
+    // that failed on a conflict with another hub is written again by the hub.
     void failedWriteTakesBackTheClaim_data() { groupCommit_data(); }
     void failedWriteTakesBackTheClaim()
     {
@@ -687,6 +702,34 @@ private slots:
         QCOMPARE(framesOf(driver, 1), QStringList{"ack 4 ok queued"});
         QCOMPARE(framesOf(vendor, 1), QStringList{"delivered f-1"});
         QCOMPARE(q->store->loadOrders(10).value().first().status, caps::OrderStatus::Delivered);
+
+        // A conflict with another hub's batch: this hub commits its batch and writes the event
+        // again, once, in a new one; the sender hears only the outcome.
+        for (const char *id : {"f-2", "f-3"}) {
+            vendor.send(withAck(5, "pickup", order(id)));
+            QCOMPARE(framesOf(vendor, 2), (QStringList{"ack 5 ok queued", QStringLiteral("pickup ") + id}));
+            QCOMPARE(framesOf(driver, 1), QStringList{QStringLiteral("pickup ") + id});
+            driver.send(withAck(6, "in-transit", order(id)));
+            QCOMPARE(framesOf(driver, 1), QStringList{"ack 6 ok queued"});
+            QCOMPARE(framesOf(vendor, 1), QStringList{QStringLiteral("in-transit ") + id});
+        }
+        q->store->failEnqueueOf = QStringLiteral("delivered");
+        q->store->failuresAreConflicts = true;
+        q->store->enqueueFailuresLeft = 1;
+        q->store->log.clear();
+        driver.send(withAck(7, "delivered", order("f-2")));
+        QCOMPARE(framesOf(driver, 1), QStringList{"ack 7 ok queued"});
+        QCOMPARE(framesOf(vendor, 1), QStringList{"delivered f-2"});
+        const QStringList attempt{"discard driver f-2", "discard s1 f-2", "enqueue delivered f-2"};
+        const QStringList twice = QStringList{"begin"} + attempt + QStringList{"commit", "begin"} + attempt
+            + QStringList{"commit", "event delivered f-2"};
+        QCOMPARE(q->store->log.join(QStringLiteral(" | ")), twice.join(QStringLiteral(" | ")));
+        // Only once: a second conflict refuses the event, as any other failure does.
+        q->store->enqueueFailuresLeft = 2;
+        driver.send(withAck(8, "delivered", order("f-3")));
+        QCOMPARE(framesOf(driver, 1), QStringList{"ack 8 error: deadlock detected (test)"});
+        QVERIFY(quiet({&vendor, &driver}));
+        QCOMPARE(q->store->enqueueFailuresLeft, 0);
     }
 
     // A batch holds at most maxBatchEvents events: more in one pass commit in several batches.

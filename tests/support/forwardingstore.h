@@ -77,6 +77,7 @@ public:
     [[nodiscard]] Result<bool> beginUnit() override { return m_inner->beginUnit(); }
     [[nodiscard]] Result<bool> commitUnit() override { return m_inner->commitUnit(); }
     void rollbackUnit() override { m_inner->rollbackUnit(); }
+    [[nodiscard]] bool lastFailureWasConflict() const override { return m_inner->lastFailureWasConflict(); }
     [[nodiscard]] Result<qint64> pruneTombstones(const QDateTime &now) override
     {
         return m_inner->pruneTombstones(now);
