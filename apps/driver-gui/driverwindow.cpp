@@ -5,6 +5,7 @@
 #include "agents/driveragent.h"
 #include "client/client.h"
 #include "widgets/eventlogview.h"
+#include "widgets/ordercolumns.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -176,12 +177,7 @@ void DriverWindow::startSession()
     m_agent->setAutoDrive(m_autoDriveCheck->isChecked());
     m_proxy->setSourceModel(m_agent->orders());
     // Sections exist once there is a model.
-    m_queueView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_queueView->horizontalHeader()->setSectionResizeMode(caps::OrderModel::AddressColumn, QHeaderView::Stretch);
-    // A UUID is long; its middle is elided and the tooltip has it whole.
-    m_queueView->horizontalHeader()->setSectionResizeMode(caps::OrderModel::OrderIdColumn, QHeaderView::Interactive);
-    m_queueView->setColumnWidth(caps::OrderModel::OrderIdColumn,
-                                fontMetrics().horizontalAdvance(QLatin1Char('0')) * 16);
+    caps::OrderColumns::fit(m_queueView);
     m_queueView->hideColumn(caps::OrderModel::TotalColumn);
     m_logView->setLog(m_agent->log());
     connect(m_agent, &caps::DriverAgent::ordersChanged, this, &DriverWindow::updateActions);

@@ -7,6 +7,7 @@
 #include "client/client.h"
 #include "widgets/appicon.h"
 #include "widgets/eventlogview.h"
+#include "widgets/ordercolumns.h"
 
 #include <QAction>
 #include <QApplication>
@@ -244,14 +245,7 @@ void VendorWindow::startSession()
         statusBar()->showMessage(tr("Order %1 was not cancelled: %2").arg(orderId, reason), 10000);
     });
     m_ordersView->hideColumn(caps::OrderModel::StoreColumn);
-    QHeaderView *header = m_ordersView->horizontalHeader();
-    header->setStretchLastSection(false);
-    header->setSectionResizeMode(QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(caps::OrderModel::AddressColumn, QHeaderView::Stretch);
-    // A UUID is long; its middle is elided and the tooltip has it whole.
-    header->setSectionResizeMode(caps::OrderModel::OrderIdColumn, QHeaderView::Interactive);
-    m_ordersView->setColumnWidth(caps::OrderModel::OrderIdColumn,
-                                 fontMetrics().horizontalAdvance(QLatin1Char('0')) * 16);
+    caps::OrderColumns::fit(m_ordersView);
     m_ordersView->sortByColumn(caps::OrderModel::OrderedAtColumn, Qt::DescendingOrder);
     m_logView->setLog(m_agent->log());
     m_chart->setOrders(m_agent->orders());

@@ -19,6 +19,7 @@
 #include "widgets/connectionindicator.h"
 #include "widgets/eventlogview.h"
 #include "widgets/notificationqueue.h"
+#include "widgets/ordercolumns.h"
 #include "widgets/translations.h"
 
 #include <QAbstractItemModel>
@@ -74,6 +75,7 @@ private Q_SLOTS:
     void customerRemembersWhomItFollows();
     void germanMenusAndPlurals();
     void largerFontKeepsStatusAndAddressWhole();
+    void narrowWindowScrollsRatherThanCrushTheAddress();
     void chartTicksAreRoundAndLabelsDistinct();
     void connectionTooltipNamesHubAndReason();
     void logDetailsAreReadable();
@@ -718,6 +720,52 @@ void TestWindows::largerFontKeepsStatusAndAddressWhole()
                             .arg(fm.horizontalAdvance(draft.address))));
     // No horizontal scrolling needed.
     QVERIFY(!view->horizontalScrollBar()->isVisible());
+}
+
+// #13: at 758 px the vendor's address column was "9418 …", the other columns having taken the
+// width; and a customer's name that came with a later order was cut to the first one's width.
+void TestWindows::narrowWindowScrollsRatherThanCrushTheAddress()
+{
+    const QUrl url = hubUrl(m_server->serverPort());
+    VendorWindow vendor(url, QStringLiteral("narrow-store"));
+    DriverWindow driver(url);
+    vendor.resize(560, 480);
+    // Tall: rows come without a vertical scroll bar, so the view's geometry does not change.
+    driver.resize(560, 800);
+    vendor.show();
+    driver.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&vendor) && QTest::qWaitForWindowExposed(&driver));
+    QTRY_VERIFY(vendor.client()->isConnected() && driver.client()->isConnected());
+    auto *view = vendor.findChild<QTableView *>(QStringLiteral("ordersView"));
+    auto *queue = driver.findChild<QTableView *>(QStringLiteral("queueView"));
+    QHeaderView *header = view->horizontalHeader();
+    Order first;
+    first.customer = QStringLiteral("Al");
+    first.address = QStringLiteral("1 Main Street, Cambridge, MA 02139");
+    vendor.agent()->placeOrder(first);
+    QTRY_COMPARE(queue->model()->rowCount(), 1);
+    QTRY_VERIFY(header->sectionSize(caps::OrderModel::StatusColumn) > 0);
+
+    const int minimum = view->fontMetrics().averageCharWidth() * caps::OrderColumns::AddressMinimumChars;
+    QTRY_VERIFY2(
+        header->sectionSize(caps::OrderModel::AddressColumn) >= minimum,
+        qPrintable(QStringLiteral("%1 < %2").arg(header->sectionSize(caps::OrderModel::AddressColumn)).arg(minimum)));
+    QTRY_VERIFY(view->horizontalScrollBar()->isVisible());
+
+    Order second = first;
+    second.customer = QStringLiteral("Margaret Heafield Hamilton");
+    vendor.agent()->placeOrder(second);
+    QTRY_COMPARE(queue->model()->rowCount(), 2);
+    const int name = queue->fontMetrics().horizontalAdvance(second.customer);
+    QTRY_VERIFY2(
+        queue->columnWidth(caps::OrderModel::CustomerColumn) >= name,
+        qPrintable(QStringLiteral("%1 < %2").arg(queue->columnWidth(caps::OrderModel::CustomerColumn)).arg(name)));
+
+    // Room enough: the address takes what the others leave, to the edge, and nothing scrolls.
+    vendor.resize(1600, 600);
+    QTRY_COMPARE(header->length(), view->viewport()->width());
+    QTRY_VERIFY(!view->horizontalScrollBar()->isVisible());
+    QVERIFY(header->sectionSize(caps::OrderModel::AddressColumn) > minimum);
 }
 
 // #13 item 7: "last 1 order(s)", labels 20:23:56, 20:23:57, 20:23:57, y ticks at 6.4/12.8/19.2,
