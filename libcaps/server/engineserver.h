@@ -93,7 +93,8 @@ private:
     QWebSocketServer m_webSocketServer;
     QHash<QString, EngineSession *> m_sessions;
     QList<EngineSession *> m_frameFlushes; // see scheduleFrameFlush()
-    QList<EngineSession *> m_flushing; // the ones being written now (keeps its capacity)
+    QList<EngineSession *> m_flushing; // the ones being written now (keeps a small capacity)
+    static constexpr qsizetype kKeptFlushCapacity = 256;
     bool m_frameFlushPosted = false;
     // One queue per kind of deadline, shared by every session (see DeadlineQueue).
     DeadlineQueue m_pingIntervals;
