@@ -50,7 +50,16 @@ int main(int argc, char *argv[])
         caps::VendorConsole console(&agent, interval, count);
         console.setCustomer(parser.value(QStringLiteral("customer")).trimmed());
         QObject::connect(&watchdog, &caps::HubWatchdog::gaveUp, program.app.get(), &QCoreApplication::exit);
-        QObject::connect(&console, &caps::VendorConsole::finished, program.app.get(), &QCoreApplication::exit);
+        // Queued: the last `delivered` is still being handled when the console is done, and its
+        // `received` is sent after. Then a graceful disconnect writes it out (an exit at once
+        // left it unsent, and the hub gave the store's next vendor that delivery again).
+        QObject::connect(
+            &console, &caps::VendorConsole::finished, &client,
+            [&client](int code) {
+                client.disconnectFromHub();
+                QCoreApplication::exit(code);
+            },
+            Qt::QueuedConnection);
         client.connectToHub();
         console.start();
         return program.exec();
