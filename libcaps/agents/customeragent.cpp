@@ -128,15 +128,10 @@ void CustomerAgent::sendTrack(const QJsonObject &what)
 
 void CustomerAgent::applyRecord(const QJsonValue &record)
 {
-    const QJsonObject object = record.toObject();
-    const QString event = object.value(QLatin1StringView("event")).toString();
-    const Result<Order> order = Order::fromJson(object.value(QLatin1StringView("payload")));
-    if (!order || !isTracked(*order))
+    const Result<OrderHistory> history = OrderHistory::fromJson(record);
+    if (!history || !isTracked(history->order))
         return;
-    QDateTime time = QDateTime::fromString(object.value(QLatin1StringView("time")).toString(), Qt::ISODateWithMs);
-    if (!time.isValid())
-        time = QDateTime::currentDateTimeUtc();
-    m_orders.applyStep(Order::statusForEvent(event), *order, time);
+    m_orders.applyHistory(*history);
 }
 
 void CustomerAgent::onEvent(const QString &event, const QJsonArray &args)

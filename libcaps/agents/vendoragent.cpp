@@ -263,14 +263,10 @@ void VendorAgent::requestHistory()
             // History, not news: no thanks, no notifications for what happened before.
             self->m_replaying = true;
             for (const QJsonValue value : records) {
-                const QJsonObject record = value.toObject();
-                const Result<Order> order = Order::fromJson(record.value(QLatin1String("payload")));
-                const Order::Status step = Order::statusForEvent(record.value(QLatin1String("event")).toString());
-                if (!order || order->store != self->m_store || step == Order::Status::Unknown)
+                const Result<OrderHistory> history = OrderHistory::fromJson(value);
+                if (!history || history->order.store != self->m_store)
                     continue;
-                QDateTime time
-                    = QDateTime::fromString(record.value(QLatin1String("time")).toString(), Qt::ISODateWithMs);
-                self->m_orders.applyStep(step, *order, time);
+                self->m_orders.applyHistory(*history);
                 ++applied;
             }
             self->m_replaying = false;

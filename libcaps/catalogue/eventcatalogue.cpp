@@ -144,6 +144,54 @@ bool EventCatalogue::isPast(OrderStatus status, OrderStatus step) const
     return false;
 }
 
+int StepTimes::indexOf(OrderStatus status)
+{
+    switch (status) {
+    case OrderStatus::Unknown:
+        break;
+    case OrderStatus::Ordered:
+        return 0;
+    case OrderStatus::InTransit:
+        return 1;
+    case OrderStatus::Delivered:
+        return 2;
+    case OrderStatus::Cancelled:
+        return 3;
+    }
+    return -1;
+}
+
+OrderStatus StepTimes::statusAt(int index)
+{
+    static constexpr std::array<OrderStatus, kCount> statuses{OrderStatus::Ordered, OrderStatus::InTransit,
+                                                              OrderStatus::Delivered, OrderStatus::Cancelled};
+    return index >= 0 && index < kCount ? statuses[size_t(index)] : OrderStatus::Unknown;
+}
+
+qint64 StepTimes::of(OrderStatus status) const
+{
+    const int index = indexOf(status);
+    return index < 0 ? 0 : ms[size_t(index)];
+}
+
+void StepTimes::note(OrderStatus status, qint64 msSinceEpoch)
+{
+    const int index = indexOf(status);
+    if (index >= 0 && ms[size_t(index)] == 0 && msSinceEpoch > 0)
+        ms[size_t(index)] = msSinceEpoch;
+}
+
+void StepTimes::merge(const StepTimes &other)
+{
+    for (int i = 0; i < kCount; ++i)
+        note(statusAt(i), other.ms[size_t(i)]);
+}
+
+bool StepTimes::isEmpty() const
+{
+    return std::all_of(ms.cbegin(), ms.cend(), [](qint64 t) { return t == 0; });
+}
+
 bool EventCatalogue::isFinal(OrderStatus status) const
 {
     if (status == OrderStatus::Unknown)

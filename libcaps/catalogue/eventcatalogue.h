@@ -16,6 +16,8 @@
 #include <QString>
 #include <QStringView>
 
+#include <array>
+
 namespace caps {
 
 // Where an order is in its life. The hub enforces the order of steps (CapsEvent::from).
@@ -31,6 +33,29 @@ enum class OrderStatus {
     Cancelled, // `cancel`: the vendor withdrew it before any driver took it
 };
 QDebug operator<<(QDebug debug, OrderStatus status);
+
+// When an order made each step, by the status the step moved it to (Ordered, InTransit,
+// Delivered, Cancelled): milliseconds since the epoch, 0 where not known. The first time of a
+// step stays: a repeat (a client's retry) does not make the step again. The hub's order book
+// keeps them and its durable store saves them, so that `track` and `orders` tell how long an
+// order waited and travelled, not only when it last moved.
+struct StepTimes
+{
+    static constexpr int kCount = 4;
+    std::array<qint64, kCount> ms{};
+
+    // The slot of a status, -1 for Unknown; and the status of a slot.
+    [[nodiscard]] static int indexOf(OrderStatus status);
+    [[nodiscard]] static OrderStatus statusAt(int index);
+    [[nodiscard]] qint64 of(OrderStatus status) const;
+    // Sets the step's time unless it has one (a time of 0 or before the epoch is no time).
+    void note(OrderStatus status, qint64 msSinceEpoch);
+    // The steps `other` knows and this does not.
+    void merge(const StepTimes &other);
+    [[nodiscard]] bool isEmpty() const;
+
+    friend bool operator==(const StepTimes &, const StepTimes &) = default;
+};
 
 // Who may send an event when the hub has tokens (open mode: anyone; admins: anything).
 enum class Sender : unsigned {

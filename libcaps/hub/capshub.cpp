@@ -287,19 +287,23 @@ void CapsHub::onOrders(const ServerEvent &event)
                                {QStringLiteral("retry"), false}}});
         return;
     }
-    const std::optional<Principal> principal = principalOf(event.socket());
+    event.ackRaw(ordersAnswer(principalOf(event.socket()), m_book.latestEventsOfStore(store)));
+}
+
+QByteArray CapsHub::ordersAnswer(const std::optional<Principal> &principal, const QList<HubEvent> &known) const
+{
     QByteArray reply = QByteArrayLiteral("[{\"ok\":true,\"orders\":[");
     bool first = true;
-    for (const HubEvent &known : m_book.latestEventsOfStore(store)) {
-        if (!m_audience.mayHear(principal, subjectOf(known)))
+    for (const HubEvent &latest : known) {
+        if (!m_audience.mayHear(principal, subjectOf(latest)))
             continue;
         if (!first)
             reply.append(',');
         first = false;
-        reply.append(known.toJsonObject());
+        reply.append(latest.toJsonObject(m_book.steps(latest.orderId)));
     }
     reply.append("]}]");
-    event.ackRaw(reply);
+    return reply;
 }
 
 namespace {
@@ -388,7 +392,7 @@ void CapsHub::restoreOrder(const OrderRecord &record)
     latest.readPayloadFields();
     if (latest.orderId.isEmpty())
         latest.orderId = record.orderId;
-    m_book.restore(record.orderId, record.status, record.taker, latest);
+    m_book.restore(record.orderId, record.status, record.taker, latest, record.steps);
 }
 
 QString CapsHub::socketActor(const ServerSocket *socket)
@@ -629,6 +633,10 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
         bool savedOrder = false;
         if (caps.changesStatus() && !hubEvent.orderId.isEmpty()) {
             const QString taker = m_book.taker(hubEvent.orderId);
+            // The book notes this step's time once the event is stored (remember()); the record
+            // has it now.
+            StepTimes steps = m_book.stepTimes(hubEvent.orderId);
+            steps.note(caps.to, hubEvent.time.toMSecsSinceEpoch());
             const OrderRecord record{hubEvent.orderId,
                                      m_book.status(hubEvent.orderId).value_or(OrderStatus::Unknown),
                                      taker,
@@ -636,7 +644,8 @@ void CapsHub::onCapsEvent(const ServerEvent &event, const CapsEvent &caps)
                                      hubEvent.time,
                                      hubEvent.payloadJson,
                                      0,
-                                     takerServerOf(taker, actor)};
+                                     takerServerOf(taker, actor),
+                                     steps};
             auto claim = m_options.queue->store().claimOrder(record, caps.from, previousTaker);
             // Another hub's batch holds the order: commit ours (its claims go to the other hubs)
             // before waiting, so that two hubs never wait for each other.
@@ -919,20 +928,8 @@ void CapsHub::onTrack(const ServerEvent &event, bool track)
     socket->join(customersRoom());
     for (const QString &room : rooms)
         socket->join(room);
-    if (!event.wantsAck())
-        return;
-    QByteArray reply = QByteArrayLiteral("[{\"ok\":true,\"orders\":[");
-    bool first = true;
-    for (const HubEvent &known : latestEvents(orderId, customer)) {
-        if (!m_audience.mayHear(principal, subjectOf(known)))
-            continue;
-        if (!first)
-            reply.append(',');
-        first = false;
-        reply.append(known.toJsonObject());
-    }
-    reply.append("]}]");
-    event.ackRaw(reply);
+    if (event.wantsAck())
+        event.ackRaw(ordersAnswer(principal, latestEvents(orderId, customer)));
 }
 
 } // namespace caps

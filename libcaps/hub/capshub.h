@@ -185,6 +185,10 @@ private:
     // `orders { store }`: the latest event of each order of the store the hub knows (a
     // vendor's history on start), as `track`'s ack gives a customer's.
     void onOrders(const ServerEvent &event);
+    // The answer to `track` and `orders`: {ok, orders: [each order's latest event with its
+    // steps]}, only the orders `principal` may hear of.
+    [[nodiscard]] QByteArray ordersAnswer(const std::optional<Principal> &principal,
+                                          const QList<HubEvent> &known) const;
     // The order book as the store kept it (a hub restarted with its queue).
     void restoreOrders();
     // Drivers' queues keep only pickups of orders the order book knows as waiting for one.

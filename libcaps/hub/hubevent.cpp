@@ -55,13 +55,24 @@ QByteArray HubEvent::toLogLine() const
     return line.toUtf8();
 }
 
-QByteArray HubEvent::toJsonObject() const
+QByteArray HubEvent::toJsonObject(const QList<OrderStep> &steps) const
 {
     QByteArray out;
-    out.reserve(payloadJson.size() + 80);
+    out.reserve(payloadJson.size() + 80 + 40 * steps.size());
     out.append("{\"event\":").append(jsonString(event));
     out.append(",\"time\":").append(jsonString(isoTime()));
     out.append(",\"payload\":").append(payloadJson.isEmpty() ? QByteArrayLiteral("null") : payloadJson);
+    if (!steps.isEmpty()) {
+        out.append(",\"steps\":{");
+        for (const OrderStep &step : steps) {
+            if (out.back() != '{')
+                out.append(',');
+            out.append(jsonString(step.event))
+                .append(':')
+                .append(jsonString(step.time.toUTC().toString(Qt::ISODateWithMs)));
+        }
+        out.append('}');
+    }
     out.append('}');
     return out;
 }

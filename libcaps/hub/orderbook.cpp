@@ -107,11 +107,35 @@ OrderBook::Entry &OrderBook::touch(const QString &orderId)
     return *it;
 }
 
+QList<OrderStep> OrderBook::steps(const QString &orderId) const
+{
+    const auto it = m_orders.constFind(orderId);
+    if (it == m_orders.constEnd())
+        return {};
+    QList<OrderStep> out;
+    for (int i = 0; i < StepTimes::kCount; ++i) {
+        const qint64 ms = it->steps.ms[size_t(i)];
+        const CapsEvent *event = m_catalogue->reaching(StepTimes::statusAt(i));
+        if (ms != 0 && event)
+            out.append({event->name, QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)});
+    }
+    std::stable_sort(out.begin(), out.end(), [](const OrderStep &a, const OrderStep &b) { return a.time < b.time; });
+    return out;
+}
+
+StepTimes OrderBook::stepTimes(const QString &orderId) const
+{
+    const auto it = m_orders.constFind(orderId);
+    return it == m_orders.constEnd() ? StepTimes() : it->steps;
+}
+
 void OrderBook::remember(const HubEvent &event)
 {
     if (event.orderId.isEmpty())
         return;
     Entry &entry = touch(event.orderId);
+    if (const CapsEvent *caps = m_catalogue->find(event.event); caps && caps->changesStatus() && event.time.isValid())
+        entry.steps.note(caps->to, event.time.toMSecsSinceEpoch());
     m_bytes -= entry.latest.payloadJson.size();
     entry.latest = event;
     entry.latest.payload = QJsonValue();
@@ -177,13 +201,18 @@ QList<HubEvent> OrderBook::latestEventsOfStore(const QString &store) const
     return out;
 }
 
-void OrderBook::restore(const QString &orderId, OrderStatus status, const QString &taker, const HubEvent &latest)
+void OrderBook::restore(const QString &orderId, OrderStatus status, const QString &taker, const HubEvent &latest,
+                        const StepTimes &steps)
 {
     if (orderId.isEmpty())
         return;
     Entry &entry = touch(orderId);
     entry.status = status;
     entry.taker = taker;
+    entry.steps.merge(steps);
+    // A record saved before the store kept the steps: its latest event's is known all the same.
+    if (latest.time.isValid())
+        entry.steps.note(status, latest.time.toMSecsSinceEpoch());
     m_bytes -= entry.latest.payloadJson.size();
     entry.latest = latest;
     entry.latest.payload = QJsonValue();

@@ -14,7 +14,8 @@
 namespace caps {
 
 // What the hub knows of each order: its status and the driver who took it (the lifecycle the
-// hub enforces), and its latest event (what `track` answers). Bounded: past maxOrders orders or
+// hub enforces), its latest event and when it made each step (what `track` and `orders`
+// answer). Bounded: past maxOrders orders or
 // maxBytes of payload text the oldest are forgotten, and a forgotten order is treated as one the
 // hub has never seen.
 //
@@ -65,16 +66,23 @@ public:
     void undo(const Undo &undo);
 
     // Remembers `event` as the order's latest (the payload text only: HubEvent::payload is
-    // dropped, at half the memory).
+    // dropped, at half the memory), and its time as the time of the step it made (the
+    // catalogue's CapsEvent::to), unless the order made that step before (a repeat).
     void remember(const HubEvent &event);
     // The latest event of the order `orderId` and of every order of `customer` (either may be
     // empty), oldest first.
     [[nodiscard]] QList<HubEvent> latestEvents(const QString &orderId, const QString &customer) const;
     // The latest event of every order of `store`, oldest first.
     [[nodiscard]] QList<HubEvent> latestEventsOfStore(const QString &store) const;
-    // An order as the hub's durable store had it (the hub's start): its status, taker and
-    // latest event, as if those events had just been applied and remembered, oldest first.
-    void restore(const QString &orderId, OrderStatus status, const QString &taker, const HubEvent &latest);
+    // The steps the order made, oldest first, as far as this hub knows (empty if unknown).
+    [[nodiscard]] QList<OrderStep> steps(const QString &orderId) const;
+    // The same as times by status (what the durable store saves); empty if unknown.
+    [[nodiscard]] StepTimes stepTimes(const QString &orderId) const;
+    // An order as the hub's durable store had it (the hub's start, or another hub's record):
+    // its status, taker, latest event and the times of its steps (merged with those this book
+    // knows), as if those events had just been applied and remembered, oldest first.
+    void restore(const QString &orderId, OrderStatus status, const QString &taker, const HubEvent &latest,
+                 const StepTimes &steps = {});
     [[nodiscard]] std::optional<OrderStatus> status(const QString &orderId) const;
     [[nodiscard]] QString taker(const QString &orderId) const;
 
@@ -88,6 +96,7 @@ private:
         QString taker; // who took it (in-transit); empty before
         HubEvent latest; // empty event name until remember()
         quint64 sequence = 0; // recency, for forgetting the oldest
+        StepTimes steps; // when the hub received the event of each step
     };
 
     Entry &touch(const QString &orderId);

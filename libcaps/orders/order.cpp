@@ -1,5 +1,7 @@
 #include "orders/order.h"
 
+#include <algorithm>
+
 namespace caps {
 
 namespace {
@@ -36,6 +38,34 @@ Result<Order> Order::fromJson(const QJsonValue &payload)
     if (placed.isValid() && placed <= QDateTime::currentDateTimeUtc().addSecs(60))
         order.orderedAt = placed.toUTC();
     return order;
+}
+
+Result<OrderHistory> OrderHistory::fromJson(const QJsonValue &record)
+{
+    const QJsonObject object = record.toObject();
+    Result<Order> order = Order::fromJson(object.value(QLatin1StringView("payload")));
+    if (!order)
+        return Result<OrderHistory>::failure(order.error());
+    const Order::Status latest = Order::statusForEvent(object.value(QLatin1StringView("event")).toString());
+    if (latest == Order::Status::Unknown)
+        return Result<OrderHistory>::failure(QStringLiteral("the record's event is no step of an order"));
+    const auto readTime = [](const QJsonValue &value) {
+        const QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+        return time.isValid() ? time.toUTC() : QDateTime();
+    };
+    OrderHistory history;
+    history.order = *order;
+    const QJsonObject steps = object.value(QLatin1StringView("steps")).toObject();
+    for (auto it = steps.constBegin(); it != steps.constEnd(); ++it) {
+        const Order::Status status = Order::statusForEvent(it.key());
+        const QDateTime time = readTime(it.value());
+        if (status != Order::Status::Unknown && status != latest && time.isValid())
+            history.steps.append({status, time});
+    }
+    std::stable_sort(history.steps.begin(), history.steps.end(),
+                     [](const Step &a, const Step &b) { return a.time < b.time; });
+    history.steps.append({latest, readTime(object.value(QLatin1StringView("time")))});
+    return history;
 }
 
 QJsonObject Order::toJson() const

@@ -56,6 +56,26 @@ struct Order
     friend bool operator==(const Order &, const Order &) = default;
 };
 
+// One entry of a hub's answer to `orders { store }` or `track`: the order's latest event
+// {event, time, payload} and, from our hub, when it made each step before
+// (steps: {"pickup": time, "in-transit": time, ...}). Without those times a vendor that starts
+// again could not tell how long its delivered orders waited or travelled.
+struct OrderHistory
+{
+    struct Step
+    {
+        Order::Status status = Order::Status::Unknown;
+        QDateTime time; // UTC; invalid when the hub did not say
+    };
+
+    Order order; // the latest event's payload
+    QList<Step> steps; // oldest first; the latest event's step is the last one
+
+    // Fails on a record without an order payload or whose event is no step; a time or a step
+    // that does not read is left out (the step's time is then unknown, not invented).
+    [[nodiscard]] static Result<OrderHistory> fromJson(const QJsonValue &record);
+};
+
 } // namespace caps
 
 Q_DECLARE_METATYPE(caps::Order)

@@ -256,6 +256,14 @@ OrderModel::Outcome OrderModel::applyStep(Order::Status step, const Order &paylo
     return outcome;
 }
 
+OrderModel::Outcome OrderModel::applyHistory(const OrderHistory &history)
+{
+    Outcome outcome = Outcome::Invalid;
+    for (const OrderHistory::Step &step : history.steps)
+        outcome = applyStep(step.status, history.order, step.time);
+    return outcome;
+}
+
 bool OrderModel::addPlaceholder(const Order &order)
 {
     if (order.orderId.isEmpty() || contains(order.orderId))

@@ -63,6 +63,9 @@ public:
                        const QDateTime &time = QDateTime::currentDateTimeUtc());
     Outcome applyStep(Order::Status step, const Order &payload,
                       const QDateTime &time = QDateTime::currentDateTimeUtc());
+    // Each of the record's steps with its time, oldest first (a step without a time: now);
+    // returns the outcome of the latest.
+    Outcome applyHistory(const OrderHistory &history);
     // A row for an order that is followed before any of its events is known (status Unknown).
     // Returns false if the order is already there.
     bool addPlaceholder(const Order &order);

@@ -63,6 +63,9 @@ struct OrderRecord
     // store several hubs share: the others judge the taker gone when that hub is. Empty: one
     // hub's store, or not known (claimOrder() then keeps what the store had).
     QString takerServer;
+    // When the order made each step, as far as the saving hub knows. A store several hubs share
+    // keeps the time it has of a step the record does not know (another hub saw that step).
+    StepTimes steps;
 
     friend bool operator==(const OrderRecord &, const OrderRecord &) = default;
 };

@@ -51,6 +51,19 @@ const QList<QList<const char *>> &schemaSteps()
         {
             "ALTER TABLE orders ADD COLUMN taker_server text NOT NULL DEFAULT ''",
         },
+        // 2 -> 3: when each order made each step (OrderRecord::steps, in ms; 0: not known).
+        // Version 2 kept the latest step's time only: it fills that one.
+        {
+            "ALTER TABLE orders ADD COLUMN ordered_ms bigint NOT NULL DEFAULT 0",
+            "ALTER TABLE orders ADD COLUMN in_transit_ms bigint NOT NULL DEFAULT 0",
+            "ALTER TABLE orders ADD COLUMN delivered_ms bigint NOT NULL DEFAULT 0",
+            "ALTER TABLE orders ADD COLUMN cancelled_ms bigint NOT NULL DEFAULT 0",
+            // By OrderStatus: 1 Ordered, 2 InTransit, 3 Delivered, 4 Cancelled.
+            "UPDATE orders SET ordered_ms = time WHERE status = 1",
+            "UPDATE orders SET in_transit_ms = time WHERE status = 2",
+            "UPDATE orders SET delivered_ms = time WHERE status = 3",
+            "UPDATE orders SET cancelled_ms = time WHERE status = 4",
+        },
     };
     return steps;
 }
@@ -61,7 +74,8 @@ QString text(const QString &s)
     return s.isNull() ? QStringLiteral("") : s;
 }
 
-// The row of `query` (seq, order_id, status, taker, event, time, payload, taker_server).
+// The row of `query` (seq, order_id, status, taker, event, time, payload, taker_server, and the
+// steps' times: ordered_ms, in_transit_ms, delivered_ms, cancelled_ms).
 OrderRecord recordOf(const QSqlQuery &query)
 {
     OrderRecord r;
@@ -75,6 +89,8 @@ OrderRecord recordOf(const QSqlQuery &query)
     r.time = QDateTime::fromMSecsSinceEpoch(query.value(5).toLongLong(), Qt::UTC);
     r.payloadJson = query.value(6).toString().toUtf8();
     r.takerServer = query.value(7).toString();
+    for (int i = 0; i < StepTimes::kCount; ++i)
+        r.steps.note(StepTimes::statusAt(i), query.value(8 + i).toLongLong());
     return r;
 }
 
@@ -358,27 +374,39 @@ Result<bool> PostgresMessageStore::prepareStatements()
          "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages WHERE acked_at IS NULL ORDER BY seq LIMIT ?)"},
         // A new seq on every save: the most recently saved order is the last.
         {&s.saveOrder,
-         "INSERT INTO orders (order_id, status, taker, event, time, payload, taker_server)"
-         " VALUES (?, ?, ?, ?, ?, ?, ?)"
+         "INSERT INTO orders AS o (order_id, status, taker, event, time, payload, taker_server, ordered_ms,"
+         " in_transit_ms, delivered_ms, cancelled_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
          " ON CONFLICT (order_id) DO UPDATE SET seq = nextval('orders_seq'), status = excluded.status,"
          " taker = excluded.taker, event = excluded.event, time = excluded.time, payload = excluded.payload,"
+         // A step's time stays: the record may lack one another hub saw (OrderRecord::steps).
+         " ordered_ms = CASE WHEN o.ordered_ms = 0 THEN excluded.ordered_ms ELSE o.ordered_ms END,"
+         " in_transit_ms = CASE WHEN o.in_transit_ms = 0 THEN excluded.in_transit_ms ELSE o.in_transit_ms END,"
+         " delivered_ms = CASE WHEN o.delivered_ms = 0 THEN excluded.delivered_ms ELSE o.delivered_ms END,"
+         " cancelled_ms = CASE WHEN o.cancelled_ms = 0 THEN excluded.cancelled_ms ELSE o.cancelled_ms END,"
          " taker_server = excluded.taker_server"},
         // The decision between hubs: the row's lock makes a second claim wait for the first
         // one's commit, and then read the row as that commit left it (READ COMMITTED re-checks
         // the WHERE on the new row version), so only one of them updates it.
         {&s.claimOrder,
-         "INSERT INTO orders AS o (order_id, status, taker, event, time, payload, taker_server)"
-         " VALUES (?, ?, ?, ?, ?, ?, ?)"
+         "INSERT INTO orders AS o (order_id, status, taker, event, time, payload, taker_server, ordered_ms,"
+         " in_transit_ms, delivered_ms, cancelled_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
          " ON CONFLICT (order_id) DO UPDATE SET seq = nextval('orders_seq'), status = excluded.status,"
          " taker = excluded.taker, event = excluded.event, time = excluded.time, payload = excluded.payload,"
+         // A step's time stays: the record may lack one another hub saw (OrderRecord::steps).
+         " ordered_ms = CASE WHEN o.ordered_ms = 0 THEN excluded.ordered_ms ELSE o.ordered_ms END,"
+         " in_transit_ms = CASE WHEN o.in_transit_ms = 0 THEN excluded.in_transit_ms ELSE o.in_transit_ms END,"
+         " delivered_ms = CASE WHEN o.delivered_ms = 0 THEN excluded.delivered_ms ELSE o.delivered_ms END,"
+         " cancelled_ms = CASE WHEN o.cancelled_ms = 0 THEN excluded.cancelled_ms ELSE o.cancelled_ms END,"
          // A hub that does not know where the taker is (another hub's, judged gone) keeps the row's.
          " taker_server = CASE WHEN excluded.taker_server = '' THEN o.taker_server ELSE excluded.taker_server END"
          " WHERE o.status = ANY (CAST(? AS integer[])) AND (o.taker = '' OR o.taker = excluded.taker OR o.taker = ?)"
          " RETURNING seq"},
         {&s.loadOrder,
-         "SELECT seq, order_id, status, taker, event, time, payload, taker_server FROM orders WHERE order_id = ?"},
+         "SELECT seq, order_id, status, taker, event, time, payload, taker_server, ordered_ms, in_transit_ms,"
+         " delivered_ms, cancelled_ms FROM orders WHERE order_id = ?"},
         {&s.loadOrders,
-         "SELECT seq, order_id, status, taker, event, time, payload, taker_server FROM"
+         "SELECT seq, order_id, status, taker, event, time, payload, taker_server, ordered_ms, in_transit_ms,"
+         " delivered_ms, cancelled_ms FROM"
          " (SELECT * FROM orders ORDER BY seq DESC LIMIT ?) AS latest ORDER BY seq"},
     };
     for (const auto &[query, statement] : sql) {
@@ -835,6 +863,8 @@ Result<bool> PostgresMessageStore::saveOrder(const OrderRecord &record)
     save.bindValue(4, record.time.toMSecsSinceEpoch());
     save.bindValue(5, QString::fromUtf8(record.payloadJson));
     save.bindValue(6, text(record.takerServer));
+    for (int i = 0; i < StepTimes::kCount; ++i)
+        save.bindValue(7 + i, record.steps.ms[size_t(i)]);
     if (!save.exec()) {
         auto failure = sqlFailure<bool>(QStringLiteral("save order"), save);
         rollback();
@@ -886,9 +916,11 @@ Result<OrderClaim> PostgresMessageStore::claimOrder(const OrderRecord &record, c
     claim.bindValue(4, record.time.toMSecsSinceEpoch());
     claim.bindValue(5, QString::fromUtf8(record.payloadJson));
     claim.bindValue(6, text(record.takerServer));
-    claim.bindValue(7, QStringLiteral("{%1}").arg(statuses.join(QLatin1Char(','))));
+    for (int i = 0; i < StepTimes::kCount; ++i)
+        claim.bindValue(7 + i, record.steps.ms[size_t(i)]);
+    claim.bindValue(11, QStringLiteral("{%1}").arg(statuses.join(QLatin1Char(','))));
     // '' matches only a row without taker, which the clause before already lets through.
-    claim.bindValue(8, text(previousTaker));
+    claim.bindValue(12, text(previousTaker));
     if (!claim.exec()) {
         // 55P03: lock_not_available (the lock timeout above).
         const bool busy = mustNotWait && claim.lastError().nativeErrorCode() == QLatin1String("55P03");

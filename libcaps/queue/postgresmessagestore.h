@@ -23,7 +23,7 @@ namespace caps {
 class PostgresMessageStore final : public MessageStore
 {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Connects, then creates or upgrades the schema (serialised between hubs by an advisory
     // lock). A newer schema, or a database with other tables and no schema_version, is refused

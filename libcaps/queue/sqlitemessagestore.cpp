@@ -63,6 +63,20 @@ const QList<QList<const char *>> &schemaSteps()
             " status INTEGER NOT NULL, taker TEXT NOT NULL, event TEXT NOT NULL, time INTEGER NOT NULL,"
             " payload TEXT NOT NULL)",
         },
+        // 4 -> 5: when each order made each step (OrderRecord::steps, in ms; 0: not known), so
+        // that a restarted hub's `orders` answer still says how long an order waited and
+        // travelled. Version 4 kept the latest step's time only: it fills that one.
+        {
+            "ALTER TABLE orders ADD COLUMN ordered_ms INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE orders ADD COLUMN in_transit_ms INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE orders ADD COLUMN delivered_ms INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE orders ADD COLUMN cancelled_ms INTEGER NOT NULL DEFAULT 0",
+            // By OrderStatus: 1 Ordered, 2 InTransit, 3 Delivered, 4 Cancelled.
+            "UPDATE orders SET ordered_ms = time WHERE status = 1",
+            "UPDATE orders SET in_transit_ms = time WHERE status = 2",
+            "UPDATE orders SET delivered_ms = time WHERE status = 3",
+            "UPDATE orders SET cancelled_ms = time WHERE status = 4",
+        },
     };
     return steps;
 }
@@ -321,10 +335,11 @@ Result<bool> SqliteMessageStore::prepareStatements()
         {&s.dropOldestPending, "DELETE FROM messages WHERE seq IN (SELECT seq FROM messages ORDER BY seq LIMIT ?)"},
         // REPLACE gives the row a new seq: the most recently saved order is the last.
         {&s.saveOrder,
-         "INSERT OR REPLACE INTO orders (order_id, status, taker, event, time, payload) VALUES (?, ?, ?, ?, ?, ?)"},
+         "INSERT OR REPLACE INTO orders (order_id, status, taker, event, time, payload, ordered_ms, in_transit_ms,"
+         " delivered_ms, cancelled_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
         {&s.loadOrders,
-         "SELECT seq, order_id, status, taker, event, time, payload FROM"
-         " (SELECT * FROM orders ORDER BY seq DESC LIMIT ?) ORDER BY seq"},
+         "SELECT seq, order_id, status, taker, event, time, payload, ordered_ms, in_transit_ms, delivered_ms,"
+         " cancelled_ms FROM (SELECT * FROM orders ORDER BY seq DESC LIMIT ?) ORDER BY seq"},
     };
     for (const auto &[query, text] : sql) {
         query->setForwardOnly(true);
@@ -414,6 +429,8 @@ Result<bool> SqliteMessageStore::saveOrder(const OrderRecord &record)
     save.bindValue(3, record.event.isNull() ? QStringLiteral("") : record.event);
     save.bindValue(4, record.time.toMSecsSinceEpoch());
     save.bindValue(5, record.payloadJson.isEmpty() ? QStringLiteral("") : QString::fromUtf8(record.payloadJson));
+    for (int i = 0; i < StepTimes::kCount; ++i)
+        save.bindValue(6 + i, record.steps.ms[size_t(i)]);
     if (!save.exec()) {
         auto failure = sqlFailure<bool>(QStringLiteral("save order"), save);
         rollback();
@@ -442,6 +459,8 @@ Result<QList<OrderRecord>> SqliteMessageStore::loadOrders(qint64 limit) const
         r.event = load.value(4).toString();
         r.time = QDateTime::fromMSecsSinceEpoch(load.value(5).toLongLong(), Qt::UTC);
         r.payloadJson = load.value(6).toString().toUtf8();
+        for (int i = 0; i < StepTimes::kCount; ++i)
+            r.steps.note(StepTimes::statusAt(i), load.value(7 + i).toLongLong());
         records.append(std::move(r));
     }
     load.finish();

@@ -15,7 +15,7 @@ namespace caps {
 class SqliteMessageStore final : public MessageStore
 {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // Opens (creating the file, its folder and the schema, or upgrading an older schema) the
     // database at `path`; ":memory:" keeps everything in RAM for this instance only.

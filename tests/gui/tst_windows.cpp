@@ -71,6 +71,7 @@ private Q_SLOTS:
     void outboxIsKeptAcrossARestart();
     void cancelReachesDriversAndCustomers();
     void historyIsLoadedOnStart();
+    void historyKeepsTheTimeOfEachStep();
     void secondDriverLosesATakenOrder();
     void customerRemembersWhomItFollows();
     void germanMenusAndPlurals();
@@ -616,6 +617,55 @@ void TestWindows::historyIsLoadedOnStart()
     CustomerWindow customer(url, QStringLiteral("Grace Hopper"));
     customer.show();
     QTRY_VERIFY(customer.card(orderId));
+}
+
+// The hub's answer to `orders` carries when each step was made: a vendor started again shows how
+// long its delivered orders waited and travelled, not blanks (the latest event alone has only
+// the delivery's time).
+void TestWindows::historyKeepsTheTimeOfEachStep()
+{
+    QueueHub q;
+    QVERIFY(q.server.listen(QHostAddress::LocalHost, 0));
+    const QUrl url = hubUrl(q.server.serverPort());
+    QString orderId;
+    Order seen;
+    {
+        VendorWindow vendor(url, QStringLiteral("steps-store"));
+        DriverWindow driver(url);
+        vendor.show();
+        driver.show();
+        QTRY_VERIFY(vendor.client()->isConnected() && driver.client()->isConnected());
+        Order draft;
+        draft.customer = QStringLiteral("Barbara Liskov");
+        draft.address = QStringLiteral("Cambridge, MA");
+        orderId = vendor.agent()->placeOrder(draft).orderId;
+        QTRY_VERIFY(driver.selectOrder(orderId));
+        QTest::mouseClick(driver.findChild<QPushButton *>(QStringLiteral("confirmPickupButton")), Qt::LeftButton);
+        QTRY_VERIFY(driver.agent()->canMarkDelivered(orderId));
+        QVERIFY(driver.agent()->markDelivered(orderId));
+        QTRY_COMPARE(vendor.agent()->orders()->order(orderId).status, Order::Status::Delivered);
+        seen = vendor.agent()->orders()->order(orderId);
+        QVERIFY(vendor.close());
+    }
+    VendorWindow again(url, QStringLiteral("steps-store"));
+    QSignalSpy loaded(again.agent(), &caps::VendorAgent::historyLoaded);
+    again.show();
+    QVERIFY(loaded.wait());
+    const caps::OrderModel *orders = again.agent()->orders();
+    const Order order = orders->order(orderId);
+    QCOMPARE(order.status, Order::Status::Delivered);
+    QCOMPARE(order.orderedAt, seen.orderedAt); // the vendor's own time, in the payload
+    // The hub's times of the steps: the vendor heard of each a moment after the hub did.
+    for (const Order::Status step : {Order::Status::InTransit, Order::Status::Delivered}) {
+        QVERIFY2(order.timeOf(step).isValid(), qPrintable(Order::eventForStatus(step)));
+        QVERIFY(order.timeOf(step) <= seen.timeOf(step));
+        QVERIFY(order.timeOf(step) >= seen.orderedAt);
+    }
+    QVERIFY(order.inTransitAt <= order.deliveredAt);
+    const int row = orders->rowOf(orderId);
+    for (const int column :
+         {caps::OrderModel::PickupWaitColumn, caps::OrderModel::TransitColumn, caps::OrderModel::TotalColumn})
+        QVERIFY2(!orders->index(row, column).data().toString().isEmpty(), qPrintable(QString::number(column)));
 }
 
 void TestWindows::secondDriverLosesATakenOrder()

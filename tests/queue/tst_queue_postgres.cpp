@@ -395,7 +395,11 @@ private slots:
             QVERIFY2(store.ok(), qPrintable(store.error()));
             QVERIFY((*store)->saveOrder({"o-1", OrderStatus::Ordered, "", "pickup", now, "{}", 0, {}}).ok());
         }
-        QCOMPARE(exec(uri, QStringLiteral("ALTER TABLE orders DROP COLUMN taker_server")), QString());
+        QCOMPARE(exec(uri,
+                      QStringLiteral("ALTER TABLE orders DROP COLUMN taker_server, DROP COLUMN ordered_ms,"
+                                     " DROP COLUMN in_transit_ms, DROP COLUMN delivered_ms,"
+                                     " DROP COLUMN cancelled_ms")),
+                 QString());
         QCOMPARE(exec(uri, QStringLiteral("UPDATE schema_version SET version = 1")), QString());
         auto store = PostgresMessageStore::open(uri);
         QVERIFY2(store.ok(), qPrintable(store.error()));
@@ -408,6 +412,44 @@ private slots:
         QVERIFY((*store)->claimOrder(delivered, {OrderStatus::InTransit}, "socket:d1")->saved);
         QCOMPARE((*store)->loadOrder("o-1").value()->takerServer, QStringLiteral("hub-b"));
         QCOMPARE((*store)->loadOrders(10).value().first().takerServer, QStringLiteral("hub-b"));
+    }
+
+    // When each order made each step (schema version 3): a version 2 database gets its orders'
+    // latest step's time; a hub whose record lacks a step another hub saw keeps that one's time.
+    void ordersKeepTheTimeOfEachStep()
+    {
+        const PostgresUri uri = freshDatabase();
+        const QDateTime picked = QDateTime::fromMSecsSinceEpoch(1700000000000, Qt::UTC);
+        {
+            auto store = PostgresMessageStore::open(uri);
+            QVERIFY2(store.ok(), qPrintable(store.error()));
+            QVERIFY((*store)->saveOrder({"o-1", OrderStatus::Ordered, "", "pickup", picked, "{}", 0, {}}).ok());
+        }
+        QCOMPARE(exec(uri,
+                      QStringLiteral("ALTER TABLE orders DROP COLUMN ordered_ms, DROP COLUMN in_transit_ms,"
+                                     " DROP COLUMN delivered_ms, DROP COLUMN cancelled_ms")),
+                 QString());
+        QCOMPARE(exec(uri, QStringLiteral("UPDATE schema_version SET version = 2")), QString());
+        auto a = PostgresMessageStore::open(uri);
+        QVERIFY2(a.ok(), qPrintable(a.error()));
+        QCOMPARE((*a)->loadOrder("o-1").value()->steps.of(OrderStatus::Ordered), picked.toMSecsSinceEpoch());
+        // Hub b never heard the pickup: its claim of the order carries its own step only.
+        auto b = PostgresMessageStore::open(uri);
+        QVERIFY2(b.ok(), qPrintable(b.error()));
+        caps::StepTimes bKnows;
+        bKnows.note(OrderStatus::InTransit, picked.toMSecsSinceEpoch() + 4000);
+        const OrderRecord taken{
+            "o-1", OrderStatus::InTransit, "socket:d1", "in-transit", picked.addSecs(4), "{}", 0, "hub-b", bKnows};
+        QVERIFY((*b)->claimOrder(taken, {OrderStatus::Ordered}, {})->saved);
+        const caps::StepTimes steps = (*a)->loadOrder("o-1").value()->steps;
+        QCOMPARE(steps.of(OrderStatus::Ordered), picked.toMSecsSinceEpoch());
+        QCOMPARE(steps.of(OrderStatus::InTransit), picked.toMSecsSinceEpoch() + 4000);
+        // A save that knows an earlier time of a step does not move it: the first time stays.
+        OrderRecord again = taken;
+        again.steps = {};
+        again.steps.note(OrderStatus::Ordered, picked.toMSecsSinceEpoch() + 1);
+        QVERIFY((*a)->saveOrder(again).ok());
+        QCOMPARE((*b)->loadOrders(10).value().first().steps, steps);
     }
 };
 

@@ -222,6 +222,46 @@ private slots:
                  (QStringList{QStringLiteral("o2"), QStringLiteral("o3")}));
     }
 
+    // Version 4 kept each order's latest event only: the upgrade to 5 gives that event's step
+    // its time, and the record keeps every step's from then on.
+    void upgradeFromVersion4KeepsTheLatestStep()
+    {
+        const QString path = dbPath(QStringLiteral("v4"));
+        const QDateTime delivered = QDateTime::fromMSecsSinceEpoch(1700000009000, Qt::UTC);
+        {
+            auto store = openOrFail(path);
+            QVERIFY(store);
+            QVERIFY(store
+                        ->saveOrder({QStringLiteral("o1"),
+                                     caps::OrderStatus::Delivered,
+                                     QStringLiteral("d1"),
+                                     QStringLiteral("delivered"),
+                                     delivered,
+                                     "{}",
+                                     0,
+                                     {}})
+                        .ok());
+        }
+        {
+            RawDatabase raw(path);
+            QVERIFY(raw.isOpen());
+            for (const char *sql :
+                 {"ALTER TABLE orders DROP COLUMN ordered_ms", "ALTER TABLE orders DROP COLUMN in_transit_ms",
+                  "ALTER TABLE orders DROP COLUMN delivered_ms", "ALTER TABLE orders DROP COLUMN cancelled_ms",
+                  "UPDATE schema_version SET version = 4"}) {
+                const QString error = raw.exec(QString::fromLatin1(sql));
+                QVERIFY2(error.isEmpty(), qPrintable(error));
+            }
+        }
+        auto store = openOrFail(path);
+        QVERIFY(store);
+        const QList<caps::OrderRecord> loaded = store->loadOrders(10).value();
+        QCOMPARE(loaded.size(), 1);
+        caps::StepTimes expected;
+        expected.note(caps::OrderStatus::Delivered, delivered.toMSecsSinceEpoch());
+        QCOMPARE(loaded.first().steps, expected);
+    }
+
     void refusesUnknownDatabases_data()
     {
         QTest::addColumn<QStringList>("sql");

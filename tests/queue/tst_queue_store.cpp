@@ -467,6 +467,36 @@ private slots:
         return records;
     }
 
+    // An order record keeps when the order made each step (the `orders` answer of a restarted
+    // hub says how long it waited and travelled); a save replaces them with the record's.
+    void orderRecordsKeepTheirSteps()
+    {
+        caps::StepTimes steps;
+        steps.note(OrderStatus::Ordered, 1700000000000);
+        steps.note(OrderStatus::InTransit, 1700000005000);
+        const OrderRecord taken{QStringLiteral("s1"),
+                                OrderStatus::InTransit,
+                                QStringLiteral("d1"),
+                                QStringLiteral("in-transit"),
+                                QDateTime::fromMSecsSinceEpoch(1700000005000, Qt::UTC),
+                                "{}",
+                                0,
+                                {},
+                                steps};
+        QVERIFY(m_store->saveOrder(taken).ok());
+        OrderRecord delivered = taken;
+        delivered.status = OrderStatus::Delivered;
+        delivered.event = QStringLiteral("delivered");
+        delivered.time = QDateTime::fromMSecsSinceEpoch(1700000009000, Qt::UTC);
+        delivered.steps.note(OrderStatus::Delivered, 1700000009000);
+        QVERIFY(m_store->saveOrder(delivered).ok());
+        const QList<OrderRecord> loaded = m_store->loadOrders(10).value();
+        QCOMPARE(loaded.size(), 1);
+        QCOMPARE(loaded.first().steps, delivered.steps);
+        QCOMPARE(loaded.first().steps.of(OrderStatus::Ordered), 1700000000000);
+        QCOMPARE(loaded.first().steps.of(OrderStatus::Cancelled), 0);
+    }
+
     // A unit (the writes of one event) inside a batch: rolled back, it takes back what it wrote,
     // an order record too, and nothing written before it; kept, it commits with the batch.
     void unitTakesBackItsOwnWritesOnly()

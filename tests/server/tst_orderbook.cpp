@@ -19,14 +19,18 @@ class TestOrderBook : public QObject
 
     static const caps::CapsEvent &event(const QString &name) { return *EventCatalogue::standard().find(name); }
 
-    static HubEvent hubEvent(const QString &name, const QString &orderId, const QByteArray &payloadJson = "{}")
+    static HubEvent hubEvent(const QString &name, const QString &orderId, const QByteArray &payloadJson = "{}",
+                             const QDateTime &time = {})
     {
         HubEvent e;
         e.event = name;
         e.orderId = orderId;
         e.payloadJson = payloadJson;
+        e.time = time;
         return e;
     }
+
+    static QDateTime at(int second) { return QDateTime(QDate(2026, 12, 4), QTime(12, 0, second), Qt::UTC); }
 
     static void pickup(OrderBook &book, const QString &orderId, const QByteArray &payloadJson = "{}")
     {
@@ -51,6 +55,41 @@ private slots:
         // Delivered is past in-transit: a late in-transit from the taker is a repeat.
         QCOMPARE(book.check(event(EventCatalogue::kInTransit), "o-1", "d1").verdict, OrderBook::Verdict::Repeat);
         QCOMPARE(book.taker("nobody"), QString());
+    }
+
+    // The `orders` and `track` answers say when each step was made, not only the latest: a
+    // vendor that starts again shows how long its orders waited and travelled.
+    void remembersWhenEachStepWasMade()
+    {
+        using caps::OrderStep;
+        OrderBook book(OrderBook::Limits{});
+        QVERIFY(book.steps("o-1").isEmpty());
+        book.apply(event(EventCatalogue::kPickup), "o-1", "vendor");
+        book.remember(hubEvent(EventCatalogue::kPickup, "o-1", "{}", at(1)));
+        book.apply(event(EventCatalogue::kInTransit), "o-1", "d1");
+        book.remember(hubEvent(EventCatalogue::kInTransit, "o-1", "{}", at(5)));
+        // A repeat of a step the order made did not make it again.
+        book.remember(hubEvent(EventCatalogue::kPickup, "o-1", "{}", at(7)));
+        book.apply(event(EventCatalogue::kDelivered), "o-1", "d1");
+        book.remember(hubEvent(EventCatalogue::kDelivered, "o-1", "{}", at(9)));
+        QCOMPARE(book.steps("o-1"),
+                 (QList<OrderStep>{{EventCatalogue::kPickup, at(1)},
+                                   {EventCatalogue::kInTransit, at(5)},
+                                   {EventCatalogue::kDelivered, at(9)}}));
+        // An event that moves no order on is no step.
+        book.remember(hubEvent(EventCatalogue::kTaken, "o-2", "{}", at(2)));
+        QVERIFY(book.steps("o-2").isEmpty());
+        // A cancelled order: its pickup and its cancel.
+        pickup(book, "o-3");
+        book.remember(hubEvent(EventCatalogue::kPickup, "o-3", "{}", at(3)));
+        book.apply(event(EventCatalogue::kCancel), "o-3", "vendor");
+        book.remember(hubEvent(EventCatalogue::kCancel, "o-3", "{}", at(4)));
+        QCOMPARE(book.steps("o-3"),
+                 (QList<OrderStep>{{EventCatalogue::kPickup, at(3)}, {EventCatalogue::kCancel, at(4)}}));
+        // Restored from the store, which keeps the latest event only: its step is all we know.
+        OrderBook restored(OrderBook::Limits{});
+        restored.restore("o-1", OrderStatus::Delivered, "d1", hubEvent(EventCatalogue::kDelivered, "o-1", "{}", at(9)));
+        QCOMPARE(restored.steps("o-1"), (QList<OrderStep>{{EventCatalogue::kDelivered, at(9)}}));
     }
 
     void forgetsTheLeastRecentlyTouched()
