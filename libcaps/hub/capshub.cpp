@@ -82,6 +82,7 @@ CapsHub::~CapsHub() = default;
 
 void CapsHub::restoreOrders()
 {
+    m_options.queue->store().setOrderRecordLimit(std::max(1, m_options.maxRememberedOrders));
     const auto records = m_options.queue->store().loadOrders(std::max(1, m_options.maxRememberedOrders));
     if (!records) {
         // The queue still works; only what the hub knew of earlier orders is missing.

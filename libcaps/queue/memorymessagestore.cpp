@@ -58,7 +58,30 @@ Result<bool> MemoryMessageStore::saveOrder(const OrderRecord &record)
             m_orderRecordsBySequence.emplace(before->sequence, before->orderId);
         }
     });
+    forgetOldOrderRecords();
     return true;
+}
+
+void MemoryMessageStore::setOrderRecordLimit(qint64 count)
+{
+    m_orderRecordLimit = std::max<qint64>(0, count);
+    forgetOldOrderRecords();
+}
+
+void MemoryMessageStore::forgetOldOrderRecords()
+{
+    while (m_orderRecordLimit > 0 && qint64(m_orderRecords.size()) > m_orderRecordLimit) {
+        const auto oldest = m_orderRecordsBySequence.begin();
+        const auto it = m_orderRecords.find(oldest->second);
+        OrderRecord forgotten = std::move(it->second);
+        m_orderRecords.erase(it);
+        m_orderRecordsBySequence.erase(oldest);
+        // Rolled back with the batch, the save that pushed it out brings it back.
+        onRollback([this, forgotten = std::move(forgotten)] {
+            m_orderRecordsBySequence.emplace(forgotten.sequence, forgotten.orderId);
+            m_orderRecords[forgotten.orderId] = forgotten;
+        });
+    }
 }
 
 Result<QList<OrderRecord>> MemoryMessageStore::loadOrders(qint64 limit) const

@@ -41,6 +41,7 @@ public:
     using MessageStore::pruneTombstones;
     [[nodiscard]] Result<PendingPruned> prunePending(const QDateTime &now) override;
     [[nodiscard]] Result<bool> saveOrder(const OrderRecord &record) override;
+    void setOrderRecordLimit(qint64 count) override;
     [[nodiscard]] Result<QList<OrderRecord>> loadOrders(qint64 limit) const override;
     [[nodiscard]] Result<bool> beginBatch() override;
     [[nodiscard]] Result<bool> commitBatch() override;
@@ -106,6 +107,8 @@ private:
     EnqueueOutcome insert(const Key &key, const QJsonValue &stored, qint64 nowMs);
     // Inside a batch: how to take back one change if the batch is rolled back.
     void onRollback(std::function<void()> undo);
+    // Beyond m_orderRecordLimit, the least recently saved order records go (undoably).
+    void forgetOldOrderRecords();
     // Takes back the newest changes of the batch until `size` are left, newest first.
     void undoBackTo(size_t size);
 
@@ -121,6 +124,7 @@ private:
     std::set<QString> m_events; // every event name ever stored: acknowledge() of any event tries each
     std::unordered_map<QString, OrderRecord> m_orderRecords; // by order id
     std::map<qint64, QString> m_orderRecordsBySequence; // oldest first
+    qint64 m_orderRecordLimit = 0; // setOrderRecordLimit(); 0: none
     qint64 m_nextOrderSequence = 1;
     qint64 m_nextSequence = 1;
     qint64 m_nextTombstone = 1;

@@ -140,6 +140,12 @@ public:
     // Not pruned by the queue's retention: an order delivered long ago is still history.
     [[nodiscard]] virtual Result<bool> saveOrder(const OrderRecord &record) = 0;
     [[nodiscard]] virtual Result<QList<OrderRecord>> loadOrders(qint64 limit) const = 0;
+    // The hub loads only the `count` most recently saved orders (its order book's bound,
+    // CapsHub::Options::maxRememberedOrders). A store whose records die with the process (the
+    // memory store) keeps no more than that, the oldest going first; without the bound it kept
+    // every order ever saved, a hub on `--db :memory:` growing for as long as it ran. Stores on
+    // disk keep their history: this default keeps everything.
+    virtual void setOrderRecordLimit(qint64 count) { Q_UNUSED(count) }
     // One order's record as a store several hubs share has it now (another hub may have saved it
     // since this hub's book was loaded); nullopt when it has none. A store that only one hub uses
     // holds nothing newer than that hub's book, and its book treats an order it forgot as one it

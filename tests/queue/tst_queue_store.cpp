@@ -497,6 +497,45 @@ private slots:
         QCOMPARE(loaded.first().steps.of(OrderStatus::Cancelled), 0);
     }
 
+    // The memory store keeps the records the hub would load (setOrderRecordLimit), not every
+    // order ever saved; a batch rolled back brings back what its saves pushed out. The stores
+    // on disk keep their history.
+    void orderRecordsBeyondTheLimit()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        m_store->setOrderRecordLimit(2);
+        const auto save = [this](const char *id) {
+            return m_store
+                ->saveOrder({QString::fromLatin1(id),
+                             OrderStatus::Ordered,
+                             {},
+                             QStringLiteral("pickup"),
+                             QDateTime::fromMSecsSinceEpoch(1700000000000, Qt::UTC),
+                             "{}",
+                             0,
+                             {}})
+                .ok();
+        };
+        QVERIFY(save("o1") && save("o2"));
+        QVERIFY(save("o1")); // saved again: now the newest
+        QVERIFY(save("o3"));
+        const auto ids = [this] {
+            QStringList out;
+            const QList<OrderRecord> records = m_store->loadOrders(10).value();
+            for (const OrderRecord &r : records)
+                out.append(r.orderId);
+            return out;
+        };
+        const bool bounded = backend == QLatin1String("memory");
+        const QStringList kept = bounded ? QStringList{"o1", "o3"} : QStringList{"o2", "o1", "o3"};
+        QCOMPARE(ids(), kept);
+        QVERIFY(m_store->beginBatch().ok());
+        QVERIFY(save("o4"));
+        QCOMPARE(ids().size(), bounded ? 2 : 4);
+        m_store->rollbackBatch();
+        QCOMPARE(ids(), kept);
+    }
+
     // A unit (the writes of one event) inside a batch: rolled back, it takes back what it wrote,
     // an order record too, and nothing written before it; kept, it commits with the batch.
     void unitTakesBackItsOwnWritesOnly()

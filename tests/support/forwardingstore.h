@@ -57,6 +57,7 @@ public:
     }
     [[nodiscard]] Result<QStringList> subscribers(const QString &e) const override { return m_inner->subscribers(e); }
     [[nodiscard]] Result<bool> saveOrder(const OrderRecord &record) override { return m_inner->saveOrder(record); }
+    void setOrderRecordLimit(qint64 count) override { m_inner->setOrderRecordLimit(count); }
     [[nodiscard]] Result<QList<OrderRecord>> loadOrders(qint64 limit) const override
     {
         return m_inner->loadOrders(limit);
