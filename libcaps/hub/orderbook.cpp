@@ -84,7 +84,8 @@ void OrderBook::undo(const Undo &undo)
     if (it == m_orders.end())
         return;
     if (!undo.status && it->latest.event.isEmpty()) {
-        m_orders.erase(it); // its entry in m_age is stale now
+        m_age.erase(it->age);
+        m_orders.erase(it);
         return;
     }
     it->status = undo.status.value_or(OrderStatus::Unknown);
@@ -94,16 +95,15 @@ void OrderBook::undo(const Undo &undo)
 OrderBook::Entry &OrderBook::touch(const QString &orderId)
 {
     auto it = m_orders.find(orderId);
-    if (it == m_orders.end())
+    if (it == m_orders.end()) {
         it = m_orders.insert(orderId, Entry{});
-    else if (it->sequence == m_sequence)
+        it->age = m_age.insert(m_age.end(), orderId);
+    } else if (it->sequence == m_sequence) {
         return *it; // already the newest (apply() then remember() of one event)
+    } else {
+        m_age.splice(m_age.end(), m_age, it->age);
+    }
     it->sequence = ++m_sequence;
-    m_age.emplace_back(it->sequence, orderId);
-    // Stale entries are bounded: a few per live order (each event of an order leaves one; a
-    // full book's evictions skip them from the front), compacted, one lookup each, rarely.
-    if (m_age.size() > 4 * size_t(m_orders.size()) + 1024)
-        std::erase_if(m_age, [this](const std::pair<quint64, QString> &entry) { return isStale(entry); });
     return *it;
 }
 
@@ -143,22 +143,15 @@ void OrderBook::remember(const HubEvent &event)
     forgetBeyondLimits();
 }
 
-bool OrderBook::isStale(const std::pair<quint64, QString> &entry) const
-{
-    const auto it = m_orders.constFind(entry.second);
-    return it == m_orders.constEnd() || it->sequence != entry.first;
-}
-
 void OrderBook::forgetBeyondLimits()
 {
     while (!m_age.empty() && (m_orders.size() > std::max(1, m_limits.maxOrders) || m_bytes > m_limits.maxBytes)) {
-        const std::pair<quint64, QString> oldest = std::move(m_age.front());
-        m_age.pop_front();
-        const auto it = m_orders.find(oldest.second);
-        if (it != m_orders.end() && it->sequence == oldest.first) {
+        const auto it = m_orders.find(m_age.front());
+        if (it != m_orders.end()) {
             m_bytes -= it->latest.payloadJson.size();
             m_orders.erase(it);
         }
+        m_age.pop_front();
     }
 }
 

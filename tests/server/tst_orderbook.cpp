@@ -1,7 +1,6 @@
 // caps::OrderBook: the lifecycle it enforces (tst_capshub has it on the wire) and its bounds:
 // past maxOrders orders or maxBytes of payload text the least recently touched are forgotten,
-// however often the others were touched since (each touch leaves an entry behind that must not
-// count as the order's), and an undone new order leaves nothing behind.
+// however often the others were touched since, and an undone new order leaves nothing behind.
 
 #include "catalogue/eventcatalogue.h"
 #include "hub/orderbook.h"
